@@ -1,0 +1,101 @@
+/**
+ * What every Carve command shares: the --db / DATABASE_URL / --example connection flags, --json,
+ * --debug, and one error policy — a CarveError becomes one line and a hint with its exit code,
+ * anything else becomes one line plus "run with --debug" (the stack only with --debug).
+ */
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import ansis from 'ansis'
+
+import type {Connection} from '../db/connection.js'
+import {openTarget} from '../db/open.js'
+import {describeTarget, parseTarget, redactUrl, type Target} from '../db/target.js'
+import {CarveError, EXIT} from '../errors.js'
+
+export const connectionFlags = {
+  db: Flags.string({
+    summary: 'Database URL: postgres://…, mysql://…, or pglite:PATH for an embedded database on disk.',
+    description: 'Read from DATABASE_URL when not given. Passwords are never printed.',
+    env: 'DATABASE_URL',
+    helpGroup: 'CONNECTION',
+  }),
+  example: Flags.string({
+    summary: 'Use a shipped example database in an embedded PostgreSQL (no server needed).',
+    description: 'Takes precedence over --db / DATABASE_URL. `carve example list` shows the examples.',
+    helpGroup: 'CONNECTION',
+  }),
+}
+
+export const outputFlags = {
+  debug: Flags.boolean({summary: 'Print stack traces and driver details on errors.', helpGroup: 'GLOBAL'}),
+}
+
+type BaseFlags = Interfaces.InferredFlags<typeof outputFlags>
+
+export abstract class CarveCommand extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = outputFlags
+
+  private debugMode = false
+  private openConnections: Connection[] = []
+
+  protected override async init(): Promise<void> {
+    this.debugMode = this.argv.includes('--debug') || process.env.CARVE_DEBUG === '1'
+    await super.init()
+  }
+
+  /** Resolve --example / --db / DATABASE_URL into a target, or fail with a usage error. */
+  protected resolveTarget(flags: {db?: string; example?: string}): Target {
+    if (flags.example) return {kind: 'example', name: flags.example}
+    if (flags.db) return parseTarget(flags.db)
+    throw new CarveError('usage.no-db', 'no database given', {
+      exitCode: EXIT.usage,
+      hint: 'pass --db URL or set DATABASE_URL; to try Carve without a server use --example shop',
+    })
+  }
+
+  /** Open the target; closed automatically when the command ends, whatever happens. */
+  protected async connect(target: Target): Promise<Connection> {
+    this.progress(`connecting to ${describeTarget(target)}`)
+    const conn = await openTarget(target, {onProgress: (m) => this.progress(m)})
+    this.openConnections.push(conn)
+    return conn
+  }
+
+  /** A progress line on stderr for people; silent under --json so stdout stays machine-readable. */
+  protected progress(message: string): void {
+    if (this.jsonEnabled()) return
+    process.stderr.write(ansis.dim(`› ${message}`) + '\n')
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    await Promise.all(this.openConnections.map((c) => c.close()))
+    this.openConnections = []
+    await super.finally(error)
+  }
+
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    // this.exit() and oclif's own parse errors (unknown flag, missing argument) pass through.
+    if (error instanceof Errors.ExitError) throw error
+    if (!(error instanceof CarveError) && error.oclif?.exit !== undefined) {
+      if (this.jsonEnabled()) this.logJson({error: {code: 'usage', message: error.message}})
+      throw Object.assign(error, {oclif: {exit: EXIT.usage}})
+    }
+    const carve = error instanceof CarveError ? error : undefined
+    const code = carve?.exitCode ?? EXIT.failure
+    const message = redactUrl(carve ? carve.message : `unexpected error: ${error.message}`)
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: carve?.code ?? 'internal', message, hint: carve?.hint ?? null}})
+    } else {
+      process.stderr.write(`${ansis.red('error')}: ${message}\n`)
+      if (carve?.hint) process.stderr.write(`${ansis.dim('hint')}: ${carve.hint}\n`)
+      if (!carve && !this.debugMode) process.stderr.write(ansis.dim('run again with --debug for details') + '\n')
+    }
+    if (this.debugMode) {
+      process.stderr.write(`${error.stack ?? ''}\n`)
+      if (error.cause) process.stderr.write(`cause: ${(error.cause as Error).stack ?? String(error.cause)}\n`)
+    }
+    this.exit(code)
+  }
+}
+
+export type {BaseFlags}

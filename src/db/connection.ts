@@ -1,0 +1,26 @@
+import type {Engine, Flavor} from '../introspect/model.js'
+
+/**
+ * One open database session, whatever the server. Catalog readers and later stages talk to this
+ * and nothing else, so PGlite, PostgreSQL and MySQL/MariaDB are interchangeable behind it.
+ *
+ * Placeholders are the engine's own: `$1` for PostgreSQL/PGlite, `?` for MySQL.
+ */
+export interface Connection {
+  readonly engine: Engine
+  readonly flavor: Flavor
+  /** Where we are connected, safe to print: the password is never part of it. */
+  readonly label: string
+  /** The current database name. */
+  readonly database: string
+  /** Server version string and numeric major version. */
+  readonly serverVersion: string
+  readonly serverMajor: number
+  /** Run one statement and return its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
+  /** Run a script of several statements (no parameters, no result). */
+  exec(sql: string): Promise<void>
+  /** Number of statements sent through query() since opening; benchmarks and tests read it. */
+  readonly queryCount: number
+  close(): Promise<void>
+}

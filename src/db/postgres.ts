@@ -1,0 +1,134 @@
+import pg from 'pg'
+
+import {CarveError} from '../errors.js'
+import type {Connection} from './connection.js'
+import {redactUrl} from './target.js'
+
+/** Oldest PostgreSQL the catalog reader supports (generated columns and prokind need 12). */
+export const MIN_POSTGRES_MAJOR = 12
+
+interface Where {
+  host: string
+  port: number
+  user: string
+  database: string
+}
+
+export async function openPostgres(url: string): Promise<Connection> {
+  const parsed = new URL(url)
+  const where: Where = {
+    host: decodeURIComponent(parsed.hostname) || 'localhost',
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username) || process.env.PGUSER || process.env.USER || 'postgres',
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username) || 'postgres',
+  }
+  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 5000, application_name: 'carve'})
+  // A dropped connection after connect must not crash the process with an unhandled 'error' event.
+  client.on('error', () => {})
+  try {
+    await client.connect()
+  } catch (error) {
+    await client.end().catch(() => {})
+    throw translatePgError(error, where)
+  }
+  let queryCount = 0
+  const run = async <T>(sql: string, params?: readonly unknown[]): Promise<T[]> => {
+    queryCount++
+    const result = await client.query(sql, params as unknown[] | undefined)
+    return result.rows as T[]
+  }
+  try {
+    const info = await readServerInfo(run)
+    checkPostgresVersion(info.serverMajor, info.serverVersion)
+    return {
+      engine: 'postgres',
+      flavor: 'postgresql',
+      label: redactUrl(url),
+      ...info,
+      query: run,
+      async exec(sql) {
+        await client.query(sql)
+      },
+      get queryCount() {
+        return queryCount
+      },
+      async close() {
+        await client.end().catch(() => {})
+      },
+    }
+  } catch (error) {
+    await client.end().catch(() => {})
+    throw error instanceof CarveError ? error : translatePgError(error, where)
+  }
+}
+
+export async function readServerInfo(
+  query: <T>(sql: string) => Promise<T[]>,
+): Promise<{database: string; serverVersion: string; serverMajor: number}> {
+  const [row] = await query<{database: string; version: string; num: string}>(
+    `select current_database() as database, current_setting('server_version') as version,
+            current_setting('server_version_num') as num`,
+  )
+  if (!row) throw new Error('server returned no version')
+  return {database: row.database, serverVersion: row.version, serverMajor: Math.floor(Number(row.num) / 10000)}
+}
+
+export function checkPostgresVersion(major: number, version: string): void {
+  if (major < MIN_POSTGRES_MAJOR) {
+    throw new CarveError('db.unsupported', `PostgreSQL ${version} is not supported (Carve needs ${MIN_POSTGRES_MAJOR} or newer)`, {
+      hint: 'upgrade the server, or inspect a restored copy on a newer PostgreSQL',
+    })
+  }
+}
+
+/** Turn a driver error into one line a person can act on. The password never appears. */
+export function translatePgError(error: unknown, where: Where): CarveError {
+  const e = error as {code?: string; message?: string}
+  const at = `${where.host}:${where.port}`
+  const code = e.code ?? ''
+  const message = e.message ?? String(error)
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH'].includes(code) || /timeout/i.test(message)) {
+    return new CarveError('db.unreachable', `cannot reach PostgreSQL at ${at} (${code || 'timeout'})`, {
+      hint: 'check the host and port, that the server is running, and that it accepts TCP connections',
+      cause: error,
+    })
+  }
+  if (code === '28P01') {
+    return new CarveError('db.auth', `PostgreSQL rejected the password for user "${where.user}" at ${at}`, {
+      hint: 'check the user and password in the URL (or PGPASSWORD / ~/.pgpass)',
+      cause: error,
+    })
+  }
+  if (code === '28000') {
+    return new CarveError('db.auth', `PostgreSQL refused user "${where.user}" at ${at}: ${stripPassword(message)}`, {
+      hint: 'check the user name and the server\'s pg_hba.conf',
+      cause: error,
+    })
+  }
+  if (code === '3D000') {
+    return new CarveError('db.missing', `database "${where.database}" does not exist on ${at}`, {
+      hint: 'check the database name in the URL; `psql -l` lists the databases',
+      cause: error,
+    })
+  }
+  if (code === '42501') {
+    return new CarveError('db.permission', `user "${where.user}" lacks privileges on "${where.database}": ${stripPassword(message)}`, {
+      hint: 'grant CONNECT on the database and USAGE on its schemas to this user, or use a user that has them',
+      cause: error,
+    })
+  }
+  if (code === '53300') {
+    return new CarveError('db.busy', `PostgreSQL at ${at} has no free connection slots`, {hint: 'try again later', cause: error})
+  }
+  if (/password authentication|SASL|SCRAM/i.test(message)) {
+    return new CarveError('db.auth', `PostgreSQL authentication failed for user "${where.user}" at ${at}`, {
+      hint: 'check the user and password in the URL',
+      cause: error,
+    })
+  }
+  return new CarveError('db.error', `PostgreSQL at ${at}: ${stripPassword(message)}`, {cause: error})
+}
+
+function stripPassword(text: string): string {
+  return redactUrl(text)
+}

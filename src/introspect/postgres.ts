@@ -1,0 +1,338 @@
+import {CarveError} from '../errors.js'
+import type {Connection} from '../db/connection.js'
+import type {CatalogReader, RawCatalog, RawTable} from './driver.js'
+import type {FunctionInfo, ReferentialAction, RelationRef, Sequence, Trigger, View} from './model.js'
+
+/*
+ * PostgreSQL (and PGlite) catalog reader: ten pg_catalog queries, whatever the number of tables.
+ *
+ * Every query aggregates its rows into one JSON document on the server. That keeps the row
+ * shape identical between node-postgres and PGlite (no per-driver type parsers for name[],
+ * int8 or oidvector) and costs one round trip per query.
+ */
+
+/** Objects that belong to an extension are not the application's schema. */
+const NOT_EXTENSION_MEMBER = (classTable: string, alias: string) =>
+  `not exists (select 1 from pg_depend e where e.classid = '${classTable}'::regclass and e.objid = ${alias}.oid and e.deptype = 'e')`
+
+const SCHEMAS_SQL = `
+select coalesce(json_agg(n.nspname order by n.nspname), '[]')::text as j
+from pg_namespace n
+where n.nspname not in ('pg_catalog', 'information_schema')
+  and n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  and ${NOT_EXTENSION_MEMBER('pg_namespace', 'n')}`
+
+const RELATIONS_SQL = `
+select coalesce(json_agg(json_build_object(
+  'schema', n.nspname, 'name', c.relname, 'kind', c.relkind,
+  'comment', obj_description(c.oid, 'pg_class'),
+  'rows', case when c.relkind = 'p' then
+            (select case when bool_and(p.reltuples >= 0) then sum(p.reltuples) end
+               from pg_inherits i join pg_class p on p.oid = i.inhrelid where i.inhparent = c.oid)
+          else c.reltuples::float8 end,
+  'size', case when c.relkind = 'p' then
+            (select sum(pg_total_relation_size(i.inhrelid))::float8 from pg_inherits i where i.inhparent = c.oid)
+          when c.relkind in ('r', 'm') then pg_total_relation_size(c.oid)::float8 end,
+  'partkey', case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end,
+  'partitions', case when c.relkind = 'p' then
+            (select json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname) order by pn.nspname, pc.relname)
+               from pg_inherits i join pg_class pc on pc.oid = i.inhrelid join pg_namespace pn on pn.oid = pc.relnamespace
+              where i.inhparent = c.oid) end,
+  'parent', case when c.relispartition then
+            (select json_build_object('schema', pn.nspname, 'name', pc.relname)
+               from pg_inherits i join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+              where i.inhrelid = c.oid limit 1) end,
+  'viewdef', case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end
+) order by n.nspname, c.relname), '[]')::text as j
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'p', 'v', 'm') and n.nspname = any($1::text[])
+  and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
+
+const COLUMNS_SQL = `
+select coalesce(json_agg(x order by x.schema, x.table, x.position), '[]')::text as j from (
+  select n.nspname as schema, c.relname as table, a.attname as name,
+         format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull,
+         pg_get_expr(d.adbin, d.adrelid) as expr, a.attidentity as identity, a.attgenerated as generated,
+         col_description(c.oid, a.attnum) as comment,
+         row_number() over (partition by a.attrelid order by a.attnum) as position
+  from pg_attribute a
+  join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+  left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+  where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'v', 'm')
+    and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}
+) x`
+
+/** Constraints inherited from a partitioned parent are reported once, on the parent. */
+const CONSTRAINTS_SQL = `
+select coalesce(json_agg(json_build_object(
+  'schema', n.nspname, 'table', c.relname, 'name', con.conname, 'type', con.contype,
+  'columns', (select json_agg(a.attname order by k.ord) from unnest(con.conkey) with ordinality k(attnum, ord)
+               join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum),
+  'refSchema', fn.nspname, 'refTable', fc.relname,
+  'refColumns', (select json_agg(a.attname order by k.ord) from unnest(con.confkey) with ordinality k(attnum, ord)
+                  join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum),
+  'onDelete', con.confdeltype, 'onUpdate', con.confupdtype,
+  'deferrable', con.condeferrable, 'validated', con.convalidated,
+  'definition', case when con.contype = 'c' then pg_get_constraintdef(con.oid) end
+) order by n.nspname, c.relname, con.conname), '[]')::text as j
+from pg_constraint con
+join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+left join pg_class fc on fc.oid = con.confrelid left join pg_namespace fn on fn.oid = fc.relnamespace
+where con.contype in ('p', 'u', 'c', 'f') and con.conparentid = 0 and con.conislocal
+  and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
+
+const INDEXES_SQL = `
+select coalesce(json_agg(json_build_object(
+  'schema', n.nspname, 'table', c.relname, 'name', ic.relname,
+  'unique', i.indisunique, 'primary', i.indisprimary, 'method', am.amname,
+  'predicate', pg_get_expr(i.indpred, i.indrelid), 'definition', pg_get_indexdef(i.indexrelid),
+  'columns', (select json_agg(coalesce(a.attname, pg_get_indexdef(i.indexrelid, k.ord::int, true)) order by k.ord)
+               from unnest(i.indkey::int2[]) with ordinality k(attnum, ord)
+               left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum and k.attnum <> 0
+              where k.ord <= i.indnkeyatts)
+) order by n.nspname, c.relname, ic.relname), '[]')::text as j
+from pg_index i
+join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
+join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'p', 'm') and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
+
+/** A view's dependencies are recorded against its rewrite rule. */
+const VIEW_DEPENDENCIES_SQL = `
+select coalesce(json_agg(distinct jsonb_build_object('schema', vn.nspname, 'view', v.relname, 'refSchema', tn.nspname, 'refName', t.relname)), '[]')::text as j
+from pg_rewrite r
+join pg_class v on v.oid = r.ev_class join pg_namespace vn on vn.oid = v.relnamespace
+join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid
+                and d.refclassid = 'pg_class'::regclass and d.refobjid <> v.oid
+join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
+where v.relkind in ('v', 'm') and vn.nspname = any($1::text[])`
+
+const TRIGGERS_SQL = (major: number) => `
+select coalesce(json_agg(json_build_object(
+  'schema', n.nspname, 'table', c.relname, 'name', t.tgname, 'definition', pg_get_triggerdef(t.oid),
+  'type', t.tgtype, 'enabled', t.tgenabled <> 'D', 'functionSchema', pn.nspname, 'function', p.proname
+) order by n.nspname, c.relname, t.tgname), '[]')::text as j
+from pg_trigger t
+join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+join pg_proc p on p.oid = t.tgfoid join pg_namespace pn on pn.oid = p.pronamespace
+where not t.tgisinternal ${major >= 13 ? 'and t.tgparentid = 0' : ''}
+  and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
+
+const FUNCTIONS_SQL = `
+select coalesce(json_agg(json_build_object(
+  'schema', n.nspname, 'name', p.proname, 'arguments', pg_get_function_arguments(p.oid),
+  'returns', coalesce(pg_get_function_result(p.oid), ''), 'language', l.lanname, 'kind', p.prokind
+) order by n.nspname, p.proname, pg_get_function_arguments(p.oid)), '[]')::text as j
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
+where n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_proc', 'p')}`
+
+/** Serial sequences depend on their column with deptype 'a', identity sequences with 'i'. */
+const SEQUENCES_SQL = `
+select coalesce(json_agg(json_build_object(
+  'schema', n.nspname, 'name', c.relname, 'dataType', format_type(s.seqtypid, null),
+  'ownerSchema', tn.nspname, 'ownerTable', t.relname, 'ownerColumn', a.attname
+) order by n.nspname, c.relname), '[]')::text as j
+from pg_sequence s
+join pg_class c on c.oid = s.seqrelid join pg_namespace n on n.oid = c.relnamespace
+left join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = c.oid
+                     and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
+left join pg_class t on t.oid = d.refobjid left join pg_namespace tn on tn.oid = t.relnamespace
+left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+where n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
+
+const ENUMS_SQL = `
+select coalesce(json_agg(json_build_object(
+  'schema', n.nspname, 'name', t.typname,
+  'values', (select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid)
+) order by n.nspname, t.typname), '[]')::text as j
+from pg_type t join pg_namespace n on n.oid = t.typnamespace
+where t.typtype = 'e' and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_type', 't')}`
+
+async function json<T>(conn: Connection, sql: string, params: unknown[] = []): Promise<T> {
+  const [row] = await conn.query<{j: string}>(sql, params)
+  return JSON.parse(row?.j ?? '[]') as T
+}
+
+const ACTIONS: Record<string, ReferentialAction> = {
+  a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default',
+}
+
+const STRATEGIES = {r: 'range', l: 'list', h: 'hash'} as const
+
+interface RelationRow {
+  schema: string; name: string; kind: 'r' | 'p' | 'v' | 'm'; comment: string | null
+  rows: number | null; size: number | null; partkey: string | null
+  partitions: RelationRef[] | null; parent: RelationRef | null; viewdef: string | null
+}
+interface ColumnRow {
+  schema: string; table: string; name: string; type: string; notnull: boolean; expr: string | null
+  identity: '' | 'a' | 'd'; generated: '' | 's' | 'v'; comment: string | null; position: number
+}
+interface ConstraintRow {
+  schema: string; table: string; name: string; type: 'p' | 'u' | 'c' | 'f'; columns: string[] | null
+  refSchema: string | null; refTable: string | null; refColumns: string[] | null
+  onDelete: string; onUpdate: string; deferrable: boolean; validated: boolean; definition: string | null
+}
+interface IndexRow {
+  schema: string; table: string; name: string; unique: boolean; primary: boolean; method: string
+  predicate: string | null; definition: string; columns: string[] | null
+}
+interface TriggerRow {
+  schema: string; table: string; name: string; definition: string; type: number; enabled: boolean
+  functionSchema: string; function: string
+}
+
+const key = (schema: string, name: string) => `${schema}\u0000${name}`
+
+export const readPostgresCatalog: CatalogReader = async (conn, options) => {
+  const available = await json<string[]>(conn, SCHEMAS_SQL)
+  let schemas = available
+  if (options.schemas?.length) {
+    const missing = options.schemas.filter((s) => !available.includes(s))
+    if (missing.length) {
+      throw new CarveError('inspect.schema', `schema${missing.length > 1 ? 's' : ''} not found: ${missing.map((s) => JSON.stringify(s)).join(', ')}`, {
+        hint: `this database has: ${available.map((s) => JSON.stringify(s)).join(', ') || '(no user schemas)'}`,
+      })
+    }
+    schemas = [...options.schemas].sort()
+  }
+  const p = [schemas]
+  // Sequential on purpose: PGlite is a single session and pg.Client queues anyway.
+  const relations = await json<RelationRow[]>(conn, RELATIONS_SQL, p)
+  const columns = await json<ColumnRow[]>(conn, COLUMNS_SQL, p)
+  const constraints = await json<ConstraintRow[]>(conn, CONSTRAINTS_SQL, p)
+  const indexes = await json<IndexRow[]>(conn, INDEXES_SQL, p)
+  const viewDeps = await json<{schema: string; view: string; refSchema: string; refName: string}[]>(conn, VIEW_DEPENDENCIES_SQL, p)
+  const triggers = await json<TriggerRow[]>(conn, TRIGGERS_SQL(conn.serverMajor), p)
+  const functions = await json<(Omit<FunctionInfo, 'kind' | 'usedByTriggers'> & {kind: string})[]>(conn, FUNCTIONS_SQL, p)
+  const sequences = await json<{schema: string; name: string; dataType: string; ownerSchema: string | null; ownerTable: string | null; ownerColumn: string | null}[]>(conn, SEQUENCES_SQL, p)
+  const enums = await json<{schema: string; name: string; values: string[] | null}[]>(conn, ENUMS_SQL, p)
+
+  const tables = new Map<string, RawTable>()
+  const views = new Map<string, View>()
+  for (const r of relations) {
+    if (r.kind === 'v' || r.kind === 'm') {
+      views.set(key(r.schema, r.name), {
+        schema: r.schema, name: r.name, materialized: r.kind === 'm', definition: (r.viewdef ?? '').trim(),
+        comment: r.comment, columns: [], dependsOn: [],
+      })
+      continue
+    }
+    tables.set(key(r.schema, r.name), {
+      schema: r.schema, name: r.name, kind: r.kind === 'p' ? 'partitioned' : 'table', comment: r.comment,
+      columns: [], primaryKey: [], primaryKeyName: null, uniques: [], checks: [], foreignKeys: [], indexes: [], triggers: [],
+      estimatedRows: r.rows === null || r.rows < 0 ? null : Math.round(r.rows),
+      sizeBytes: r.size,
+      partitioning: r.kind === 'p' && r.partkey ? parsePartitionKey(r.partkey, r.partitions ?? []) : null,
+      partitionOf: r.parent,
+    })
+  }
+
+  for (const c of columns) {
+    const k = key(c.schema, c.table)
+    const view = views.get(k)
+    if (view) {
+      view.columns.push({name: c.name, type: c.type})
+      continue
+    }
+    tables.get(k)?.columns.push({
+      name: c.name, type: c.type, nullable: !c.notnull,
+      default: c.generated ? null : c.expr,
+      identity: c.identity === 'a' ? 'always' : c.identity === 'd' ? 'by default' : null,
+      generated: c.generated ? c.expr : null,
+      comment: c.comment, position: Number(c.position),
+    })
+  }
+
+  for (const c of constraints) {
+    const table = tables.get(key(c.schema, c.table))
+    if (!table) continue
+    const cols = c.columns ?? []
+    if (c.type === 'p') {
+      table.primaryKey = cols
+      table.primaryKeyName = c.name
+    } else if (c.type === 'u') {
+      table.uniques.push({name: c.name, columns: cols})
+    } else if (c.type === 'c') {
+      table.checks.push({name: c.name, expression: c.definition ?? ''})
+    } else {
+      table.foreignKeys.push({
+        name: c.name, columns: cols, refSchema: c.refSchema ?? '', refTable: c.refTable ?? '', refColumns: c.refColumns ?? [],
+        onDelete: ACTIONS[c.onDelete] ?? 'no action', onUpdate: ACTIONS[c.onUpdate] ?? 'no action',
+        deferrable: c.deferrable, validated: c.validated,
+      })
+    }
+  }
+
+  for (const i of indexes) {
+    tables.get(key(i.schema, i.table))?.indexes.push({
+      name: i.name, columns: i.columns ?? [], unique: i.unique, primary: i.primary, method: i.method,
+      predicate: i.predicate, definition: i.definition,
+    })
+  }
+
+  for (const d of viewDeps) {
+    views.get(key(d.schema, d.view))?.dependsOn.push({schema: d.refSchema, name: d.refName})
+  }
+  for (const v of views.values()) v.dependsOn.sort(compareRefs)
+
+  const triggersByFunction = new Map<string, string[]>()
+  for (const t of triggers) {
+    const table = tables.get(key(t.schema, t.table))
+    if (!table) continue
+    table.triggers.push(decodeTrigger(t))
+    const fk = key(t.functionSchema, t.function)
+    triggersByFunction.set(fk, [...(triggersByFunction.get(fk) ?? []), `${t.schema}.${t.table}.${t.name}`])
+  }
+
+  const catalog: RawCatalog = {
+    database: {
+      engine: 'postgres', flavor: conn.flavor, serverVersion: conn.serverVersion, serverMajor: conn.serverMajor, name: conn.database,
+    },
+    schemas,
+    tables: [...tables.values()],
+    views: [...views.values()],
+    functions: functions.map((f) => ({
+      ...f,
+      kind: f.kind === 'p' ? 'procedure' : f.kind === 'a' ? 'aggregate' : f.kind === 'w' ? 'window' : 'function',
+      usedByTriggers: (triggersByFunction.get(key(f.schema, f.name)) ?? []).sort(),
+    })),
+    sequences: sequences.map((s): Sequence => ({
+      schema: s.schema, name: s.name, dataType: s.dataType,
+      ownedBy: s.ownerTable && s.ownerColumn && s.ownerSchema ? {schema: s.ownerSchema, table: s.ownerTable, column: s.ownerColumn} : null,
+    })),
+    enums: enums.map((e) => ({schema: e.schema, name: e.name, values: e.values ?? []})),
+  }
+  return catalog
+}
+
+function compareRefs(a: RelationRef, b: RelationRef): number {
+  return a.schema === b.schema ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.schema < b.schema ? -1 : 1
+}
+
+/** pg_get_partkeydef prints e.g. "RANGE (created_at)". */
+function parsePartitionKey(def: string, partitions: RelationRef[]): RawTable['partitioning'] {
+  const space = def.indexOf(' ')
+  const strategy = def.slice(0, space).toLowerCase()
+  const name = (['range', 'list', 'hash'] as const).find((s) => s === strategy) ?? STRATEGIES.r
+  const keyText = def.slice(space + 1).trim().replace(/^\((.*)\)$/s, '$1')
+  return {strategy: name, key: keyText, partitions: partitions.map((p) => p.name)}
+}
+
+/** tgtype bit layout from pg_trigger.h: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
+function decodeTrigger(t: TriggerRow): Trigger {
+  const type = t.type
+  const events: string[] = []
+  if (type & 4) events.push('INSERT')
+  if (type & 16) events.push('UPDATE')
+  if (type & 8) events.push('DELETE')
+  if (type & 32) events.push('TRUNCATE')
+  return {
+    name: t.name,
+    timing: type & 64 ? 'INSTEAD OF' : type & 2 ? 'BEFORE' : 'AFTER',
+    events,
+    level: type & 1 ? 'row' : 'statement',
+    function: {schema: t.functionSchema, name: t.function},
+    definition: t.definition,
+    enabled: t.enabled,
+  }
+}
