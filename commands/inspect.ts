@@ -1,8 +1,7 @@
-import {writeFileSync} from 'node:fs'
-
 import {Flags} from '@oclif/core'
 
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {writeOutputFile} from '../src/cli/output.js'
 import {describeTarget} from '../src/db/target.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
 import type {Catalog} from '../src/introspect/model.js'
@@ -38,7 +37,7 @@ The catalog is the input of every later stage; save it with --out to work from a
     const catalog = await inspect(conn, {schemas: flags.schema})
     assertNotEmpty(catalog, describeTarget(target))
     if (flags.out) {
-      writeFileSync(flags.out, JSON.stringify(catalog, null, 2) + '\n')
+      writeOutputFile(flags.out, JSON.stringify(catalog, null, 2) + '\n')
       this.progress(`catalog written to ${flags.out}`)
     }
     this.log(catalogSummary(catalog, {limit: flags.limit}))

@@ -1,5 +1,5 @@
 import type {Connection} from './connection.js'
-import {loadExample} from './examples.js'
+import {openExample} from './examples.js'
 import {openMysql} from './mysql.js'
 import {openPglite} from './pglite.js'
 import {openPostgres} from './postgres.js'
@@ -14,15 +14,7 @@ export async function openTarget(target: Target, options: {onProgress?: (message
       return openMysql(target.url)
     case 'pglite':
       return openPglite(target.dataDir)
-    case 'example': {
-      const conn = await openPglite(null)
-      try {
-        await loadExample(conn, target.name, options.onProgress)
-      } catch (error) {
-        await conn.close()
-        throw error
-      }
-      return conn
-    }
+    case 'example':
+      return openExample(target.name, options.onProgress)
   }
 }

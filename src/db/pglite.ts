@@ -1,4 +1,4 @@
-import {mkdirSync} from 'node:fs'
+import {mkdirSync, rmSync} from 'node:fs'
 
 import {PGlite} from '@electric-sql/pglite'
 
@@ -10,11 +10,11 @@ import {readServerInfo} from './postgres.js'
  * Embedded PostgreSQL (PGlite: real Postgres compiled to WASM). It is one single session, which
  * is why Connection is one session everywhere: code that works here works on a server.
  */
-export async function openPglite(dataDir: string | null): Promise<Connection> {
+export async function openPglite(dataDir: string | null, options: {label?: string; removeOnClose?: boolean} = {}): Promise<Connection> {
   let db: PGlite
   try {
     if (dataDir) mkdirSync(dataDir, {recursive: true})
-    db = dataDir ? new PGlite(dataDir) : new PGlite()
+    db = new PGlite({dataDir: dataDir ?? undefined})
     await db.waitReady
   } catch (error) {
     throw new CarveError('db.pglite', `cannot open the embedded database${dataDir ? ` at ${dataDir}` : ''}: ${(error as Error).message}`, {
@@ -32,7 +32,7 @@ export async function openPglite(dataDir: string | null): Promise<Connection> {
   return {
     engine: 'postgres',
     flavor: 'pglite',
-    label: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
+    label: options.label ?? (dataDir ? `pglite:${dataDir}` : 'pglite:memory'),
     ...info,
     query: run,
     async exec(sql) {
@@ -43,6 +43,7 @@ export async function openPglite(dataDir: string | null): Promise<Connection> {
     },
     async close() {
       await db.close().catch(() => {})
+      if (options.removeOnClose && dataDir) rmSync(dataDir, {recursive: true, force: true})
     },
   }
 }

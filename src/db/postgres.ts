@@ -83,9 +83,10 @@ export function checkPostgresVersion(major: number, version: string): void {
 
 /** Turn a driver error into one line a person can act on. The password never appears. */
 export function translatePgError(error: unknown, where: Where): CarveError {
-  const e = error as {code?: string; message?: string}
+  const e = error as {code?: string; message?: string; errors?: {code?: string}[]}
   const at = `${where.host}:${where.port}`
-  const code = e.code ?? ''
+  // Node reports a failed connect to several addresses (localhost → ::1 and 127.0.0.1) as an AggregateError.
+  const code = e.code ?? e.errors?.find((x) => x?.code)?.code ?? ''
   const message = e.message ?? String(error)
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH'].includes(code) || /timeout/i.test(message)) {
     return new CarveError('db.unreachable', `cannot reach PostgreSQL at ${at} (${code || 'timeout'})`, {
