@@ -1,0 +1,110 @@
+import {readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {Args, Flags} from '@oclif/core'
+
+import {CarveCommand, connectionFlags} from '../../src/cli/base.js'
+import {writeOutputFile} from '../../src/cli/output.js'
+import {ByteProgress} from '../../src/cli/progress.js'
+import {exampleDir} from '../../src/db/examples.js'
+import {CarveError, EXIT} from '../../src/errors.js'
+import {inspect} from '../../src/introspect/index.js'
+import type {Catalog} from '../../src/introspect/model.js'
+import {formatBytes} from '../../src/render/text.js'
+import {workloadReport} from '../../src/render/workload-report.js'
+import {Attributor, loadServiceMap} from '../../src/workload/attribution.js'
+import {FILE_FORMATS, ingest, LIVE_FORMATS, type LiveFormat} from '../../src/workload/ingest.js'
+import type {Workload} from '../../src/workload/model.js'
+import {listExampleLogs} from '../../src/workload/example-logs.js'
+
+export default class WorkloadIngest extends CarveCommand {
+  static override summary = 'Learn from query logs which service reads and writes which table.'
+  static override description = `Reads PostgreSQL logs (stderr with any log_line_prefix, csvlog, jsonlog; plain or gzipped), MySQL/MariaDB general and slow query logs, folders of .sql files per service, or live statistics (pg_stat_statements, performance_schema digests with --live), parses every distinct statement once with a real SQL parser, and writes workload.json: per-statement stats, per service×table reads/writes, joins, multi-table write transactions, and each table's classification (single writer, shared writers, common, read-only, untouched).
+
+Services are attributed from sqlcommenter tags, then application_name, then the service map (users, client addresses), then the database user. Unparseable statements and garbage lines are counted and sampled, never fatal.`
+
+  static override examples = [
+    {description: 'The shipped example\'s logs (captured from real servers)', command: '<%= config.bin %> <%= command.id %> --example shop'},
+    {description: 'PostgreSQL logs, gzipped ones too, with a service map', command: '<%= config.bin %> <%= command.id %> /var/log/postgresql/postgresql-15-main.log* --service-map services.yml --out workload.json'},
+    {description: 'A custom log_line_prefix (SHOW log_line_prefix on the server)', command: "<%= config.bin %> <%= command.id %> pg.log --log-line-prefix '%t [%p]: user=%u,db=%d,app=%a '"},
+    {description: 'Live pg_stat_statements, with the catalog to spot untouched tables', command: '<%= config.bin %> <%= command.id %> --live pg_stat_statements --db postgres://carve_ro@db/legacy'},
+    {description: 'MariaDB general log', command: '<%= config.bin %> <%= command.id %> /var/lib/mysql/general.log --format mysql-general'},
+  ]
+
+  static override strict = false
+  static override args = {files: Args.string({description: 'log files or folders of .sql files (many allowed)'})}
+  static override flags = {
+    ...connectionFlags,
+    format: Flags.string({options: [...FILE_FORMATS], summary: 'Force the format of every file (auto-detected per file otherwise).'}),
+    live: Flags.string({options: [...LIVE_FORMATS], summary: 'Also read live statistics from --db.'}),
+    'service-map': Flags.string({summary: 'YAML mapping applications / users / client addresses to services.'}),
+    'log-line-prefix': Flags.string({summary: "The server's log_line_prefix, for stderr logs (detected when absent)."}),
+    catalog: Flags.string({summary: 'A catalog JSON from `carve inspect --out`, to list tables no statement touched.'}),
+    out: Flags.string({char: 'o', default: 'workload.json', summary: 'Where to write the workload.'}),
+    limit: Flags.integer({default: 15, min: 0, summary: 'Rows per section in the printed report (0 = all).'}),
+  }
+
+  async run(): Promise<Workload> {
+    const {argv, flags} = await this.parse(WorkloadIngest)
+    let files = argv as string[]
+    if (files.length === 0 && flags.example) files = listExampleLogs(exampleDir(flags.example))
+    if (files.length === 0 && !flags.live) {
+      throw new CarveError('usage.no-input', 'no log files given', {exitCode: EXIT.usage, hint: 'carve workload ingest FILE... (or --example shop for the example\'s logs)'})
+    }
+    const attributor = flags['service-map'] ? new Attributor(loadServiceMap(flags['service-map'])) : flags.example ? exampleAttributor(flags.example) : undefined
+
+    let catalog: Catalog | undefined
+    let conn
+    if (flags.catalog) catalog = readCatalog(flags.catalog)
+    if (flags.db || flags.example) {
+      conn = await this.connect(this.resolveTarget(flags))
+      if (!catalog) catalog = await inspect(conn)
+    }
+    if (flags.live && !conn) throw new CarveError('usage.no-db', `--live ${flags.live} needs --db`, {exitCode: EXIT.usage})
+
+    const total = files.reduce((n, f) => n + (safeSize(f) ?? 0), 0)
+    const progress = new ByteProgress(total, process.stderr, !this.jsonEnabled())
+    const workload = await ingest({
+      files,
+      format: flags.format as (typeof FILE_FORMATS)[number] | undefined,
+      live: flags.live && conn ? {format: flags.live as LiveFormat, conn} : undefined,
+      logLinePrefix: flags['log-line-prefix'],
+      attributor,
+      knownTables: catalog?.tables.filter((t) => !t.partitionOf).map((t) => (t.schema === 'public' || catalog!.database.engine === 'mysql' ? t.name : `${t.schema}.${t.name}`)),
+      onProgress: (p) => progress.update(p.file, p.bytes, p.size),
+      onWarning: () => {},
+    })
+    const {seconds, bytes} = progress.finish()
+    writeOutputFile(flags.out, JSON.stringify(workload, null, 2) + '\n')
+    this.progress(`read ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / Math.max(seconds, 0.001))}/s); workload written to ${flags.out}`)
+    this.log(workloadReport(workload, {limit: flags.limit}))
+    return workload
+  }
+}
+
+function safeSize(path: string): number | undefined {
+  try {
+    return statSync(path).size
+  } catch {
+    return undefined
+  }
+}
+
+function readCatalog(path: string): Catalog {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as Catalog
+    if (data.format !== 'carve.catalog/v1') throw new Error('not a Carve catalog (format carve.catalog/v1)')
+    return data
+  } catch (error) {
+    throw new CarveError('usage.catalog', `cannot use ${path} as a catalog: ${(error as Error).message}`, {exitCode: EXIT.usage, hint: 'write one with carve inspect --out catalog.json'})
+  }
+}
+
+/** The example ships its own service map (which database users belong to which service). */
+function exampleAttributor(example: string): Attributor | undefined {
+  try {
+    return new Attributor(loadServiceMap(join(exampleDir(example), 'logs', 'service-map.yml')))
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * Statement events → the access matrix. One pass, memory bounded by distinct statements,
+ * services, tables and live sessions — never by the number of log lines.
+ */
+import type {StatementAnalyzer} from './analyzer.js'
+import {type AttributionEvidence, Attributor} from './attribution.js'
+import type {StatementEvent} from './events.js'
+import {maskSql, sqlcommenterTags} from './mask.js'
+import {type StatementStats, type TableClassification, type TableUsage, type Workload, WORKLOAD_FORMAT, type WorkloadSource} from './model.js'
+import type {StatementInfo, StatementKind} from './statement.js'
+
+const MAX_UNPARSED_SAMPLES = 20
+const MAX_TEXT = 2000
+
+interface FingerprintAcc {
+  fingerprint: string
+  kind: StatementKind
+  text: string
+  calls: number
+  totalMs: number
+  rows: number
+  services: Map<string, number>
+  infos: StatementInfo[]
+}
+
+interface SessionState {
+  txn?: string
+  explicit: boolean
+  writes: Set<string>
+  service: string
+}
+
+const bump = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n)
+const toRecord = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+
+export interface AggregateOptions {
+  attributor?: Attributor
+  /** Tables of the catalog, to report the ones no statement touched (dead-table candidates). */
+  knownTables?: string[]
+}
+
+export class WorkloadAggregator {
+  private attributor: Attributor
+  private fingerprints = new Map<string, FingerprintAcc>()
+  private services = new Map<string, {calls: number; evidence: Map<string, number>}>()
+  private access = new Map<string, {service: string; table: string; read: number; write: number; lock: number; ddl: number}>()
+  private joins = new Map<string, {tables: string[]; calls: number; services: Map<string, number>}>()
+  private txnGroups = new Map<string, {tables: string[]; calls: number; services: Map<string, number>}>()
+  private sessions = new Map<string, SessionState>()
+  private unparsed = {calls: 0, distinct: new Set<string>(), samples: [] as {text: string; error: string; file: string; line: number}[]}
+  private events = 0
+  private calls = 0
+  private transactions = 0
+  private sources: WorkloadSource[] = []
+  private from: string | null = null
+  private to: string | null = null
+
+  constructor(private readonly analyzer: StatementAnalyzer, private readonly options: AggregateOptions = {}) {
+    this.attributor = options.attributor ?? new Attributor()
+  }
+
+  /** Feed one event; synchronous so it can sit in the hot loop of a reader. */
+  add(event: StatementEvent): void {
+    this.events++
+    this.calls += event.calls
+    const masked = maskSql(event.sql, this.analyzer.dialect)
+    const {service, evidence} = this.attributor.attribute({
+      tags: masked.comments.length ? sqlcommenterTags(masked.comments) : undefined,
+      application: event.application,
+      user: event.user,
+      client: event.client,
+    })
+    this.noteService(service, evidence, event.calls)
+    const analysis = this.analyzer.analyze(event.sql, masked.key)
+    if (analysis.error !== undefined) {
+      this.unparsed.calls += event.calls
+      if (!this.unparsed.distinct.has(analysis.fingerprint)) {
+        this.unparsed.distinct.add(analysis.fingerprint)
+        if (this.unparsed.samples.length < MAX_UNPARSED_SAMPLES) {
+          this.unparsed.samples.push({text: masked.key.slice(0, MAX_TEXT), error: analysis.error, file: event.file, line: event.line})
+        }
+      }
+      return
+    }
+    const infos = this.normalize(analysis.infos, event.database)
+    let acc = this.fingerprints.get(analysis.fingerprint)
+    if (!acc) {
+      acc = {
+        fingerprint: analysis.fingerprint,
+        kind: mainKind(infos),
+        text: masked.key.slice(0, MAX_TEXT),
+        calls: 0, totalMs: 0, rows: 0, services: new Map(), infos,
+      }
+      this.fingerprints.set(analysis.fingerprint, acc)
+    }
+    acc.calls += event.calls
+    acc.totalMs += event.totalMs ?? 0
+    acc.rows += event.rows ?? 0
+    bump(acc.services, service, event.calls)
+
+    for (const info of infos) {
+      for (const t of info.reads) this.touch(service, t, 'read', event.calls)
+      for (const t of info.writes) this.touch(service, t, 'write', event.calls)
+      for (const t of info.locks) this.touch(service, t, 'lock', event.calls)
+      for (const t of info.ddl) this.touch(service, t, 'ddl', event.calls)
+      for (const [a, b] of info.joins) {
+        const k = `${a}\u0000${b}`
+        let j = this.joins.get(k)
+        if (!j) this.joins.set(k, (j = {tables: [a, b], calls: 0, services: new Map()}))
+        j.calls += event.calls
+        bump(j.services, service, event.calls)
+      }
+    }
+    this.trackTransaction(event, infos, service)
+    if (event.at) {
+      if (this.from === null || event.at < this.from) this.from = event.at
+      if (this.to === null || event.at > this.to) this.to = event.at
+    }
+  }
+
+  addSource(source: WorkloadSource, window?: {from?: string; to?: string}): void {
+    this.sources.push(source)
+    if (window?.from && (this.from === null || window.from < this.from)) this.from = window.from
+    if (window?.to && (this.to === null || window.to > this.to)) this.to = window.to
+  }
+
+  private noteService(service: string, evidence: AttributionEvidence, calls: number): void {
+    let s = this.services.get(service)
+    if (!s) this.services.set(service, (s = {calls: 0, evidence: new Map()}))
+    s.calls += calls
+    bump(s.evidence, evidence, calls)
+  }
+
+  private touch(service: string, table: string, op: 'read' | 'write' | 'lock' | 'ddl', calls: number): void {
+    const k = `${service}\u0000${table}`
+    let a = this.access.get(k)
+    if (!a) this.access.set(k, (a = {service, table, read: 0, write: 0, lock: 0, ddl: 0}))
+    a[op] += calls
+  }
+
+  private normalizedCache = new Map<string, StatementInfo[]>()
+
+  /** Drop the default schema: `public.x` on PostgreSQL, `<session db>.x` on MySQL. */
+  private normalize(infos: StatementInfo[], database: string | undefined): StatementInfo[] {
+    const prefix = this.analyzer.dialect === 'postgres' ? 'public.' : database ? `${database}.` : undefined
+    if (!prefix) return infos
+    const needs = infos.some((i) => [...i.reads, ...i.writes, ...i.locks, ...i.ddl].some((t) => t.startsWith(prefix)))
+    if (!needs) return infos
+    const strip = (t: string) => (t.startsWith(prefix) ? t.slice(prefix.length) : t)
+    const list = (ts: string[]) => [...new Set(ts.map(strip))].sort()
+    return infos.map((i) => ({
+      kind: i.kind,
+      reads: list(i.reads),
+      writes: list(i.writes),
+      locks: list(i.locks),
+      ddl: list(i.ddl),
+      joins: [...new Map(i.joins.map(([a, b]) => {
+        const [x, y] = [strip(a), strip(b)].sort() as [string, string]
+        return [`${x}\u0000${y}`, [x, y] as [string, string]]
+      })).values()].filter(([x, y]) => x !== y),
+    }))
+  }
+
+  /**
+   * Reconstruct transactions per session: explicit BEGIN … COMMIT, or the transaction id the log
+   * carries (PostgreSQL %v), else each statement is its own (autocommit) transaction.
+   */
+  private trackTransaction(event: StatementEvent, infos: StatementInfo[], service: string): void {
+    if (event.session === undefined) {
+      for (const info of infos) if (info.writes.length) this.closeGroup(new Set(info.writes), service)
+      return
+    }
+    const key = `${event.file}\u0000${event.session}`
+    let s = this.sessions.get(key)
+    if (!s) this.sessions.set(key, (s = {explicit: false, writes: new Set(), service}))
+    if (event.txn && s.txn !== event.txn) {
+      this.closeSession(s)
+      s.txn = event.txn
+    }
+    s.service = service
+    for (const info of infos) {
+      if (info.kind === 'begin') {
+        this.closeSession(s)
+        s.explicit = true
+      } else if (info.kind === 'commit') {
+        this.closeSession(s)
+        s.explicit = false
+      } else if (info.kind === 'rollback') {
+        s.writes.clear()
+        s.explicit = false
+      } else if (s.explicit || event.txn) {
+        for (const t of info.writes) s.writes.add(t)
+      } else if (info.writes.length) {
+        this.closeGroup(new Set(info.writes), service)
+      }
+    }
+  }
+
+  private closeSession(s: SessionState): void {
+    if (s.writes.size) this.closeGroup(s.writes, s.service)
+    s.writes = new Set()
+  }
+
+  private closeGroup(writes: Set<string>, service: string): void {
+    this.transactions++
+    if (writes.size < 2) return
+    const tables = [...writes].sort()
+    const k = tables.join('\u0000')
+    let g = this.txnGroups.get(k)
+    if (!g) this.txnGroups.set(k, (g = {tables, calls: 0, services: new Map()}))
+    g.calls++
+    bump(g.services, service, 1)
+  }
+
+  finish(engine: 'postgres' | 'mysql'): Workload {
+    for (const s of this.sessions.values()) if (!s.explicit || s.txn) this.closeSession(s)
+    this.sessions.clear()
+
+    const statements: StatementStats[] = [...this.fingerprints.values()]
+      .map((f) => {
+        const merged = mergeInfos(f.infos)
+        return {
+          fingerprint: f.fingerprint, kind: f.kind, text: f.text, calls: f.calls,
+          totalMs: Math.round(f.totalMs * 1000) / 1000, rows: f.rows, services: toRecord(f.services), ...merged,
+        }
+      })
+      .sort((a, b) => b.calls - a.calls || (a.fingerprint < b.fingerprint ? -1 : 1))
+
+    const access = [...this.access.values()].sort((a, b) => (a.table === b.table ? (a.service < b.service ? -1 : 1) : a.table < b.table ? -1 : 1))
+    const usage = new Map<string, {readers: Map<string, number>; writers: Map<string, number>; ddl: Map<string, number>}>()
+    const use = (t: string) => {
+      let u = usage.get(t)
+      if (!u) usage.set(t, (u = {readers: new Map(), writers: new Map(), ddl: new Map()}))
+      return u
+    }
+    for (const a of access) {
+      const u = use(a.table)
+      if (a.read + a.lock) bump(u.readers, a.service, a.read + a.lock)
+      if (a.write) bump(u.writers, a.service, a.write)
+      if (a.ddl) bump(u.ddl, a.service, a.ddl)
+    }
+    for (const t of this.options.knownTables ?? []) use(t)
+    const tables: TableUsage[] = [...usage]
+      .map(([table, u]) => ({table, readers: toRecord(u.readers), writers: toRecord(u.writers), ddl: toRecord(u.ddl), classification: classify(u.writers.size, u.readers.size + u.ddl.size)}))
+      .sort((a, b) => (a.table < b.table ? -1 : 1))
+
+    const groups = (m: Map<string, {tables: string[]; calls: number; services: Map<string, number>}>) =>
+      [...m.values()]
+        .map((g) => ({tables: g.tables, calls: g.calls, services: toRecord(g.services)}))
+        .sort((a, b) => b.calls - a.calls || (a.tables.join() < b.tables.join() ? -1 : 1))
+
+    const parsedCalls = this.calls - this.unparsed.calls
+    return {
+      format: WORKLOAD_FORMAT,
+      engine,
+      window: {from: this.from, to: this.to},
+      sources: this.sources,
+      totals: {
+        events: this.events, calls: this.calls, fingerprints: this.fingerprints.size + this.unparsed.distinct.size,
+        parsedCalls, unparsedCalls: this.unparsed.calls, transactions: this.transactions,
+        multiTableWriteTransactions: [...this.txnGroups.values()].reduce((n, g) => n + g.calls, 0),
+      },
+      services: [...this.services]
+        .map(([name, s]) => ({name, calls: s.calls, evidence: toRecord(s.evidence)}))
+        .sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1)),
+      statements,
+      access,
+      joins: groups(this.joins),
+      transactions: groups(this.txnGroups),
+      tables,
+      unparsed: {calls: this.unparsed.calls, distinct: this.unparsed.distinct.size, samples: this.unparsed.samples},
+    }
+  }
+}
+
+export function classify(writers: number, others: number): TableClassification {
+  if (writers === 0) return others ? 'read-only' : 'untouched'
+  if (writers === 1) return 'single-writer'
+  if (writers <= 3) return 'shared-writers'
+  return 'common'
+}
+
+function mainKind(infos: StatementInfo[]): StatementKind {
+  const data = infos.find((i) => !['begin', 'commit', 'rollback', 'other'].includes(i.kind))
+  return (data ?? infos[0])?.kind ?? 'other'
+}
+
+function mergeInfos(infos: StatementInfo[]): Pick<StatementStats, 'reads' | 'writes' | 'locks' | 'ddl' | 'joins'> {
+  const u = (f: (i: StatementInfo) => string[]) => [...new Set(infos.flatMap(f))].sort()
+  const joins = new Map<string, [string, string]>()
+  for (const i of infos) for (const j of i.joins) joins.set(j.join('\u0000'), j)
+  return {reads: u((i) => i.reads), writes: u((i) => i.writes), locks: u((i) => i.locks), ddl: u((i) => i.ddl), joins: [...joins.keys()].sort().map((k) => joins.get(k)!)}
+}

@@ -1,0 +1,215 @@
+/**
+ * A one-pass SQL lexer that masks literals and collects comments.
+ *
+ * It does not analyze SQL (the real parsers do that); it gives ingestion two cheap things:
+ *  - a cache key: the statement with string and number literals replaced by `?`, comments
+ *    removed and white space folded, so a million executions of one statement shape are parsed
+ *    and fingerprinted once, not a million times;
+ *  - the comments, so sqlcommenter tags (`/*application='orders'*\/`) are read from comments only,
+ *    never from inside a string literal.
+ */
+
+export type Dialect = 'postgres' | 'mysql'
+
+export interface Masked {
+  key: string
+  comments: string[]
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57
+const isIdent = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 95 || c === 36 || c > 127
+
+export function maskSql(sql: string, dialect: Dialect): Masked {
+  let out = ''
+  const comments: string[] = []
+  let i = 0
+  const n = sql.length
+  let space = false
+  const push = (text: string) => {
+    if (space && out.length > 0) out += ' '
+    space = false
+    out += text
+  }
+  while (i < n) {
+    const c = sql.charCodeAt(i)
+    // white space
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) {
+      space = true
+      i++
+      continue
+    }
+    // -- comment (MySQL needs a space after --), # comment (MySQL)
+    if ((c === 45 && sql.charCodeAt(i + 1) === 45 && (dialect === 'postgres' || i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) || (c === 35 && dialect === 'mysql')) {
+      const end = sql.indexOf('\n', i)
+      comments.push(sql.slice(i + (c === 35 ? 1 : 2), end === -1 ? n : end))
+      i = end === -1 ? n : end + 1
+      space = true
+      continue
+    }
+    // /* block comment */ (nested in PostgreSQL)
+    if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+      let depth = 1
+      let j = i + 2
+      while (j < n && depth > 0) {
+        if (sql.charCodeAt(j) === 42 && sql.charCodeAt(j + 1) === 47) {
+          depth--
+          j += 2
+        } else if (dialect === 'postgres' && sql.charCodeAt(j) === 47 && sql.charCodeAt(j + 1) === 42) {
+          depth++
+          j += 2
+        } else j++
+      }
+      comments.push(sql.slice(i + 2, depth === 0 ? j - 2 : j))
+      i = j
+      space = true
+      continue
+    }
+    // 'string' (E'..', B'..', X'..', N'..' prefixes fall through as identifier chars then quote)
+    if (c === 39) {
+      const escapes = dialect === 'mysql' || (i > 0 && (sql[i - 1] === 'E' || sql[i - 1] === 'e'))
+      i = skipQuoted(sql, i, 39, escapes)
+      push('?')
+      continue
+    }
+    // "identifier" in PostgreSQL (kept); "string" in MySQL (masked)
+    if (c === 34) {
+      const end = skipQuoted(sql, i, 34, dialect === 'mysql')
+      push(dialect === 'mysql' ? '?' : sql.slice(i, end))
+      i = end
+      continue
+    }
+    // `identifier` (MySQL)
+    if (c === 96) {
+      const end = skipQuoted(sql, i, 96, false)
+      push(sql.slice(i, end))
+      i = end
+      continue
+    }
+    // $tag$ dollar quoting (PostgreSQL) — but $1 is a parameter
+    if (c === 36 && dialect === 'postgres' && !isDigit(sql.charCodeAt(i + 1))) {
+      const close = sql.indexOf('$', i + 1)
+      if (close !== -1) {
+        const tag = sql.slice(i, close + 1)
+        if (/^\$[A-Za-z_]*\$$/.test(tag)) {
+          const end = sql.indexOf(tag, close + 1)
+          i = end === -1 ? n : end + tag.length
+          push('?')
+          continue
+        }
+      }
+    }
+    // numbers not glued to an identifier (t1, $1 stay)
+    if (isDigit(c) || (c === 46 && isDigit(sql.charCodeAt(i + 1)))) {
+      const prev = i > 0 ? sql.charCodeAt(i - 1) : 32
+      if (!isIdent(prev)) {
+        let j = i
+        while (j < n && (isDigit(sql.charCodeAt(j)) || sql.charCodeAt(j) === 46 || ((sql.charCodeAt(j) === 101 || sql.charCodeAt(j) === 69) && j > i))) j++
+        push('?')
+        i = j
+        continue
+      }
+    }
+    // identifiers, keywords: copy the run in one go
+    if (isIdent(c)) {
+      let j = i + 1
+      while (j < n && isIdent(sql.charCodeAt(j))) j++
+      push(sql.slice(i, j))
+      i = j
+      continue
+    }
+    push(sql[i]!)
+    i++
+  }
+  return {key: out, comments}
+}
+
+/** Index just past the closing quote; a doubled quote is an escaped one. */
+function skipQuoted(sql: string, start: number, quote: number, backslashEscapes: boolean): number {
+  let j = start + 1
+  const n = sql.length
+  while (j < n) {
+    const c = sql.charCodeAt(j)
+    if (backslashEscapes && c === 92) {
+      j += 2
+      continue
+    }
+    if (c === quote) {
+      if (sql.charCodeAt(j + 1) === quote) {
+        j += 2
+        continue
+      }
+      return j + 1
+    }
+    j++
+  }
+  return n
+}
+
+/**
+ * sqlcommenter tags from comments: `key='url-encoded value'` pairs separated by commas.
+ * Returns the last comment that holds any (the library appends its comment at the end).
+ */
+export function sqlcommenterTags(comments: string[]): Record<string, string> | undefined {
+  for (let k = comments.length - 1; k >= 0; k--) {
+    const text = comments[k]!.trim()
+    if (!text.includes("='")) continue
+    const tags: Record<string, string> = {}
+    const pair = /\s*([A-Za-z0-9_.%-]+)='((?:[^'\\]|\\.)*)'\s*(?:,|$)/gy
+    let m: RegExpExecArray | null
+    let consumed = 0
+    while ((m = pair.exec(text)) !== null) {
+      tags[safeDecode(m[1]!)] = safeDecode(m[2]!.replace(/\\'/g, "'"))
+      consumed = pair.lastIndex
+    }
+    if (consumed > 0 && Object.keys(tags).length) return tags
+  }
+  return undefined
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/**
+ * Split a script into statements at top-level semicolons (not inside quotes, dollar quotes or
+ * comments). Each piece keeps its text; the real parser analyzes each.
+ */
+export function splitStatements(sql: string, dialect: Dialect): {text: string; offset: number}[] {
+  const out: {text: string; offset: number}[] = []
+  let start = 0
+  let i = 0
+  const n = sql.length
+  const cut = (end: number) => {
+    const text = sql.slice(start, end).trim()
+    if (text) out.push({text, offset: start})
+    start = end + 1
+  }
+  while (i < n) {
+    const c = sql.charCodeAt(i)
+    if (c === 59) {
+      cut(i)
+      i++
+    } else if ((c === 45 && sql.charCodeAt(i + 1) === 45) || (c === 35 && dialect === 'mysql')) {
+      const end = sql.indexOf('\n', i)
+      i = end === -1 ? n : end + 1
+    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+      const end = sql.indexOf('*/', i + 2)
+      i = end === -1 ? n : end + 2
+    } else if (c === 39 || c === 34 || c === 96) {
+      i = skipQuoted(sql, i, c, dialect === 'mysql' && c !== 96)
+    } else if (c === 36 && dialect === 'postgres' && !isDigit(sql.charCodeAt(i + 1))) {
+      const close = sql.indexOf('$', i + 1)
+      const tag = close === -1 ? '' : sql.slice(i, close + 1)
+      if (/^\$[A-Za-z_]*\$$/.test(tag)) {
+        const end = sql.indexOf(tag, close + 1)
+        i = end === -1 ? n : end + tag.length
+      } else i++
+    } else i++
+  }
+  cut(n)
+  return out
+}

@@ -1,0 +1,140 @@
+/**
+ * Read a log file as lines, whatever it holds: gzip is detected by its magic bytes, invalid
+ * UTF-8 is replaced and counted, binary lines (NUL bytes) are counted, and a line longer than
+ * `maxLineBytes` is skipped to its end without ever being held in memory — a 2 GB single line
+ * costs no more memory than a short one.
+ */
+import {createReadStream} from 'node:fs'
+import {open} from 'node:fs/promises'
+import {createGunzip} from 'node:zlib'
+
+export interface LineWarnings {
+  invalidUtf8: number[]
+  binary: number[]
+  tooLong: number[]
+  truncatedGzip: boolean
+}
+
+export interface LineReadOptions {
+  maxLineBytes?: number
+  /** Called with the number of compressed (on-disk) bytes read so far, for progress. */
+  onBytes?: (bytes: number) => void
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
+/** Line numbers kept per kind of warning; the counts go on. */
+const MAX_WARNING_LINES = 20
+
+export async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r')
+  try {
+    const {buffer, bytesRead} = await handle.read(Buffer.alloc(2), 0, 2, 0)
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Calls `onLine(lineNumber, text)` for every line, synchronously within each 1 MB chunk (no
+ * per-line promise: this is the hot loop of log ingestion); `warnings` fills as it goes.
+ */
+export async function forEachLine(
+  path: string,
+  warnings: LineWarnings & {counts: {invalidUtf8: number; binary: number; tooLong: number}},
+  onLine: (lineNumber: number, text: string) => void,
+  options: LineReadOptions = {},
+): Promise<void> {
+  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
+  // Decide before the stream exists: a stream that starts flowing during an await loses chunks.
+  const gz = await isGzip(path)
+  const file = createReadStream(path, {highWaterMark: 1 << 20})
+  let onDisk = 0
+  let stream: AsyncIterable<Buffer>
+  if (gz) {
+    file.on('data', (chunk) => {
+      onDisk += chunk.length
+      options.onBytes?.(onDisk)
+    })
+    stream = file.pipe(createGunzip())
+  } else {
+    stream = file
+  }
+  const decoder = new TextDecoder('utf-8', {fatal: false})
+  let parts: Buffer[] = []
+  let partBytes = 0
+  let skipping = false
+  let lineNo = 0
+
+  const note = (kind: 'invalidUtf8' | 'binary' | 'tooLong', line: number) => {
+    warnings.counts[kind]++
+    if (warnings[kind].length < MAX_WARNING_LINES) warnings[kind].push(line)
+  }
+  const emit = (buf: Buffer): void => {
+    lineNo++
+    if (skipping) {
+      skipping = false
+      note('tooLong', lineNo)
+      return
+    }
+    let end = buf.length
+    if (end > 0 && buf[end - 1] === 0x0d) end-- // CRLF
+    const bytes = buf.subarray(0, end)
+    if (bytes.includes(0)) {
+      note('binary', lineNo)
+      return
+    }
+    const text = decoder.decode(bytes)
+    if (text.includes('\uFFFD') && !bytes.includes(0xef)) note('invalidUtf8', lineNo)
+    onLine(lineNo, text)
+  }
+
+  try {
+    for await (const chunk of stream) {
+      if (!gz) {
+        onDisk += chunk.length
+        options.onBytes?.(onDisk)
+      }
+      let start = 0
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, start)
+        if (nl === -1) break
+        const piece = chunk.subarray(start, nl)
+        start = nl + 1
+        let line: Buffer
+        if (parts.length) {
+          line = skipping ? piece : Buffer.concat([...parts, piece])
+          parts = []
+          partBytes = 0
+        } else {
+          line = piece
+        }
+        if (!skipping && line.length > max) skipping = true
+        emit(line)
+      }
+      if (start < chunk.length) {
+        const rest = chunk.subarray(start)
+        if (!skipping) {
+          parts.push(Buffer.from(rest))
+          partBytes += rest.length
+          if (partBytes > max) {
+            skipping = true
+            parts = []
+            partBytes = 0
+          }
+        }
+      }
+    }
+  } catch (error) {
+    // A truncated gzip stream ends with an error: keep what was read and say so.
+    if (gz && /unexpected end|incorrect header|invalid/i.test((error as Error).message)) warnings.truncatedGzip = true
+    else throw error
+  }
+  if (parts.length || skipping) {
+    emit(Buffer.concat(parts))
+  }
+}
+
+export function newLineWarnings(): LineWarnings & {counts: {invalidUtf8: number; binary: number; tooLong: number}} {
+  return {invalidUtf8: [], binary: [], tooLong: [], truncatedGzip: false, counts: {invalidUtf8: 0, binary: 0, tooLong: 0}}
+}

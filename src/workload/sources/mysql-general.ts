@@ -1,0 +1,224 @@
+/**
+ * The MySQL / MariaDB general query log (log_output=FILE), plain or gzipped.
+ *
+ *   /usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1 (Debian 12). started with:
+ *   Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock
+ *   Time		    Id Command	Argument
+ *   261121 19:01:28	    38 Connect	orders_svc@127.0.0.1 on shop using TCP/IP
+ *   		    38 Query	select 1
+ *   2025-11-21T18:40:01.123456Z	   12 Query	select …        (MySQL 5.7+)
+ *
+ * MariaDB and MySQL ≤ 5.6 write the `YYMMDD H:MM:SS` timestamp only on the first entry of each
+ * second (later entries start with two tabs); MySQL 5.7+ writes an ISO 8601 timestamp on every
+ * entry. A statement may span lines: a line that does not start an entry continues the previous
+ * argument. Connect / Change user / Init DB / `use db` / Quit are tracked per connection id so
+ * each statement carries its user, client host and database. Garbage is counted and sampled as
+ * warnings, never fatal.
+ */
+import type {EventSink, SourceWarning} from '../events.js'
+import {forEachLine, newLineWarnings} from './lines.js'
+import type {SourceReport} from './report.js'
+
+const MAX_SAMPLES = 20
+
+/** Warnings of one kind: a count, and the first few line numbers. */
+export class WarningTally {
+  private counts = new Map<string, {count: number; lines: number[]}>()
+
+  add(kind: string, line: number): void {
+    let entry = this.counts.get(kind)
+    if (!entry) this.counts.set(kind, (entry = {count: 0, lines: []}))
+    entry.count++
+    if (entry.lines.length < MAX_SAMPLES) entry.lines.push(line)
+  }
+
+  count(kind: string): number {
+    return this.counts.get(kind)?.count ?? 0
+  }
+
+  report(file: string, lineWarnings: ReturnType<typeof newLineWarnings>): SourceWarning[] {
+    const out: SourceWarning[] = []
+    const lines = (ls: number[], n: number) => `line${n > 1 ? 's' : ''} ${ls.join(', ')}${n > ls.length ? ', …' : ''}`
+    for (const [kind, {count, lines: ls}] of this.counts) out.push({file, line: ls[0], message: `${count} ${kind} (${lines(ls, count)})`})
+    const c = lineWarnings.counts
+    if (c.invalidUtf8) out.push({file, line: lineWarnings.invalidUtf8[0], message: `${c.invalidUtf8} lines with invalid UTF-8, read with replacement characters (${lines(lineWarnings.invalidUtf8, c.invalidUtf8)})`})
+    if (c.binary) out.push({file, line: lineWarnings.binary[0], message: `${c.binary} binary lines skipped (${lines(lineWarnings.binary, c.binary)})`})
+    if (c.tooLong) out.push({file, line: lineWarnings.tooLong[0], message: `${c.tooLong} over-long lines skipped (${lines(lineWarnings.tooLong, c.tooLong)})`})
+    if (lineWarnings.truncatedGzip) out.push({file, message: 'the gzip stream is truncated: read up to the damage'})
+    return out
+  }
+}
+
+/** First and last timestamps (ISO strings of one file compare correctly as text). */
+export class TimeWindow {
+  from?: string
+  to?: string
+  see(iso: string | undefined): void {
+    if (!iso) return
+    if (!this.from || iso < this.from) this.from = iso
+    if (!this.to || iso > this.to) this.to = iso
+  }
+}
+
+const SHORT_TS = /^(\d\d)(\d\d)(\d\d)\s+(\d{1,2}):(\d\d):(\d\d)$/
+
+/**
+ * MySQL log timestamps → ISO 8601: `261121 9:01:28` (server local time, no zone) →
+ * `2026-11-21T09:01:28`; ISO forms (`2025-11-21T18:40:01.123456Z`, `…+01:00`) are kept as logged.
+ */
+export function mysqlTimestampToIso(text: string): string {
+  const m = SHORT_TS.exec(text)
+  if (!m) return text
+  const yy = Number(m[1])
+  const year = yy >= 70 ? 1900 + yy : 2000 + yy
+  return `${year}-${m[2]}-${m[3]}T${m[4]!.padStart(2, '0')}:${m[5]}:${m[6]}`
+}
+
+/** The server's banner, written at start-up and on FLUSH LOGS (in both the general and the slow log). */
+export function isServerHeader(line: string): boolean {
+  return (
+    (line.includes(', Version: ') && line.trimEnd().endsWith('started with:')) ||
+    /^tcp port: \d+,?\s+(unix socket|named pipe):/i.test(line) ||
+    /^Time\s+Id\s+Command\s+Argument\s*$/.test(line)
+  )
+}
+
+/**
+ * An entry line: optional timestamp (`YYMMDD H:MM:SS` or ISO 8601), then the connection id, the
+ * command (`Query`, `Init DB`, `Close stmt`, …) and, after a tab, the argument.
+ */
+const ENTRY =
+  /^(?:(\d{6}\s+\d{1,2}:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)\t|\t\t)\s*(\d+) ([A-Z][A-Za-z_]*(?: [A-Za-z_]+){0,2})(?:\t(.*))?$/
+
+/** `user@host [as anonymous] on db [using TCP/IP]`, the argument of Connect and Change user. */
+const CONNECT = /^(.*)@(\S*) (?:as \S+ )?on (\S*)(?: using .*)?$/
+
+/** `use db` sent as a query (drivers do; the mysql client sends Init DB instead). */
+export function useDatabase(sql: string): string | undefined {
+  const m = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i.exec(sql)
+  if (!m) return undefined
+  const name = m[1]!
+  return name.startsWith('`') ? name.slice(1, -1).split('``').join('`') : name
+}
+
+interface Connection {
+  user?: string
+  client?: string
+  database?: string
+}
+
+interface Entry {
+  command: string
+  id: string
+  at?: string
+  line: number
+  parts: string[]
+}
+
+/** Commands whose argument is SQL (and so may continue on the following lines). */
+const STATEMENT_COMMANDS = new Set(['Query', 'Execute', 'Prepare'])
+
+export interface MysqlLogOptions {
+  onBytes?: (bytes: number) => void
+}
+
+export async function readMysqlGeneralLog(path: string, sink: EventSink, options: MysqlLogOptions = {}): Promise<SourceReport> {
+  const tally = new WarningTally()
+  const lineWarnings = newLineWarnings()
+  const window = new TimeWindow()
+  const connections = new Map<string, Connection>()
+  let lastAt: string | undefined
+  let lastRaw: string | undefined
+  let current: Entry | null = null
+  let lines = 0
+  let events = 0
+
+  const finish = (): void => {
+    const e = current
+    if (!e) return
+    current = null
+    const arg = e.parts.length === 1 ? e.parts[0]! : e.parts.join('\n')
+    switch (e.command) {
+      case 'Query':
+      case 'Execute': {
+        const sql = arg.trimEnd()
+        if (sql.trim() === '') return
+        const conn = connections.get(e.id)
+        events++
+        sink({
+          sql,
+          calls: 1,
+          at: e.at,
+          session: e.id,
+          user: conn?.user,
+          client: conn?.client,
+          database: conn?.database,
+          file: path,
+          line: e.line,
+        })
+        if (e.command === 'Query') {
+          const db = useDatabase(sql)
+          if (db !== undefined) connections.set(e.id, {...conn, database: db})
+        }
+        return
+      }
+      case 'Connect':
+      case 'Change user': {
+        const m = CONNECT.exec(arg.trim())
+        // A failed login logs "Access denied for user …" as its argument: nothing to track.
+        if (m) connections.set(e.id, {user: m[1] || undefined, client: m[2] || undefined, database: m[3] || undefined})
+        return
+      }
+      case 'Init DB':
+        connections.set(e.id, {...connections.get(e.id), database: arg.trim() || undefined})
+        return
+      case 'Quit':
+        connections.delete(e.id)
+        return
+      default:
+        // Prepare (not executed yet), Close stmt, Ping, Field List, Statistics, …
+        return
+    }
+  }
+
+  await forEachLine(
+    path,
+    lineWarnings,
+    (lineNo, text) => {
+      lines++
+      const c = text.charCodeAt(0)
+      // Entries start with a tab or a digit; anything else can only continue a statement.
+      const m = c === 9 || (c >= 48 && c <= 57) ? ENTRY.exec(text) : null
+      if (m) {
+        finish()
+        const raw = m[1]
+        if (raw !== undefined && raw !== lastRaw) {
+          lastRaw = raw
+          lastAt = mysqlTimestampToIso(raw)
+          window.see(lastAt)
+        }
+        current = {command: m[3]!, id: m[2]!, at: lastAt, line: lineNo, parts: [m[4] ?? '']}
+        return
+      }
+      if (current && STATEMENT_COMMANDS.has(current.command)) {
+        if (isServerHeader(text)) {
+          finish()
+          connections.clear() // a restart: connection ids start over
+          return
+        }
+        current.parts.push(text)
+        return
+      }
+      if (isServerHeader(text)) {
+        finish()
+        if (/started with:\s*$/.test(text)) connections.clear()
+        return
+      }
+      finish()
+      if (text.trim() !== '') tally.add('lines that are not general-log entries', lineNo)
+    },
+    {onBytes: options.onBytes},
+  )
+  finish()
+  return {format: 'mysql-general', lines, events, warnings: tally.report(path, lineWarnings), from: window.from, to: window.to}
+}

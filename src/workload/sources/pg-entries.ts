@@ -1,0 +1,90 @@
+/**
+ * PostgreSQL log entries (from stderr, csvlog or jsonlog alike) → executed statements.
+ *
+ * The server logs a statement in several ways depending on settings:
+ *   log_statement=all            `statement: SQL` / `execute NAME: SQL` (+ DETAIL parameters)
+ *   log_min_duration_statement=0 `duration: 1.2 ms  statement: SQL` / `… execute NAME: SQL`,
+ *                                and `duration: … parse|bind NAME: …` (not executions: skipped)
+ *   both, or log_duration=on     the statement line, then a bare `duration: 1.2 ms`
+ * A statement is held per session until its session logs something else, so a later bare
+ * duration or DETAIL can be attached. Memory is bounded by the number of live sessions.
+ */
+import type {EventSink, StatementEvent} from '../events.js'
+import type {PrefixFields} from './pg-prefix.js'
+
+export interface PgLogEntry {
+  fields: PrefixFields
+  severity: string
+  message: string
+  /** csvlog/jsonlog carry DETAIL in the same record; stderr logs it as its own entry. */
+  detail?: string
+  file: string
+  line: number
+}
+
+const DURATION = /^duration: (\d+(?:\.\d+)?) ms(?:\s+(.*))?$/s
+const STATEMENT = /^(statement|execute [^:]*|parse [^:]*|bind [^:]*): (.*)$/s
+
+export class PgEntryProcessor {
+  private pending = new Map<string, StatementEvent>()
+  statements = 0
+
+  constructor(private readonly sink: EventSink) {}
+
+  entry(e: PgLogEntry): void {
+    const key = e.fields.session ?? e.fields.pid ?? ''
+    if (e.severity === 'DETAIL') {
+      const held = this.pending.get(key)
+      if (held && e.message.startsWith('parameters: ')) held.parameters = e.message.slice('parameters: '.length)
+      return
+    }
+    if (e.severity !== 'LOG') return
+    let message = e.message
+    let durationMs: number | undefined
+    const d = DURATION.exec(message)
+    if (d) {
+      durationMs = Number(d[1])
+      if (!d[2]) {
+        // A bare duration belongs to the statement this session logged last.
+        const held = this.pending.get(key)
+        if (held && held.totalMs === undefined) held.totalMs = durationMs
+        return
+      }
+      message = d[2]
+    }
+    const s = STATEMENT.exec(message)
+    if (!s) return
+    const what = s[1]!
+    if (what.startsWith('parse ') || what.startsWith('bind ')) return
+    this.release(key)
+    const event: StatementEvent = {
+      sql: s[2]!,
+      calls: 1,
+      totalMs: durationMs,
+      at: e.fields.timestamp,
+      session: key || undefined,
+      txn: e.fields.vxid && !e.fields.vxid.endsWith('/0') ? e.fields.vxid : undefined,
+      user: e.fields.user,
+      database: e.fields.database,
+      application: e.fields.application,
+      client: e.fields.client,
+      file: e.file,
+      line: e.line,
+    }
+    if (e.detail?.startsWith('parameters: ')) event.parameters = e.detail.slice('parameters: '.length)
+    this.pending.set(key, event)
+  }
+
+  private release(key: string): void {
+    const held = this.pending.get(key)
+    if (!held) return
+    this.pending.delete(key)
+    this.statements++
+    this.sink(held)
+  }
+
+  /** End of input: emit what is still held. */
+  finish(): void {
+    for (const key of [...this.pending.keys()]) this.release(key)
+  }
+}

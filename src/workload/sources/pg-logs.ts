@@ -1,0 +1,297 @@
+/**
+ * PostgreSQL server logs: stderr (any log_line_prefix), csvlog and jsonlog, plain or gzipped.
+ * Each reader turns its format into PgLogEntry records; PgEntryProcessor turns those into
+ * statements. Garbage is counted and sampled as warnings, never fatal.
+ */
+import type {EventSink, SourceWarning} from '../events.js'
+import {forEachLine, newLineWarnings, type LineReadOptions} from './lines.js'
+import {PgEntryProcessor, type PgLogEntry} from './pg-entries.js'
+import {compilePrefix, detectPrefix, type PrefixFields, type PrefixMatcher} from './pg-prefix.js'
+import type {SourceReport} from './report.js'
+
+const MAX_SAMPLES = 20
+
+/** Collects warnings of one kind: a count, and the first few line numbers. */
+class WarningTally {
+  private counts = new Map<string, {count: number; lines: number[]}>()
+  add(kind: string, line: number): void {
+    let entry = this.counts.get(kind)
+    if (!entry) this.counts.set(kind, (entry = {count: 0, lines: []}))
+    entry.count++
+    if (entry.lines.length < MAX_SAMPLES) entry.lines.push(line)
+  }
+  report(file: string, lineWarnings: ReturnType<typeof newLineWarnings>): SourceWarning[] {
+    const out: SourceWarning[] = []
+    const lines = (ls: number[], n: number) => `line${n > 1 ? 's' : ''} ${ls.join(', ')}${n > ls.length ? ', …' : ''}`
+    for (const [kind, {count, lines: ls}] of this.counts) out.push({file, line: ls[0], message: `${count} ${kind} (${lines(ls, count)})`})
+    const c = lineWarnings.counts
+    if (c.invalidUtf8) out.push({file, line: lineWarnings.invalidUtf8[0], message: `${c.invalidUtf8} lines with invalid UTF-8, read with replacement characters (${lines(lineWarnings.invalidUtf8, c.invalidUtf8)})`})
+    if (c.binary) out.push({file, line: lineWarnings.binary[0], message: `${c.binary} binary lines skipped (${lines(lineWarnings.binary, c.binary)})`})
+    if (c.tooLong) out.push({file, line: lineWarnings.tooLong[0], message: `${c.tooLong} over-long lines skipped (${lines(lineWarnings.tooLong, c.tooLong)})`})
+    if (lineWarnings.truncatedGzip) out.push({file, message: 'the gzip stream is truncated: read up to the damage'})
+    return out
+  }
+}
+
+/** PostgreSQL timestamps as logged ("2026-11-21 18:00:00.123 UTC") → ISO 8601 when unambiguous. */
+export function pgTimestampToIso(text: string | undefined): string | undefined {
+  if (!text) return undefined
+  const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)(?: (UTC|GMT|Z|[+-]\d\d(?::?\d\d)?))?$/.exec(text.trim())
+  if (!m) return text
+  const zone = !m[3] || m[3] === 'UTC' || m[3] === 'GMT' || m[3] === 'Z' ? 'Z' : m[3].length === 3 ? `${m[3]}:00` : m[3]
+  const date = new Date(`${m[1]}T${m[2]}${zone}`)
+  return Number.isNaN(date.getTime()) ? text : date.toISOString()
+}
+
+class Window {
+  from?: string
+  to?: string
+  see(ts: string | undefined): void {
+    const iso = pgTimestampToIso(ts)
+    if (!iso) return
+    if (!this.from || iso < this.from) this.from = iso
+    if (!this.to || iso > this.to) this.to = iso
+  }
+}
+
+/** Read up to `count` leading lines (for format and prefix detection). */
+export async function headLines(path: string, count: number): Promise<string[]> {
+  const lines: string[] = []
+  try {
+    await forEachLine(path, newLineWarnings(), (_n, text) => {
+      if (lines.length < count) lines.push(text)
+      else throw new StopReading()
+    }, {maxLineBytes: 1 << 20})
+  } catch (error) {
+    if (!(error instanceof StopReading)) throw error
+  }
+  return lines
+}
+
+class StopReading extends Error {}
+
+export interface PgStderrOptions extends LineReadOptions {
+  /** The server's log_line_prefix; detected from the file when absent. */
+  prefix?: string
+}
+
+export async function readPgStderrLog(path: string, sink: EventSink, options: PgStderrOptions = {}): Promise<SourceReport & {prefix: string}> {
+  const tally = new WarningTally()
+  const lineWarnings = newLineWarnings()
+  let matcher: PrefixMatcher | null
+  if (options.prefix !== undefined) {
+    matcher = compilePrefix(options.prefix)
+  } else {
+    matcher = detectPrefix((await headLines(path, 500)).filter((l) => l.trim() !== ''))
+  }
+  if (!matcher) {
+    return {format: 'pg-stderr', prefix: '', lines: 0, events: 0, warnings: [{file: path, message: 'no line matches a known log_line_prefix: pass --log-line-prefix (SHOW log_line_prefix on the server)'}]}
+  }
+  const window = new Window()
+  const processor = new PgEntryProcessor((e) => {
+    window.see(e.at)
+    sink(e)
+  })
+  let current: PgLogEntry | null = null
+  let currentParts: string[] = []
+  let lines = 0
+  const finishEntry = () => {
+    if (!current) return
+    if (currentParts.length) current.message += '\n' + currentParts.join('\n')
+    processor.entry(current)
+    current = null
+    currentParts = []
+  }
+  await forEachLine(path, lineWarnings, (lineNo, text) => {
+    lines++
+    const m = matcher!.match(text)
+    if (m) {
+      finishEntry()
+      current = {fields: m.fields, severity: m.severity, message: m.message, file: path, line: lineNo}
+      return
+    }
+    // stderr continues a multi-line message on the next lines, each led by a tab; anything
+    // else that is not an entry is garbage (and must not be glued onto the entry before it).
+    if (current && text.startsWith('\t')) {
+      currentParts.push(text.slice(1))
+      return
+    }
+    if (text.trim() !== '') tally.add('lines that are not log entries', lineNo)
+  }, options)
+  finishEntry()
+  processor.finish()
+  return {format: 'pg-stderr', prefix: matcher.prefix, lines, events: processor.statements, warnings: tally.report(path, lineWarnings), from: window.from, to: window.to}
+}
+
+/** csvlog columns, in order, as documented (PostgreSQL 13–17 add trailing columns; all optional). */
+const CSV_COLUMNS = [
+  'log_time', 'user_name', 'database_name', 'process_id', 'connection_from', 'session_id', 'session_line_num',
+  'command_tag', 'session_start_time', 'virtual_transaction_id', 'transaction_id', 'error_severity',
+  'sql_state_code', 'message', 'detail', 'hint', 'internal_query', 'internal_query_pos', 'context', 'query',
+  'query_pos', 'location', 'application_name', 'backend_type', 'leader_pid', 'query_id',
+] as const
+
+/** Split one CSV record (RFC 4180: quotes doubled inside quoted fields). */
+export function splitCsvRecord(record: string): string[] {
+  const fields: string[] = []
+  let i = 0
+  const n = record.length
+  while (i <= n) {
+    if (record[i] === '"') {
+      let value = ''
+      i++
+      for (;;) {
+        const q = record.indexOf('"', i)
+        if (q === -1) {
+          value += record.slice(i)
+          i = n + 1
+          break
+        }
+        value += record.slice(i, q)
+        if (record[q + 1] === '"') {
+          value += '"'
+          i = q + 2
+        } else {
+          i = q + 1
+          break
+        }
+      }
+      fields.push(value)
+      if (record[i] === ',') i++
+      else i = n + 1
+    } else {
+      const comma = record.indexOf(',', i)
+      if (comma === -1) {
+        fields.push(record.slice(i))
+        break
+      }
+      fields.push(record.slice(i, comma))
+      i = comma + 1
+      if (i === n) fields.push('')
+    }
+  }
+  return fields
+}
+
+/** Whether the quotes in `text` leave a quoted field open (an odd number of quote characters). */
+function opensQuote(text: string, open: boolean): boolean {
+  let state = open
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) state = !state
+  return state
+}
+
+const CSV_RECORD_START = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/
+
+function csvFields(values: string[]): {fields: PrefixFields; severity: string; message: string; detail: string} {
+  const get = (name: (typeof CSV_COLUMNS)[number]) => {
+    const v = values[CSV_COLUMNS.indexOf(name)]
+    return v === undefined || v === '' ? undefined : v
+  }
+  const client = get('connection_from')
+  return {
+    fields: {
+      timestamp: get('log_time'), user: get('user_name'), database: get('database_name'), pid: get('process_id'),
+      client: client?.replace(/:\d+$/, ''), session: get('session_id'), lineNumber: get('session_line_num'),
+      vxid: get('virtual_transaction_id'), xid: get('transaction_id'), application: get('application_name'), queryId: get('query_id'),
+    },
+    severity: get('error_severity') ?? '',
+    message: get('message') ?? '',
+    detail: get('detail') ?? '',
+  }
+}
+
+export async function readPgCsvLog(path: string, sink: EventSink, options: LineReadOptions = {}): Promise<SourceReport> {
+  const tally = new WarningTally()
+  const lineWarnings = newLineWarnings()
+  const window = new Window()
+  const processor = new PgEntryProcessor((e) => {
+    window.see(e.at)
+    sink(e)
+  })
+  let lines = 0
+  let record: string[] = []
+  let recordLine = 0
+  let open = false
+  const finish = () => {
+    if (record.length === 0) return
+    const text = record.join('\n')
+    record = []
+    if (open) {
+      tally.add('CSV records with an unterminated quote', recordLine)
+      open = false
+      return
+    }
+    const values = splitCsvRecord(text)
+    if (values.length < 14 || !CSV_RECORD_START.test(values[0] ?? '')) {
+      tally.add('lines that are not csvlog records', recordLine)
+      return
+    }
+    const {fields, severity, message, detail} = csvFields(values)
+    processor.entry({fields, severity, message, detail: detail || undefined, file: path, line: recordLine})
+  }
+  await forEachLine(path, lineWarnings, (lineNo, text) => {
+    lines++
+    if (!open) {
+      finish()
+      if (text === '') return
+      recordLine = lineNo
+      // A record that does not start with a timestamp cannot be a csvlog record: do not let a
+      // stray quote in garbage swallow the rest of the file.
+      if (!CSV_RECORD_START.test(text)) {
+        tally.add('lines that are not csvlog records', lineNo)
+        return
+      }
+    } else if (CSV_RECORD_START.test(text) && record.length > 1000) {
+      // An unterminated quote ran on for a thousand lines: give up on that record.
+      tally.add('CSV records with an unterminated quote', recordLine)
+      record = []
+      open = false
+      recordLine = lineNo
+    }
+    record.push(text)
+    open = opensQuote(text, open)
+  }, options)
+  finish()
+  processor.finish()
+  return {format: 'pg-csvlog', lines, events: processor.statements, warnings: tally.report(path, lineWarnings), from: window.from, to: window.to}
+}
+
+export async function readPgJsonLog(path: string, sink: EventSink, options: LineReadOptions = {}): Promise<SourceReport> {
+  const tally = new WarningTally()
+  const lineWarnings = newLineWarnings()
+  const window = new Window()
+  const processor = new PgEntryProcessor((e) => {
+    window.see(e.at)
+    sink(e)
+  })
+  let lines = 0
+  await forEachLine(path, lineWarnings, (lineNo, text) => {
+    lines++
+    if (text.trim() === '') return
+    let record: Record<string, unknown>
+    try {
+      record = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      tally.add('lines that are not JSON', lineNo)
+      return
+    }
+    if (!record || typeof record !== 'object' || typeof record.error_severity !== 'string') {
+      tally.add('JSON lines that are not jsonlog records', lineNo)
+      return
+    }
+    const s = (k: string) => (record[k] === undefined || record[k] === null || record[k] === '' ? undefined : String(record[k]))
+    processor.entry({
+      fields: {
+        timestamp: s('timestamp'), user: s('user'), database: s('dbname'), pid: s('pid'), client: s('remote_host'),
+        session: s('session_id'), lineNumber: s('line_num'), vxid: s('vxid'), xid: s('txid'), application: s('application_name'), queryId: s('query_id'),
+      },
+      severity: s('error_severity')!,
+      message: s('message') ?? '',
+      detail: s('detail'),
+      file: path,
+      line: lineNo,
+    })
+  }, options)
+  processor.finish()
+  return {format: 'pg-jsonlog', lines, events: processor.statements, warnings: tally.report(path, lineWarnings), from: window.from, to: window.to}
+}

@@ -1,0 +1,166 @@
+/** MySQL / MariaDB statement analysis on node-sql-parser's AST: reads, writes, locks, joins, DDL. */
+import {describe, expect, it} from 'vitest'
+
+import {SqlParseError} from '../src/workload/analyze-pg.js'
+import {analyzeMysql} from '../src/workload/analyze-mysql.js'
+
+for (const flavor of ['mysql', 'mariadb'] as const) {
+  const one = (sql: string) => {
+    const infos = analyzeMysql(sql, flavor)
+    expect(infos).toHaveLength(1)
+    return infos[0]!
+  }
+
+  describe(`analyzeMysql (${flavor})`, () => {
+    it('reads and joins of a SELECT, with db-qualified names and aliases', () => {
+      expect(one('select o.id, u.email from orders o join shop.users u on u.id = o.user_id left join order_lines l using (id)')).toEqual({
+        kind: 'select', reads: ['order_lines', 'orders', 'shop.users'], writes: [], locks: [], ddl: [],
+        joins: [['order_lines', 'orders'], ['order_lines', 'shop.users'], ['orders', 'shop.users']],
+      })
+    })
+
+    it('comma joins, derived tables and subqueries', () => {
+      const info = one('select * from a, (select x from b join c on true) d where a.id in (select id from e) and exists (select 1 from f where f.a = a.id)')
+      expect(info.reads).toEqual(['a', 'b', 'c', 'e', 'f'])
+      expect(info.joins).toEqual([['a', 'b'], ['a', 'c'], ['b', 'c']])
+    })
+
+    it('a UNION is not a join (node-sql-parser reads `a UNION (SELECT … b)` as a FROM item)', () => {
+      expect(one('select id from a union all (select id from b order by id limit 1)')).toMatchObject({reads: ['a', 'b'], joins: []})
+      expect(one('select id from a union select id from b')).toMatchObject({reads: ['a', 'b'], joins: []})
+    })
+
+    it('writes: INSERT … SELECT, ON DUPLICATE KEY UPDATE, REPLACE, INSERT … SET, UPDATE, DELETE, TRUNCATE, LOAD DATA', () => {
+      expect(one('insert into archive (id) select id from orders where status = ? on duplicate key update id = values(id)')).toMatchObject({
+        kind: 'insert', writes: ['archive'], reads: ['orders'],
+      })
+      expect(one("insert into stock (sku, qty) values ('a', 1) on duplicate key update qty = qty + (select count(*) from incoming)")).toMatchObject({
+        kind: 'insert', writes: ['stock'], reads: ['incoming'],
+      })
+      expect(one('replace into shop.settings (k, v) values (1, 2)')).toMatchObject({kind: 'insert', writes: ['shop.settings'], reads: []})
+      expect(one('replace into t (a) select a from u')).toMatchObject({kind: 'insert', writes: ['t'], reads: ['u']})
+      expect(one('insert into t set a = (select max(x) from c)')).toMatchObject({kind: 'insert', writes: ['t'], reads: ['c']})
+      expect(one('insert low_priority ignore into t values (1)')).toMatchObject({kind: 'insert', writes: ['t']})
+      expect(one('update orders set status = (select max(s) from statuses) where id in (select order_id from lines)')).toMatchObject({
+        kind: 'update', writes: ['orders'], reads: ['lines', 'statuses'],
+      })
+      expect(one('update low_priority ignore orders set status = 1 where id = 2 order by id limit 1')).toMatchObject({kind: 'update', writes: ['orders'], reads: []})
+      expect(one('delete from shop.sessions where id = 1')).toMatchObject({kind: 'delete', writes: ['shop.sessions'], reads: []})
+      expect(one('delete quick ignore from sessions where id = 1')).toMatchObject({kind: 'delete', writes: ['sessions']})
+      expect(one('truncate table audit_log')).toMatchObject({kind: 'truncate', writes: ['audit_log']})
+      expect(one('truncate shop.sessions')).toMatchObject({kind: 'truncate', writes: ['shop.sessions']})
+      expect(one("load data local infile '/tmp/x.csv' replace into table shop.imports fields terminated by ','")).toMatchObject({kind: 'copy', writes: ['shop.imports']})
+    })
+
+    it('multi-table UPDATE: only the tables whose columns are SET are written, the others read', () => {
+      expect(one("update payments p join orders o on o.id = p.order_id set p.status = 'paid' where o.id = 1")).toEqual({
+        kind: 'update', reads: ['orders'], writes: ['payments'], locks: [], ddl: [], joins: [['orders', 'payments']],
+      })
+      // the table written may come second in the list
+      expect(one("update orders o join payments p on o.id = p.order_id set p.status = 'paid'")).toMatchObject({reads: ['orders'], writes: ['payments']})
+      expect(one('update a join b on a.id = b.id set a.x = 1, b.y = 2')).toMatchObject({reads: [], writes: ['a', 'b']})
+      expect(one('update a, b set a.x = b.x where a.id = b.id')).toMatchObject({reads: ['b'], writes: ['a'], joins: [['a', 'b']]})
+      // self-join: written through one alias, read through the other
+      expect(one('update t a join t b on a.parent = b.id set a.x = b.x')).toMatchObject({reads: ['t'], writes: ['t']})
+      // a derived table is read and joined with the block
+      expect(one('update t join (select id from u where z) d on d.id = t.id set t.a = 1')).toMatchObject({
+        reads: ['u'], writes: ['t'], joins: [['t', 'u']],
+      })
+    })
+
+    it('multi-table DELETE: the targets are written, the other tables read', () => {
+      expect(one('delete s from sessions s join users u on u.id = s.user_id where u.disabled')).toEqual({
+        kind: 'delete', reads: ['users'], writes: ['sessions'], locks: [], ddl: [], joins: [['sessions', 'users']],
+      })
+      expect(one('delete s, u from sessions s join users u on u.id = s.user_id')).toMatchObject({reads: [], writes: ['sessions', 'users']})
+      expect(one('delete shop.t from shop.t join u on u.id = t.id')).toMatchObject({reads: ['u'], writes: ['shop.t']})
+      expect(one('delete t.* from t join u on true')).toMatchObject({reads: ['u'], writes: ['t']})
+    })
+
+    it('CTEs (WITH, MariaDB 10.2+) are not tables', () => {
+      const info = one(`with paid as (select id from orders where status = 'paid'), x as (select * from paid)
+                        select * from x join order_lines l on l.order_id = x.id`)
+      expect(info).toMatchObject({kind: 'select', reads: ['order_lines', 'orders'], writes: []})
+      expect(one('with recursive r as (select 1 n union all select n + 1 from r where n < 3) select * from r').reads).toEqual([])
+      expect(one('with c as (select id from orders) update t join c on c.id = t.id set t.a = 1')).toMatchObject({kind: 'update', writes: ['t'], reads: ['orders']})
+    })
+
+    it('SELECT … FOR UPDATE / LOCK IN SHARE MODE / FOR SHARE lock (aliases resolved, OF list honoured)', () => {
+      expect(one('select * from orders o join users u on u.id = o.user_id where o.id = 1 for update')).toMatchObject({locks: ['orders', 'users']})
+      expect(one('select * from orders o join users u on u.id = o.user_id for update of o')).toMatchObject({locks: ['orders'], reads: ['orders', 'users']})
+      expect(one('select * from wallets where id = 1 lock in share mode').locks).toEqual(['wallets'])
+      expect(one('select * from wallets where id = 1 for share').locks).toEqual(['wallets'])
+      expect(one('select * from jobs where state = 0 limit 1 for update skip locked').locks).toEqual(['jobs'])
+      expect(one('select * from t where x = (select y from u for update)')).toMatchObject({locks: ['u'], reads: ['t', 'u']})
+      expect(one('lock tables a write, shop.b read')).toMatchObject({kind: 'other', locks: ['a', 'shop.b']})
+    })
+
+    it('DDL on tables and views', () => {
+      expect(one('alter table orders add column note text')).toMatchObject({kind: 'ddl', ddl: ['orders']})
+      expect(one('alter table orders rename to orders_old')).toMatchObject({kind: 'ddl', ddl: ['orders', 'orders_old']})
+      expect(one('create index ix_created on shop.orders (created_at)')).toMatchObject({kind: 'ddl', ddl: ['shop.orders']})
+      expect(one('create unique index ux on t (a)')).toMatchObject({kind: 'ddl', ddl: ['t']})
+      expect(one('drop index ix_created on orders')).toMatchObject({kind: 'ddl', ddl: ['orders']})
+      expect(one('drop table if exists old_log, shop.tmp_x')).toMatchObject({kind: 'ddl', ddl: ['old_log', 'shop.tmp_x']})
+      expect(one('rename table a to b, c to d')).toMatchObject({kind: 'ddl', ddl: ['a', 'b', 'c', 'd']})
+      expect(one('create table t (id int primary key, y int references z (id))')).toMatchObject({kind: 'ddl', ddl: ['t'], reads: []})
+      expect(one('create table t3 as select * from a join b on true')).toMatchObject({kind: 'ddl', ddl: ['t3'], reads: ['a', 'b']})
+      expect(one('create view v as select * from a join b on true')).toMatchObject({kind: 'ddl', ddl: ['v'], reads: ['a', 'b']})
+      expect(one('create database d')).toMatchObject({kind: 'ddl', ddl: []})
+    })
+
+    it('transaction control, session statements and multi-statement entries', () => {
+      expect(analyzeMysql('BEGIN; update a set x = 1; COMMIT', flavor).map((s) => s.kind)).toEqual(['begin', 'update', 'commit'])
+      expect(one('start transaction').kind).toBe('begin')
+      expect(one('start transaction read only').kind).toBe('begin')
+      expect(one('start transaction with consistent snapshot').kind).toBe('begin')
+      expect(one('begin work').kind).toBe('begin')
+      expect(one('commit').kind).toBe('commit')
+      expect(one('commit work').kind).toBe('commit')
+      expect(one('rollback').kind).toBe('rollback')
+      expect(one('rollback to savepoint s1').kind).toBe('other')
+      expect(one('savepoint s1').kind).toBe('other')
+      expect(one('set autocommit=0').kind).toBe('other')
+      expect(one('set names utf8mb4').kind).toBe('other')
+      expect(one('set session transaction isolation level read committed').kind).toBe('other')
+      expect(one('show variables like "x"').kind).toBe('other')
+      expect(one('set @x = (select max(id) from orders)')).toMatchObject({kind: 'other', reads: ['orders']})
+      expect(analyzeMysql('select 1; ; -- nothing\n', flavor)).toHaveLength(1)
+      expect(analyzeMysql('/* only a comment */', flavor)).toEqual([])
+    })
+
+    it('comments are ignored; executable comments are SQL', () => {
+      expect(one("select /* from hidden */ a.x -- from other\n# from more\nfrom a where s = ';' /* ; */")).toMatchObject({reads: ['a']})
+      expect(analyzeMysql('/*!50001 CREATE VIEW `v` AS SELECT * FROM `orders` */; select 1', flavor).map((s) => s.ddl)).toEqual([['v'], []])
+      expect(one('select /*!40001 SQL_NO_CACHE */ * from t /*M!100000 join u on true */')).toMatchObject({reads: ['t', 'u']})
+    })
+
+    it('backticked, mixed-case, unicode and reserved names keep their case', () => {
+      expect(one('select `select`.`from` from `select` join `Order Lines` on true join `prix_€` on true join `Shop`.`Orders` on true join `a``b` on true').reads).toEqual([
+        'Order Lines', 'Shop.Orders', 'a`b', 'prix_€', 'select',
+      ])
+      expect(one('update `Orders` set `status` = 1').writes).toEqual(['Orders'])
+    })
+
+    it('index hints, PARTITION selection and NATURAL JOIN do not hide tables', () => {
+      expect(one('select * from t partition (p1) force index (ix) where a = 1').reads).toEqual(['t'])
+      expect(one('select * from t use index for order by (ix) join u ignore key (k) on true').reads).toEqual(['t', 'u'])
+      expect(one('select * from t1 natural join t2')).toMatchObject({reads: ['t1', 't2'], joins: [['t1', 't2']]})
+    })
+
+    it('unparseable SQL throws a SqlParseError with the cursor', () => {
+      expect(() => analyzeMysql('selec * frm', flavor)).toThrow(SqlParseError)
+      let caught: unknown
+      try {
+        analyzeMysql('select 1; selec * frm', flavor)
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(SqlParseError)
+      expect((caught as SqlParseError).cursor).toBe(16)
+      expect(() => analyzeMysql('select * from (select 1', flavor)).toThrow(SqlParseError)
+      // a session statement is classified by keyword only when it cannot hide a query
+      expect(() => analyzeMysql('set @x = (select 1 from t where)', flavor)).toThrow(SqlParseError)
+    })
+  })
+}
