@@ -1,4 +1,5 @@
-import {readFileSync, statSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
 import {join} from 'node:path'
 
 import {Args, Flags} from '@oclif/core'
@@ -12,7 +13,7 @@ import {inspect} from '../../src/introspect/index.js'
 import type {Catalog} from '../../src/introspect/model.js'
 import {formatBytes} from '../../src/render/text.js'
 import {workloadReport} from '../../src/render/workload-report.js'
-import {Attributor, loadServiceMap} from '../../src/workload/attribution.js'
+import {loadServiceMap, type ServiceMap} from '../../src/workload/attribution.js'
 import {FILE_FORMATS, ingest, LIVE_FORMATS, type LiveFormat} from '../../src/workload/ingest.js'
 import type {Workload} from '../../src/workload/model.js'
 import {listExampleLogs} from '../../src/workload/example-logs.js'
@@ -42,6 +43,7 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
     catalog: Flags.string({summary: 'A catalog JSON from `carve inspect --out`, to list tables no statement touched.'}),
     out: Flags.string({char: 'o', default: 'workload.json', summary: 'Where to write the workload.'}),
     limit: Flags.integer({default: 15, min: 0, summary: 'Rows per section in the printed report (0 = all).'}),
+    jobs: Flags.integer({char: 'j', min: 1, default: availableParallelism(), summary: 'Worker threads (default: the machine\'s cores). Large plain logs are read in pieces in parallel.'}),
   }
 
   async run(): Promise<Workload> {
@@ -51,7 +53,7 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
     if (files.length === 0 && !flags.live) {
       throw new CarveError('usage.no-input', 'no log files given', {exitCode: EXIT.usage, hint: 'carve workload ingest FILE... (or --example shop for the example\'s logs)'})
     }
-    const attributor = flags['service-map'] ? new Attributor(loadServiceMap(flags['service-map'])) : flags.example ? exampleAttributor(flags.example) : undefined
+    const serviceMap = flags['service-map'] ? loadServiceMap(flags['service-map']) : flags.example ? exampleServiceMap(flags.example) : undefined
 
     let catalog: Catalog | undefined
     let conn
@@ -69,7 +71,8 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
       format: flags.format as (typeof FILE_FORMATS)[number] | undefined,
       live: flags.live && conn ? {format: flags.live as LiveFormat, conn} : undefined,
       logLinePrefix: flags['log-line-prefix'],
-      attributor,
+      serviceMap,
+      workers: flags.jobs,
       knownTables: catalog?.tables.filter((t) => !t.partitionOf).map((t) => (t.schema === 'public' || catalog!.database.engine === 'mysql' ? t.name : `${t.schema}.${t.name}`)),
       onProgress: (p) => progress.update(p.file, p.bytes, p.size),
       onWarning: () => {},
@@ -101,10 +104,7 @@ function readCatalog(path: string): Catalog {
 }
 
 /** The example ships its own service map (which database users belong to which service). */
-function exampleAttributor(example: string): Attributor | undefined {
-  try {
-    return new Attributor(loadServiceMap(join(exampleDir(example), 'logs', 'service-map.yml')))
-  } catch {
-    return undefined
-  }
+function exampleServiceMap(example: string): ServiceMap | undefined {
+  const path = join(exampleDir(example), 'logs', 'service-map.yml')
+  return existsSync(path) ? loadServiceMap(path) : undefined
 }

@@ -39,6 +39,21 @@ export interface AggregateOptions {
   knownTables?: string[]
 }
 
+type Pairs = [string, number][]
+
+/** Everything an aggregator has counted, as plain data: what a worker thread sends back. */
+export interface AggregatorState {
+  fingerprints: {fingerprint: string; kind: StatementKind; text: string; calls: number; totalMs: number; rows: number; services: Pairs; infos: StatementInfo[]}[]
+  services: {name: string; calls: number; evidence: Pairs}[]
+  access: {service: string; table: string; read: number; write: number; lock: number; ddl: number}[]
+  joins: {tables: string[]; calls: number; services: Pairs}[]
+  txnGroups: {tables: string[]; calls: number; services: Pairs}[]
+  unparsed: {calls: number; distinct: string[]; samples: {text: string; error: string; file: string; line: number}[]}
+  events: number
+  calls: number
+  transactions: number
+}
+
 export class WorkloadAggregator {
   private attributor: Attributor
   private fingerprints = new Map<string, FingerprintAcc>()
@@ -112,12 +127,9 @@ export class WorkloadAggregator {
       }
     }
     this.trackTransaction(event, infos, service)
-    if (event.at) {
-      if (this.from === null || event.at < this.from) this.from = event.at
-      if (this.to === null || event.at > this.to) this.to = event.at
-    }
   }
 
+  /** Each source reports its own time window (readers know their timestamp formats). */
   addSource(source: WorkloadSource, window?: {from?: string; to?: string}): void {
     this.sources.push(source)
     if (window?.from && (this.from === null || window.from < this.from)) this.from = window.from
@@ -212,9 +224,78 @@ export class WorkloadAggregator {
     bump(g.services, service, 1)
   }
 
-  finish(engine: 'postgres' | 'mysql'): Workload {
+  /** Close what is open and hand over the counts (a worker calls this at the end of its share). */
+  snapshot(): AggregatorState {
+    this.closeSessions()
+    const groups = (m: Map<string, {tables: string[]; calls: number; services: Map<string, number>}>) =>
+      [...m.values()].map((g) => ({tables: g.tables, calls: g.calls, services: [...g.services]}))
+    return {
+      fingerprints: [...this.fingerprints.values()].map((f) => ({...f, services: [...f.services]})),
+      services: [...this.services].map(([name, x]) => ({name, calls: x.calls, evidence: [...x.evidence]})),
+      access: [...this.access.values()],
+      joins: groups(this.joins),
+      txnGroups: groups(this.txnGroups),
+      unparsed: {calls: this.unparsed.calls, distinct: [...this.unparsed.distinct], samples: this.unparsed.samples},
+      events: this.events,
+      calls: this.calls,
+      transactions: this.transactions,
+    }
+  }
+
+  /** Add another aggregator's counts (from a worker) to this one. */
+  merge(state: AggregatorState): void {
+    this.events += state.events
+    this.calls += state.calls
+    this.transactions += state.transactions
+    for (const f of state.fingerprints) {
+      const acc = this.fingerprints.get(f.fingerprint)
+      if (!acc) {
+        this.fingerprints.set(f.fingerprint, {...f, services: new Map(f.services)})
+        continue
+      }
+      acc.calls += f.calls
+      acc.totalMs += f.totalMs
+      acc.rows += f.rows
+      for (const [k, n] of f.services) bump(acc.services, k, n)
+    }
+    for (const x of state.services) {
+      let s = this.services.get(x.name)
+      if (!s) this.services.set(x.name, (s = {calls: 0, evidence: new Map()}))
+      s.calls += x.calls
+      for (const [k, n] of x.evidence) bump(s.evidence, k, n)
+    }
+    for (const a of state.access) {
+      const k = `${a.service}\u0000${a.table}`
+      const mine = this.access.get(k)
+      if (!mine) this.access.set(k, {...a})
+      else for (const op of ['read', 'write', 'lock', 'ddl'] as const) mine[op] += a[op]
+    }
+    const mergeGroups = (into: Map<string, {tables: string[]; calls: number; services: Map<string, number>}>, from: AggregatorState['joins']) => {
+      for (const g of from) {
+        const k = g.tables.join('\u0000')
+        let mine = into.get(k)
+        if (!mine) into.set(k, (mine = {tables: g.tables, calls: 0, services: new Map()}))
+        mine.calls += g.calls
+        for (const [s, n] of g.services) bump(mine.services, s, n)
+      }
+    }
+    mergeGroups(this.joins, state.joins)
+    mergeGroups(this.txnGroups, state.txnGroups)
+    this.unparsed.calls += state.unparsed.calls
+    for (const d of state.unparsed.distinct) this.unparsed.distinct.add(d)
+    for (const sample of state.unparsed.samples) {
+      if (this.unparsed.samples.length < MAX_UNPARSED_SAMPLES && !this.unparsed.samples.some((x) => x.text === sample.text)) this.unparsed.samples.push(sample)
+    }
+  }
+
+  private closeSessions(): void {
+    // A transaction still open when the input ends is dropped: its COMMIT is not in the window.
     for (const s of this.sessions.values()) if (!s.explicit || s.txn) this.closeSession(s)
     this.sessions.clear()
+  }
+
+  finish(engine: 'postgres' | 'mysql'): Workload {
+    this.closeSessions()
 
     const statements: StatementStats[] = [...this.fingerprints.values()]
       .map((f) => {

@@ -17,6 +17,8 @@ export interface LineWarnings {
 
 export interface LineReadOptions {
   maxLineBytes?: number
+  /** Read only bytes [start, end) of a plain file, numbering its first line `firstLine` (parallel ingestion). */
+  range?: {start: number; end: number; firstLine: number}
   /** Called with the number of compressed (on-disk) bytes read so far, for progress. */
   onBytes?: (bytes: number) => void
 }
@@ -48,7 +50,8 @@ export async function forEachLine(
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
   // Decide before the stream exists: a stream that starts flowing during an await loses chunks.
   const gz = await isGzip(path)
-  const file = createReadStream(path, {highWaterMark: 1 << 20})
+  const range = gz ? undefined : options.range
+  const file = createReadStream(path, {highWaterMark: 1 << 20, start: range?.start, end: range ? range.end - 1 : undefined})
   let onDisk = 0
   let stream: AsyncIterable<Buffer>
   if (gz) {
@@ -64,7 +67,7 @@ export async function forEachLine(
   let parts: Buffer[] = []
   let partBytes = 0
   let skipping = false
-  let lineNo = 0
+  let lineNo = (range?.firstLine ?? 1) - 1
 
   const note = (kind: 'invalidUtf8' | 'binary' | 'tooLong', line: number) => {
     warnings.counts[kind]++

@@ -18,7 +18,8 @@
  */
 import type {EventSink} from '../events.js'
 import {forEachLine, newLineWarnings} from './lines.js'
-import {isServerHeader, mysqlTimestampToIso, TimeWindow, useDatabase, WarningTally, type MysqlLogOptions} from './mysql-general.js'
+import {isServerHeader, mysqlTimestampToIso, TimeWindow, useDatabase, type MysqlLogOptions} from './mysql-general.js'
+import {WarningTally} from './warnings.js'
 import type {SourceReport} from './report.js'
 
 interface SlowEntry {

@@ -3,35 +3,12 @@
  * Each reader turns its format into PgLogEntry records; PgEntryProcessor turns those into
  * statements. Garbage is counted and sampled as warnings, never fatal.
  */
-import type {EventSink, SourceWarning} from '../events.js'
+import type {EventSink} from '../events.js'
 import {forEachLine, newLineWarnings, type LineReadOptions} from './lines.js'
 import {PgEntryProcessor, type PgLogEntry} from './pg-entries.js'
 import {compilePrefix, detectPrefix, type PrefixFields, type PrefixMatcher} from './pg-prefix.js'
 import type {SourceReport} from './report.js'
-
-const MAX_SAMPLES = 20
-
-/** Collects warnings of one kind: a count, and the first few line numbers. */
-class WarningTally {
-  private counts = new Map<string, {count: number; lines: number[]}>()
-  add(kind: string, line: number): void {
-    let entry = this.counts.get(kind)
-    if (!entry) this.counts.set(kind, (entry = {count: 0, lines: []}))
-    entry.count++
-    if (entry.lines.length < MAX_SAMPLES) entry.lines.push(line)
-  }
-  report(file: string, lineWarnings: ReturnType<typeof newLineWarnings>): SourceWarning[] {
-    const out: SourceWarning[] = []
-    const lines = (ls: number[], n: number) => `line${n > 1 ? 's' : ''} ${ls.join(', ')}${n > ls.length ? ', …' : ''}`
-    for (const [kind, {count, lines: ls}] of this.counts) out.push({file, line: ls[0], message: `${count} ${kind} (${lines(ls, count)})`})
-    const c = lineWarnings.counts
-    if (c.invalidUtf8) out.push({file, line: lineWarnings.invalidUtf8[0], message: `${c.invalidUtf8} lines with invalid UTF-8, read with replacement characters (${lines(lineWarnings.invalidUtf8, c.invalidUtf8)})`})
-    if (c.binary) out.push({file, line: lineWarnings.binary[0], message: `${c.binary} binary lines skipped (${lines(lineWarnings.binary, c.binary)})`})
-    if (c.tooLong) out.push({file, line: lineWarnings.tooLong[0], message: `${c.tooLong} over-long lines skipped (${lines(lineWarnings.tooLong, c.tooLong)})`})
-    if (lineWarnings.truncatedGzip) out.push({file, message: 'the gzip stream is truncated: read up to the damage'})
-    return out
-  }
-}
+import {WarningTally} from './warnings.js'
 
 /** PostgreSQL timestamps as logged ("2026-11-21 18:00:00.123 UTC") → ISO 8601 when unambiguous. */
 export function pgTimestampToIso(text: string | undefined): string | undefined {
@@ -43,14 +20,23 @@ export function pgTimestampToIso(text: string | undefined): string | undefined {
   return Number.isNaN(date.getTime()) ? text : date.toISOString()
 }
 
+/**
+ * First and last timestamps of a file. Compared as logged (one file has one format, which sorts
+ * as text); converted to ISO only once at the end — per-line date parsing dominated the profile.
+ */
 class Window {
-  from?: string
-  to?: string
+  private min?: string
+  private max?: string
   see(ts: string | undefined): void {
-    const iso = pgTimestampToIso(ts)
-    if (!iso) return
-    if (!this.from || iso < this.from) this.from = iso
-    if (!this.to || iso > this.to) this.to = iso
+    if (!ts) return
+    if (this.min === undefined || ts < this.min) this.min = ts
+    if (this.max === undefined || ts > this.max) this.max = ts
+  }
+  get from(): string | undefined {
+    return pgTimestampToIso(this.min)
+  }
+  get to(): string | undefined {
+    return pgTimestampToIso(this.max)
   }
 }
 

@@ -1,0 +1,37 @@
+/**
+ * Worker thread of parallel ingestion (see parallel.ts): reads the units it is sent into its own
+ * aggregator and hands the counts back when told to finish.
+ */
+import {parentPort, workerData} from 'node:worker_threads'
+
+import {WorkloadAggregator} from './aggregate.js'
+import {StatementAnalyzer} from './analyzer.js'
+import {Attributor, type ServiceMap} from './attribution.js'
+import {runUnit} from './ingest.js'
+import type {WorkUnit} from './parallel.js'
+
+const {engine, serviceMap} = workerData as {engine: 'postgres' | 'mysql'; serviceMap?: ServiceMap}
+const port = parentPort!
+const analyzer = await StatementAnalyzer.create(engine)
+const aggregator = new WorkloadAggregator(analyzer, {attributor: new Attributor(serviceMap)})
+
+port.on('message', async (msg: {type: 'unit'; index: number; unit: WorkUnit} | {type: 'finish'}) => {
+  try {
+    if (msg.type === 'finish') {
+      port.postMessage({type: 'state', state: aggregator.snapshot()})
+      return
+    }
+    let last = 0
+    const report = await runUnit(msg.unit, (e) => aggregator.add(e), (bytes) => {
+      // Progress every 4 MB is plenty and keeps the message channel quiet.
+      if (bytes - last >= 4 << 20) {
+        last = bytes
+        port.postMessage({type: 'progress', index: msg.index, bytes})
+      }
+    })
+    port.postMessage({type: 'progress', index: msg.index, bytes: msg.unit.range ? msg.unit.range.end - msg.unit.range.start : last})
+    port.postMessage({type: 'done', index: msg.index, report})
+  } catch (error) {
+    port.postMessage({type: 'error', message: (error as Error).message})
+  }
+})
