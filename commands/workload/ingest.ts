@@ -39,7 +39,7 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
     format: Flags.string({options: [...FILE_FORMATS], summary: 'Force the format of every file (auto-detected per file otherwise).'}),
     live: Flags.string({options: [...LIVE_FORMATS], summary: 'Also read live statistics from --db.'}),
     'service-map': Flags.string({summary: 'YAML mapping applications / users / client addresses to services.'}),
-    'log-line-prefix': Flags.string({summary: "The server's log_line_prefix, for stderr logs (detected when absent)."}),
+    'log-line-prefix': Flags.string({summary: "The server's log_line_prefix, for stderr logs (read from --db when it is PostgreSQL, else detected)."}),
     catalog: Flags.string({summary: 'A catalog JSON from `carve inspect --out`, to list tables no statement touched.'}),
     out: Flags.string({char: 'o', default: 'workload.json', summary: 'Where to write the workload.'}),
     limit: Flags.integer({default: 15, min: 0, summary: 'Rows per section in the printed report (0 = all).'}),
@@ -63,6 +63,12 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
       if (!catalog) catalog = await inspect(conn)
     }
     if (flags.live && !conn) throw new CarveError('usage.no-db', `--live ${flags.live} needs --db`, {exitCode: EXIT.usage})
+    // The logs' server is the one named by --db: its log_line_prefix is the authority.
+    let prefix = flags['log-line-prefix']
+    if (prefix === undefined && conn?.flavor === 'postgresql') {
+      prefix = (await conn.query<{p: string}>(`select current_setting('log_line_prefix') as p`))[0]?.p
+      if (prefix !== undefined) this.progress(`log_line_prefix from the server: '${prefix}'`)
+    }
 
     const total = files.reduce((n, f) => n + (safeSize(f) ?? 0), 0)
     const progress = new ByteProgress(total, process.stderr, !this.jsonEnabled())
@@ -70,7 +76,7 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
       files,
       format: flags.format as (typeof FILE_FORMATS)[number] | undefined,
       live: flags.live && conn ? {format: flags.live as LiveFormat, conn} : undefined,
-      logLinePrefix: flags['log-line-prefix'],
+      logLinePrefix: prefix,
       serviceMap,
       workers: flags.jobs,
       knownTables: catalog?.tables.filter((t) => !t.partitionOf).map((t) => (t.schema === 'public' || catalog!.database.engine === 'mysql' ? t.name : `${t.schema}.${t.name}`)),

@@ -1,0 +1,32 @@
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values')
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+export function min(values: readonly number[]): number {
+  return Math.min(...values)
+}
+
+export function max(values: readonly number[]): number {
+  return Math.max(...values)
+}
+
+/** Median of the non-null values, or null when there are none. */
+export function medianOrNull(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null)
+  return present.length ? median(present) : null
+}
+
+/** Deterministic PRNG (mulberry32) so a given N always generates the same schema. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
