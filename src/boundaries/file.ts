@@ -1,0 +1,192 @@
+/**
+ * The boundaries file (carve.yml): the team's decisions, in their repository, edited by hand or
+ * by `carve discover`. Validated with a schema whose errors name the line and the field.
+ */
+import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+
+import {LineCounter, parseDocument, stringify} from 'yaml'
+import {z} from 'zod'
+
+import {CarveError, EXIT} from '../errors.js'
+import type {Proposal} from './model.js'
+
+const name = z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes (kebab-case)')
+const isoDate = z.string().regex(/^\d{4}-\d\d-\d\d$/, 'use a date like 2027-03-31')
+
+export const boundariesSchema = z
+  .object({
+    version: z.literal(1),
+    contexts: z
+      .array(
+        z
+          .object({
+            name,
+            owner: z.string().min(1).nullable().default(null),
+            description: z.string().default(''),
+            tables: z.array(z.string().min(1)).default([]),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** table → context: never moved by re-clustering. */
+    pins: z.record(z.string(), name).default({}),
+    /** table → classification; owned is the default for tables in a context. */
+    classifications: z.record(z.string(), z.enum(['owned', 'shared-reference', 'deprecated'])).default({}),
+    exceptions: z
+      .array(
+        z
+          .object({
+            consumer: z.string().min(1),
+            table: z.string().min(1),
+            access: z.enum(['read', 'write']),
+            approved_by: z.string().min(1),
+            expires: isoDate,
+            exit_plan: z.string().min(1),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Map<string, string>()
+    file.contexts.forEach((c, i) => {
+      if (file.contexts.findIndex((o) => o.name === c.name) !== i) ctx.addIssue({code: 'custom', path: ['contexts', i, 'name'], message: `context "${c.name}" is defined twice`})
+      c.tables.forEach((t, j) => {
+        if (seen.has(t)) ctx.addIssue({code: 'custom', path: ['contexts', i, 'tables', j], message: `table "${t}" is already in context "${seen.get(t)}"`})
+        seen.set(t, c.name)
+      })
+    })
+    const names = new Set(file.contexts.map((c) => c.name))
+    for (const [table, context] of Object.entries(file.pins)) {
+      if (!names.has(context)) ctx.addIssue({code: 'custom', path: ['pins', table], message: `pinned to "${context}", which is not a context in this file`})
+    }
+  })
+
+export type BoundariesFile = z.infer<typeof boundariesSchema>
+
+export function emptyBoundaries(): BoundariesFile {
+  return {version: 1, contexts: [], pins: {}, classifications: {}, exceptions: []}
+}
+
+/** Read and validate; a missing file is an empty one. Errors say file:line: field: problem. */
+export function loadBoundaries(path: string): BoundariesFile {
+  if (!existsSync(path)) return emptyBoundaries()
+  const text = readFileSync(path, 'utf8')
+  const lines = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false})
+  if (doc.errors.length) {
+    const e = doc.errors[0]!
+    const at = e.linePos?.[0]
+    throw new CarveError('boundaries.yaml', `${path}${at ? `:${at.line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`, {exitCode: EXIT.usage})
+  }
+  const result = boundariesSchema.safeParse(doc.toJS() ?? {})
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const path_ = issue.path.map(String)
+    // The line of the offending node, or of its nearest parent that exists.
+    let line: number | undefined
+    for (let n = path_.length; n >= 0 && line === undefined; n--) {
+      const node = doc.getIn(path_.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as {range?: [number, number, number]} | undefined
+      if (node && typeof node === 'object' && node.range) line = lines.linePos(node.range[0]).line
+    }
+    throw new CarveError('boundaries.invalid', `${path}${line ? `:${line}` : ''}: ${path_.join('.') || '(top level)'}: ${issue.message}`, {
+      exitCode: EXIT.usage,
+      hint: 'see `carve discover --help` for the file format',
+    })
+  }
+  return result.data
+}
+
+const HEADER = `# Carve boundaries: the bounded contexts this team decided on, who owns them, and the
+# exceptions it accepted. Edit by hand or with \`carve discover\`; re-running discovery respects
+# it (pinned tables never move) and shows what it would change.
+`
+
+/** Write atomically (temp file + rename): an interrupted save never leaves half a file. */
+export function saveBoundaries(path: string, file: BoundariesFile): void {
+  const body = stringify(file, {lineWidth: 120, flowCollectionPadding: false, collectionStyle: 'any'})
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, HEADER + body)
+  renameSync(tmp, path)
+}
+
+/** The file's decisions as inputs to discovery: pins (explicit ones win) and owners. */
+export function decisionsFrom(file: BoundariesFile): {pins: Map<string, string>; owners: Map<string, string>} {
+  const pins = new Map(Object.entries(file.pins))
+  const owners = new Map(file.contexts.filter((c) => c.owner).map((c) => [c.name, c.owner!]))
+  return {pins, owners}
+}
+
+/** The proposal as the file would record it, keeping the file's exceptions and classifications. */
+export function boundariesFromProposal(proposal: Proposal, previous: BoundariesFile): BoundariesFile {
+  const classifications: BoundariesFile['classifications'] = {...previous.classifications}
+  for (const t of proposal.tables) {
+    if (t.deprecated) classifications[t.table] = 'deprecated'
+    else if (t.reference && !classifications[t.table]) classifications[t.table] = 'shared-reference'
+  }
+  return {
+    version: 1,
+    contexts: proposal.contexts.map((c) => ({name: c.name, owner: c.owner, description: previous.contexts.find((p) => p.name === c.name)?.description || c.description, tables: [...c.tables]})),
+    pins: previous.pins,
+    classifications: Object.fromEntries(Object.entries(classifications).sort(([a], [b]) => (a < b ? -1 : 1))),
+    exceptions: previous.exceptions,
+  }
+}
+
+export interface BoundariesChange {
+  table: string
+  from: string | null
+  to: string | null
+}
+
+/** What adopting `next` would change in `previous`: tables that move, appear or disappear. */
+export function diffBoundaries(previous: BoundariesFile, next: BoundariesFile): BoundariesChange[] {
+  const before = new Map(previous.contexts.flatMap((c) => c.tables.map((t) => [t, c.name] as const)))
+  const after = new Map(next.contexts.flatMap((c) => c.tables.map((t) => [t, c.name] as const)))
+  const tables = [...new Set([...before.keys(), ...after.keys()])].sort()
+  return tables
+    .filter((t) => before.get(t) !== after.get(t))
+    .map((t) => ({table: t, from: before.get(t) ?? null, to: after.get(t) ?? null}))
+}
+
+/**
+ * Give proposed contexts the names the file already uses: each file context claims the proposed
+ * context sharing most of its tables (greedy by overlap), so a re-run does not rename everything.
+ */
+export function keepNames(proposal: Proposal, previous: BoundariesFile): Proposal {
+  const pairs: {proposed: number; name: string; overlap: number}[] = []
+  proposal.contexts.forEach((c, i) => {
+    const tables = new Set(c.tables)
+    for (const p of previous.contexts) {
+      const overlap = p.tables.filter((t) => tables.has(t)).length
+      if (overlap) pairs.push({proposed: i, name: p.name, overlap})
+    }
+  })
+  pairs.sort((a, b) => b.overlap - a.overlap || (a.name < b.name ? -1 : 1))
+  const taken = new Set<number>()
+  const used = new Set<string>()
+  const renamed = proposal.contexts.map((c) => ({...c}))
+  for (const p of pairs) {
+    if (taken.has(p.proposed) || used.has(p.name)) continue
+    taken.add(p.proposed)
+    used.add(p.name)
+    renamed[p.proposed]!.name = p.name
+  }
+  // Keep the remaining generated names unique against the file's names.
+  for (const [i, c] of renamed.entries()) {
+    if (taken.has(i)) continue
+    let n = c.name
+    for (let k = 2; used.has(n); k++) n = `${c.name}-${k}`
+    c.name = n
+    used.add(n)
+  }
+  const rename = new Map(proposal.contexts.map((c, i) => [c.name, renamed[i]!.name]))
+  return {
+    ...proposal,
+    contexts: renamed,
+    tables: proposal.tables.map((t) => ({...t, context: rename.get(t.context) ?? t.context})),
+    couplings: proposal.couplings.map((c) => ({...c, from: rename.get(c.from) ?? c.from, to: rename.get(c.to) ?? c.to})),
+  }
+}
+
