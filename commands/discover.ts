@@ -8,11 +8,11 @@ import {boundariesFromProposal, decisionsFrom, diffBoundaries, keepNames, loadBo
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
 import {exampleDir} from '../src/db/examples.js'
+import {EXIT} from '../src/errors.js'
 import {inspect} from '../src/introspect/index.js'
 import {changesSummary, proposalSummary} from '../src/render/proposal-summary.js'
 import {loadServiceMap} from '../src/workload/attribution.js'
 import {listExampleLogs} from '../src/workload/example-logs.js'
-import {ingest} from '../src/workload/ingest.js'
 import type {Workload} from '../src/workload/model.js'
 import {readWorkload} from '../src/workload/read.js'
 
@@ -20,9 +20,17 @@ export default class Discover extends CarveCommand {
   static override summary = 'Propose bounded contexts: cluster tables by FKs, joins, transactions, writers and names.'
   static override description = `Builds a weighted graph of the tables (declared and inferred references, joins and write transactions from the workload, the same main writer, views, triggers, name stems), damps hub and reference tables, and clusters it with Louvain (seeded: the same input gives the same answer). Each context gets a name and a proposed owner (the service writing it most); the report lists cross-context FKs, joins and transactions, foreign writers and multi-writer tables.
 
-Decisions live in the boundaries file (carve.yml by default): pinned tables never move, owners and names are kept, and a re-run shows what would change. --yes writes the proposal into the file.`
+Decisions live in the boundaries file (carve.yml by default): pinned tables never move, owners and names are kept, and a re-run shows what would change. --yes writes the proposal into the file.
+
+On a terminal (without --yes, --json or --no-interactive) an interactive session follows the proposal. Nothing is written until you choose "Save and quit". Keys: ↑/↓ move, ⏎ choose, typing the first letters of a name jumps to it, space toggles an item in a list of tables or contexts (a: all, i: invert), Esc goes back one step (cancels a question), Ctrl-C leaves without saving (the file stays as it was; exit code 130). The main menu:
+  Review a context — its tables, couplings and other writers; then accept it, rename it, set its owner, move tables out (to another context or a new one), split tables off into a new context, merge it with another, or pin its tables. Moved and split tables are pinned where you put them.
+  Pin contexts and re-cluster — pinned tables stay where they are, the rest is clustered again; you see what would move before keeping it.
+  Review multi-writer tables — for each table written by more than one service: record an exception (approved by, expiry date YYYY-MM-DD in the future, exit plan) or leave it as a violation to fix.
+  Show what would change — tables that move, new or gone contexts, owners, pins and exceptions, compared with the file.
+  Undo — the last change.  Save and quit — writes the file atomically.  Quit without saving — asks first if there are unsaved decisions.`
   static override examples = [
-    {description: 'The example, with its captured workload', command: '<%= config.bin %> <%= command.id %> --example shop'},
+    {description: 'The example, with its captured workload; on a terminal, then review and edit it interactively', command: '<%= config.bin %> <%= command.id %> --example shop'},
+    {description: 'Print the proposal and exit, even on a terminal', command: '<%= config.bin %> <%= command.id %> --example shop --no-interactive'},
     {description: 'Accept the proposal into carve.yml without prompts', command: '<%= config.bin %> <%= command.id %> --db postgres://carve_ro@db/legacy --workload workload.json --yes'},
     {description: 'Machine-readable proposal', command: '<%= config.bin %> <%= command.id %> --example shop --json | jq \'.contexts[] | {name, owner, tables}\''},
     {description: 'Ask for about 12 contexts', command: '<%= config.bin %> <%= command.id %> --example shop --contexts 12'},
@@ -36,6 +44,12 @@ Decisions live in the boundaries file (carve.yml by default): pinned tables neve
     resolution: Flags.string({default: 'auto', summary: 'Louvain resolution: a number (higher = smaller contexts) or auto.'}),
     seed: Flags.integer({default: 42, summary: 'Random seed; the same seed and input give the same proposal.'}),
     'schema-only': Flags.boolean({summary: 'Ignore any workload: cluster from the schema alone.'}),
+    interactive: Flags.boolean({
+      default: true,
+      allowNo: true,
+      summary: 'On a terminal, open the interactive session after the proposal; --no-interactive prints it and exits.',
+      description: 'The session opens only when both stdin and stdout are terminals and neither --yes nor --json is given.',
+    }),
   }
 
   async run(): Promise<Proposal> {
@@ -51,26 +65,48 @@ Decisions live in the boundaries file (carve.yml by default): pinned tables neve
         if (logs.length) {
           this.progress(`learning the workload from ${logs.join(', ')}`)
           const map = join(exampleDir(flags.example), 'logs', 'service-map.yml')
+          // Imported only here: the SQL parsers behind ingest take ~0.3 s to load.
+          const {ingest} = await import('../src/workload/ingest.js')
           workload = await ingest({files: logs, serviceMap: existsSync(map) ? loadServiceMap(map) : undefined})
         }
       }
     }
     const previous = loadBoundaries(flags.file)
     const {pins, owners} = decisionsFrom(previous)
-    const resolution = flags.resolution === 'auto' ? 'auto' : Number(flags.resolution)
+    const resolution: number | 'auto' = flags.resolution === 'auto' ? 'auto' : Number(flags.resolution)
     if (resolution !== 'auto' && !(resolution > 0)) this.error('--resolution takes a positive number or auto', {exit: 2})
     this.progress(`clustering ${catalog.tables.length} tables${workload ? ' with the workload' : ' from the schema alone'}`)
-    const proposal = keepNames(propose(catalog, workload, {pins, owners, resolution, seed: flags.seed, contextsHint: flags.contexts}), previous)
+    const settings = {resolution, seed: flags.seed, contextsHint: flags.contexts}
+    const proposal = keepNames(propose(catalog, workload, {pins, owners, ...settings}), previous)
     const next = boundariesFromProposal(proposal, previous)
     const changes = diffBoundaries(previous, next)
     this.log(proposalSummary(proposal))
     this.log('')
+    const interactive = flags.interactive && !flags.yes && !this.jsonEnabled() && process.stdin.isTTY === true && process.stdout.isTTY === true
+    if (interactive) {
+      // The session needs no database: let go of it (an embedded one holds hundreds of MB).
+      await conn.close()
+      if (previous.contexts.length === 0) this.log(`${flags.file} has no contexts yet: the session below decides what goes in it.`)
+      else this.log(changes.length ? `Compared with ${flags.file}: ${changes.length} table${changes.length > 1 ? 's' : ''} would move (see "Show what would change").` : `The proposal matches ${flags.file}.`)
+      // Imported only here: the prompts are not needed by --yes, --json or piped runs.
+      const {runDiscoverSession} = await import('../src/cli/discover-session.js')
+      const result = await runDiscoverSession({
+        proposal, catalog, workload, file: previous, filePath: flags.file,
+        recluster: (decisions) => propose(catalog, workload, {...decisions, ...settings}),
+      })
+      if (result.interrupted) {
+        process.stderr.write(`\nInterrupted: ${flags.file} was left as it was.\n`)
+        this.exit(EXIT.interrupted)
+      }
+      if (!result.saved) this.log(`Not saved: ${flags.file} was left as it was.`)
+      return result.proposal
+    }
     this.log(changesSummary(changes, flags.file))
     if (flags.yes) {
       saveBoundaries(flags.file, next)
       this.log(`Wrote ${flags.file}.`)
     } else if (!this.jsonEnabled()) {
-      this.log(`Run again with --yes to write ${flags.file}.`)
+      this.log(`Run again with --yes to write ${flags.file}${process.stdin.isTTY && process.stdout.isTTY ? '' : ', or on a terminal to review it interactively'}.`)
     }
     return proposal
   }
