@@ -14,7 +14,8 @@ export function formatValue(value: number): string {
 }
 
 export function formatMeasure(m: Measure): string {
-  return `${formatValue(m.value)} ${m.unit}`
+  // No reference to measure (a benchmark with an absolute target): a dash, not "NaN s".
+  return Number.isNaN(m.value) ? '—' : `${formatValue(m.value)} ${m.unit}`
 }
 
 export function formatRatio(ratio: number): string {

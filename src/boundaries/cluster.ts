@@ -1,24 +1,27 @@
 /**
- * Clustering the table graph into candidate contexts: Louvain with a seeded RNG (same input,
- * same answer), pins honoured by collapsing each pinned group into one node, a repair pass that
- * splits communities that are not connected (Louvain can produce them, Traag et al. 2019), and
- * single leftovers attached to their strongest neighbour unless truly isolated.
+ * Clustering the table graph into candidate contexts.
  *
- * The resolution is fixed or chosen automatically: a sweep, keeping the most stable partition
- * (the one most similar to its neighbours in the sweep), or the one closest to a wanted number
- * of contexts.
+ * - Louvain (src/graph/louvain.ts) maximising modularity, seeded (same input, same answer),
+ *   with a final local-moving pass over single tables.
+ * - Resolution: standard modularity (γ = 1) unless a number is given. Louvain is randomised, so
+ *   'auto' runs it from several seeds derived from the seed and keeps the partition of highest
+ *   modularity — the usual way to use a randomised modularity heuristic. With a wanted number
+ *   of contexts, a sweep over RESOLUTION_SWEEP picks the resolution coming closest.
+ * - Pins: each pinned context's tables are collapsed into one node (keeping their inner weight
+ *   as a self-loop), and two pinned contexts may never share a community, so pinned tables never
+ *   move and never merge with another pinned context; other tables cluster around them.
+ * - Repair: a community that is not connected is split into its connected parts (Louvain can
+ *   produce them, Traag et al. 2019); a lone table joins the community it is tied to most
+ *   strongly; a table with no ties at all stays alone.
  */
 import {UndirectedGraph} from 'graphology'
 import louvainModule from 'graphology-communities-louvain'
-import modularityModule from 'graphology-metrics/graph/modularity.js'
 
+import {compactGraph, type CompactGraph, modularityOf, refinePartition} from '../graph/louvain.js'
+
+// The package's default export is the function; its typings describe a namespace under NodeNext.
+const louvainLibrary = louvainModule as unknown as (graph: UndirectedGraph, options: {resolution?: number; rng?: () => number; getEdgeWeight?: string}) => Record<string, number>
 import type {TableGraph, TableNode} from '../graph/build.js'
-import {adjustedRandIndex} from './compare.js'
-
-type EdgeAttrs = {weight: number}
-type LouvainFn = (graph: UndirectedGraph, options: {resolution?: number; rng?: () => number; getEdgeWeight?: string}) => Record<string, number>
-const louvain = louvainModule as unknown as LouvainFn
-const modularity = modularityModule as unknown as (graph: UndirectedGraph, options: {getNodeCommunity: (node: string) => string | number; getEdgeWeight?: string; resolution?: number}) => number
 
 /** mulberry32: a tiny, well-known seeded PRNG. */
 export function seededRandom(seed: number): () => number {
@@ -34,181 +37,257 @@ export function seededRandom(seed: number): () => number {
 
 export interface ClusterOptions {
   seed?: number
-  /** A number, or 'auto' (default): the most stable partition over a sweep. */
+  /** A number, or 'auto' (default): standard modularity (γ = 1), best of several seeded runs. */
   resolution?: number | 'auto'
   /** Wanted number of contexts: the sweep picks the resolution whose partition comes closest. */
   contextsHint?: number
   /** table → context label; pinned tables never move. */
   pins?: ReadonlyMap<string, string>
+  /** Seeded Louvain runs per resolution, the best modularity kept (default RESTARTS). */
+  restarts?: number
 }
 
 export interface Clustering {
-  /** table → community label ('c0', 'c1', … or the pin's context name). */
+  /** table → community label ('c0', 'c1', … or 'pin:' + the pin's context name). */
   assignment: Map<string, string>
   resolution: number
   resolutionChoice: 'fixed' | 'auto'
+  /** Standard modularity (γ = 1) of the assignment on the table graph. */
   modularity: number
 }
 
 export const RESOLUTION_SWEEP = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.35, 1.5, 1.75, 2, 2.5]
 
+/** Louvain runs per resolution: enough that the best of them rarely changes with the seed. */
+export const RESTARTS = 8
+
 export function clusterTables(tg: TableGraph, options: ClusterOptions = {}): Clustering {
   const seed = options.seed ?? 42
-  const pins = options.pins ?? new Map<string, string>()
+  const restarts = Math.max(1, options.restarts ?? RESTARTS)
+  const problem = prepare(tg, options.pins ?? new Map())
+  const at = (resolution: number) => bestOf(problem, resolution, seed, restarts)
   if (typeof options.resolution === 'number') {
-    const assignment = partitionAt(tg, options.resolution, seed, pins)
-    return {assignment, resolution: options.resolution, resolutionChoice: 'fixed', modularity: score(tg, assignment)}
+    const assignment = at(options.resolution)
+    return {assignment, resolution: options.resolution, resolutionChoice: 'fixed', modularity: problem.score(assignment)}
   }
-  const runs = RESOLUTION_SWEEP.map((resolution) => ({resolution, assignment: partitionAt(tg, resolution, seed, pins)}))
-  const stability = runs.map((run, i) => {
-    const neighbours = [runs[i - 1], runs[i + 1]].filter((x): x is (typeof runs)[number] => x !== undefined)
-    return neighbours.reduce((s, n) => s + adjustedRandIndex(run.assignment, n.assignment), 0) / neighbours.length
-  })
-  const size = (a: Map<string, string>) => new Set([...a.values()].filter((label, _i, all) => all.indexOf(label) !== all.lastIndexOf(label))).size
-  let best = 0
-  for (let i = 1; i < runs.length; i++) {
-    const better = options.contextsHint
-      ? Math.abs(size(runs[i]!.assignment) - options.contextsHint) < Math.abs(size(runs[best]!.assignment) - options.contextsHint) ||
-        (Math.abs(size(runs[i]!.assignment) - options.contextsHint) === Math.abs(size(runs[best]!.assignment) - options.contextsHint) && stability[i]! > stability[best]! + 1e-9)
-      : stability[i]! > stability[best]! + 1e-9 ||
-        (Math.abs(stability[i]! - stability[best]!) <= 1e-9 && Math.abs(runs[i]!.resolution - 1) < Math.abs(runs[best]!.resolution - 1))
-    if (better) best = i
+  if (!options.contextsHint) {
+    const assignment = at(1)
+    return {assignment, resolution: 1, resolutionChoice: 'auto', modularity: problem.score(assignment)}
   }
-  const chosen = runs[best]!
-  return {assignment: chosen.assignment, resolution: chosen.resolution, resolutionChoice: 'auto', modularity: score(tg, chosen.assignment)}
+  // The resolution whose partition has the wanted number of contexts (of two or more tables),
+  // the one nearest γ = 1 among equals.
+  const hint = options.contextsHint
+  const size = (a: Map<string, string>) => {
+    const counts = new Map<string, number>()
+    for (const c of a.values()) counts.set(c, (counts.get(c) ?? 0) + 1)
+    return [...counts.values()].filter((n) => n > 1).length
+  }
+  // The sweep looks with fewer restarts (it only counts contexts), the chosen resolution is run in full.
+  let best: {resolution: number; off: number} | undefined
+  for (const resolution of RESOLUTION_SWEEP) {
+    const off = Math.abs(size(bestOf(problem, resolution, seed, Math.min(2, restarts))) - hint)
+    if (!best || off < best.off || (off === best.off && Math.abs(resolution - 1) < Math.abs(best.resolution - 1))) best = {resolution, off}
+  }
+  const assignment = at(best!.resolution)
+  return {assignment, resolution: best!.resolution, resolutionChoice: 'auto', modularity: problem.score(assignment)}
 }
 
-function score(tg: TableGraph, assignment: Map<string, string>): number {
-  if (tg.graph.size === 0) return 0
-  return modularity(tg.graph as unknown as UndirectedGraph, {getNodeCommunity: (n) => assignment.get(n) ?? n, getEdgeWeight: 'weight'})
-}
-
-/** One Louvain run at `resolution`, with pins, repair and leftovers handled. */
+/** One seeded Louvain run at `resolution`, with pins, repair and leftovers handled. */
 export function partitionAt(tg: TableGraph, resolution: number, seed: number, pins: ReadonlyMap<string, string>): Map<string, string> {
-  const {graph} = tg
-  // Collapse each pinned group into one node so Louvain moves the group as a whole.
-  const nodeOf = (table: string) => (pins.has(table) ? `pin\u0000${pins.get(table)}` : table)
-  const work = new UndirectedGraph<Record<string, never>, EdgeAttrs>()
-  graph.forEachNode((n) => work.mergeNode(nodeOf(n)))
-  graph.forEachEdge((_e, attrs, a, b) => {
-    const x = nodeOf(a)
-    const y = nodeOf(b)
-    if (x === y) return
-    if (work.hasEdge(x, y)) work.updateEdgeAttribute(x, y, 'weight', (v) => (v ?? 0) + attrs.weight)
-    else work.addEdge(x, y, {weight: attrs.weight})
+  return bestOf(prepare(tg, pins), resolution, seed, 1)
+}
+
+/**
+ * The repair steps on a given partition (table → label): communities that are not connected
+ * are split into their connected parts, lone tables join the community they are tied to most.
+ * Pinned tables keep their pin's label.
+ */
+export function repairPartition(tg: TableGraph, assignment: ReadonlyMap<string, string>, pins: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  const p = prepare(tg, pins)
+  const ids = new Map<string, number>()
+  const community = Int32Array.from(p.tables, (t, i) => {
+    const c = p.pinOf[i] !== undefined ? `pin:${p.pinOf[i]}` : (assignment.get(t) ?? `table:${t}`)
+    if (!ids.has(c)) ids.set(c, ids.size)
+    return ids.get(c)!
   })
-  const communities = work.order ? louvain(work as unknown as UndirectedGraph, {resolution, rng: seededRandom(seed), getEdgeWeight: 'weight'}) : {}
+  splitDisconnected(p, community)
+  attachLeftovers(p, community)
+  return label(p, community)
+}
 
-  const assignment = new Map<string, string>()
-  graph.forEachNode((n) => assignment.set(n, `c${communities[nodeOf(n)]}`))
+interface Problem {
+  /** Sorted table keys; tables are numbered by this order. */
+  tables: string[]
+  pinOf: (string | undefined)[]
+  /** Louvain's graph: pinned tables of one context collapsed into one node. */
+  cg: CompactGraph
+  nodeOf: Int32Array
+  group: Int32Array
+  /** The same collapsed graph for graphology-communities-louvain (self-loops keep pinned groups' inner weight). */
+  graphology: UndirectedGraph
+  /** The table graph without collapsing, for repair and scoring. */
+  tableGraph: CompactGraph
+  score: (assignment: Map<string, string>) => number
+}
 
-  // A community holding several pinned groups is split between them: each other member joins
-  // the pinned group it is tied to most strongly; pinned tables carry their context's label.
-  const pinsByCommunity = new Map<string, string[]>()
-  for (const [table, ctx] of pins) {
-    if (!graph.hasNode(table)) continue
-    const c = assignment.get(table)!
-    const list = pinsByCommunity.get(c) ?? []
-    if (!list.includes(ctx)) list.push(ctx)
-    pinsByCommunity.set(c, list)
+function prepare(tg: TableGraph, pins: ReadonlyMap<string, string>): Problem {
+  const {graph} = tg
+  const tables = graph.nodes().sort()
+  const index = new Map(tables.map((t, i) => [t, i]))
+  const pinOf = tables.map((t) => pins.get(t))
+  const contexts = [...new Set(pinOf.filter((p): p is string => p !== undefined))].sort()
+  const nodeOf = new Int32Array(tables.length)
+  const groupOfNode: number[] = []
+  const pinNode = new Map<string, number>()
+  tables.forEach((_t, i) => {
+    const pin = pinOf[i]
+    if (pin !== undefined && pinNode.has(pin)) {
+      nodeOf[i] = pinNode.get(pin)!
+      return
+    }
+    nodeOf[i] = groupOfNode.length
+    groupOfNode.push(pin === undefined ? -1 : contexts.indexOf(pin))
+    if (pin !== undefined) pinNode.set(pin, nodeOf[i]!)
+  })
+  const tableEdges: [number, number, number][] = []
+  graph.forEachEdge((_e, attrs, a, b) => {
+    tableEdges.push([index.get(a)!, index.get(b)!, attrs.weight])
+  })
+  tableEdges.sort((x, y) => x[0] - y[0] || x[1] - y[1])
+  const merged = new Map<string, [number, number, number]>()
+  for (const [a, b, w] of tableEdges) {
+    const x = Math.min(nodeOf[a]!, nodeOf[b]!)
+    const y = Math.max(nodeOf[a]!, nodeOf[b]!)
+    const k = `${x},${y}`
+    const e = merged.get(k)
+    if (e) e[2] += w
+    else merged.set(k, [x, y, w])
   }
-  for (const [community, contexts] of pinsByCommunity) {
-    const members = [...assignment].filter(([, c]) => c === community).map(([t]) => t)
-    for (const table of members) {
-      if (pins.has(table)) {
-        assignment.set(table, `pin:${pins.get(table)}`)
-        continue
-      }
-      let best = contexts.sort()[0]!
-      let bestWeight = -1
-      for (const ctx of contexts) {
-        let w = 0
-        graph.forEachNeighbor(table, (nb) => {
-          if (pins.get(nb) === ctx) w += graph.getEdgeAttribute(table, nb, 'weight')
-        })
-        if (w > bestWeight) {
-          bestWeight = w
-          best = ctx
-        }
-      }
-      assignment.set(table, `pin:${best}`)
+  const cg = compactGraph(groupOfNode.length, [...merged.values()])
+  const graphology = new UndirectedGraph({allowSelfLoops: true})
+  for (let i = 0; i < groupOfNode.length; i++) graphology.addNode(String(i))
+  for (const [a, b, w] of merged.values()) if (w > 0) graphology.addEdge(String(a), String(b), {weight: w})
+  const tableGraph = compactGraph(tables.length, tableEdges)
+  const score = (assignment: Map<string, string>) => {
+    const ids = new Map<string, number>()
+    const comm = tables.map((t) => {
+      const c = assignment.get(t) ?? t
+      if (!ids.has(c)) ids.set(c, ids.size)
+      return ids.get(c)!
+    })
+    return modularityOf(tableGraph, comm, 1)
+  }
+  return {tables, pinOf, cg, graphology, nodeOf, group: Int32Array.from(groupOfNode), tableGraph, score}
+}
+
+/** `runs` seeded Louvain runs at `resolution`; the one of highest modularity, repaired and labelled. */
+function bestOf(p: Problem, resolution: number, seed: number, runs: number): Map<string, string> {
+  let best: Int32Array | undefined
+  let bestQ = -Infinity
+  for (let r = 0; r < runs; r++) {
+    const rng = seededRandom(seed + r * 0x9e3779b1)
+    // graphology-communities-louvain does the multi-level work; Carve's pass then enforces pins
+    // (no two pinned contexts in one community) and moves single tables Louvain left behind.
+    const found = louvainLibrary(p.graphology, {resolution, rng, getEdgeWeight: 'weight'})
+    const comm = refinePartition(p.cg, Int32Array.from({length: p.cg.n}, (_x, i) => found[String(i)]!), resolution, rng, p.group)
+    const q = modularityOf(p.cg, comm, resolution)
+    if (q > bestQ + 1e-12) {
+      bestQ = q
+      best = comm
     }
   }
-
-  splitDisconnected(tg, assignment, pins)
-  attachLeftovers(tg, assignment, pins)
-  return canonical(assignment)
+  const community = new Int32Array(p.tables.length)
+  for (let i = 0; i < p.tables.length; i++) community[i] = best ? best[p.nodeOf[i]!]! : i
+  splitDisconnected(p, community)
+  attachLeftovers(p, community)
+  return label(p, community)
 }
 
-/** Split every community into its connected components (pinned groups stay whole). */
-function splitDisconnected(tg: TableGraph, assignment: Map<string, string>, pins: ReadonlyMap<string, string>): void {
-  const {graph} = tg
-  const members = new Map<string, string[]>()
-  for (const [t, c] of assignment) members.set(c, [...(members.get(c) ?? []), t])
-  let fresh = 0
-  for (const [community, tables] of members) {
-    if (tables.length < 2) continue
-    const inside = new Set(tables)
-    const seen = new Set<string>()
-    const components: string[][] = []
-    for (const start of tables) {
-      if (seen.has(start)) continue
-      const component: string[] = []
+/** Split every community into its connected parts; the part holding a pin (else the largest) keeps the id. */
+function splitDisconnected(p: Problem, community: Int32Array): void {
+  const g = p.tableGraph
+  const n = p.tables.length
+  let next = 0
+  for (let i = 0; i < n; i++) next = Math.max(next, community[i]! + 1)
+  const part = new Int32Array(n).fill(-1)
+  const byCommunity = new Map<number, number[]>()
+  for (let i = 0; i < n; i++) {
+    const list = byCommunity.get(community[i]!)
+    if (list) list.push(i)
+    else byCommunity.set(community[i]!, [i])
+  }
+  for (const [c, members] of byCommunity) {
+    if (members.length < 2) continue
+    const parts: number[][] = []
+    for (const start of members) {
+      if (part[start]! >= 0) continue
+      const id = parts.length
       const stack = [start]
-      seen.add(start)
+      const found: number[] = []
+      part[start] = id
       while (stack.length) {
         const t = stack.pop()!
-        component.push(t)
-        const visit = (nb: string) => {
-          if (inside.has(nb) && !seen.has(nb)) {
-            seen.add(nb)
-            stack.push(nb)
+        found.push(t)
+        const visit = (u: number) => {
+          if (community[u] === c && part[u]! < 0) {
+            part[u] = id
+            stack.push(u)
           }
         }
-        graph.forEachNeighbor(t, visit)
+        for (let e = g.start[t]!; e < g.start[t + 1]!; e++) visit(g.adj[e]!)
         // Tables pinned together are connected by the person's decision.
-        if (pins.has(t)) for (const other of tables) if (pins.get(other) === pins.get(t)) visit(other)
+        if (p.pinOf[t] !== undefined) for (const u of members) if (p.pinOf[u] === p.pinOf[t]) visit(u)
       }
-      components.push(component)
+      parts.push(found)
     }
-    if (components.length < 2) continue
-    // The largest component keeps the label (and a pin label stays with its pinned tables).
-    components.sort((a, b) => b.length - a.length)
-    for (const component of components.slice(1)) {
-      if (component.some((t) => pins.has(t))) continue
-      const label = `${community}.${fresh++}`
-      for (const t of component) assignment.set(t, label)
-    }
+    if (parts.length < 2) continue
+    const keep = parts.findIndex((x) => x.some((t) => p.pinOf[t] !== undefined))
+    const keeper = keep >= 0 ? keep : parts.reduce((b, x, i) => (x.length > parts[b]!.length ? i : b), 0)
+    parts.forEach((x, i) => {
+      if (i === keeper) return
+      const id = next++
+      for (const t of x) community[t] = id
+    })
   }
 }
 
 /** A lone table joins the community it is tied to most strongly; a table with no ties stays alone. */
-function attachLeftovers(tg: TableGraph, assignment: Map<string, string>, pins: ReadonlyMap<string, string>): void {
-  const {graph} = tg
-  const sizes = new Map<string, number>()
-  for (const c of assignment.values()) sizes.set(c, (sizes.get(c) ?? 0) + 1)
-  const lone = [...assignment].filter(([t, c]) => sizes.get(c) === 1 && !pins.has(t)).map(([t]) => t).sort()
-  for (const table of lone) {
-    const weights = new Map<string, number>()
-    graph.forEachNeighbor(table, (nb, _attrs) => {
-      const c = assignment.get(nb)!
-      if (c === assignment.get(table)) return
-      weights.set(c, (weights.get(c) ?? 0) + graph.getEdgeAttribute(table, nb, 'weight'))
-    })
-    const best = [...weights].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]
-    if (best) assignment.set(table, best[0])
+function attachLeftovers(p: Problem, community: Int32Array): void {
+  const g = p.tableGraph
+  const n = p.tables.length
+  const size = new Map<number, number>()
+  for (let i = 0; i < n; i++) size.set(community[i]!, (size.get(community[i]!) ?? 0) + 1)
+  for (let i = 0; i < n; i++) {
+    if (size.get(community[i]!) !== 1 || p.pinOf[i] !== undefined) continue
+    const weights = new Map<number, number>()
+    for (let e = g.start[i]!; e < g.start[i + 1]!; e++) {
+      const c = community[g.adj[e]!]!
+      if (c !== community[i]) weights.set(c, (weights.get(c) ?? 0) + g.w[e]!)
+    }
+    let best = -1
+    let bestWeight = 0
+    for (const [c, w] of weights) if (w > bestWeight + 1e-12 || (Math.abs(w - bestWeight) <= 1e-12 && c < best)) [best, bestWeight] = [c, w]
+    if (best < 0) continue
+    size.set(community[i]!, 0)
+    community[i] = best
+    size.set(best, (size.get(best) ?? 0) + 1)
   }
 }
 
-/** Relabel communities c0, c1, … by first appearance in sorted table order: stable output. */
-function canonical(assignment: Map<string, string>): Map<string, string> {
-  const relabel = new Map<string, string>()
+/** Pinned communities carry 'pin:' + their context; others c0, c1, … by first table in sorted order. */
+function label(p: Problem, community: Int32Array): Map<string, string> {
+  const pinned = new Map<number, string>()
+  p.tables.forEach((_t, i) => {
+    if (p.pinOf[i] !== undefined) pinned.set(community[i]!, p.pinOf[i]!)
+  })
+  const names = new Map<number, string>()
   const out = new Map<string, string>()
-  for (const table of [...assignment.keys()].sort()) {
-    const c = assignment.get(table)!
-    if (!relabel.has(c)) relabel.set(c, c.startsWith('pin:') ? c : `c${relabel.size}`)
-    out.set(table, relabel.get(c)!)
-  }
+  let fresh = 0
+  p.tables.forEach((t, i) => {
+    const c = community[i]!
+    if (!names.has(c)) names.set(c, pinned.has(c) ? `pin:${pinned.get(c)}` : `c${fresh++}`)
+    out.set(t, names.get(c)!)
+  })
   return out
 }
 

@@ -4,7 +4,7 @@
  * A plain function over plain data: no database, no prompts.
  */
 import {buildTableGraph, type BuildOptions, tableKeyer, type TableGraph} from '../graph/build.js'
-import {globalPrefix, nameStem, singular} from '../graph/names.js'
+import {globalPrefix, nameEvidence, singular} from '../graph/names.js'
 import type {Catalog} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import {clusterTables, type ClusterOptions} from './cluster.js'
@@ -124,7 +124,7 @@ export function analyse(
 
   const usage = new Map((workload?.tables ?? []).map((u) => [u.table, u]))
   const reportReaders = reportingServices(workload, contextOf)
-  const reference = new Set(tg.hubs)
+  const reference = new Set([...tg.hubs, ...(tg.referenceData ?? [])])
   const tables: TableReport[] = []
   for (const t of catalog.tables.filter((x) => !x.partitionOf)) {
     const key = keyOf(t.schema, t.name)
@@ -206,23 +206,26 @@ function topWriter(tables: string[], writers: Map<string, Record<string, number>
 }
 
 /**
- * A readable name: the owner service's name without its -service suffix when there is one,
- * else the stem most of the tables share (orders, order_lines → order), else the table most
- * connected inside the context.
+ * A readable name: the owner service's name without its -service suffix when there is one;
+ * `reference-data` for a context made mostly of shared reference data; else the name family
+ * most of the tables share (orders, order_lines → order; salesorderheader, salesperson →
+ * sales); else the table most connected inside the context.
  */
 function contextName(tables: string[], owner: string | null, prefix: string, tg: TableGraph): string {
   if (owner) return kebab(owner.replace(/[-_](service|svc|api|app)$/i, ''))
-  const names = new Map(tables.map((t) => [t.split('.').pop()!.slice(prefix.length).toLowerCase(), t]))
-  const stems = new Map<string, number>()
-  for (const n of names.keys()) {
-    const s = nameStem(n, names)
-    if (s) stems.set(s, (stems.get(s) ?? 0) + 1)
+  const referenceData = new Set(tg.referenceData ?? [])
+  if (tables.filter((t) => referenceData.has(t)).length * 2 > tables.length) return 'reference-data'
+  const bare = (t: string) => {
+    const name = t.split('.').pop()!
+    return name.startsWith(prefix) ? name.slice(prefix.length) : name
   }
-  const [stem, count] = [...stems].sort(([a, x], [b, y]) => y - x || a.length - b.length || (a < b ? -1 : 1))[0] ?? ['', 0]
-  if (count >= 2 || tables.length === 1) return kebab(stem || names.keys().next().value!)
-  // No shared stem: name it after its most connected table.
+  if (tables.length === 1) return kebab(singular(bare(tables[0]!)))
+  const families = nameEvidence(tables.map((t) => [t, bare(t)] as const)).families
+  const top = [...families].sort((a, b) => b.members.length - a.members.length || a.label.length - b.label.length || (a.label < b.label ? -1 : 1))[0]
+  if (top) return kebab(top.label)
+  // No shared family: name it after its most connected table.
   const central = [...tables].sort((a, b) => (tg.graph.hasNode(b) ? tg.graph.degree(b) : 0) - (tg.graph.hasNode(a) ? tg.graph.degree(a) : 0) || (a < b ? -1 : 1))[0]!
-  return kebab(singular(central.split('.').pop()!.slice(prefix.length)))
+  return kebab(singular(bare(central)))
 }
 
 function kebab(text: string): string {

@@ -1,57 +1,80 @@
 /**
  * The table graph: one node per table, one undirected weighted edge per pair of related tables,
  * the weight summing every signal that says "these belong together". Each signal has its own
- * documented, configurable weight (see DEFAULT_WEIGHTS and docs in README).
+ * documented, configurable weight (DEFAULT_WEIGHTS; docs/discovery.md says how they were chosen).
  *
- * Hub and reference tables (referenced from everywhere: users, countries, currencies) would
- * glue unrelated contexts together; their edges are damped by how many tables they touch.
+ * The shape of group signals matters as much as their weight: a group (a name family such as
+ * order, order_lines, order_status_history; the tables one service owns; a transaction's
+ * tables) is a clique whose edges are divided by the group's size less one, so every member
+ * gets the same tie whatever the group's size — a star would make one member a hub, a plain
+ * clique would let big groups swamp everything else.
+ *
+ * Two kinds of tables would glue unrelated contexts together and are treated apart:
+ * - hubs (referenced from everywhere: users, organizations): their edges are damped by how many
+ *   tables reference them;
+ * - shared reference data (ISO code lists: countries, currencies, languages, locales, time
+ *   zones, and lookups made only of them): a reference to a code list says nothing about where
+ *   the referencing table belongs, so structural and name edges between reference data and the
+ *   rest are dropped, and the reference tables are tied to each other instead.
  */
 import {UndirectedGraph} from 'graphology'
 
 import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
-import {globalPrefix, nameStem} from './names.js'
+import {globalPrefix, nameEvidence, nameWords, singular} from './names.js'
 
 export interface GraphWeights {
-  /** A declared foreign key. */
+  /** A declared foreign key (one per pair of tables, however many FKs join them). */
   fk: number
   /** A reference inferred from names (no FK declared). */
   inferred: number
-  /** Joined in one statement; scaled by log(executions) relative to the busiest join. */
+  /** Joined in one statement by the service owning both tables; scaled by log(executions). */
   join: number
-  /** Written in one transaction; scaled like joins. */
+  /** Written in one transaction; scaled like joins, shared among the transaction's tables. */
   transaction: number
-  /** Main writer is the same service. */
+  /** Same main writer (a normalised clique per service). */
   sameWriter: number
   /** Read together by one view (split among the view's table pairs). */
   view: number
-  /** One table's trigger writes the other. */
+  /** Tables sharing one trigger function. */
   trigger: number
-  /** Same name stem after the global prefix (order_lines ~ orders, productcategory ~ product). */
+  /** Same name family after the global prefix (a normalised clique per family). */
   name: number
+  /** A name spelling out another table's whole name after its first word (catalog_promotion → promotion). */
+  nameContains: number
 }
 
 /**
- * Defaults chosen once, on principle, not per corpus: a declared FK is the unit; the workload's
- * signals (joins, transactions, writers) are at least as strong as an FK because they are what
- * the services actually do; names and views are weak hints. See the README for how they were
- * evaluated.
+ * Defaults chosen once, on principle, and checked leave-one-corpus-out (docs/discovery.md): a
+ * declared FK is the unit; membership of a name family counts as much as one reference;
+ * containment a quarter. Who writes a table is what a service-owned context is, so the
+ * workload's ownership signal (the same owner) weighs three references; the owner's joins and
+ * transactions count like references and more.
  */
 export const DEFAULT_WEIGHTS: GraphWeights = {
   fk: 1,
   inferred: 0.7,
   join: 1.5,
   transaction: 2,
-  sameWriter: 1.5,
+  sameWriter: 3,
   view: 0.5,
   trigger: 0.3,
-  name: 0.4,
+  name: 1,
+  nameContains: 0.25,
 }
 
 export interface BuildOptions {
   weights?: Partial<GraphWeights>
-  /** Damping of edges at hub tables: weight / (1 + hubDamping * excess degree share). */
+  /** Damping of edges at hub tables: weight / (1 + hubDamping · log2(in-degree)). Default 1. */
   hubDamping?: number
+  /**
+   * How a table's references share one unit: each weighs 1 / (number of tables it
+   * references)^referenceSpread. 0 (default): every reference counts fully; 1: a link table
+   * with four parents is tied a quarter to each (tried; it did not help, docs/discovery.md).
+   */
+  referenceSpread?: number
+  /** Treat ISO code lists and their lookups as shared reference data (default true). */
+  referenceData?: boolean
 }
 
 export interface TableNode {
@@ -66,8 +89,10 @@ export interface TableNode {
 
 export interface TableGraph {
   graph: UndirectedGraph<TableNode, {weight: number; signals: Record<string, number>}>
-  /** Table keys whose edges were damped (hubs and reference data). */
+  /** Table keys whose edges were damped (hubs). */
   hubs: string[]
+  /** Shared reference data: code lists and the lookups made only of them. */
+  referenceData: string[]
   keyOf: (schema: string, name: string) => string
 }
 
@@ -77,8 +102,34 @@ export function tableKeyer(catalog: Catalog): (schema: string, name: string) => 
   return (schema, name) => (schema === defaultSchema ? name : `${schema}.${name}`)
 }
 
+/**
+ * Code lists every business system shares (ISO 3166 countries, ISO 4217 currencies, ISO 639
+ * languages, BCP 47 locales, IANA time zones), by their name's words in singular, ignoring
+ * words that only say "this is a list" (code, iso, ref, lookup, list).
+ */
+const REFERENCE_WORDS = new Set(['country', 'currency', 'language', 'locale', 'time_zone', 'timezone'])
+const LIST_WORDS = new Set(['code', 'iso', 'ref', 'reference', 'lookup', 'list'])
+
+export function isCodeListName(name: string): boolean {
+  const words = nameWords(name).map(singular).filter((w) => !LIST_WORDS.has(w))
+  return words.length > 0 && REFERENCE_WORDS.has(words.join('_'))
+}
+
+const SIGNALS: (keyof GraphWeights)[] = ['fk', 'inferred', 'join', 'transaction', 'sameWriter', 'view', 'trigger', 'name', 'nameContains']
+const SIGNAL_INDEX = Object.fromEntries(SIGNALS.map((s, i) => [s, i])) as Record<keyof GraphWeights, number>
+
+/** Signals read from the schema alone (as opposed to the workload's). */
+const SCHEMA_SIGNALS = new Set<string>(['fk', 'inferred', 'view', 'trigger', 'name', 'nameContains'])
+
+/** A table's owner by the workload: the service making more than half of its writes. */
+interface Owner {
+  service: string
+  share: number
+}
+
 export function buildTableGraph(catalog: Catalog, workload?: Workload, options: BuildOptions = {}): TableGraph {
   const w = {...DEFAULT_WEIGHTS, ...options.weights}
+  const spread = options.referenceSpread ?? 0
   const keyOf = tableKeyer(catalog)
   const tables = catalog.tables.filter((t) => !t.partitionOf)
   // Partitions are their parent: map them so FKs and statements on a partition land on it.
@@ -90,38 +141,62 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
   for (const t of tables) {
     graph.addNode(keyOf(t.schema, t.name), {key: keyOf(t.schema, t.name), schema: t.schema, name: t.name, deprecated: t.flags.deprecated !== null, referencedBy: 0, references: 0})
   }
-  const raw = new Map<string, Record<string, number>>()
+  const deprecated = new Set(tables.filter((t) => t.flags.deprecated !== null).map((t) => keyOf(t.schema, t.name)))
+  // Evidence per pair of tables, one slot of SIGNALS.length numbers per pair: numeric keys
+  // keep 10,000 tables and their 100,000s of pairs cheap.
+  const keys = graph.nodes().sort()
+  const indexOf = new Map(keys.map((k, i) => [k, i]))
+  const pairSlot = new Map<number, number>()
+  const pairs: number[] = []
+  let values = new Float64Array(1024 * SIGNALS.length)
   const add = (a: string, b: string, signal: keyof GraphWeights, amount: number) => {
-    a = resolve(a)
-    b = resolve(b)
-    if (a === b || !graph.hasNode(a) || !graph.hasNode(b) || amount <= 0) return
-    const k = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`
-    let r = raw.get(k)
-    if (!r) raw.set(k, (r = {}))
-    r[signal] = (r[signal] ?? 0) + amount
+    const x = indexOf.get(resolve(a))
+    const y = indexOf.get(resolve(b))
+    if (x === undefined || y === undefined || x === y || !(amount > 0)) return
+    const pair = x < y ? x * keys.length + y : y * keys.length + x
+    let slot = pairSlot.get(pair)
+    if (slot === undefined) {
+      slot = pairs.length
+      pairSlot.set(pair, slot)
+      pairs.push(pair)
+      if ((slot + 1) * SIGNALS.length > values.length) {
+        const grown = new Float64Array(values.length * 2)
+        grown.set(values)
+        values = grown
+      }
+    }
+    const at = slot * SIGNALS.length + SIGNAL_INDEX[signal]
+    values[at] = values[at]! + amount
   }
 
-  // Structure: declared and inferred references.
-  const referencedBy = new Map<string, Set<string>>()
-  const references = new Map<string, Set<string>>()
-  const noteRef = (from: string, to: string) => {
+  // Structure: declared and inferred references, one entry per (from, to) pair; a declared FK
+  // wins over an inferred reference between the same tables.
+  const refs = new Map<string, Map<string, 'fk' | 'inferred'>>()
+  const noteRef = (from: string, to: string, kind: 'fk' | 'inferred') => {
     from = resolve(from)
     to = resolve(to)
-    if (from === to) return
-    if (!referencedBy.has(to)) referencedBy.set(to, new Set())
-    referencedBy.get(to)!.add(from)
-    if (!references.has(from)) references.set(from, new Set())
-    references.get(from)!.add(to)
+    if (from === to || !graph.hasNode(from) || !graph.hasNode(to)) return
+    let m = refs.get(from)
+    if (!m) refs.set(from, (m = new Map()))
+    if (m.get(to) !== 'fk') m.set(to, kind)
   }
-  for (const t of catalog.tables) {
-    for (const fk of t.foreignKeys) {
-      add(keyOf(t.schema, t.name), keyOf(fk.refSchema, fk.refTable), 'fk', w.fk)
-      noteRef(keyOf(t.schema, t.name), keyOf(fk.refSchema, fk.refTable))
-    }
+  for (const t of catalog.tables) for (const fk of t.foreignKeys) noteRef(keyOf(t.schema, t.name), keyOf(fk.refSchema, fk.refTable), 'fk')
+  for (const r of catalog.inferredReferences) noteRef(keyOf(r.from.schema, r.from.name), keyOf(r.to.schema, r.to.name), 'inferred')
+  const referencedBy = new Map<string, number>()
+  for (const [from, m] of refs) {
+    graph.setNodeAttribute(from, 'references', m.size)
+    for (const to of m.keys()) referencedBy.set(to, (referencedBy.get(to) ?? 0) + 1)
   }
-  for (const r of catalog.inferredReferences) {
-    add(keyOf(r.from.schema, r.from.name), keyOf(r.to.schema, r.to.name), 'inferred', w.inferred)
-    noteRef(keyOf(r.from.schema, r.from.name), keyOf(r.to.schema, r.to.name))
+  for (const [to, n] of referencedBy) graph.setNodeAttribute(to, 'referencedBy', n)
+
+  const prefix = globalPrefix(tables.map((t) => t.name))
+  const named = tables.map((t) => [keyOf(t.schema, t.name), t.name.startsWith(prefix) ? t.name.slice(prefix.length) : t.name] as const).filter(([k]) => !deprecated.has(k))
+  const reference = options.referenceData === false ? new Set<string>() : detectReferenceData(named, refs)
+  const crossesReference = (a: string, b: string) => reference.has(a) !== reference.has(b)
+
+  for (const [from, m] of [...refs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const share = 1 / Math.max(1, m.size) ** spread
+    for (const [to, kind] of m) if (!crossesReference(from, to)) add(from, to, kind, (kind === 'fk' ? w.fk : w.inferred) * share)
   }
 
   // Views: every pair of tables a view reads, the view's weight shared among its pairs.
@@ -134,72 +209,54 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
   }
   for (const deps of viewTables.values()) {
     const ts = [...new Set(deps.flatMap((d) => expand(d)).map(resolve))].filter((k) => graph.hasNode(k)).sort()
-    const pairs = (ts.length * (ts.length - 1)) / 2
-    for (let i = 0; i < ts.length; i++) for (let j = i + 1; j < ts.length; j++) add(ts[i]!, ts[j]!, 'view', w.view / Math.max(1, pairs / ts.length))
+    const pairCount = (ts.length * (ts.length - 1)) / 2
+    for (let i = 0; i < ts.length; i++) for (let j = i + 1; j < ts.length; j++) add(ts[i]!, ts[j]!, 'view', w.view / Math.max(1, pairCount / ts.length))
   }
 
   // Triggers: the tables a trigger's function writes are unknown without parsing its body, but
-  // a trigger shared by several tables ties them weakly (the audit trigger is damped as a hub).
+  // a trigger shared by a few tables ties them weakly (a generic audit trigger on many is noise).
   const triggerTables = new Map<string, string[]>()
   for (const t of catalog.tables) for (const tr of t.triggers) {
     if (!tr.function) continue
     const k = `${tr.function.schema}.${tr.function.name}`
-    triggerTables.set(k, [...(triggerTables.get(k) ?? []), keyOf(t.schema, t.name)])
+    const list = triggerTables.get(k)
+    if (list) list.push(keyOf(t.schema, t.name))
+    else triggerTables.set(k, [keyOf(t.schema, t.name)])
   }
   for (const ts of triggerTables.values()) {
     if (ts.length < 2 || ts.length > 6) continue
     for (let i = 0; i < ts.length; i++) for (let j = i + 1; j < ts.length; j++) add(ts[i]!, ts[j]!, 'trigger', w.trigger)
   }
 
-  // Names: tables sharing a stem, tied to the stem's representative (a star, not a clique).
-  const prefix = globalPrefix(tables.map((t) => t.name))
-  const byStem = new Map<string, string[]>()
-  const names = new Map(tables.map((t) => [t.name.slice(prefix.length).toLowerCase(), keyOf(t.schema, t.name)]))
-  for (const t of tables) {
-    const stem = nameStem(t.name.slice(prefix.length), names)
-    if (!stem) continue
-    byStem.set(stem, [...(byStem.get(stem) ?? []), keyOf(t.schema, t.name)])
+  // Names: families as normalised cliques, containment as single edges. Deprecated tables are
+  // left out (they are not clustered), reference data forms its own family.
+  const names = nameEvidence(named)
+  for (const family of names.families) {
+    const members = family.members.filter((m) => !reference.has(m))
+    normalisedClique(members, w.name, (a, b, x) => add(a, b, 'name', x))
   }
-  for (const [stem, members] of byStem) {
-    if (members.length < 2) continue
-    const hub = names.get(stem) ?? names.get(`${stem}s`) ?? [...members].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0]!
-    for (const m of members) if (m !== hub) add(m, hub, 'name', w.name)
-  }
+  normalisedClique([...reference].sort(), w.name, (a, b, x) => add(a, b, 'name', x))
+  for (const [a, b] of names.contains) if (!crossesReference(a, b)) add(a, b, 'nameContains', w.nameContains)
 
-  // Workload: joins, write transactions, same main writer.
-  if (workload) {
-    const maxJoin = Math.max(1, ...workload.joins.map((j) => j.calls))
-    for (const j of workload.joins) add(j.tables[0]!, j.tables[1]!, 'join', (w.join * Math.log1p(j.calls)) / Math.log1p(maxJoin))
-    const maxTxn = Math.max(1, ...workload.transactions.map((t) => t.calls))
-    for (const t of workload.transactions) {
-      const scale = (w.transaction * Math.log1p(t.calls)) / Math.log1p(maxTxn) / Math.max(1, t.tables.length - 1)
-      for (let i = 0; i < t.tables.length; i++) for (let k = i + 1; k < t.tables.length; k++) add(t.tables[i]!, t.tables[k]!, 'transaction', scale)
-    }
-    const byWriter = new Map<string, string[]>()
-    for (const u of workload.tables) {
-      const top = Object.entries(u.writers).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]
-      if (top) byWriter.set(top[0], [...(byWriter.get(top[0]) ?? []), resolve(u.table)])
-    }
-    for (const members of byWriter.values()) {
-      const ms = [...new Set(members)].filter((m) => graph.hasNode(m)).sort()
-      // A star around the first table keeps it linear; the weight spreads the tie over the group.
-      for (let i = 1; i < ms.length; i++) add(ms[0]!, ms[i]!, 'sameWriter', w.sameWriter)
-      for (let i = 2; i < ms.length; i++) add(ms[i - 1]!, ms[i]!, 'sameWriter', w.sameWriter / 2)
-    }
-  }
-
-  for (const key of graph.nodes()) {
-    graph.setNodeAttribute(key, 'referencedBy', referencedBy.get(key)?.size ?? 0)
-    graph.setNodeAttribute(key, 'references', references.get(key)?.size ?? 0)
-  }
+  const owners = workload ? addWorkload(workload, w, resolve, graph, add) : new Map<string, Owner>()
 
   const hubs = detectHubs(graph)
   const hubSet = new Set(hubs)
   const damping = options.hubDamping ?? 1
-  for (const [k, signals] of raw) {
-    const [a, b] = k.split('\u0000') as [string, string]
+  const order = pairs.map((pair, slot) => [pair, slot] as const).sort((p, q) => p[0] - q[0])
+  for (const [pair, slot] of order) {
+    const a = keys[Math.floor(pair / keys.length)]!
+    const b = keys[pair % keys.length]!
+    const signals: Record<string, number> = {}
+    for (let i = 0; i < SIGNALS.length; i++) if (values[slot * SIGNALS.length + i]! > 0) signals[SIGNALS[i]!] = values[slot * SIGNALS.length + i]!
+    // Ownership answers where the indirect evidence only hints: between tables written mostly
+    // by two different services, the schema's signals count only as far as those claims may
+    // be wrong (1 − share × share).
+    const oa = owners.get(a)
+    const ob = owners.get(b)
+    const doubt = oa && ob && oa.service !== ob.service ? 1 - oa.share * ob.share : 1
     let weight = 0
-    for (const value of Object.values(signals)) weight += value
+    for (const [signal, value] of Object.entries(signals)) weight += SCHEMA_SIGNALS.has(signal) ? value * doubt : value
     // An edge at a hub counts less the more tables the hub touches: users referenced by 30
     // tables should not pull all 30 into one context.
     for (const end of [a, b]) {
@@ -209,7 +266,126 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     }
     graph.addEdge(a, b, {weight, signals})
   }
-  return {graph, hubs, keyOf}
+  return {graph, hubs, referenceData: [...reference].sort(), keyOf}
+}
+
+/** Members of larger groups are linked to this many others instead of all: linear, same strength. */
+const CLIQUE_LIMIT = 16
+
+/**
+ * Ties every member of a group to the others so that each member's ties sum to `weight`
+ * (a clique with edges weight / (n − 1)). Above CLIQUE_LIMIT + 1 members, each member is tied
+ * to its CLIQUE_LIMIT nearest members in sorted order (half on each side, cyclically) with
+ * weight / CLIQUE_LIMIT: the same strength per member, linear in the group's size.
+ */
+function normalisedClique(members: string[], weight: number, add: (a: string, b: string, w: number) => void): void {
+  const n = members.length
+  if (n < 2 || !(weight > 0)) return
+  if (n <= CLIQUE_LIMIT + 1) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) add(members[i]!, members[j]!, weight / (n - 1))
+    return
+  }
+  const half = CLIQUE_LIMIT / 2
+  for (let i = 0; i < n; i++) for (let d = 1; d <= half; d++) add(members[i]!, members[(i + d) % n]!, weight / CLIQUE_LIMIT)
+}
+
+/**
+ * Shared reference data: tables named after a code list (isCodeListName), then, repeatedly,
+ * tables whose every reference goes to reference data and that no other table references
+ * (exchange rates between currencies, provinces of a country).
+ */
+function detectReferenceData(named: ReadonlyArray<readonly [string, string]>, refs: Map<string, Map<string, unknown>>): Set<string> {
+  const keys = named.map(([k]) => k)
+  const reference = new Set(named.filter(([, name]) => isCodeListName(name)).map(([k]) => k))
+  if (reference.size === 0) return reference
+  const referrers = new Map<string, string[]>()
+  for (const [from, m] of refs) {
+    for (const to of m.keys()) {
+      const list = referrers.get(to)
+      if (list) list.push(from)
+      else referrers.set(to, [from])
+    }
+  }
+  const candidates = new Set(keys)
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const k of keys) {
+      if (reference.has(k)) continue
+      const out = refs.get(k)
+      if (!out || out.size === 0 || ![...out.keys()].every((t) => reference.has(t))) continue
+      if ((referrers.get(k) ?? []).some((r) => r !== k && candidates.has(r) && !reference.has(r))) continue
+      reference.add(k)
+      changed = true
+    }
+  }
+  return reference
+}
+
+/**
+ * The workload's evidence. Ownership first: a table's owner is the service making more than
+ * half of its writes; tables with one owner form a normalised clique. Joins and write
+ * transactions count only for the calls of a service owning both tables (or where a table is
+ * written by nobody): a service reading or writing another context's table, or a reporting
+ * tool reading everything, shows a dependency to cut, not where the table belongs. Those
+ * crossings still show in the proposal's couplings and metrics.
+ */
+function addWorkload(
+  workload: Workload,
+  w: GraphWeights,
+  resolve: (key: string) => string,
+  graph: UndirectedGraph<TableNode>,
+  add: (a: string, b: string, signal: keyof GraphWeights, amount: number) => void,
+): Map<string, Owner> {
+  const writes = new Map<string, Map<string, number>>()
+  for (const u of workload.tables) {
+    const table = resolve(u.table)
+    let m = writes.get(table)
+    if (!m) writes.set(table, (m = new Map()))
+    for (const [service, n] of Object.entries(u.writers)) m.set(service, (m.get(service) ?? 0) + n)
+  }
+  const owners = new Map<string, Owner>()
+  const writers = new Set<string>()
+  for (const [table, m] of writes) {
+    const total = [...m.values()].reduce((s, n) => s + n, 0)
+    for (const [service, n] of m) if (n > 0) writers.add(service)
+    const top = [...m].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]
+    if (top && total > 0 && top[1] > total / 2) owners.set(table, {service: top[0], share: top[1] / total})
+  }
+  // A table nobody writes can be owned by anyone who writes; one written without a majority by none.
+  const owns = (service: string, table: string) => {
+    const t = resolve(table)
+    const o = owners.get(t)
+    return o ? o.service === service : !writes.has(t) && writers.has(service)
+  }
+  const joinCalls = workload.joins.map((j) => Object.entries(j.services).reduce((s, [service, calls]) => s + (owns(service, j.tables[0]!) && owns(service, j.tables[1]!) ? calls : 0), 0))
+  const maxJoin = Math.max(1, ...joinCalls)
+  workload.joins.forEach((j, i) => {
+    if (joinCalls[i]! > 0) add(j.tables[0]!, j.tables[1]!, 'join', (w.join * Math.log1p(joinCalls[i]!)) / Math.log1p(maxJoin))
+  })
+  // A transaction's tables share its weight (a clique divided by its size less one), counting
+  // for each pair only the calls of services owning both.
+  const maxTxn = Math.max(1, ...workload.transactions.map((t) => t.calls))
+  for (const t of workload.transactions) {
+    for (let i = 0; i < t.tables.length; i++) {
+      for (let k = i + 1; k < t.tables.length; k++) {
+        const a = t.tables[i]!
+        const b = t.tables[k]!
+        const calls = Object.entries(t.services).reduce((sum, [service, n]) => sum + (owns(service, a) && owns(service, b) ? n : 0), 0)
+        if (calls > 0) add(a, b, 'transaction', (w.transaction * Math.log1p(calls)) / Math.log1p(maxTxn) / Math.max(1, t.tables.length - 1))
+      }
+    }
+  }
+  const byWriter = new Map<string, string[]>()
+  for (const [table, {service}] of owners) {
+    if (!graph.hasNode(table)) continue
+    const list = byWriter.get(service)
+    if (list) list.push(table)
+    else byWriter.set(service, [table])
+  }
+  for (const [, members] of [...byWriter].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    normalisedClique([...new Set(members)].sort(), w.sameWriter, (a, b, x) => add(a, b, 'sameWriter', x))
+  }
+  return owners
 }
 
 /**
