@@ -1,8 +1,8 @@
 /**
  * Clustering the table graph into candidate contexts.
  *
- * - Louvain (src/graph/louvain.ts) maximising modularity, seeded (same input, same answer),
- *   with a final local-moving pass over single tables.
+ * - Louvain (graphology-communities-louvain) maximising modularity, seeded (same input, same
+ *   answer), followed by a local-moving pass over single tables (src/graph/louvain.ts).
  * - Resolution: standard modularity (γ = 1) unless a number is given. Louvain is randomised, so
  *   'auto' runs it from several seeds derived from the seed and keeps the partition of highest
  *   modularity — the usual way to use a randomised modularity heuristic. With a wanted number
