@@ -4,6 +4,9 @@ import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {writeOutputFile} from '../src/cli/output.js'
+import {discoveryFiles, EXPORT_FORMATS, type ExportFormat} from '../src/render/discovery-files.js'
+import type {Catalog} from '../src/introspect/model.js'
 import {boundariesFromProposal, decisionsFrom, diffBoundaries, keepNames, loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
@@ -34,6 +37,7 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     {description: 'Accept the proposal into carve.yml without prompts', command: '<%= config.bin %> <%= command.id %> --db postgres://carve_ro@db/legacy --workload workload.json --yes'},
     {description: 'Machine-readable proposal', command: '<%= config.bin %> <%= command.id %> --example shop --json | jq \'.contexts[] | {name, owner, tables}\''},
     {description: 'Ask for about 12 contexts', command: '<%= config.bin %> <%= command.id %> --example shop --contexts 12'},
+    {description: 'Diagrams and graph files of the proposal', command: '<%= config.bin %> <%= command.id %> --example shop --yes --export mermaid --export dbml --export graphml --export-dir docs/contexts'},
   ]
   static override flags = {
     ...connectionFlags,
@@ -44,6 +48,8 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     resolution: Flags.string({default: 'auto', summary: 'Louvain resolution: a number (higher = smaller contexts) or auto.'}),
     seed: Flags.integer({default: 42, summary: 'Random seed; the same seed and input give the same proposal.'}),
     'schema-only': Flags.boolean({summary: 'Ignore any workload: cluster from the schema alone.'}),
+    export: Flags.string({multiple: true, options: [...EXPORT_FORMATS], summary: 'Also write the proposal as mermaid (context map + ER per context), dbml, graphml, gexf or json (repeatable).'}),
+    'export-dir': Flags.string({default: 'carve-discovery', summary: 'Folder for --export files.'}),
     interactive: Flags.boolean({
       default: true,
       allowNo: true,
@@ -99,6 +105,7 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
         this.exit(EXIT.interrupted)
       }
       if (!result.saved) this.log(`Not saved: ${flags.file} was left as it was.`)
+      this.writeExports(result.proposal, catalog, flags.export, flags['export-dir'])
       return result.proposal
     }
     this.log(changesSummary(changes, flags.file))
@@ -108,6 +115,14 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     } else if (!this.jsonEnabled()) {
       this.log(`Run again with --yes to write ${flags.file}${process.stdin.isTTY && process.stdout.isTTY ? '' : ', or on a terminal to review it interactively'}.`)
     }
+    this.writeExports(proposal, catalog, flags.export, flags['export-dir'])
     return proposal
+  }
+
+  private writeExports(proposal: Proposal, catalog: Catalog, formats: string[] | undefined, dir: string): void {
+    if (!formats?.length) return
+    const files = discoveryFiles(proposal, catalog, formats as ExportFormat[])
+    for (const [path, content] of files) writeOutputFile(join(dir, path), content)
+    this.progress(`wrote ${files.size} file${files.size > 1 ? 's' : ''} to ${dir}/ (${[...files.keys()].slice(0, 4).join(', ')}${files.size > 4 ? ', …' : ''})`)
   }
 }

@@ -10,11 +10,11 @@ export interface CliResult {
   stderr: string
 }
 
-export function runCarve(args: string[], options: {env?: Record<string, string | undefined>; timeoutMs?: number} = {}): Promise<CliResult> {
+export function runCarve(args: string[], options: {env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string} = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = {...process.env, DATABASE_URL: undefined, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env}
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'run.js'), ...args], {env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'run.js'), ...args], {env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
