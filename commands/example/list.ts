@@ -2,7 +2,6 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {CarveCommand} from '../../src/cli/base.js'
-import {exampleDir, listExamples} from '../../src/db/examples.js'
 
 export default class ExampleList extends CarveCommand {
   static override summary = 'List the example legacy databases shipped with Carve.'
@@ -10,6 +9,8 @@ export default class ExampleList extends CarveCommand {
 
   async run(): Promise<{examples: {name: string; title: string; path: string}[]}> {
     await this.parse(ExampleList)
+    // Imported here, not at the top: examples.js loads the embedded-PostgreSQL driver.
+    const {exampleDir, listExamples} = await import('../../src/db/examples.js')
     const examples = listExamples().map((name) => {
       const dir = exampleDir(name)
       let title = ''

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {CarveCommand, connectionFlags} from '../../src/cli/base.js'
-import {exampleScripts, loadExample} from '../../src/db/examples.js'
 import {CarveError} from '../../src/errors.js'
 import {inspect} from '../../src/introspect/index.js'
 
@@ -21,6 +20,8 @@ export default class ExampleLoad extends CarveCommand {
 
   async run(): Promise<{example: string; target: string; tables: number; rows: number}> {
     const {args, flags} = await this.parse(ExampleLoad)
+    // Imported here, not at the top: examples.js loads the embedded-PostgreSQL driver.
+    const {exampleScripts, loadExample} = await import('../../src/db/examples.js')
     if (flags.print) {
       for (const {sql} of exampleScripts(args.name)) process.stdout.write(sql.endsWith('\n') ? sql : sql + '\n')
       return {example: args.name, target: 'stdout', tables: 0, rows: 0}

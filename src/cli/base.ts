@@ -61,6 +61,15 @@ export abstract class CarveCommand extends Command {
     return conn
   }
 
+  /**
+   * --json output (the command's result, and errors from catch()). oclif's own logJson runs the
+   * whole document through a regex colouriser even when stdout is not a terminal: about 1 s for a
+   * 2,000-table catalog, against ~60 ms for JSON.stringify. Same text, no colours.
+   */
+  protected override logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n')
+  }
+
   /** A progress line on stderr for people; silent under --json so stdout stays machine-readable. */
   protected progress(message: string): void {
     if (this.jsonEnabled()) return

@@ -22,17 +22,38 @@ where n.nspname not in ('pg_catalog', 'information_schema')
   and n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   and ${NOT_EXTENSION_MEMBER('pg_namespace', 'n')}`
 
+/**
+ * Relation oids are returned as numbers (`::int8`) by every query that needs them, so columns,
+ * constraints and indexes attach to their table by oid, and key column numbers (conkey, confkey,
+ * indkey) become names in Node from the columns query instead of a subselect per constraint.
+ */
+
+/** Exact on-disk sizes, each relation's computed once (a partition is also in its parent's sum). */
 const RELATIONS_SQL = `
+with rel as materialized (
+  select c.oid, c.relname, c.relnamespace, c.relkind, c.reltuples, c.relispartition
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'p', 'v', 'm') and n.nspname = any($1::text[])
+    and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}
+), sized as materialized (
+  select x.oid, pg_total_relation_size(x.oid) as size from (
+    select oid from rel where relkind in ('r', 'm')
+    union
+    select i.inhrelid from rel join pg_inherits i on i.inhparent = rel.oid where rel.relkind = 'p'
+  ) x
+), partsize as (
+  select i.inhparent as oid, sum(s.size)::float8 as size
+  from rel join pg_inherits i on i.inhparent = rel.oid join sized s on s.oid = i.inhrelid
+  where rel.relkind = 'p' group by i.inhparent
+)
 select coalesce(json_agg(json_build_object(
-  'schema', n.nspname, 'name', c.relname, 'kind', c.relkind,
-  'comment', obj_description(c.oid, 'pg_class'),
+  'oid', c.oid::int8, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind,
+  'comment', d.description,
   'rows', case when c.relkind = 'p' then
             (select case when bool_and(p.reltuples >= 0) then sum(p.reltuples) end
                from pg_inherits i join pg_class p on p.oid = i.inhrelid where i.inhparent = c.oid)
           else c.reltuples::float8 end,
-  'size', case when c.relkind = 'p' then
-            (select sum(pg_total_relation_size(i.inhrelid))::float8 from pg_inherits i where i.inhparent = c.oid)
-          when c.relkind in ('r', 'm') then pg_total_relation_size(c.oid)::float8 end,
+  'size', case when c.relkind = 'p' then ps.size when c.relkind in ('r', 'm') then s.size::float8 end,
   'partkey', case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end,
   'partitions', case when c.relkind = 'p' then
             (select json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname) order by pn.nspname, pc.relname)
@@ -44,33 +65,41 @@ select coalesce(json_agg(json_build_object(
               where i.inhrelid = c.oid limit 1) end,
   'viewdef', case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end
 ) order by n.nspname, c.relname), '[]')::text as j
-from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where c.relkind in ('r', 'p', 'v', 'm') and n.nspname = any($1::text[])
-  and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
+from rel c join pg_namespace n on n.oid = c.relnamespace
+left join pg_description d on d.objoid = c.oid and d.classoid = 'pg_class'::regclass and d.objsubid = 0
+left join sized s on s.oid = c.oid
+left join partsize ps on ps.oid = c.oid`
 
+/** Ordered by relation and attnum: only the order within a relation matters. */
 const COLUMNS_SQL = `
-select coalesce(json_agg(x order by x.schema, x.table, x.position), '[]')::text as j from (
-  select n.nspname as schema, c.relname as table, a.attname as name,
+select coalesce(json_agg(x order by x.rel, x.num), '[]')::text as j from (
+  select a.attrelid::int8 as rel, a.attnum as num, a.attname as name,
          format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull,
          pg_get_expr(d.adbin, d.adrelid) as expr, a.attidentity as identity, a.attgenerated as generated,
-         col_description(c.oid, a.attnum) as comment,
+         ds.description as comment,
          row_number() over (partition by a.attrelid order by a.attnum) as position
   from pg_attribute a
   join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
   left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+  left join pg_description ds on ds.objoid = a.attrelid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum
   where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'v', 'm')
     and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}
 ) x`
 
-/** Constraints inherited from a partitioned parent are reported once, on the parent. */
+/**
+ * Constraints inherited from a partitioned parent are reported once, on the parent. The
+ * referenced columns' names come from the server only when the referenced table is outside the
+ * columns query (another schema, or an extension's table).
+ */
 const CONSTRAINTS_SQL = `
 select coalesce(json_agg(json_build_object(
-  'schema', n.nspname, 'table', c.relname, 'name', con.conname, 'type', con.contype,
-  'columns', (select json_agg(a.attname order by k.ord) from unnest(con.conkey) with ordinality k(attnum, ord)
-               join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum),
+  'rel', con.conrelid::int8, 'name', con.conname, 'type', con.contype,
+  'keys', case when con.contype <> 'c' then con.conkey end,
+  'refRel', case when con.contype = 'f' then con.confrelid::int8 end, 'refKeys', con.confkey,
   'refSchema', fn.nspname, 'refTable', fc.relname,
-  'refColumns', (select json_agg(a.attname order by k.ord) from unnest(con.confkey) with ordinality k(attnum, ord)
-                  join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum),
+  'refColumns', case when con.contype = 'f' and (fn.nspname <> all($1::text[]) or not ${NOT_EXTENSION_MEMBER('pg_class', 'fc')}) then
+                  (select json_agg(a.attname order by k.ord) from unnest(con.confkey) with ordinality k(attnum, ord)
+                     join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum) end,
   'onDelete', con.confdeltype, 'onUpdate', con.confupdtype,
   'deferrable', con.condeferrable, 'validated', con.convalidated,
   'definition', case when con.contype = 'c' then pg_get_constraintdef(con.oid) end
@@ -81,15 +110,19 @@ left join pg_class fc on fc.oid = con.confrelid left join pg_namespace fn on fn.
 where con.contype in ('p', 'u', 'c', 'f') and con.conparentid = 0 and con.conislocal
   and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
 
+/**
+ * Key columns only (the first indnkeyatts of indkey; INCLUDE columns follow them). An expression
+ * column has attnum 0 in indkey: its text is asked of the server only for indexes that have one.
+ */
 const INDEXES_SQL = `
 select coalesce(json_agg(json_build_object(
-  'schema', n.nspname, 'table', c.relname, 'name', ic.relname,
+  'rel', i.indrelid::int8, 'name', ic.relname,
   'unique', i.indisunique, 'primary', i.indisprimary, 'method', am.amname,
   'predicate', pg_get_expr(i.indpred, i.indrelid), 'definition', pg_get_indexdef(i.indexrelid),
-  'columns', (select json_agg(coalesce(a.attname, pg_get_indexdef(i.indexrelid, k.ord::int, true)) order by k.ord)
-               from unnest(i.indkey::int2[]) with ordinality k(attnum, ord)
-               left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum and k.attnum <> 0
-              where k.ord <= i.indnkeyatts)
+  'keys', i.indkey::int2[], 'nkeys', i.indnkeyatts,
+  'exprs', case when 0 = any(i.indkey::int2[]) then
+             (select json_agg(case when k.attnum = 0 then pg_get_indexdef(i.indexrelid, k.ord::int, true) end order by k.ord)
+                from unnest(i.indkey::int2[]) with ordinality k(attnum, ord) where k.ord <= i.indnkeyatts) end
 ) order by n.nspname, c.relname, ic.relname), '[]')::text as j
 from pg_index i
 join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
@@ -159,22 +192,22 @@ const ACTIONS: Record<string, ReferentialAction> = {
 const STRATEGIES = {r: 'range', l: 'list', h: 'hash'} as const
 
 interface RelationRow {
-  schema: string; name: string; kind: 'r' | 'p' | 'v' | 'm'; comment: string | null
+  oid: number; schema: string; name: string; kind: 'r' | 'p' | 'v' | 'm'; comment: string | null
   rows: number | null; size: number | null; partkey: string | null
   partitions: RelationRef[] | null; parent: RelationRef | null; viewdef: string | null
 }
 interface ColumnRow {
-  schema: string; table: string; name: string; type: string; notnull: boolean; expr: string | null
+  rel: number; num: number; name: string; type: string; notnull: boolean; expr: string | null
   identity: '' | 'a' | 'd'; generated: '' | 's' | 'v'; comment: string | null; position: number
 }
 interface ConstraintRow {
-  schema: string; table: string; name: string; type: 'p' | 'u' | 'c' | 'f'; columns: string[] | null
-  refSchema: string | null; refTable: string | null; refColumns: string[] | null
+  rel: number; name: string; type: 'p' | 'u' | 'c' | 'f'; keys: number[] | null
+  refRel: number | null; refKeys: number[] | null; refSchema: string | null; refTable: string | null; refColumns: string[] | null
   onDelete: string; onUpdate: string; deferrable: boolean; validated: boolean; definition: string | null
 }
 interface IndexRow {
-  schema: string; table: string; name: string; unique: boolean; primary: boolean; method: string
-  predicate: string | null; definition: string; columns: string[] | null
+  rel: number; name: string; unique: boolean; primary: boolean; method: string
+  predicate: string | null; definition: string; keys: number[]; nkeys: number; exprs: (string | null)[] | null
 }
 interface TriggerRow {
   schema: string; table: string; name: string; definition: string; type: number; enabled: boolean
@@ -196,45 +229,63 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
     schemas = [...options.schemas].sort()
   }
   const p = [schemas]
-  // Sequential on purpose: PGlite is a single session and pg.Client queues anyway.
-  const relations = await json<RelationRow[]>(conn, RELATIONS_SQL, p)
-  const columns = await json<ColumnRow[]>(conn, COLUMNS_SQL, p)
-  const constraints = await json<ConstraintRow[]>(conn, CONSTRAINTS_SQL, p)
-  const indexes = await json<IndexRow[]>(conn, INDEXES_SQL, p)
-  const viewDeps = await json<{schema: string; view: string; refSchema: string; refName: string}[]>(conn, VIEW_DEPENDENCIES_SQL, p)
-  const triggers = await json<TriggerRow[]>(conn, TRIGGERS_SQL(conn.serverMajor), p)
-  const functions = await json<(Omit<FunctionInfo, 'kind' | 'usedByTriggers'> & {kind: string})[]>(conn, FUNCTIONS_SQL, p)
-  const sequences = await json<{schema: string; name: string; dataType: string; ownerSchema: string | null; ownerTable: string | null; ownerColumn: string | null}[]>(conn, SEQUENCES_SQL, p)
-  const enums = await json<{schema: string; name: string; values: string[] | null}[]>(conn, ENUMS_SQL, p)
+  // One after the other on the one session, but each query is sent as soon as the previous one
+  // returns, before Node parses that one's JSON (the chain's handlers are registered before the
+  // parsers'): the server runs the next query while the client parses.
+  let previous: Promise<unknown> = Promise.resolve()
+  const texts = [
+    RELATIONS_SQL, COLUMNS_SQL, CONSTRAINTS_SQL, INDEXES_SQL, VIEW_DEPENDENCIES_SQL, TRIGGERS_SQL(conn.serverMajor),
+    FUNCTIONS_SQL, SEQUENCES_SQL, ENUMS_SQL,
+  ].map((sql) => (previous = previous.then(() => conn.query<{j: string}>(sql, p))) as Promise<{j: string}[]>)
+  const [relations, columns, constraints, indexes, viewDeps, triggers, functions, sequences, enums] = (await Promise.all(
+    texts.map((text) => text.then(([row]) => JSON.parse(row?.j ?? '[]') as unknown)),
+  )) as [
+    RelationRow[], ColumnRow[], ConstraintRow[], IndexRow[],
+    {schema: string; view: string; refSchema: string; refName: string}[],
+    TriggerRow[],
+    (Omit<FunctionInfo, 'kind' | 'usedByTriggers'> & {kind: string})[],
+    {schema: string; name: string; dataType: string; ownerSchema: string | null; ownerTable: string | null; ownerColumn: string | null}[],
+    {schema: string; name: string; values: string[] | null}[],
+  ]
 
   const tables = new Map<string, RawTable>()
   const views = new Map<string, View>()
+  const tablesByOid = new Map<number, RawTable>()
+  const viewsByOid = new Map<number, View>()
   for (const r of relations) {
     if (r.kind === 'v' || r.kind === 'm') {
-      views.set(key(r.schema, r.name), {
+      const view: View = {
         schema: r.schema, name: r.name, materialized: r.kind === 'm', definition: (r.viewdef ?? '').trim(),
         comment: r.comment, columns: [], dependsOn: [],
-      })
+      }
+      views.set(key(r.schema, r.name), view)
+      viewsByOid.set(r.oid, view)
       continue
     }
-    tables.set(key(r.schema, r.name), {
+    const table: RawTable = {
       schema: r.schema, name: r.name, kind: r.kind === 'p' ? 'partitioned' : 'table', comment: r.comment,
       columns: [], primaryKey: [], primaryKeyName: null, uniques: [], checks: [], foreignKeys: [], indexes: [], triggers: [],
       estimatedRows: r.rows === null || r.rows < 0 ? null : Math.round(r.rows),
       sizeBytes: r.size,
       partitioning: r.kind === 'p' && r.partkey ? parsePartitionKey(r.partkey, r.partitions ?? []) : null,
       partitionOf: r.parent,
-    })
+    }
+    tables.set(key(r.schema, r.name), table)
+    tablesByOid.set(r.oid, table)
   }
 
+  // Column names by relation oid and attnum, to turn conkey / confkey / indkey into names.
+  const attnames = new Map<number, string[]>()
   for (const c of columns) {
-    const k = key(c.schema, c.table)
-    const view = views.get(k)
+    let names = attnames.get(c.rel)
+    if (!names) attnames.set(c.rel, (names = []))
+    names[c.num] = c.name
+    const view = viewsByOid.get(c.rel)
     if (view) {
       view.columns.push({name: c.name, type: c.type})
       continue
     }
-    tables.get(k)?.columns.push({
+    tablesByOid.get(c.rel)?.columns.push({
       name: c.name, type: c.type, nullable: !c.notnull,
       default: c.generated ? null : c.expr,
       identity: c.identity === 'a' ? 'always' : c.identity === 'd' ? 'by default' : null,
@@ -242,11 +293,16 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
       comment: c.comment, position: Number(c.position),
     })
   }
+  const namesOf = (rel: number | null, nums: number[] | null): string[] => {
+    const names = rel === null ? undefined : attnames.get(rel)
+    if (!names || !nums) return []
+    return nums.map((n) => names[n]).filter((n): n is string => n !== undefined)
+  }
 
   for (const c of constraints) {
-    const table = tables.get(key(c.schema, c.table))
+    const table = tablesByOid.get(c.rel)
     if (!table) continue
-    const cols = c.columns ?? []
+    const cols = namesOf(c.rel, c.keys)
     if (c.type === 'p') {
       table.primaryKey = cols
       table.primaryKeyName = c.name
@@ -256,7 +312,8 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
       table.checks.push({name: c.name, expression: c.definition ?? ''})
     } else {
       table.foreignKeys.push({
-        name: c.name, columns: cols, refSchema: c.refSchema ?? '', refTable: c.refTable ?? '', refColumns: c.refColumns ?? [],
+        name: c.name, columns: cols, refSchema: c.refSchema ?? '', refTable: c.refTable ?? '',
+        refColumns: c.refColumns ?? namesOf(c.refRel, c.refKeys),
         onDelete: ACTIONS[c.onDelete] ?? 'no action', onUpdate: ACTIONS[c.onUpdate] ?? 'no action',
         deferrable: c.deferrable, validated: c.validated,
       })
@@ -264,8 +321,17 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
   }
 
   for (const i of indexes) {
-    tables.get(key(i.schema, i.table))?.indexes.push({
-      name: i.name, columns: i.columns ?? [], unique: i.unique, primary: i.primary, method: i.method,
+    const table = tablesByOid.get(i.rel)
+    if (!table) continue
+    const names = attnames.get(i.rel) ?? []
+    const columns: string[] = []
+    for (let k = 0; k < Math.min(i.nkeys, i.keys.length); k++) {
+      const num = i.keys[k]!
+      const name = num === 0 ? i.exprs?.[k] : names[num]
+      if (name !== undefined && name !== null) columns.push(name)
+    }
+    table.indexes.push({
+      name: i.name, columns, unique: i.unique, primary: i.primary, method: i.method,
       predicate: i.predicate, definition: i.definition,
     })
   }
