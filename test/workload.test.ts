@@ -84,6 +84,14 @@ describe('ingest', () => {
     expect(w.window).toEqual({from: '2026-11-21T18:00:01.001Z', to: '2026-11-21T18:00:07.007Z'})
   })
 
+  it('statements that pg_query fingerprints alike but touch other tables stay apart', async () => {
+    // pg_query names an aliased table by its alias: these two share a fingerprint.
+    const log = [line(1, 'orders', 'o', 'select * from orders o where o.id = 1'), line(2, 'ums', 'u', 'select * from users o where o.id = 2')].join('\n')
+    const w = await ingest({files: [file('alias.log', log)]})
+    expect(w.access.map((a) => `${a.service}:${a.table}`)).toEqual(['orders:orders', 'ums:users'])
+    expect(w.statements).toHaveLength(2)
+  })
+
   it('reads a folder of .sql files per service', async () => {
     mkdirSync(join(dir, 'code', 'orders-service'), {recursive: true})
     writeFileSync(join(dir, 'code', 'orders-service', 'repo.sql'), 'select * from orders;\nupdate payments set paid = true where id = $1;\n')

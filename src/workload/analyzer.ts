@@ -1,52 +1,64 @@
 /**
- * Statement shape → analysis, with two caches so each distinct statement is parsed once:
- * masked text → fingerprint, fingerprint → analysis. Memory grows with distinct statements,
+ * Statement → analysis, cached by the statement's masked text (literals replaced, see mask.ts)
+ * so each distinct statement shape is parsed once. Memory grows with distinct statements,
  * never with log size.
+ *
+ * Statements are grouped under a fingerprint: libpg-query's for PostgreSQL, a hash of the
+ * masked text for MySQL — plus the tables the statement touches. pg_query's fingerprint names an
+ * aliased table by its alias only (`select * from orders o` and `select * from users o` share
+ * one), so it alone must never decide which tables a statement reads or writes.
  */
 import {createHash} from 'node:crypto'
 
 import {fingerprintSync} from 'libpg-query'
 
-import {analyzeMysql} from './analyze-mysql.js'
 import {analyzePg, initPgParser} from './analyze-pg.js'
 import type {Dialect} from './mask.js'
 import type {StatementInfo} from './statement.js'
 
 export type Analysis = {fingerprint: string; infos: StatementInfo[]; error?: undefined} | {fingerprint: string; infos?: undefined; error: string}
 
+type MysqlAnalyzer = (sql: string, flavor: 'mysql' | 'mariadb') => StatementInfo[]
+
+const hash = (text: string, length = 16) => createHash('sha1').update(text).digest('hex').slice(0, length)
+
 export class StatementAnalyzer {
   private byKey = new Map<string, Analysis>()
-  private byFingerprint = new Map<string, Analysis>()
+  private fingerprints = new Set<string>()
   parses = 0
 
-  private constructor(readonly dialect: Dialect, private readonly flavor: 'mysql' | 'mariadb') {}
+  private constructor(readonly dialect: Dialect, private readonly flavor: 'mysql' | 'mariadb', private readonly analyzeMysql?: MysqlAnalyzer) {}
 
   static async create(dialect: Dialect, flavor: 'mysql' | 'mariadb' = 'mariadb'): Promise<StatementAnalyzer> {
-    if (dialect === 'postgres') await initPgParser()
-    return new StatementAnalyzer(dialect, flavor)
+    if (dialect === 'postgres') {
+      await initPgParser()
+      return new StatementAnalyzer(dialect, flavor)
+    }
+    // Loaded only for MySQL logs: node-sql-parser takes ~0.3 s to import.
+    const {analyzeMysql} = await import('./analyze-mysql.js')
+    return new StatementAnalyzer(dialect, flavor, analyzeMysql)
   }
 
   /** `key` is the masked text (see mask.ts): statements that differ only in literals share it. */
   analyze(sql: string, key: string): Analysis {
     const cached = this.byKey.get(key)
     if (cached) return cached
-    const fingerprint = this.fingerprint(sql, key)
-    let analysis = this.byFingerprint.get(fingerprint)
-    if (!analysis) {
-      this.parses++
-      try {
-        const infos = this.dialect === 'postgres' ? analyzePg(sql) : analyzeMysql(sql, this.flavor)
-        analysis = {fingerprint, infos}
-      } catch (error) {
-        analysis = {fingerprint, error: (error as Error).message.split('\n')[0]!.slice(0, 300)}
-      }
-      this.byFingerprint.set(fingerprint, analysis)
+    this.parses++
+    const base = this.baseFingerprint(sql, key)
+    let analysis: Analysis
+    try {
+      const infos = this.dialect === 'postgres' ? analyzePg(sql) : this.analyzeMysql!(sql, this.flavor)
+      const tables = infos.map((i) => [i.kind, i.reads.join(','), i.writes.join(','), i.locks.join(','), i.ddl.join(',')].join('|')).join(';')
+      analysis = {fingerprint: `${base}-${hash(tables, 8)}`, infos}
+    } catch (error) {
+      analysis = {fingerprint: base, error: (error as Error).message.split('\n')[0]!.slice(0, 300)}
     }
+    this.fingerprints.add(analysis.fingerprint)
     this.byKey.set(key, analysis)
     return analysis
   }
 
-  private fingerprint(sql: string, key: string): string {
+  private baseFingerprint(sql: string, key: string): string {
     if (this.dialect === 'postgres') {
       try {
         return fingerprintSync(sql)
@@ -54,10 +66,10 @@ export class StatementAnalyzer {
         // Unparseable: fall through to a hash of the masked text, so it is still counted once.
       }
     }
-    return createHash('sha1').update(key).digest('hex').slice(0, 16)
+    return hash(key)
   }
 
   get distinct(): number {
-    return this.byFingerprint.size
+    return this.fingerprints.size
   }
 }
