@@ -3,16 +3,17 @@ import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {CarveCommand, connectionFlags} from '../src/cli/base.js'
-import {writeOutputFile} from '../src/cli/output.js'
-import {discoveryFiles, EXPORT_FORMATS, type ExportFormat} from '../src/render/discovery-files.js'
-import type {Catalog} from '../src/introspect/model.js'
 import {boundariesFromProposal, decisionsFrom, diffBoundaries, keepNames, loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
+import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {writeOutputFile} from '../src/cli/output.js'
 import {exampleDir} from '../src/db/examples.js'
-import {EXIT} from '../src/errors.js'
+import {CarveError, EXIT} from '../src/errors.js'
+import {DEFAULT_WEIGHTS, type GraphWeights} from '../src/graph/build.js'
 import {inspect} from '../src/introspect/index.js'
+import type {Catalog} from '../src/introspect/model.js'
+import {discoveryFiles, EXPORT_FORMATS, type ExportFormat} from '../src/render/discovery-files.js'
 import {changesSummary, proposalSummary} from '../src/render/proposal-summary.js'
 import {loadServiceMap} from '../src/workload/attribution.js'
 import {listExampleLogs} from '../src/workload/example-logs.js'
@@ -48,6 +49,11 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     resolution: Flags.string({default: 'auto', summary: 'Louvain resolution: a number (higher = smaller contexts) or auto.'}),
     seed: Flags.integer({default: 42, summary: 'Random seed; the same seed and input give the same proposal.'}),
     'schema-only': Flags.boolean({summary: 'Ignore any workload: cluster from the schema alone.'}),
+    weight: Flags.string({
+      multiple: true,
+      summary: `Override a signal's weight, e.g. --weight name=0.5 (repeatable). Signals: ${Object.keys(DEFAULT_WEIGHTS).join(', ')}, hubDamping.`,
+      description: 'Defaults and what each signal means: docs/discovery.md.',
+    }),
     export: Flags.string({multiple: true, options: [...EXPORT_FORMATS], summary: 'Also write the proposal as mermaid (context map + ER per context), dbml, graphml, gexf or json (repeatable).'}),
     'export-dir': Flags.string({default: 'carve-discovery', summary: 'Folder for --export files.'}),
     interactive: Flags.boolean({
@@ -82,7 +88,7 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     const resolution: number | 'auto' = flags.resolution === 'auto' ? 'auto' : Number(flags.resolution)
     if (resolution !== 'auto' && !(resolution > 0)) this.error('--resolution takes a positive number or auto', {exit: 2})
     this.progress(`clustering ${catalog.tables.length} tables${workload ? ' with the workload' : ' from the schema alone'}`)
-    const settings = {resolution, seed: flags.seed, contextsHint: flags.contexts}
+    const settings = {resolution, seed: flags.seed, contextsHint: flags.contexts, ...parseWeights(flags.weight ?? [])}
     const proposal = keepNames(propose(catalog, workload, {pins, owners, ...settings}), previous)
     const next = boundariesFromProposal(proposal, previous)
     const changes = diffBoundaries(previous, next)
@@ -125,4 +131,25 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     for (const [path, content] of files) writeOutputFile(join(dir, path), content)
     this.progress(`wrote ${files.size} file${files.size > 1 ? 's' : ''} to ${dir}/ (${[...files.keys()].slice(0, 4).join(', ')}${files.size > 4 ? ', …' : ''})`)
   }
+}
+
+/** `--weight name=0.5` pairs → build options; a typo is a usage error that lists the signals. */
+function parseWeights(pairs: string[]): {weights?: Partial<GraphWeights>; hubDamping?: number} {
+  if (pairs.length === 0) return {}
+  const weights: Partial<GraphWeights> = {}
+  let hubDamping: number | undefined
+  for (const pair of pairs) {
+    const [name, raw] = pair.split('=')
+    const value = Number(raw)
+    const known = name === 'hubDamping' || Object.hasOwn(DEFAULT_WEIGHTS, name ?? '')
+    if (!known || raw === undefined || !Number.isFinite(value) || value < 0) {
+      throw new CarveError('usage.weight', `--weight ${pair}: expected SIGNAL=NUMBER (≥ 0)`, {
+        exitCode: EXIT.usage,
+        hint: `signals: ${Object.keys(DEFAULT_WEIGHTS).join(', ')}, hubDamping`,
+      })
+    }
+    if (name === 'hubDamping') hubDamping = value
+    else weights[name as keyof GraphWeights] = value
+  }
+  return {weights, hubDamping}
 }

@@ -39,6 +39,16 @@ describe('carve discover (no terminal)', () => {
     expect(r.stdout).toMatch(/No change to carve\.yml/)
   })
 
+  it('signal weights are configurable, and a wrong one is a usage error naming the signals', async () => {
+    const bad = await runCarve(['discover', '--example', 'shop', '--weight', 'nmae=2', '--json'], {cwd: dir})
+    expect(bad.code).toBe(2)
+    expect(JSON.parse(bad.stdout).error.hint).toMatch(/signals: fk, inferred, .*hubDamping/)
+    const schemaOnly = await runCarve(['discover', '--example', 'shop', '--schema-only', '--json', '--file', 'none.yml', '--weight', 'name=0', '--weight', 'nameContains=0'], {cwd: dir})
+    const withNames = await runCarve(['discover', '--example', 'shop', '--schema-only', '--json', '--file', 'none.yml'], {cwd: dir})
+    expect(schemaOnly.code, schemaOnly.stderr).toBe(0)
+    expect(JSON.parse(schemaOnly.stdout).contexts).not.toEqual(JSON.parse(withNames.stdout).contexts)
+  })
+
   it('a broken boundaries file: exit 2, file:line and field, no stack trace', async () => {
     writeFileSync(join(dir, 'broken.yml'), 'version: 1\ncontexts:\n  - name: Bad Name\n')
     const r = await runCarve(['discover', '--example', 'shop', '--file', 'broken.yml', '--yes'], {cwd: dir})

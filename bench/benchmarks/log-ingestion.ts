@@ -13,22 +13,12 @@ import {join} from 'node:path'
 
 import {commandOutput, scratchPath, timeCommand, type Sample} from '../lib/process.js'
 import {BenchError, defineBenchmark, type Row} from '../lib/registry.js'
-import {median, medianOrNull} from '../lib/stats.js'
+import {median, medianOrNull, seededRandom} from '../lib/stats.js'
 
 const PREFIX = '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h '
 const SIZES_MB = {quick: 48, full: 1024} as const
 const TARGET_RATIO = 10
 
-/** Deterministic PRNG (mulberry32) so every run writes the same log. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const SERVICES = ['orders', 'billing', 'catalog', 'pricing', 'payments', 'auth', 'ums', 'reporting', 'admin', 'wallet']
 
@@ -62,7 +52,7 @@ function statement(r: () => number): {sql: string; writes: boolean} {
 /** Write the log; returns the number of statement executions in it. */
 export async function generateLog(path: string, megabytes: number): Promise<number> {
   const out = createWriteStream(path)
-  const r = rng(7)
+  const r = seededRandom(7)
   let bytes = 0
   let executions = 0
   let second = 0

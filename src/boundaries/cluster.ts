@@ -17,23 +17,14 @@
 import {UndirectedGraph} from 'graphology'
 import louvainModule from 'graphology-communities-louvain'
 
+import {seededRandom} from '../random.js'
 import {compactGraph, type CompactGraph, modularityOf, refinePartition} from '../graph/louvain.js'
 
 // The package's default export is the function; its typings describe a namespace under NodeNext.
 const louvainLibrary = louvainModule as unknown as (graph: UndirectedGraph, options: {resolution?: number; rng?: () => number; getEdgeWeight?: string}) => Record<string, number>
 import type {TableGraph, TableNode} from '../graph/build.js'
 
-/** mulberry32: a tiny, well-known seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export {seededRandom} from '../random.js'
 
 export interface ClusterOptions {
   seed?: number

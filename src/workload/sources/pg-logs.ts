@@ -40,6 +40,16 @@ class Window {
   }
 }
 
+/** What every PostgreSQL log reader keeps while it reads one file. */
+function readerState(sink: EventSink) {
+  const window = new Window()
+  const processor = new PgEntryProcessor((e) => {
+    window.see(e.at)
+    sink(e)
+  })
+  return {tally: new WarningTally(), lineWarnings: newLineWarnings(), window, processor}
+}
+
 /** Read up to `count` leading lines (for format and prefix detection). */
 export async function headLines(path: string, count: number): Promise<string[]> {
   const lines: string[] = []
@@ -62,8 +72,6 @@ export interface PgStderrOptions extends LineReadOptions {
 }
 
 export async function readPgStderrLog(path: string, sink: EventSink, options: PgStderrOptions = {}): Promise<SourceReport & {prefix: string}> {
-  const tally = new WarningTally()
-  const lineWarnings = newLineWarnings()
   let matcher: PrefixMatcher | null
   if (options.prefix !== undefined) {
     matcher = compilePrefix(options.prefix)
@@ -73,11 +81,7 @@ export async function readPgStderrLog(path: string, sink: EventSink, options: Pg
   if (!matcher) {
     return {format: 'pg-stderr', prefix: '', lines: 0, events: 0, warnings: [{file: path, message: 'no line matches a known log_line_prefix: pass --log-line-prefix (SHOW log_line_prefix on the server)'}]}
   }
-  const window = new Window()
-  const processor = new PgEntryProcessor((e) => {
-    window.see(e.at)
-    sink(e)
-  })
+  const {tally, lineWarnings, window, processor} = readerState(sink)
   let current: PgLogEntry | null = null
   let currentParts: string[] = []
   let lines = 0
@@ -187,13 +191,7 @@ function csvFields(values: string[]): {fields: PrefixFields; severity: string; m
 }
 
 export async function readPgCsvLog(path: string, sink: EventSink, options: LineReadOptions = {}): Promise<SourceReport> {
-  const tally = new WarningTally()
-  const lineWarnings = newLineWarnings()
-  const window = new Window()
-  const processor = new PgEntryProcessor((e) => {
-    window.see(e.at)
-    sink(e)
-  })
+  const {tally, lineWarnings, window, processor} = readerState(sink)
   let lines = 0
   let record: string[] = []
   let recordLine = 0
@@ -243,13 +241,7 @@ export async function readPgCsvLog(path: string, sink: EventSink, options: LineR
 }
 
 export async function readPgJsonLog(path: string, sink: EventSink, options: LineReadOptions = {}): Promise<SourceReport> {
-  const tally = new WarningTally()
-  const lineWarnings = newLineWarnings()
-  const window = new Window()
-  const processor = new PgEntryProcessor((e) => {
-    window.see(e.at)
-    sink(e)
-  })
+  const {tally, lineWarnings, window, processor} = readerState(sink)
   let lines = 0
   await forEachLine(path, lineWarnings, (lineNo, text) => {
     lines++
