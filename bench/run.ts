@@ -25,11 +25,14 @@ const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const USAGE = `usage: npm run bench -- [--quick | --full] [--only NAME]... [--pg URL] [--runs N]
 
-  --quick     small cases, few runs (default): about two minutes on 2 cores
+  --quick     small cases, few runs (default): under two minutes on 2 cores
   --full      the large cases (10,000 tables), more runs
   --only      run only this benchmark (repeatable, or comma-separated)
   --pg        PostgreSQL server to create scratch databases on (default ${DEFAULT_PG})
-  --runs      timed runs per case (default: each benchmark's own)`
+  --runs      timed runs per case (default: each benchmark's own)
+  --size      NAME=N[,N…] override a benchmark's data sizes (repeatable), e.g.
+              --size introspection=5000 --size clustering=1000,20000 --size log-ingestion=256
+              (tables for introspection and clustering, megabytes for log-ingestion)`
 
 class UsageError extends Error {}
 
@@ -38,6 +41,7 @@ interface Args {
   only: string[] | null
   pg: string
   runs: number | undefined
+  sizes: Record<string, number[]>
 }
 
 function parse(argv: string[]): Args | 'help' {
@@ -51,6 +55,7 @@ function parse(argv: string[]): Args | 'help' {
         only: {type: 'string', multiple: true},
         pg: {type: 'string'},
         runs: {type: 'string'},
+        size: {type: 'string', multiple: true},
         help: {type: 'boolean', short: 'h'},
       },
       strict: true,
@@ -73,7 +78,14 @@ function parse(argv: string[]): Args | 'help' {
     throw new UsageError(`--pg must be a postgres:// URL, not ${JSON.stringify(redact(pg))}`)
   }
   const only = values.only?.flatMap((o) => o.split(',')).map((o) => o.trim()).filter(Boolean) ?? null
-  return {mode: values.full ? 'full' : 'quick', only: only?.length ? only : null, pg, runs}
+  const sizes: Record<string, number[]> = {}
+  for (const spec of values.size ?? []) {
+    const [name, list] = spec.split('=')
+    const numbers = (list ?? '').split(',').map(Number)
+    if (!name || !list || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--size takes NAME=N[,N…] with positive whole numbers, not ${JSON.stringify(spec)}`)
+    sizes[name] = numbers
+  }
+  return {mode: values.full ? 'full' : 'quick', only: only?.length ? only : null, pg, runs, sizes}
 }
 
 /** Every bench/benchmarks/*.js next to this file, in table order. */
@@ -140,7 +152,7 @@ async function main(): Promise<number> {
   const rows: Row[] = []
   for (const benchmark of selected) {
     log(`${benchmark.name}: ${benchmark.summary}`)
-    rows.push(...(await benchmark.run({mode: args.mode, runs: args.runs, pg: args.pg, root, log})))
+    rows.push(...(await benchmark.run({mode: args.mode, runs: args.runs, sizes: args.sizes[benchmark.name], pg: args.pg, root, log})))
   }
   const durationSeconds = (performance.now() - started) / 1000
   const loadEnd = loadavg()[0]!
@@ -166,7 +178,7 @@ async function main(): Promise<number> {
     format: 'carve.bench/v1',
     date,
     mode: args.mode,
-    args: {only: args.only, runs: args.runs ?? null, pg: redact(args.pg)},
+    args: {only: args.only, runs: args.runs ?? null, sizes: args.sizes, pg: redact(args.pg)},
     machine,
     revision,
     loadAverage: {start: loadStart, end: loadEnd},

@@ -38,7 +38,7 @@ export default defineBenchmark({
       throw new BenchError('introspection: pg_dump (the reference) is not on PATH; install the PostgreSQL client tools matching the server')
     }
     const rows: Row[] = []
-    for (const n of SIZES[ctx.mode]) rows.push(await runCase(ctx, n, runs))
+    for (const n of ctx.sizes ?? SIZES[ctx.mode]) rows.push(await runCase(ctx, n, runs))
     return rows
   },
 })

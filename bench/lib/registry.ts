@@ -32,6 +32,8 @@ export interface BenchContext {
   mode: Mode
   /** --runs, when given; each benchmark has its own default otherwise. */
   runs: number | undefined
+  /** --size NAME=…, when given for this benchmark: its data sizes instead of the mode's. */
+  sizes: number[] | undefined
   /** Admin URL of the PostgreSQL server (--pg): benchmarks create and drop their own databases beside it. */
   pg: string
   /** The package root (where package.json and bin/run.js are). */
