@@ -22,5 +22,12 @@ export interface Connection {
   exec(sql: string): Promise<void>
   /** Number of statements sent through query() since opening; benchmarks and tests read it. */
   readonly queryCount: number
+  /**
+   * Run `work` with a second session on the same server that sees exactly this session's
+   * snapshot (both in one read-only repeatable-read transaction, as pg_dump's parallel mode
+   * does), so independent reads can run side by side. Only where a second session exists
+   * (PostgreSQL servers; PGlite is one session). Queries on it count into queryCount.
+   */
+  withSecondSession?<T>(work: (second: Connection['query']) => Promise<T>): Promise<T>
   close(): Promise<void>
 }

@@ -22,9 +22,13 @@ export async function openPostgres(url: string): Promise<Connection> {
     user: decodeURIComponent(parsed.username) || process.env.PGUSER || process.env.USER || 'postgres',
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username) || 'postgres',
   }
-  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 5000, application_name: 'carve'})
-  // A dropped connection after connect must not crash the process with an unhandled 'error' event.
-  client.on('error', () => {})
+  const newClient = () => {
+    const c = new pg.Client({connectionString: url, connectionTimeoutMillis: 5000, application_name: 'carve'})
+    // A dropped connection after connect must not crash the process with an unhandled 'error' event.
+    c.on('error', () => {})
+    return c
+  }
+  const client = newClient()
   try {
     await client.connect()
   } catch (error) {
@@ -51,6 +55,33 @@ export async function openPostgres(url: string): Promise<Connection> {
       },
       get queryCount() {
         return queryCount
+      },
+      async withSecondSession<T>(work: (second: Connection['query']) => Promise<T>): Promise<T> {
+        const other = newClient()
+        let shared = false
+        try {
+          await other.connect()
+          await client.query('begin isolation level repeatable read read only')
+          const snapshot = (await client.query<{s: string}>('select pg_export_snapshot() as s')).rows[0]!.s
+          await other.query('begin isolation level repeatable read read only')
+          await other.query(`set transaction snapshot '${snapshot.replace(/'/g, "''")}'`)
+          shared = true
+        } catch {
+          // No second session to be had (connection limit, a standby that cannot export
+          // snapshots…): do the work on this one session instead.
+          await client.query('rollback').catch(() => {})
+          await other.end().catch(() => {})
+        }
+        if (!shared) return work(run)
+        try {
+          return await work(async <R>(sql: string, params?: readonly unknown[]) => {
+            queryCount++
+            return (await other.query(sql, params as unknown[] | undefined)).rows as R[]
+          })
+        } finally {
+          await client.query('commit').catch(() => {})
+          await other.end().catch(() => {})
+        }
       },
       async close() {
         await client.end().catch(() => {})

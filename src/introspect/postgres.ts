@@ -229,17 +229,31 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
     schemas = [...options.schemas].sort()
   }
   const p = [schemas]
-  // One after the other on the one session, but each query is sent as soon as the previous one
-  // returns, before Node parses that one's JSON (the chain's handlers are registered before the
-  // parsers'): the server runs the next query while the client parses.
-  let previous: Promise<unknown> = Promise.resolve()
+  // Each query is sent as soon as the previous one on its session returns, before Node parses
+  // that one's JSON: the server runs the next query while the client parses. On a server the
+  // queries run on two sessions sharing one snapshot (the heavy ones split between them);
+  // PGlite has one session, so they run one after the other there.
   const texts = [
     RELATIONS_SQL, COLUMNS_SQL, CONSTRAINTS_SQL, INDEXES_SQL, VIEW_DEPENDENCIES_SQL, TRIGGERS_SQL(conn.serverMajor),
     FUNCTIONS_SQL, SEQUENCES_SQL, ENUMS_SQL,
-  ].map((sql) => (previous = previous.then(() => conn.query<{j: string}>(sql, p))) as Promise<{j: string}[]>)
-  const [relations, columns, constraints, indexes, viewDeps, triggers, functions, sequences, enums] = (await Promise.all(
-    texts.map((text) => text.then(([row]) => JSON.parse(row?.j ?? '[]') as unknown)),
-  )) as [
+  ]
+  // Lanes balance the costly queries: relations (sizes) and constraints on one, columns and
+  // indexes (index definitions) on the other.
+  const LANE = [0, 1, 0, 1, 1, 0, 0, 1, 1]
+  const runAll = (lanes: Connection['query'][]) => {
+    const previous: Promise<unknown>[] = lanes.map(() => Promise.resolve())
+    return texts.map((sql, i) => {
+      const lane = LANE[i]! % lanes.length
+      const result = previous[lane]!.then(() => lanes[lane]!<{j: string}>(sql, p))
+      previous[lane] = result
+      return result
+    })
+  }
+  const parseAll = (pending: Promise<{j: string}[]>[]) => Promise.all(pending.map((text) => text.then(([row]) => JSON.parse(row?.j ?? '[]') as unknown)))
+  const parsed = conn.withSecondSession
+    ? await conn.withSecondSession((second) => parseAll(runAll([conn.query.bind(conn), second])))
+    : await parseAll(runAll([conn.query.bind(conn)]))
+  const [relations, columns, constraints, indexes, viewDeps, triggers, functions, sequences, enums] = parsed as [
     RelationRow[], ColumnRow[], ConstraintRow[], IndexRow[],
     {schema: string; view: string; refSchema: string; refName: string}[],
     TriggerRow[],
