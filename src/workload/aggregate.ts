@@ -12,13 +12,8 @@ import type {StatementInfo, StatementKind} from './statement.js'
 const MAX_UNPARSED_SAMPLES = 20
 const MAX_TEXT = 2000
 
-interface FingerprintAcc {
-  fingerprint: string
-  kind: StatementKind
-  text: string
-  calls: number
-  totalMs: number
-  rows: number
+/** A statement's stats while counting: the output shape, with a Map for services and its analysis. */
+type FingerprintAcc = Pick<StatementStats, 'fingerprint' | 'kind' | 'text' | 'calls' | 'totalMs' | 'rows'> & {
   services: Map<string, number>
   infos: StatementInfo[]
 }
