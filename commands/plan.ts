@@ -1,0 +1,169 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {exampleBoundaries} from '../src/boundaries/example-contexts.js'
+import {type BoundariesFile, loadBoundaries} from '../src/boundaries/file.js'
+import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {exampleDir} from '../src/db/examples.js'
+import {CarveError, EXIT} from '../src/errors.js'
+import {assertNotEmpty, inspect} from '../src/introspect/index.js'
+import {generatePlan} from '../src/plan/generate.js'
+import {comparePlan, rehashPlan, writePlan} from '../src/plan/write.js'
+import {loadServiceMap} from '../src/workload/attribution.js'
+import {listExampleLogs} from '../src/workload/example-logs.js'
+import type {Workload} from '../src/workload/model.js'
+import {readWorkload} from '../src/workload/read.js'
+
+interface PlanResult {
+  out: string
+  name: string
+  steps: {id: string; context: string | null; kind: string; level: {from: number; to: number}}[]
+  files: number
+  written?: number
+  unchanged?: number
+  removed?: string[]
+  drift?: {changed: string[]; missing: string[]; extra: string[]}
+  rehashed?: string[]
+  notes: string[]
+  rendered?: string[] | {unavailable: string}
+}
+
+export default class Plan extends CarveCommand {
+  static override summary = 'Write a staged, reversible migration plan that takes each context up the ownership maturity levels.'
+
+  static override description = `Reads the boundaries file (carve.yml: contexts, owners, exceptions), the live catalog and, when given, a workload, and writes a plan folder into your repository, to review in a pull request and run later with \`carve apply\`:
+
+  plan.yml                    the manifest: steps in order, with context, kind, level transition, dependencies, files and checksums
+  README.md                   the plan for people, with a Mermaid diagram per maturity level
+  steps/NNN-<kind>-<context>/ up.sql, down.sql, verify.sql and a README (what, why, risk, locks, duration)
+  contexts/<context>/         OWNERSHIP.md, events.md, er.mmd, and api/ (OpenAPI 3.1, a TypeScript server stub, typed clients)
+
+Steps, per context: document ownership (0→1); move into the context's schema behind compatibility views, a role per service, only the owner writes (→2); replace cross-context foreign keys with reconciliation and loose-FK cleanup (→3); an outbox fed by triggers, read models for what it reads elsewhere (→4); with --split, the physical split into its own database (logical replication, cut-over, reverse replication).
+
+The same inputs give byte-identical files. --check compares the folder with what would be written (exit 1 on drift), for CI.`
+
+  static override examples = [
+    {description: 'The plan for the shipped example (its designed contexts and captured workload)', command: '<%= config.bin %> <%= command.id %> --example shop --out plans/shop'},
+    {description: 'Your database, your carve.yml and a workload', command: '<%= config.bin %> <%= command.id %> --db postgres://carve@db/legacy --workload workload.json --out plans/legacy'},
+    {description: 'Two contexts only, up to service-owned schemas', command: '<%= config.bin %> <%= command.id %> --example shop --out plans/first --context orders --context billing --target-level 2'},
+    {description: 'Fail in CI when the committed plan is stale', command: '<%= config.bin %> <%= command.id %> --example shop --out plans/shop --check'},
+    {description: 'Accept a reviewed hand edit of a step file', command: '<%= config.bin %> <%= command.id %> --rehash plans/shop'},
+  ]
+
+  static override flags = {
+    ...connectionFlags,
+    out: Flags.string({char: 'o', summary: 'Plan folder to write (e.g. plans/NAME).', description: 'Created if missing. Files Carve no longer generates are removed from it; other files are left alone.'}),
+    name: Flags.string({summary: 'Plan name recorded in plan.yml and the ledger (default: the --out folder name).'}),
+    file: Flags.string({char: 'f', default: 'carve.yml', summary: 'The boundaries file (with --example and no such file: the example\'s designed contexts).'}),
+    workload: Flags.string({char: 'w', summary: 'A workload from `carve workload ingest` (with --example: the example\'s logs).'}),
+    context: Flags.string({char: 'c', multiple: true, summary: 'Only plan these contexts (repeatable).'}),
+    'target-level': Flags.integer({default: 4, min: 1, max: 5, summary: 'Highest maturity level to plan for (5 includes the physical split).'}),
+    split: Flags.boolean({summary: 'Include the physical split: a database per context, logical replication, cut-over.'}),
+    'role-prefix': Flags.string({default: 'carve_', summary: 'Prefix of the roles the plan creates (roles are cluster-wide).'}),
+    check: Flags.boolean({summary: 'Write nothing; exit 1 when the folder differs from what would be written.'}),
+    force: Flags.boolean({summary: 'Write into a non-empty folder that holds no plan.yml.'}),
+    rehash: Flags.string({summary: 'Recompute the checksums in PLAN/plan.yml after a reviewed hand edit, and exit.', helpValue: 'PLAN'}),
+    render: Flags.string({options: ['svg', 'png'], summary: 'Also render the Mermaid diagrams with mermaid-cli (needs a browser; a message, not a failure, when none).'}),
+  }
+
+  async run(): Promise<PlanResult> {
+    const {flags} = await this.parse(Plan)
+    if (flags.rehash) {
+      const changed = rehashPlan(flags.rehash)
+      this.log(changed.length ? `Rehashed ${changed.length} file${changed.length === 1 ? '' : 's'} in ${flags.rehash}/plan.yml:\n${changed.map((f) => `  ${f}`).join('\n')}` : `Every checksum in ${flags.rehash}/plan.yml already matches.`)
+      return {out: flags.rehash, name: '', steps: [], files: 0, rehashed: changed, notes: []}
+    }
+    if (!flags.out) throw new CarveError('usage.out', 'missing --out: the folder to write the plan into', {exitCode: EXIT.usage, hint: 'e.g. carve plan --example shop --out plans/shop'})
+    const boundaries = this.boundaries(flags.file, flags.example)
+    const conn = await this.connect(this.resolveTarget(flags))
+    this.progress('reading the catalog')
+    const catalog = await inspect(conn)
+    assertNotEmpty(catalog, conn.label)
+    const workload = await this.workload(flags.workload, flags.example)
+    const name = flags.name ?? (flags.out.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'plan')
+    this.progress(`planning ${flags.context?.length ? flags.context.join(', ') : `${boundaries.contexts.length} contexts`} up to level ${flags.split ? 5 : flags['target-level']}`)
+    const plan = generatePlan(catalog, boundaries, workload, {
+      name,
+      only: flags.context,
+      targetLevel: flags['target-level'],
+      split: flags.split,
+      conventions: {rolePrefix: flags['role-prefix']},
+    })
+    const result: PlanResult = {
+      out: flags.out,
+      name,
+      steps: plan.manifest.steps.map((s) => ({id: s.id, context: s.context, kind: s.kind, level: s.level})),
+      files: plan.files.size + 1,
+      notes: plan.notes,
+    }
+    if (flags.check) {
+      const drift = comparePlan(flags.out, plan)
+      result.drift = drift
+      const total = drift.changed.length + drift.missing.length + drift.extra.length
+      if (total === 0) {
+        this.log(`${flags.out} is up to date (${result.files} files).`)
+        return result
+      }
+      if (this.jsonEnabled()) this.logJson(result)
+      else {
+        this.log(`${flags.out} differs from the plan Carve would write now:`)
+        for (const f of drift.changed) this.log(`  changed  ${f}`)
+        for (const f of drift.missing) this.log(`  missing  ${f}`)
+        for (const f of drift.extra) this.log(`  extra    ${f}`)
+        this.log(`Run without --check to regenerate it.`)
+      }
+      this.exit(EXIT.failure)
+    }
+    const written = writePlan(flags.out, plan, {force: flags.force})
+    Object.assign(result, written)
+    this.log(`Wrote ${flags.out}: ${plan.manifest.steps.length} steps, ${result.files} files (${written.written} written, ${written.unchanged} unchanged${written.removed.length ? `, ${written.removed.length} removed` : ''}).`)
+    for (const s of plan.manifest.steps) this.log(`  ${s.id.padEnd(44)} ${(s.context ?? '(all)').padEnd(16)} ${s.level.from}→${s.level.to}`)
+    for (const n of plan.notes) this.log(`note: ${n}`)
+    if (flags.render) result.rendered = await this.render(flags.out, plan.files, flags.render as 'svg' | 'png')
+    this.log(`\nReview ${join(flags.out, 'README.md')}, then: carve apply ${flags.out} --dry-run`)
+    return result
+  }
+
+  private boundaries(file: string, example: string | undefined): BoundariesFile {
+    if (existsSync(file) || !example) {
+      const b = loadBoundaries(file)
+      if (b.contexts.length === 0) {
+        throw new CarveError('plan.no-contexts', `${file} has no contexts${existsSync(file) ? '' : ' (the file does not exist)'}`, {
+          exitCode: EXIT.usage,
+          hint: 'decide the contexts first: carve discover --db … --yes writes carve.yml',
+        })
+      }
+      return b
+    }
+    const b = exampleBoundaries(exampleDir(example))
+    if (!b) throw new CarveError('plan.no-contexts', `no ${file}, and the example "${example}" has no designed contexts`, {exitCode: EXIT.usage})
+    this.progress(`using the designed contexts of the example (examples/${example}/contexts.yml)`)
+    return b
+  }
+
+  private async workload(path: string | undefined, example: string | undefined): Promise<Workload | null> {
+    if (path) return readWorkload(path)
+    if (!example) return null
+    const logs = listExampleLogs(exampleDir(example))
+    if (!logs.length) return null
+    this.progress(`learning the workload from ${logs.join(', ')}`)
+    const map = join(exampleDir(example), 'logs', 'service-map.yml')
+    const {ingest} = await import('../src/workload/ingest.js')
+    return ingest({files: logs, serviceMap: existsSync(map) ? loadServiceMap(map) : undefined})
+  }
+
+  private async render(out: string, files: Map<string, string>, format: 'svg' | 'png'): Promise<string[] | {unavailable: string}> {
+    const diagrams = [...files.keys()].filter((p) => p.endsWith('.mmd')).map((p) => ({path: p, mermaid: readFileSync(join(out, p), 'utf8')}))
+    const {renderMermaidFiles} = await import('../src/render/mermaid-cli.js')
+    this.progress(`rendering ${diagrams.length} diagrams to ${format}`)
+    const r = await renderMermaidFiles(diagrams, out, format)
+    if ('unavailable' in r) {
+      this.log(`Diagrams not rendered: ${r.unavailable}`)
+      return r
+    }
+    this.log(`Rendered ${r.rendered.length} diagrams.`)
+    return r.rendered
+  }
+}

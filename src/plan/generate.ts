@@ -1,0 +1,41 @@
+/**
+ * The plan stage as one function: catalog + boundaries + workload → a plan in memory (manifest,
+ * step files, documents, API stubs, diagrams). Usable without the CLI; `carve plan` writes it.
+ */
+import type {BoundariesFile} from '../boundaries/file.js'
+import {CarveError, EXIT} from '../errors.js'
+import type {Catalog} from '../introspect/model.js'
+import type {Workload} from '../workload/model.js'
+import {buildPlan} from './build.js'
+import {type PlanConventions, type PlanInput, resolvePlanInput} from './context.js'
+import type {GeneratedPlan, PlanManifest} from './model.js'
+
+export interface GenerateOptions {
+  name: string
+  only?: string[]
+  targetLevel?: number
+  split?: boolean
+  conventions?: Partial<PlanConventions>
+}
+
+export const CARVE_VERSION = 'carve 0.1'
+
+export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workload: Workload | null, options: GenerateOptions): GeneratedPlan {
+  const unknown = (options.only ?? []).filter((c) => !boundaries.contexts.some((b) => b.name === c))
+  if (unknown.length) throw new CarveError('plan.context', `unknown context${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {exitCode: EXIT.usage, hint: `the boundaries file has: ${boundaries.contexts.map((c) => c.name).join(', ')}`})
+  const input = resolvePlanInput(catalog, boundaries, workload, {name: options.name, only: options.only, conventions: options.conventions})
+  return buildPlan(input, {
+    targetLevel: options.targetLevel,
+    split: options.split,
+    generatedBy: CARVE_VERSION,
+    documents: planDocuments,
+  })
+}
+
+/** Everything in the plan folder that is not a step: documents, API stubs, diagrams. */
+export function planDocuments(input: PlanInput, manifest: PlanManifest): Map<string, string> {
+  const files = new Map<string, string>()
+  void input
+  void manifest
+  return files
+}

@@ -1,0 +1,163 @@
+/**
+ * What every step generator shares: where a table lives at a given point of the plan, the
+ * registry tables Carve keeps in its meta schema, size-based estimates and the step README.
+ */
+import type {Table} from '../../introspect/model.js'
+import {formatBytes, formatCount} from '../../render/text.js'
+import type {ContextSpec, PlanInput} from '../context.js'
+import {doBlock, ident, literal, qualified} from '../quote.js'
+
+/** Where each table is once the move steps ran: its context's schema, if that context is moved. */
+export class Locator {
+  private readonly movedTo = new Map<string, string>()
+
+  constructor(private readonly input: PlanInput, moved: readonly ContextSpec[]) {
+    for (const c of moved) {
+      for (const t of c.tables) {
+        this.movedTo.set(`${t.table.schema}\u0000${t.table.name}`, c.schema)
+        for (const p of partitionsOf(input, t.table)) this.movedTo.set(`${p.schema}\u0000${p.name}`, c.schema)
+      }
+    }
+  }
+
+  /** Schema of the table after the move steps (its original schema when it does not move). */
+  schemaOf(table: {schema: string; name: string}): string {
+    return this.movedTo.get(`${table.schema}\u0000${table.name}`) ?? table.schema
+  }
+
+  /** Quoted, qualified name after the move steps. */
+  at(table: {schema: string; name: string}): string {
+    return qualified(this.schemaOf(table), table.name)
+  }
+
+  moves(table: {schema: string; name: string}): boolean {
+    return this.movedTo.has(`${table.schema}\u0000${table.name}`)
+  }
+}
+
+export function partitionsOf(input: PlanInput, table: Table): Table[] {
+  return input.catalog.tables
+    .filter((t) => t.partitionOf && t.partitionOf.schema === table.schema && t.partitionOf.name === table.name)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+/** The meta schema (`carve`) created if missing. */
+export function ensureMetaSchema(input: PlanInput): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${ident(input.conventions.metaSchema)};`
+}
+
+/**
+ * Drop a meta table when no rows are left, then the meta schema when nothing is left in it.
+ * Down scripts end with this so a fully rolled-back plan leaves no trace — unless the executor's
+ * ledger lives there too, in which case the schema stays.
+ */
+export function dropMetaIfEmpty(input: PlanInput, table: string): string {
+  const schema = input.conventions.metaSchema
+  return doBlock(`
+BEGIN
+  IF to_regclass(${literal(qualified(schema, table))}) IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM ${qualified(schema, table)}) THEN
+      DROP TABLE ${qualified(schema, table)};
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(schema)})
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${literal(schema)})
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ${literal(schema)})
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ${literal(schema)}) THEN
+    DROP SCHEMA ${ident(schema)};
+  END IF;
+END`)
+}
+
+/** Drop a schema only when it is empty: never CASCADE away something a person put there. */
+export function dropSchemaIfEmpty(schema: string): string {
+  return doBlock(`
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(schema)})
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${literal(schema)})
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ${literal(schema)}) THEN
+    DROP SCHEMA ${ident(schema)};
+  ELSIF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(schema)}) THEN
+    RAISE NOTICE 'carve: schema % kept: it still holds objects', ${literal(schema)};
+  END IF;
+END`)
+}
+
+export function header(title: string, lines: string[] = []): string {
+  const body = [title, ...lines].map((l) => `-- ${l.replace(/[\r\n]+/g, ' ')}`.trimEnd())
+  return `${body.join('\n')}\n`
+}
+
+/** Row and size figures for a set of tables, for READMEs: "12,400 rows, 3.1 MB". */
+export function sizeOf(tables: Table[]): {rows: number; bytes: number; text: string} {
+  let rows = 0
+  let bytes = 0
+  for (const t of tables) {
+    rows += Math.max(0, t.estimatedRows ?? 0)
+    bytes += t.sizeBytes ?? 0
+  }
+  return {rows, bytes, text: `~${formatCount(roundFigure(rows))} rows, ~${formatBytes(roundFigure(bytes))}`}
+}
+
+/**
+ * Two significant figures: planner estimates and sizes move a little between two reads of the
+ * same data (and between PGlite and a server), and a plan must not change for that.
+ */
+export function roundFigure(n: number): number {
+  if (n < 100) return Math.round(n)
+  const magnitude = 10 ** (Math.floor(Math.log10(n)) - 1)
+  return Math.round(n / magnitude) * magnitude
+}
+
+/** A duration estimate from a row count and a throughput, in words. */
+export function duration(rows: number, rowsPerSecond: number): string {
+  const seconds = rows / rowsPerSecond
+  if (seconds < 1) return 'under a second'
+  if (seconds < 90) return `about ${Math.ceil(seconds)} s`
+  return `about ${Math.ceil(seconds / 60)} min`
+}
+
+export interface ReadmeParts {
+  title: string
+  what: string
+  why: string
+  risk: string
+  lock: string
+  duration: string
+  rollback: string
+  extra?: string
+}
+
+/** The step README: the same headings for every step, so reviewers know where to look. */
+export function stepReadme(p: ReadmeParts): string {
+  return `# ${p.title}
+
+## What
+${p.what}
+
+## Why
+${p.why}
+
+## Risk
+${p.risk}
+
+## Locks and duration
+- Locks: ${p.lock}
+- Expected duration: ${p.duration}
+
+## Rollback
+${p.rollback}
+${p.extra ? `\n${p.extra.trim()}\n` : ''}`
+}
+
+/** Markdown-safe inline code for a name (backticks inside are handled by a longer fence). */
+export function code(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, ' ')
+  const fence = clean.includes('`') ? '``' : '`'
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${clean}${pad}${fence}`
+}
+
+export function tableList(tables: {schema: string; name: string}[], locator?: Locator): string {
+  return tables.map((t) => `- ${code(locator ? `${locator.schemaOf(t)}.${t.name}` : `${t.schema}.${t.name}`)}`).join('\n')
+}

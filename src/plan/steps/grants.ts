@@ -1,0 +1,270 @@
+/**
+ * 1→2: a role per service, then per context: the owner writes, approved exceptions and reporting
+ * read, every other write is revoked. Roles are NOLOGIN group roles: operations grant them to the
+ * services' login users (`GRANT carve_orders_service TO orders_app`) — the README says how.
+ *
+ * PostgreSQL roles are cluster-wide, so Carve records the roles it created (and the PUBLIC
+ * privileges it revoked) in its meta schema: down.sql removes exactly what up.sql added.
+ */
+import type {ContextSpec, PlanInput} from '../context.js'
+import {doBlock, ident, literal, qualified} from '../quote.js'
+import {code, dropMetaIfEmpty, ensureMetaSchema, header, Locator, stepReadme} from './common.js'
+import {movedTables} from './move-to-schema.js'
+import type {StepDraft} from './types.js'
+
+export const ROLES_TABLE = 'created_roles'
+export const REVOKED_TABLE = 'revoked_grants'
+const WRITE_PRIVILEGES = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const
+
+export function rolesStep(input: PlanInput): StepDraft {
+  const meta = qualified(input.conventions.metaSchema, ROLES_TABLE)
+  const creates = input.services.map(
+    (s) => `  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(s.role)}) THEN
+    CREATE ROLE ${ident(s.role)} NOLOGIN;
+    INSERT INTO ${meta} (role_name, service) VALUES (${literal(s.role)}, ${literal(s.name)}) ON CONFLICT DO NOTHING;
+  END IF;`,
+  )
+  const up = `${header('Step: one role per service')}
+${ensureMetaSchema(input)}
+CREATE TABLE IF NOT EXISTS ${meta} (role_name text PRIMARY KEY, service text NOT NULL);
+${doBlock(`BEGIN\n${creates.join('\n')}\nEND`)}
+`
+  const down = `${header('Undo: drop the roles this plan created (roles that existed before are kept)')}
+${doBlock(`
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass(${literal(meta)}) IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT role_name FROM ${meta} WHERE role_name IN (${input.services.map((s) => literal(s.role)).join(', ')}) ORDER BY role_name LOOP
+    BEGIN
+      EXECUTE format('DROP ROLE IF EXISTS %I', r.role_name);
+      DELETE FROM ${meta} WHERE role_name = r.role_name;
+    EXCEPTION WHEN dependent_objects_still_exist THEN
+      RAISE NOTICE 'carve: role % kept: it still holds privileges in another database', r.role_name;
+    END;
+  END LOOP;
+END`)}
+${dropMetaIfEmpty(input, ROLES_TABLE)}
+`
+  const verify = `${header('Verify: every service role exists')}
+${doBlock(`
+DECLARE
+  missing text;
+BEGIN
+  SELECT string_agg(r, ', ' ORDER BY r) INTO missing
+  FROM unnest(ARRAY[${input.services.map((s) => literal(s.role)).join(', ')}]::text[]) AS r
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r);
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'carve verify: missing roles: %', missing;
+  END IF;
+END`)}
+`
+  const rows = input.services.map((s) => `| ${code(s.name)} | ${code(s.role)} |`).join('\n')
+  const readme = stepReadme({
+    title: 'Create one role per service (level 1 → 2)',
+    what: `Creates a \`NOLOGIN\` group role for each service that owns a context or reads or writes one today (from the workload), and one for reporting:\n\n| service | role |\n|---|---|\n${rows}`,
+    why: 'Grants can only say "only the owner writes" when each service has an identity in the database. Group roles keep credentials out of the plan: operations grant each role to the service\'s login user.',
+    risk: 'None by itself. Roles are cluster-wide: the names carry the plan\'s role prefix so they do not collide with existing roles.',
+    lock: 'none on application tables',
+    duration: 'under a second',
+    rollback: '`down.sql` drops the roles this plan created (recorded in the meta schema), never roles that existed before; a role still holding privileges in another database is kept with a notice.',
+    extra: `## After applying
+Give each service's login user its role, and take away direct grants, e.g.:
+
+\`\`\`sql
+GRANT ${ident(input.services[0]?.role ?? 'carve_service')} TO ${ident('the_services_login_user')};
+\`\`\`
+Until a service logs in through its role, the revocations of the next steps cannot refuse its writes (table owners and superusers bypass grants).`,
+  })
+  return {
+    key: 'service-roles',
+    title: 'Create one role per service',
+    context: null,
+    kind: 'service-roles',
+    level: {from: 1, to: 2},
+    dependsOn: [],
+    transactional: true,
+    locks: [],
+    up,
+    down,
+    verify,
+    readme,
+  }
+}
+
+interface Grantee {
+  role: string
+  service: string
+  privileges: string[]
+  why: string
+}
+
+/** Who gets what on one context's tables: the owner writes; exceptions, readers and reporting read. */
+export function granteesOf(ctx: ContextSpec, input: PlanInput): Map<string, Grantee[]> {
+  const roleOf = new Map(input.services.map((s) => [s.name, s.role]))
+  const byTable = new Map<string, Grantee[]>()
+  for (const t of ctx.tables) {
+    const list: Grantee[] = [{role: ctx.role, service: ctx.owner, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], why: 'owner'}]
+    const seen = new Set([ctx.owner])
+    const consumers = ctx.consumers.filter((c) => c.table === t.key)
+    for (const c of consumers) {
+      if (seen.has(c.consumer)) continue
+      seen.add(c.consumer)
+      const role = roleOf.get(c.consumer)
+      if (!role) continue
+      if (c.exception?.access === 'write') list.push({role, service: c.consumer, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], why: `approved write exception (expires ${c.exception.expires})`})
+      else if (c.exception) list.push({role, service: c.consumer, privileges: ['SELECT'], why: `approved read exception (expires ${c.exception.expires})`})
+      else if (c.reads > 0) list.push({role, service: c.consumer, privileges: ['SELECT'], why: c.writes > 0 ? 'reads today; its writes are refused from now on' : 'reads today (record an exception or move it to the API)'})
+    }
+    if (!seen.has(input.conventions.reportingService)) {
+      list.push({role: roleOf.get(input.conventions.reportingService)!, service: input.conventions.reportingService, privileges: ['SELECT'], why: 'reporting'})
+    }
+    byTable.set(t.key, list)
+  }
+  return byTable
+}
+
+export function grantsStep(ctx: ContextSpec, input: PlanInput, locator: Locator, moved: boolean): StepDraft {
+  const revoked = qualified(input.conventions.metaSchema, REVOKED_TABLE)
+  const grantees = granteesOf(ctx, input)
+  const others = input.services.filter((s) => s.name !== ctx.owner)
+  const ups: string[] = []
+  const downs: string[] = []
+  const publicRevokes: string[] = []
+  const checks: string[] = []
+  const schemaRoles = new Set<string>()
+  const relations: string[] = []
+  for (const m of movedTables(ctx, input)) {
+    const key = ctx.tables.find((t) => t.table === m.table || t.table === m.parent)!.key
+    const list = grantees.get(key) ?? []
+    const table = locator.at(m.table)
+    const targets = [table]
+    if (moved && locator.moves(m.table)) targets.push(qualified(m.table.schema, m.table.name))
+    relations.push(...targets)
+    for (const rel of targets) {
+      for (const g of list) {
+        schemaRoles.add(g.role)
+        ups.push(`GRANT ${g.privileges.join(', ')} ON ${rel} TO ${ident(g.role)};`)
+        downs.push(`REVOKE ${g.privileges.join(', ')} ON ${rel} FROM ${ident(g.role)};`)
+      }
+      const writers = new Set(list.filter((g) => g.privileges.includes('INSERT')).map((g) => g.role))
+      const refused = others.filter((s) => !writers.has(s.role)).map((s) => ident(s.role))
+      if (refused.length) ups.push(`REVOKE ${WRITE_PRIVILEGES.join(', ')} ON ${rel} FROM ${refused.join(', ')};`)
+      publicRevokes.push(rel)
+    }
+    if (!m.parent) {
+      const forbidden = others.find((s) => !list.some((g) => g.role === s.role && g.privileges.includes('DELETE')))
+      checks.push(canWrite(ctx.role, table, true))
+      if (forbidden) checks.push(canWrite(forbidden.role, table, false))
+    }
+  }
+  const publicBlock = doBlock(`
+DECLARE
+  p text;
+BEGIN
+${[...new Set(publicRevokes)]
+  .map(
+    (rel) => `  FOR p IN SELECT a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = ${literal(rel)}::regclass AND a.grantee = 0 AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') LOOP
+    EXECUTE format('REVOKE %s ON %s FROM PUBLIC', p, ${literal(rel)});
+    INSERT INTO ${revoked} (relation, privilege, context) VALUES (${literal(rel)}, p, ${literal(ctx.name)}) ON CONFLICT DO NOTHING;
+  END LOOP;`,
+  )
+  .join('\n')}
+END`)
+  const restoreBlock = doBlock(`
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass(${literal(revoked)}) IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM ${revoked} WHERE context = ${literal(ctx.name)} ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM ${revoked} WHERE context = ${literal(ctx.name)};
+END`)
+  const schemaGrant = moved && schemaRoles.size ? `GRANT USAGE ON SCHEMA ${ident(ctx.schema)} TO ${[...schemaRoles].sort().map(ident).join(', ')};` : ''
+  const schemaRevoke = moved && schemaRoles.size ? `${doBlock(`BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(ctx.schema)}) THEN
+    REVOKE USAGE ON SCHEMA ${ident(ctx.schema)} FROM ${[...schemaRoles].sort().map(ident).join(', ')};
+  END IF;
+END`)}` : ''
+  const sequences = input.catalog.sequences.filter((s) => s.ownedBy && ctx.tables.some((t) => t.table.schema === s.ownedBy!.schema && t.table.name === s.ownedBy!.table))
+  const seqGrants = sequences.map((s) => {
+    const at = qualified(locator.schemaOf({schema: s.ownedBy!.schema, name: s.ownedBy!.table}), s.name)
+    return {up: `GRANT USAGE, SELECT ON SEQUENCE ${at} TO ${ident(ctx.role)};`, down: `REVOKE USAGE, SELECT ON SEQUENCE ${at} FROM ${ident(ctx.role)};`}
+  })
+  const up = `${header(`Step: only ${ctx.owner} writes the tables of context ${ctx.name}`)}
+${ensureMetaSchema(input)}
+CREATE TABLE IF NOT EXISTS ${revoked} (relation text NOT NULL, privilege text NOT NULL, context text NOT NULL, PRIMARY KEY (relation, privilege));
+${schemaGrant}
+${ups.join('\n')}
+${seqGrants.map((s) => s.up).join('\n')}
+-- Writes granted to PUBLIC are revoked too (and recorded, so down.sql can give them back).
+${publicBlock}
+`
+  const down = `${header(`Undo: the grants on the tables of context ${ctx.name}`)}
+${restoreBlock}
+${[...downs].reverse().join('\n')}
+${seqGrants.map((s) => s.down).join('\n')}
+${schemaRevoke}
+${dropMetaIfEmpty(input, REVOKED_TABLE)}
+`
+  const verify = `${header(`Verify: ${ctx.owner} can write the tables of context ${ctx.name}, and another service cannot`, ['each write is attempted as that role (DELETE … WHERE false: no row is touched) in a block that is rolled back'])}
+${checks.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
+`
+  const table = [...grantees.entries()]
+    .map(([key, list]) => list.map((g) => `| ${code(key)} | ${code(g.service)} | ${g.privileges.join(', ')} | ${g.why} |`).join('\n'))
+    .join('\n')
+  const refusedWriters = ctx.consumers.filter((c) => c.writes > 0 && c.exception?.access !== 'write')
+  const readme = stepReadme({
+    title: `Only ${code(ctx.owner)} writes ${code(ctx.name)} (level 1 → 2)`,
+    what: `Grants ${code(ctx.role)} read and write on the context's tables${moved ? ' (and on their compatibility views)' : ''}, read-only access to approved exceptions, current readers and reporting, and revokes INSERT, UPDATE, DELETE and TRUNCATE from every other service role and from PUBLIC.\n\n| table | service | privileges | why |\n|---|---|---|---|\n${table}`,
+    why: 'Shared write ownership is the danger (the concepts of the plan): once only the owner can write, its invariants are its own.',
+    risk: refusedWriters.length
+      ? `These services write the context's tables today without an approved exception; once they log in through their roles, those writes are **refused** — move them to the owner's API (see [contexts/${ctx.name}/api](../../contexts/${ctx.name}/api)) or record an exception in the boundaries file first:\n\n${[...new Map(refusedWriters.map((c) => [`${c.consumer}|${c.table}`, c])).values()].map((c) => `- ${code(c.consumer)} writes ${code(c.table)} (${c.writes} statements in the workload)`).join('\n')}`
+      : 'Low: no service other than the owner writes these tables in the workload.',
+    lock: 'a brief lock on each table for the catalog update (grants do not rewrite data)',
+    duration: 'under a second',
+    rollback: '`down.sql` revokes what this step granted and gives PUBLIC back the privileges it had.',
+  })
+  return {
+    key: `grants-${ctx.name}`,
+    title: `Only ${ctx.owner} writes ${ctx.name}`,
+    context: ctx.name,
+    kind: 'grants',
+    level: {from: 1, to: 2},
+    dependsOn: ['service-roles', ...(moved ? [`move-to-schema-${ctx.name}`] : [`document-ownership-${ctx.name}`])],
+    transactional: true,
+    locks: [],
+    up,
+    down,
+    verify,
+    readme,
+  }
+}
+
+/** A DO-block fragment: `role` can (or cannot) delete from `table`; no row is touched. */
+function canWrite(role: string, table: string, expected: boolean): string {
+  const attempt = `EXECUTE ${literal(`SET LOCAL ROLE ${ident(role)}`)};
+    EXECUTE ${literal(`DELETE FROM ${table} WHERE false`)};
+    EXECUTE 'RESET ROLE';`
+  if (expected) {
+    return `  BEGIN
+    ${attempt}
+  EXCEPTION WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'carve verify: the owner role % cannot write %', ${literal(role)}, ${literal(table)};
+  END;`
+  }
+  return `  BEGIN
+    ${attempt}
+    RAISE EXCEPTION 'carve verify: role % can still write %', ${literal(role)}, ${literal(table)} USING ERRCODE = 'P0001';
+  EXCEPTION WHEN insufficient_privilege THEN
+    NULL; -- refused, as it should be
+  END;`
+}

@@ -1,0 +1,101 @@
+/**
+ * →2: the context's tables move into the context's own schema, and a compatibility view takes
+ * each table's old name — the strangler facade. `ALTER TABLE … SET SCHEMA` is a catalog update:
+ * indexes, constraints, owned sequences, triggers and grants move with the table, foreign keys
+ * and dependent views keep pointing at it (they reference it by OID). The views are simple
+ * `SELECT <columns> FROM <table>`, which PostgreSQL makes automatically updatable, so unchanged
+ * legacy code keeps reading and writing under the old names.
+ */
+import type {Table} from '../../introspect/model.js'
+import type {ContextSpec, PlanInput} from '../context.js'
+import {doBlock, ident, literal, qualified} from '../quote.js'
+import {code, dropSchemaIfEmpty, header, partitionsOf, sizeOf, stepReadme} from './common.js'
+import type {StepDraft} from './types.js'
+
+/** The marker in a compatibility view's comment: down.sql drops only views that carry it. */
+export const COMPAT_VIEW_MARK = 'carve:compatibility-view'
+
+export function movedTables(ctx: ContextSpec, input: PlanInput): {table: Table; parent: Table | null}[] {
+  const out: {table: Table; parent: Table | null}[] = []
+  for (const t of ctx.tables) {
+    out.push({table: t.table, parent: null})
+    for (const p of partitionsOf(input, t.table)) out.push({table: p, parent: t.table})
+  }
+  return out
+}
+
+export function moveStep(ctx: ContextSpec, input: PlanInput): StepDraft {
+  const tables = movedTables(ctx, input).filter((m) => m.table.schema !== ctx.schema)
+  const target = ident(ctx.schema)
+  const moves: string[] = []
+  const views: string[] = []
+  const unViews: string[] = []
+  const moveBacks: string[] = []
+  const checks: string[] = []
+  for (const {table, parent} of tables) {
+    const from = qualified(table.schema, table.name)
+    const to = qualified(ctx.schema, table.name)
+    // Partitions move after their parent has moved (the DO block below runs in order).
+    moves.push(`  IF to_regclass(${literal(to)}) IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(${literal(from)}) AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE ${from} SET SCHEMA ${target};
+  END IF;`)
+    const columns = table.columns.map((c) => ident(c.name)).join(', ')
+    views.push(`CREATE OR REPLACE VIEW ${from} AS
+  SELECT ${columns}
+  FROM ${to};
+COMMENT ON VIEW ${from} IS ${literal(`${COMPAT_VIEW_MARK} ${ctx.schema}.${table.name} (owner: ${ctx.owner}). Legacy access path; move readers to the owner's API or a read model.`)};`)
+    unViews.push(`  IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(${literal(from)}) AND relkind = 'v')
+     AND obj_description(to_regclass(${literal(from)}), 'pg_class') LIKE ${literal(`${COMPAT_VIEW_MARK}%`)} THEN
+    DROP VIEW ${from};
+  END IF;`)
+    moveBacks.unshift(`  IF to_regclass(${literal(from)}) IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(${literal(to)}) AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE ${to} SET SCHEMA ${ident(table.schema)};
+  END IF;`)
+    checks.push(`  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(${literal(to)}) AND relkind IN ('r', 'p')) THEN
+    RAISE EXCEPTION 'carve verify: % is not a table in schema %', ${literal(to)}, ${literal(ctx.schema)};
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(${literal(from)}) AND relkind = 'v') THEN
+    RAISE EXCEPTION 'carve verify: the compatibility view % is missing', ${literal(from)};
+  END IF;${parent ? '' : `
+  PERFORM 1 FROM ${from} LIMIT 1;`}`)
+  }
+  // Partitions first when moving back would be wrong order for attach; SET SCHEMA does not care,
+  // but dropping views must happen before tables return to their names.
+  const up = `${header(`Step: move the tables of context ${ctx.name} into schema ${ctx.schema}`, ['and leave a compatibility view under each old name'])}
+CREATE SCHEMA IF NOT EXISTS ${target};
+${tables.length ? doBlock(`BEGIN\n${moves.join('\n')}\nEND`) : '-- nothing to move'}
+
+${views.join('\n\n')}
+`
+  const down = `${header(`Undo: move the tables of context ${ctx.name} back and drop the compatibility views`)}
+${tables.length ? doBlock(`BEGIN\n${unViews.join('\n')}\n${moveBacks.join('\n')}\nEND`) : ''}
+${dropSchemaIfEmpty(ctx.schema)}
+`
+  const verify = `${header(`Verify: the tables of context ${ctx.name} live in schema ${ctx.schema}, reachable under their old names`)}
+${tables.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
+`
+  const size = sizeOf(tables.map((m) => m.table))
+  const readme = stepReadme({
+    title: `Move ${code(ctx.name)} into schema ${code(ctx.schema)} (level 1 → 2)`,
+    what: `Creates schema ${code(ctx.schema)} and moves ${tables.length} table${tables.length === 1 ? '' : 's'} (${size.text}) into it with \`ALTER TABLE … SET SCHEMA\`: indexes, constraints, owned sequences, triggers and grants move with each table. A compatibility view takes each old name (\`SELECT <columns> FROM ${ctx.schema}.<table>\`): PostgreSQL makes such views automatically updatable, so legacy code that reads or writes the old names keeps working.\n\n${tables.map((m) => `- ${code(`${m.table.schema}.${m.table.name}`)} → ${code(`${ctx.schema}.${m.table.name}`)}`).join('\n')}`,
+    why: 'Level 2: the data of a context lives in the owner\'s schema, where its grants can be managed as a unit. The views are the strangler facade: nothing else has to change on the day of the move.',
+    risk: 'Low. Data is not copied or rewritten. Views on these tables, foreign keys and triggers keep working (they reference tables by identity, not by name). Code that names a schema explicitly (`public.x`) keeps working through the view. Functions that run `CREATE TABLE` or DDL under the old names, and tools that introspect `public`, will see views instead of tables. Columns added to a moved table later do not appear in its view until the view is recreated.',
+    lock: 'ACCESS EXCLUSIVE on each moved table, for the catalog update only (milliseconds); the executor sets `lock_timeout` and retries, so the step never queues behind a long transaction.',
+    duration: 'under a second (independent of table size)',
+    rollback: '`down.sql` drops the compatibility views (only views carrying Carve\'s marker comment) and moves the tables back; the schema is dropped when empty.',
+  })
+  return {
+    key: `move-to-schema-${ctx.name}`,
+    title: `Move ${ctx.name} into schema ${ctx.schema}`,
+    context: ctx.name,
+    kind: 'move-to-schema',
+    level: {from: 1, to: 2},
+    dependsOn: [`document-ownership-${ctx.name}`],
+    transactional: true,
+    locks: tables.map((m) => `${m.table.schema}.${m.table.name}`),
+    up,
+    down,
+    verify,
+    readme,
+  }
+}

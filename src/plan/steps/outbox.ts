@@ -1,0 +1,142 @@
+/**
+ * →4: an outbox in the owner's schema (Debezium's shape: id, aggregate type, aggregate id, event
+ * type, payload, created at), fed by AFTER row triggers on every owned table, so other services
+ * learn about changes from events instead of reading the tables. The trigger writes in the same
+ * transaction as the change: an event exists exactly when the change committed.
+ */
+import type {ContextSpec, PlanInput} from '../context.js'
+import {doBlock, dollarQuote, ident, literal, qualified} from '../quote.js'
+import {code, header, Locator, stepReadme} from './common.js'
+import type {StepDraft} from './types.js'
+
+export const OUTBOX_TRIGGER = 'carve_outbox'
+export const OUTBOX_FUNCTION = 'carve_outbox_emit'
+
+/** The outbox table's name in a context: the convention, unless an owned table already has it. */
+export function outboxName(ctx: ContextSpec, input: PlanInput): string {
+  const wanted = input.conventions.outboxTable
+  return ctx.tables.some((t) => t.table.name === wanted) ? `carve_${wanted}` : wanted
+}
+
+export function eventTables(ctx: ContextSpec): ContextSpec['tables'] {
+  return ctx.tables.filter((t) => t.classification !== 'deprecated')
+}
+
+export function outboxStep(ctx: ContextSpec, input: PlanInput, locator: Locator, dependsOn: string[]): StepDraft | null {
+  const tables = eventTables(ctx)
+  if (tables.length === 0) return null
+  const schema = locator.schemaOf(tables[0]!.table)
+  const outbox = qualified(schema, outboxName(ctx, input))
+  const fn = qualified(schema, OUTBOX_FUNCTION)
+  const fnBody = `
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO ${outbox} (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END`
+  const creates: string[] = []
+  const drops: string[] = []
+  const checks: string[] = []
+  for (const t of tables) {
+    const rel = locator.at(t.table)
+    creates.push(`DROP TRIGGER IF EXISTS ${ident(OUTBOX_TRIGGER)} ON ${rel};
+CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${rel}
+  FOR EACH ROW EXECUTE FUNCTION ${fn}(${t.table.primaryKey.map(literal).join(', ')});`)
+    drops.push(`  IF to_regclass(${literal(rel)}) IS NOT NULL THEN
+    DROP TRIGGER IF EXISTS ${ident(OUTBOX_TRIGGER)} ON ${rel};
+  END IF;`)
+    checks.push(`  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = ${literal(rel)}::regclass AND tgname = ${literal(OUTBOX_TRIGGER)} AND NOT tgisinternal) THEN
+    RAISE EXCEPTION 'carve verify: % has no outbox trigger', ${literal(rel)};
+  END IF;`)
+  }
+  // The functional check: a no-op UPDATE of one row must add one event; the block is then undone.
+  const probe = tables.find((t) => t.table.primaryKey.length > 0 && t.table.kind === 'table')
+  const probeBlock = probe
+    ? (() => {
+        const rel = locator.at(probe.table)
+        const pk = probe.table.primaryKey.map(ident)
+        return `
+  BEGIN
+    SELECT count(*) INTO n_before FROM ${outbox};
+    EXECUTE ${literal(`UPDATE ${rel} SET ${pk[0]} = ${pk[0]} WHERE (${pk.join(', ')}) IN (SELECT ${pk.join(', ')} FROM ${rel} LIMIT 1)`)};
+    GET DIAGNOSTICS touched = ROW_COUNT;
+    SELECT count(*) INTO n_after FROM ${outbox};
+    RAISE EXCEPTION USING ERRCODE = 'CRVUN', MESSAGE = 'carve: undo the probe';
+  EXCEPTION WHEN SQLSTATE 'CRVUN' THEN
+    NULL;
+  END;
+  IF touched > 0 AND n_after <= n_before THEN
+    RAISE EXCEPTION 'carve verify: an update of % added no event to %', ${literal(rel)}, ${literal(outbox)};
+  END IF;`
+      })()
+    : ''
+  const up = `${header(`Step: an outbox for context ${ctx.name}, fed by triggers on its tables`)}
+CREATE TABLE IF NOT EXISTS ${outbox} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE ${outbox} IS ${literal(`carve:outbox events of context ${ctx.name} (owner: ${ctx.owner}); a relay publishes and deletes them`)};
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS ${dollarQuote(fnBody)};
+${creates.join('\n')}
+GRANT SELECT, DELETE ON ${outbox} TO ${ident(ctx.role)};
+`
+  const down = `${header(`Undo: the outbox of context ${ctx.name}`)}
+${doBlock(`BEGIN\n${drops.join('\n')}\nEND`)}
+DROP FUNCTION IF EXISTS ${fn}();
+${doBlock(`BEGIN
+  IF to_regclass(${literal(outbox)}) IS NOT NULL THEN
+    REVOKE ALL ON ${outbox} FROM ${ident(ctx.role)};
+    DROP TABLE ${outbox};
+  END IF;
+END`)}
+`
+  const verify = `${header(`Verify: the outbox of context ${ctx.name} exists and receives events`)}
+${doBlock(`
+DECLARE
+  n_before bigint;
+  n_after bigint;
+  touched bigint := 0;
+BEGIN
+  IF to_regclass(${literal(outbox)}) IS NULL THEN
+    RAISE EXCEPTION 'carve verify: the outbox % does not exist', ${literal(outbox)};
+  END IF;
+${checks.join('\n')}${probeBlock}
+END`)}
+`
+  const readme = stepReadme({
+    title: `An outbox for ${code(ctx.name)} (level 3 → 4)`,
+    what: `Creates ${code(`${schema}.${outboxName(ctx, input)}`)} and an \`AFTER INSERT OR UPDATE OR DELETE\` row trigger ${code(OUTBOX_TRIGGER)} on ${tables.length} table${tables.length === 1 ? '' : 's'}: every committed change becomes an event \`<table>.created|updated|deleted\` with the row as JSON payload and the primary key as aggregate id. The events are listed in [contexts/${ctx.name}/events.md](../../contexts/${ctx.name}/events.md). A relay (Debezium's outbox router, or a small poller that publishes and deletes in order) moves them to the broker.`,
+    why: 'Other services react to changes through events instead of reading or polling the tables (concepts: react to a change → subscribe to its events).',
+    risk: 'Each write to these tables also inserts one outbox row (a few percent more write latency; measure with `npm run bench`). The outbox grows until a relay drains it.',
+    lock: 'SHARE ROW EXCLUSIVE on each table while its trigger is created (milliseconds)',
+    duration: 'under a second',
+    rollback: '`down.sql` drops the triggers, the function and the outbox table (undelivered events are lost — drain the relay first).',
+  })
+  return {
+    key: `outbox-${ctx.name}`,
+    title: `An outbox for ${ctx.name}`,
+    context: ctx.name,
+    kind: 'outbox',
+    level: {from: 3, to: 4},
+    dependsOn,
+    transactional: true,
+    locks: tables.map((t) => `${locator.schemaOf(t.table)}.${t.table.name}`),
+    up,
+    down,
+    verify,
+    readme,
+  }
+}
