@@ -272,6 +272,7 @@ export function assess(facts: AssessmentFacts, boundaries: BoundariesFile, workl
         : {facts: facts.here, spec, tables: here.tables.get(spec.name)!, remote: null}
     const ctx: EvalContext = {
       spec,
+      consumers: consumersOf(spec.name, spec.owner, here.tables.get(spec.name)!, boundaries, workload),
       rawOwner: raw.owner,
       site,
       hereTables: here.tables.get(spec.name)!,
@@ -311,6 +312,8 @@ function nextStep(checks: Check[], level: number): string | null {
 
 interface EvalContext {
   spec: ContextSpec
+  /** Other services' direct access to the context's tables, by the file's table keys. */
+  consumers: ForeignAccess[]
   rawOwner: string | null
   site: Site
   hereTables: LocatedTable[]
@@ -322,6 +325,45 @@ interface EvalContext {
   today: string
   conventions: PlanConventions
   catalogs: Catalog[]
+}
+
+/**
+ * Who else reads or writes the context's tables in the workload. Computed from the file's keys
+ * (and where the tables are now) rather than from the resolved input, which only knows tables
+ * still in this database: after a split, the workload that was recorded still counts.
+ */
+function consumersOf(context: string, owner: string, tables: LocatedTable[], boundaries: BoundariesFile, workload: Workload | null): ForeignAccess[] {
+  if (!workload) return []
+  const keyOf = new Map<string, string>()
+  for (const t of tables) {
+    keyOf.set(t.key, t.key)
+    if (t.actualKey) keyOf.set(t.actualKey, t.key)
+  }
+  const contextOfService = new Map<string, string>()
+  for (const c of boundaries.contexts) if (c.owner && !contextOfService.has(c.owner)) contextOfService.set(c.owner, c.name)
+  const merged = new Map<string, ForeignAccess>()
+  for (const a of workload.access) {
+    const key = keyOf.get(a.table)
+    if (!key || a.service === owner || a.read + a.write + a.lock === 0) continue
+    const id = `${a.service}\u0000${key}`
+    const prev = merged.get(id)
+    if (prev) {
+      prev.reads += a.read
+      prev.writes += a.write + a.lock
+      continue
+    }
+    const exception = boundaries.exceptions.find((e) => e.consumer === a.service && (e.table === key || e.table === a.table))
+    merged.set(id, {
+      consumer: a.service,
+      consumerContext: contextOfService.get(a.service) ?? null,
+      table: key,
+      context,
+      reads: a.read,
+      writes: a.write + a.lock,
+      exception: exception ? {access: exception.access, approvedBy: exception.approved_by, expires: exception.expires, exitPlan: exception.exit_plan} : null,
+    })
+  }
+  return [...merged.values()].sort((x, y) => cmp(x.consumer, y.consumer) || cmp(x.table, y.table))
 }
 
 /** The applied split-cutover of a context in the ledger, if any (the latest applied). */
@@ -422,7 +464,7 @@ function level1(ctx: EvalContext): Check[] {
   if (!ctx.workload) {
     checks.push({level: 1, id: 'foreign-writes-listed', ok: true, message: 'foreign writes not checked: no workload (give --workload)', facts: {workload: false}})
   } else {
-    const writes = spec.consumers.filter((a) => a.writes > 0)
+    const writes = ctx.consumers.filter((a) => a.writes > 0)
     const unlisted = writes.filter((a) => !exceptionFor(ctx, a, 'write'))
     const text = (a: ForeignAccess) => `${a.consumer} writes ${a.table} (${a.writes}×)`
     checks.push({
@@ -566,6 +608,8 @@ function level2(ctx: EvalContext): Check[] {
     offenders.push({relation: label, grantee: g.grantee, privileges, via: g.via})
   }
   offenders.sort((a, b) => cmp(a.grantee, b.grantee) || cmp(a.relation, b.relation))
+  // Owners can always write their tables; named so a shared legacy login owning them is visible.
+  const tableOwners = [...new Set(grants.list.filter((g) => relations.has(`${g.schema}\u0000${g.name}`) && g.owner !== null && g.owner !== spec.role).map((g) => g.owner!))].sort(cmp)
   const byGrantee = new Map<string, string[]>()
   for (const o of offenders) byGrantee.set(o.grantee, [...(byGrantee.get(o.grantee) ?? []), `${o.relation} ${o.privileges.join('/')}`])
   checks.push({
@@ -574,8 +618,8 @@ function level2(ctx: EvalContext): Check[] {
     ok: offenders.length === 0,
     message: offenders.length
       ? `other roles can write: ${listText([...byGrantee.entries()].map(([g, list]) => `${g} on ${listText(list, 3)}`), 4)}`
-      : `only ${spec.role} (besides owners and superusers) holds write privileges${site.facts.engine === 'postgres' ? ', PUBLIC none' : ''}`,
-    facts: {offenders},
+      : `no role other than ${spec.role} holds write privileges${site.facts.engine === 'postgres' ? ', PUBLIC none' : ''}${tableOwners.length ? ` (table owners aside: ${listText(tableOwners, 3)})` : ''}`,
+    facts: {offenders, tableOwners},
     action: `revoke write privileges of ${listText([...byGrantee.keys()], 4)} on the context's tables`,
   })
 
@@ -633,7 +677,9 @@ function level3(ctx: EvalContext): Check[] {
     level: 3,
     id: 'tables-gone',
     ok: remaining.length === 0 && ctx.hereTables.length > 0,
-    message: remaining.length
+    message: ctx.hereTables.length === 0
+      ? 'the context lists no tables'
+      : remaining.length
       ? `${plural(remaining.length, 'table')} still in ${ctx.here.database}: ${listText(remaining.map((t) => qname(t.table!)))}`
       : `no table left in ${ctx.here.database}${retired.length ? ` (${plural(retired.length, 'retired copy', 'retired copies')} in ${retiredSchema(ctx.conventions)})` : ''}`,
     facts: {remaining: remaining.map((t) => qname(t.table!)), retired: retired.map((t) => t.key)},
@@ -687,7 +733,7 @@ function level4(ctx: EvalContext): Check[] {
     action: !outbox ? `create the outbox ${spec.schema}.${outboxName} and its triggers` : `add carve_outbox triggers on ${listText(missing, 3)}`,
   })
 
-  const readers = spec.consumers.filter((a) => a.reads > 0)
+  const readers = ctx.consumers.filter((a) => a.reads > 0)
   if (!ctx.workload) {
     checks.push({level: 4, id: 'read-models', ok: true, message: 'consumers not checked: no workload (give --workload)', facts: {workload: false}})
     return checks
@@ -739,7 +785,7 @@ function level5(ctx: EvalContext, level: number): Check[] {
   if (!ctx.workload) {
     checks.push({level: 5, id: 'no-foreign-access', ok: false, message: 'unknown, give --workload: foreign access cannot be ruled out without one', facts: {workload: false}, action: 'give --workload to show that no other service touches the tables'})
   } else {
-    const access = ctx.spec.consumers
+    const access = ctx.consumers
     checks.push({
       level: 5,
       id: 'no-foreign-access',

@@ -158,6 +158,15 @@ export function grantsStep(ctx: ContextSpec, input: PlanInput, locator: Locator,
       const forbidden = others.find((s) => !list.some((g) => g.role === s.role && g.privileges.includes('DELETE')))
       checks.push(canWrite(ctx.role, table, true))
       if (forbidden) checks.push(canWrite(forbidden.role, table, false))
+      // Every other role, from the privilege catalog (the attempt above proves one for real).
+      const refused = others.filter((o) => !list.some((g) => g.role === o.role && g.privileges.includes('DELETE'))).map((o) => literal(o.role))
+      if (refused.length) {
+        checks.push(`  SELECT string_agg(r, ', ' ORDER BY r) INTO writers FROM unnest(ARRAY[${refused.join(', ')}]::text[]) r
+    WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) AND has_table_privilege(r, ${literal(table)}, 'INSERT, UPDATE, DELETE, TRUNCATE');
+  IF writers IS NOT NULL THEN
+    RAISE EXCEPTION 'carve verify: role % can still write %', writers, ${literal(table)};
+  END IF;`)
+      }
     }
   }
   const publicBlock = doBlock(`
@@ -169,7 +178,7 @@ ${[...new Set(publicRevokes)]
     (rel) => `  FOR p IN SELECT a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
            WHERE c.oid = ${literal(rel)}::regclass AND a.grantee = 0 AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') LOOP
     EXECUTE format('REVOKE %s ON %s FROM PUBLIC', p, ${literal(rel)});
-    INSERT INTO ${revoked} (relation, privilege, context) VALUES (${literal(rel)}, p, ${literal(ctx.name)}) ON CONFLICT DO NOTHING;
+    INSERT INTO ${revoked} (context, relation, privilege) VALUES (${literal(ctx.name)}, ${literal(rel)}, p) ON CONFLICT DO NOTHING;
   END LOOP;`,
   )
   .join('\n')}
@@ -181,7 +190,7 @@ BEGIN
   IF to_regclass(${literal(revoked)}) IS NULL THEN
     RETURN;
   END IF;
-  FOR r IN SELECT relation, privilege FROM ${revoked} WHERE context = ${literal(ctx.name)} ORDER BY relation, privilege LOOP
+  FOR r IN SELECT relation, privilege FROM ${revoked} WHERE context = ${literal(ctx.name)} AND relation <> '' ORDER BY relation, privilege LOOP
     IF to_regclass(r.relation) IS NOT NULL THEN
       EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
     END IF;
@@ -201,7 +210,9 @@ END`)}` : ''
   })
   const up = `${header(`Step: only ${ctx.owner} writes the tables of context ${ctx.name}`)}
 ${ensureMetaSchema(input)}
-CREATE TABLE IF NOT EXISTS ${revoked} (relation text NOT NULL, privilege text NOT NULL, context text NOT NULL, PRIMARY KEY (relation, privilege));
+CREATE TABLE IF NOT EXISTS ${revoked} (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
+-- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
+INSERT INTO ${revoked} (context, relation, privilege) VALUES (${literal(ctx.name)}, '', '') ON CONFLICT DO NOTHING;
 ${schemaGrant}
 ${ups.join('\n')}
 ${seqGrants.map((s) => s.up).join('\n')}
@@ -216,7 +227,7 @@ ${schemaRevoke}
 ${dropMetaIfEmpty(input, REVOKED_TABLE)}
 `
   const verify = `${header(`Verify: ${ctx.owner} can write the tables of context ${ctx.name}, and another service cannot`, ['each write is attempted as that role (DELETE … WHERE false: no row is touched) in a block that is rolled back'])}
-${checks.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
+${checks.length ? doBlock(`DECLARE\n  writers text;\nBEGIN\n${roleChecks(ctx, input)}\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
 `
   const table = [...grantees.entries()]
     .map(([key, list]) => list.map((g) => `| ${code(key)} | ${code(g.service)} | ${g.privileges.join(', ')} | ${g.why} |`).join('\n'))
@@ -267,4 +278,12 @@ function canWrite(role: string, table: string, expected: boolean): string {
   EXCEPTION WHEN insufficient_privilege THEN
     NULL; -- refused, as it should be
   END;`
+}
+
+/** Fail with a clear message when a role the checks switch to is missing (roles step not applied). */
+function roleChecks(ctx: ContextSpec, input: PlanInput): string {
+  const roles = [ctx.role, ...input.services.filter((s) => s.name !== ctx.owner).map((s) => s.role)]
+  return `  IF EXISTS (SELECT 1 FROM unnest(ARRAY[${roles.map(literal).join(', ')}]::text[]) r WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)) THEN
+    RAISE EXCEPTION 'carve verify: the service roles do not exist (apply the service-roles step first)';
+  END IF;`
 }

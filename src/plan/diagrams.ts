@@ -1,0 +1,608 @@
+/**
+ * Mermaid diagrams of a plan: where the data stands at each Database Ownership Maturity level
+ * (one flowchart per level), each context's tables (an erDiagram), and the two sequences a
+ * reviewer most needs to see before a physical split (change capture + backfill, cut-over).
+ * Pure functions of the resolved plan input: same input, same text.
+ *
+ * Names come from the database and may hold anything (`end`, `graph`, quotes, `<script>`,
+ * semicolons, newlines). No name is ever a Mermaid identifier: every node, subgraph, entity and
+ * participant gets a generated id (`sv0`, `dt3`, `p1`), and names go into quoted labels through
+ * `mermaidText`, which writes every unsafe character as a Mermaid entity code.
+ */
+import {tableKeyer} from '../graph/build.js'
+import type {Column, Table} from '../introspect/model.js'
+import {compactNumber, erName, erType, mermaidText} from '../render/mermaid.js'
+import {cmp, type ContextSpec, type ForeignAccess, type PlanInput} from './context.js'
+
+export type MaturityLevel = 0 | 1 | 2 | 3 | 4 | 5
+
+/** The levels of concepts.md, in words: headings for the plan README and diagram titles. */
+export const MATURITY_LEVELS: readonly {level: MaturityLevel; state: string}[] = [
+  {level: 0, state: 'shared database, shared tables'},
+  {level: 1, state: 'ownership documented'},
+  {level: 2, state: 'service-owned schemas in the shared database'},
+  {level: 3, state: 'service-owned databases'},
+  {level: 4, state: 'service-owned data and projections'},
+  {level: 5, state: 'independent lifecycle'},
+]
+
+// Edge kinds, each with one style; linkStyle needs the edges' positions, so they are collected.
+type EdgeKind = 'own' | 'read' | 'write' | 'exception' | 'api' | 'events' | 'fk'
+
+const EDGE_STYLE: Record<EdgeKind, string> = {
+  own: 'stroke:#1f5fa8,stroke-width:3px',
+  read: 'stroke:#8a8a8a,stroke-width:1px',
+  write: 'stroke:#c62828,stroke-width:4px,color:#c62828',
+  exception: 'stroke:#b26a00,stroke-width:2px,stroke-dasharray:6 4,color:#8a5200',
+  api: 'stroke:#2e7d32,stroke-width:2px',
+  events: 'stroke:#6a1b9a,stroke-width:2px',
+  fk: 'stroke:#c62828,stroke-width:2px,stroke-dasharray:3 3,color:#c62828',
+}
+
+const EDGE_ARROW: Record<EdgeKind, string> = {
+  own: '==>',
+  read: '-->',
+  write: '==>',
+  exception: '-.->',
+  api: '-.->',
+  events: '-.->',
+  fk: '-.->',
+}
+
+const CLASS_DEFS = [
+  '  classDef service fill:#f3f6fa,stroke:#607d8b,color:#263238',
+  '  classDef data fill:#eef4fb,stroke:#4a6fa5,color:#1b2a41',
+  '  classDef violation fill:#fdecea,stroke:#c62828,stroke-width:3px,color:#7f0000',
+  '  classDef exception fill:#fff4e0,stroke:#b26a00,stroke-width:2px,color:#5d3800',
+  '  classDef retired fill:#eeeeee,stroke:#9e9e9e,stroke-dasharray:4 3,color:#616161',
+  '  classDef outbox fill:#f3e5f5,stroke:#6a1b9a,color:#38006b',
+  '  classDef readmodel fill:#e8f5e9,stroke:#2e7d32,color:#1b5e20',
+  '  classDef compat fill:#fafafa,stroke:#9e9e9e,stroke-dasharray:2 2,color:#424242',
+]
+
+type NodeClass = 'service' | 'data' | 'violation' | 'exception' | 'retired' | 'outbox' | 'readmodel' | 'compat'
+
+/** A flowchart under construction: lines, classes per node and edges with their kinds. */
+class Flow {
+  readonly lines: string[] = []
+  private readonly classes = new Map<NodeClass, string[]>()
+  private readonly edges: EdgeKind[] = []
+  private indent = 1
+
+  node(id: string, label: string, cls: NodeClass): void {
+    this.lines.push(`${'  '.repeat(this.indent)}${id}["${label}"]`)
+    if (!this.classes.has(cls)) this.classes.set(cls, [])
+    this.classes.get(cls)!.push(id)
+  }
+
+  open(id: string, label: string): void {
+    this.lines.push(`${'  '.repeat(this.indent)}subgraph ${id}["${label}"]`)
+    this.indent++
+  }
+
+  close(): void {
+    this.indent--
+    this.lines.push(`${'  '.repeat(this.indent)}end`)
+  }
+
+  edge(from: string, to: string, kind: EdgeKind, label: string): void {
+    this.edges.push(kind)
+    this.lines.push(`  ${from} ${EDGE_ARROW[kind]}|"${label}"| ${to}`)
+  }
+
+  finish(): string {
+    const out = [...this.lines, ...CLASS_DEFS]
+    for (const [cls, ids] of [...this.classes.entries()].sort(([a], [b]) => cmp(a, b))) out.push(`  class ${ids.join(',')} ${cls}`)
+    const byKind = new Map<EdgeKind, number[]>()
+    this.edges.forEach((k, i) => {
+      if (!byKind.has(k)) byKind.set(k, [])
+      byKind.get(k)!.push(i)
+    })
+    for (const kind of Object.keys(EDGE_STYLE) as EdgeKind[]) {
+      const idx = byKind.get(kind)
+      if (idx) out.push(`  linkStyle ${idx.join(',')} ${EDGE_STYLE[kind]}`)
+    }
+    return out.join('\n') + '\n'
+  }
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${compactNumber(n)} ${n === 1 ? one : many}`
+
+/** A service reading more contexts than this (and writing none of them) gets one edge to the database. */
+const BROAD_READER_CONTEXTS = 3
+
+/** One consumer's direct access to one context, split by what the boundaries file approved. */
+interface AccessSummary {
+  consumer: string
+  consumerContext: string | null
+  context: string
+  reads: Set<string>
+  writes: Set<string>
+  approvedReads: Set<string>
+  approvedWrites: Set<string>
+  /** Earliest expiry of the approved exceptions. */
+  expires: string | null
+}
+
+function summarize(accesses: ForeignAccess[]): AccessSummary[] {
+  const out = new Map<string, AccessSummary>()
+  for (const a of accesses) {
+    const key = `${a.consumer}\u0000${a.context}`
+    let s = out.get(key)
+    if (!s) {
+      s = {consumer: a.consumer, consumerContext: a.consumerContext, context: a.context, reads: new Set(), writes: new Set(), approvedReads: new Set(), approvedWrites: new Set(), expires: null}
+      out.set(key, s)
+    }
+    const ex = a.exception
+    if (a.reads > 0) (ex ? s.approvedReads : s.reads).add(a.table)
+    if (a.writes > 0) (ex?.access === 'write' ? s.approvedWrites : s.writes).add(a.table)
+    // A read exception does not cover writes: those stay unapproved (added above).
+    if (ex && (s.expires === null || ex.expires < s.expires)) s.expires = ex.expires
+  }
+  return [...out.values()].sort((a, b) => cmp(a.consumer, b.consumer) || cmp(a.context, b.context))
+}
+
+/** Tables written by two or more services (from the workload), per context. */
+function multiWriterTables(input: PlanInput, ctx: ContextSpec, allowed: (service: string, table: string) => boolean): string[] {
+  if (!input.workload) return []
+  const keys = new Set(ctx.tables.map((t) => t.key))
+  const writers = new Map<string, Set<string>>()
+  for (const a of input.workload.access) {
+    if (!keys.has(a.table) || a.write + a.lock === 0 || !allowed(a.service, a.table)) continue
+    if (!writers.has(a.table)) writers.set(a.table, new Set())
+    writers.get(a.table)!.add(a.service)
+  }
+  return [...writers.entries()].filter(([, s]) => s.size > 1).map(([t]) => t).sort(cmp)
+}
+
+function approvedWriter(input: PlanInput, service: string, table: string): boolean {
+  return input.boundaries.exceptions.some((e) => e.consumer === service && e.table === table && e.access === 'write')
+}
+
+/**
+ * The data and its accesses as they stand at one maturity level: services on the left, the
+ * database(s) with one box per context (never per table: eleven contexts stay readable), and
+ * access edges aggregated per consumer and context. Red: foreign writes, multi-writer tables and
+ * cross-context FKs still present at that level; amber: approved exceptions; green: API calls;
+ * purple: events from an outbox to a read model.
+ */
+export function maturityDiagram(input: PlanInput, level: MaturityLevel): string {
+  const f = new Flow()
+  const state = MATURITY_LEVELS[level]!.state
+  f.lines.push('flowchart LR')
+  f.lines.push(`  %% Carve plan ${mermaidText(input.name)}: maturity level ${level} (${state}). Ids are generated; names are in the labels.`)
+  f.lines.push('  %% Red: foreign writes, multi-writer tables, cross-context FKs. Amber: approved exceptions. Green: API calls. Purple: events.')
+
+  const serviceId = new Map(input.services.map((s, i) => [s.name, `sv${i}`]))
+  const contextIndex = new Map(input.contexts.map((c, i) => [c.name, i]))
+  const summaries = input.contexts.flatMap((c) => summarize(c.consumers))
+
+  // Services.
+  for (const [i, s] of input.services.entries()) {
+    const owned = input.contexts.filter((c) => c.owner === s.name).map((c) => c.name)
+    const label = [`<b>${mermaidText(s.name)}</b>`]
+    if (level >= 2) label.push(`role ${mermaidText(s.role)}`)
+    if (level >= 1 && owned.length) label.push(`owns ${owned.map(mermaidText).join(', ')}`)
+    f.node(`sv${i}`, label.join('<br/>'), 'service')
+  }
+
+  // Where each consumer's read models live (level 4+): in its own context's store, else its own box.
+  const readModelUsers = new Map<string, AccessSummary[]>()
+  if (level >= 4) {
+    for (const s of summaries) {
+      if (!serviceId.has(s.consumer)) continue
+      const viaModel = level >= 5 ? s.reads.size + s.approvedReads.size : s.reads.size
+      if (viaModel === 0) continue
+      if (!readModelUsers.has(s.consumer)) readModelUsers.set(s.consumer, [])
+      readModelUsers.get(s.consumer)!.push(s)
+    }
+  }
+  const readModelNode = (service: string): string => `rm${input.services.findIndex((s) => s.name === service)}`
+  const readModelLabel = (service: string): string => {
+    const list = readModelUsers.get(service)!
+    const tables = list.reduce((n, s) => n + s.reads.size + (level >= 5 ? s.approvedReads.size : 0), 0)
+    return `read models of ${mermaidText(service)}<br/>${plural(tables, 'table')} from ${list.map((s) => mermaidText(s.context)).join(', ')}`
+  }
+  const homeOf = (service: string): ContextSpec | undefined => {
+    const s = summaries.find((x) => x.consumer === service && x.consumerContext)
+    const name = s?.consumerContext ?? input.contexts.find((c) => c.owner === service)?.name
+    return name === undefined ? undefined : input.contexts.find((c) => c.name === name)
+  }
+
+  // Data.
+  const dataClass = (ctx: ContextSpec, multi: string[], exceptionWrites: boolean): NodeClass => {
+    if (ctx.tables.length > 0 && ctx.tables.every((t) => t.classification === 'deprecated')) return 'retired'
+    if (multi.length && level <= 1) return 'violation'
+    if (level <= 1 && summaries.some((s) => s.context === ctx.name && s.writes.size > 0)) return 'violation'
+    if (exceptionWrites || multi.length) return 'exception'
+    return 'data'
+  }
+  const dataNode = (ctx: ContextSpec, i: number): void => {
+    const allowed =
+      level <= 1 ? () => true : level >= 5 ? (svc: string) => svc === ctx.owner : (svc: string, t: string) => svc === ctx.owner || approvedWriter(input, svc, t)
+    const multi = multiWriterTables(input, ctx, allowed)
+    const exceptionWrites = level >= 1 && level <= 4 && summaries.some((s) => s.context === ctx.name && s.approvedWrites.size > 0)
+    const label: string[] = []
+    label.push(level <= 1 ? `<b>${mermaidText(ctx.name)}</b>` : `<b>${mermaidText(ctx.name)}</b> tables`)
+    label.push(plural(ctx.tables.length, 'table'))
+    if (level === 0) label.push('owner not recorded')
+    else label.push(`owner ${mermaidText(ctx.owner)}`)
+    if (multi.length) label.push(`⚠ ${level <= 1 ? 'multi-writer' : 'approved extra writers'}: ${plural(multi.length, 'table')}`)
+    if (level <= 2 && ctx.fksOut.length) label.push(`⚠ ${plural(ctx.fksOut.length, 'FK')} to other contexts`)
+    if (level >= 3 && ctx.fksOut.length) label.push(`${plural(ctx.fksOut.length, 'FK')} replaced by reconciliation`)
+    f.node(`dt${i}`, label.join('<br/>'), dataClass(ctx, multi, exceptionWrites))
+  }
+  const readModelsIn = (ctx: ContextSpec): string[] => [...readModelUsers.keys()].filter((svc) => homeOf(svc)?.name === ctx.name).sort(cmp)
+
+  if (level <= 2) {
+    f.open('shared0', level <= 1 ? 'shared database · schema public' : 'shared database')
+    for (const [i, ctx] of input.contexts.entries()) {
+      if (level <= 1) {
+        dataNode(ctx, i)
+      } else {
+        f.open(`db${i}`, `schema ${mermaidText(ctx.schema)}`)
+        dataNode(ctx, i)
+        f.close()
+      }
+    }
+    if (level === 2) {
+      const moved = input.contexts.reduce((n, c) => n + c.tables.length, 0)
+      f.node('cv0', `schema public<br/>${plural(moved, 'compatibility view')}`, 'compat')
+    }
+    if (input.unassigned.length) f.node('ua0', `not in any context<br/>${plural(input.unassigned.length, 'table')}`, 'data')
+    f.close()
+  } else {
+    for (const [i, ctx] of input.contexts.entries()) {
+      const title = level >= 5 ? `database ${mermaidText(ctx.name)} · independent lifecycle` : `database ${mermaidText(ctx.name)}`
+      f.open(`db${i}`, title)
+      dataNode(ctx, i)
+      if (level >= 4 && ctx.tables.some((t) => t.classification !== 'deprecated')) f.node(`ob${i}`, `outbox<br/>${plural(ctx.tables.filter((t) => t.classification !== 'deprecated').length * 3, 'event type')}`, 'outbox')
+      for (const svc of readModelsIn(ctx)) f.node(readModelNode(svc), readModelLabel(svc), 'readmodel')
+      f.close()
+    }
+    // Consumers that own no context keep their projections in a store of their own (warehouse, replica).
+    for (const svc of [...readModelUsers.keys()].filter((s) => !homeOf(s)).sort(cmp)) {
+      f.open(`st${input.services.findIndex((s) => s.name === svc)}`, `store of ${mermaidText(svc)}`)
+      f.node(readModelNode(svc), readModelLabel(svc), 'readmodel')
+      f.close()
+    }
+    if (input.unassigned.length) {
+      f.open('shared0', 'legacy shared database')
+      f.node('ua0', `not in any context<br/>${plural(input.unassigned.length, 'table')}`, 'data')
+      f.close()
+    }
+  }
+
+  // Owner writes.
+  for (const [i, ctx] of input.contexts.entries()) {
+    const owner = serviceId.get(ctx.owner)
+    if (owner) f.edge(owner, `dt${i}`, 'own', level === 0 ? 'writes' : 'owns · writes')
+  }
+
+  // Foreign access, per consumer and context.
+  const apiEdges = new Map<string, {from: string; to: string; reads: number; writes: number}>()
+  const addApi = (s: AccessSummary, reads: number, writes: number): void => {
+    const ctx = input.contexts[contextIndex.get(s.context)!]!
+    const from = serviceId.get(s.consumer)
+    const to = serviceId.get(ctx.owner)
+    if (!from || !to || from === to) return
+    const key = `${from}>${to}`
+    const e = apiEdges.get(key) ?? {from, to, reads: 0, writes: 0}
+    e.reads += reads
+    e.writes += writes
+    apiEdges.set(key, e)
+  }
+  const eventEdges = new Set<string>()
+  // Levels 0-2 share one database: one edge per consumer and context, reads and writes together.
+  const direct: {from: string; consumer: string; data: string; kind: EdgeKind; reads: number; parts: string[]}[] = []
+  for (const s of summaries) {
+    const from = serviceId.get(s.consumer)
+    const i = contextIndex.get(s.context)!
+    if (!from) continue
+    const data = `dt${i}`
+    const until = s.expires ? ` until ${mermaidText(s.expires)}` : ''
+    const allReads = s.reads.size + s.approvedReads.size
+    const allWrites = s.writes.size + s.approvedWrites.size
+    if (level <= 2) {
+      const parts: string[] = []
+      let kind: EdgeKind = 'read'
+      if (allReads) parts.push(`reads ${plural(allReads, 'table')}`)
+      if (level === 0 && allWrites) {
+        parts.push(`⚠ writes ${plural(allWrites, 'table')}`)
+        kind = 'write'
+      }
+      if (level >= 1 && s.approvedWrites.size) {
+        parts.push(`exception: writes ${plural(s.approvedWrites.size, 'table')}${until}`)
+        kind = 'exception'
+      } else if (level >= 1 && s.approvedReads.size && !s.reads.size) {
+        kind = 'exception'
+      }
+      // Level 1 documents unapproved writes; level 2 revokes the grants, so they go through the owner's API.
+      if (level === 1 && s.writes.size) {
+        parts.push(`⚠ writes ${plural(s.writes.size, 'table')}`)
+        kind = 'write'
+      }
+      if (level === 2 && s.writes.size) addApi(s, 0, s.writes.size)
+      if (parts.length) direct.push({from, consumer: s.consumer, data, kind, reads: allReads, parts})
+      continue
+    }
+    if (level >= 5) {
+      if (allReads) eventEdges.add(`${i}>${s.consumer}`)
+      if (allWrites) addApi(s, 0, allWrites)
+      continue
+    }
+    // Levels 3-4: approved exceptions stay direct, in amber, until they expire.
+    if (s.approvedReads.size + s.approvedWrites.size) {
+      const parts = [s.approvedReads.size ? `reads ${plural(s.approvedReads.size, 'table')}` : '', s.approvedWrites.size ? `writes ${plural(s.approvedWrites.size, 'table')}` : '']
+      f.edge(from, data, 'exception', `exception: ${parts.filter(Boolean).join(', ')}${until}`)
+    }
+    if (level === 3 && s.reads.size) addApi(s, s.reads.size, 0)
+    if (level === 4 && s.reads.size) eventEdges.add(`${i}>${s.consumer}`)
+    if (s.writes.size) addApi(s, 0, s.writes.size)
+  }
+  if (direct.length) {
+    // A service that only reads from many contexts (reporting, an admin tool) gets one edge to
+    // the database instead of one per context: the diagram stays readable, the documents list them.
+    const broad = new Set<string>()
+    const readOnly = new Map<string, number>()
+    for (const d of direct) if (d.kind === 'read') readOnly.set(d.consumer, (readOnly.get(d.consumer) ?? 0) + 1)
+    for (const [consumer, n] of readOnly) if (n > BROAD_READER_CONTEXTS) broad.add(consumer)
+    for (const consumer of [...broad].sort(cmp)) {
+      const list = direct.filter((d) => d.consumer === consumer && d.kind === 'read')
+      const tables = list.reduce((n, d) => n + d.reads, 0)
+      f.edge(serviceId.get(consumer)!, 'shared0', 'read', `reads ${plural(tables, 'table')} in ${plural(list.length, 'context')}`)
+    }
+    for (const d of direct) if (!(d.kind === 'read' && broad.has(d.consumer))) f.edge(d.from, d.data, d.kind, d.parts.join(' · '))
+  }
+  for (const e of [...apiEdges.values()].sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to))) {
+    const parts = [e.reads ? `reads ${plural(e.reads, 'table')}` : '', e.writes ? `writes ${plural(e.writes, 'table')}` : ''].filter(Boolean)
+    f.edge(e.from, e.to, 'api', `API: ${parts.join(', ')}`)
+  }
+  if (level >= 4) {
+    for (const svc of [...readModelUsers.keys()].sort(cmp)) {
+      const from = serviceId.get(svc)
+      if (from) f.edge(from, readModelNode(svc), 'read', 'reads')
+    }
+    // Outboxes publish through a relay to one broker; read models subscribe to it. Drawing the
+    // broker keeps the edges to contexts + consumers instead of every pair of them.
+    const publishing = new Set<number>()
+    const subscribed = new Map<string, Set<number>>()
+    for (const key of eventEdges) {
+      const [i, svc] = key.split('>') as [string, string]
+      const ctx = input.contexts[Number(i)]!
+      if (!ctx.tables.some((t) => t.classification !== 'deprecated')) continue
+      publishing.add(Number(i))
+      if (!subscribed.has(svc)) subscribed.set(svc, new Set())
+      subscribed.get(svc)!.add(Number(i))
+    }
+    if (publishing.size) {
+      f.node('eb0', 'event broker<br/>outbox relay', 'outbox')
+      for (const i of [...publishing].sort((a, b) => a - b)) f.edge(`ob${i}`, 'eb0', 'events', 'events')
+      for (const svc of [...subscribed.keys()].sort(cmp)) {
+        const contexts = [...subscribed.get(svc)!].sort((a, b) => a - b).map((i) => input.contexts[i]!.name)
+        f.edge('eb0', readModelNode(svc), 'events', `events of ${contexts.length > 3 ? plural(contexts.length, 'context') : contexts.map(mermaidText).join(', ')}`)
+      }
+    }
+  }
+
+  // Cross-context FKs are still in place until level 3 replaces them.
+  if (level <= 2) {
+    const pairs = new Map<string, number>()
+    for (const ctx of input.contexts) {
+      for (const fk of ctx.fksOut) {
+        const to = contextIndex.get(fk.to.context)
+        if (to === undefined) continue
+        const key = `${contextIndex.get(ctx.name)}>${to}`
+        pairs.set(key, (pairs.get(key) ?? 0) + 1)
+      }
+    }
+    for (const [key, n] of [...pairs.entries()].sort(([a], [b]) => cmp(a, b))) {
+      const [a, b] = key.split('>')
+      f.edge(`dt${a}`, `dt${b}`, 'fk', `⚠ ${plural(n, 'FK')}`)
+    }
+  }
+  return f.finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// ER diagram of one context
+
+function attribute(column: Column, table: Table, fkColumns: Set<string>): string {
+  const keys: string[] = []
+  if (table.primaryKey.includes(column.name)) keys.push('PK')
+  if (fkColumns.has(column.name)) keys.push('FK')
+  if (!keys.includes('PK') && table.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column.name)) keys.push('UK')
+  const name = erName(column.name)
+  const notes: string[] = []
+  if (name !== column.name) notes.push(column.name)
+  if (table.flags.tenantColumn === column.name) notes.push('tenant')
+  if (table.flags.scd2?.from === column.name) notes.push('valid from')
+  if (table.flags.scd2?.to === column.name) notes.push('valid to')
+  if (!column.nullable && !keys.includes('PK')) notes.push('not null')
+  return `    ${erType(column.type)} ${name}${keys.length ? ` ${keys.join(', ')}` : ''}${notes.length ? ` "${mermaidText(notes.join(' · '))}"` : ''}`
+}
+
+/**
+ * The context's owned tables with their columns (single-word types, PK/FK/UK markers), the FKs
+ * between them, and every FK crossing the context's edge drawn to a stub entity labelled
+ * `foreign · <context> · <table>` holding only the referenced columns.
+ */
+export function contextErDiagram(ctx: ContextSpec, input: PlanInput): string {
+  const keyOf = tableKeyer(input.catalog)
+  const own = [...ctx.tables].sort((a, b) => cmp(a.key, b.key))
+  const ids = new Map(own.map((t, i) => [t.key, `t${i}`]))
+  const byKey = new Map(input.catalog.tables.map((t) => [keyOf(t.schema, t.name), t]))
+
+  interface Rel {
+    from: string
+    to: string
+    columns: string[]
+    refColumns: string[]
+    name: string
+    child: Table
+  }
+  const rels: Rel[] = []
+  const stubs = new Map<string, {columns: Set<string>; table: Table | undefined}>()
+  const stub = (key: string, columns: string[]): void => {
+    if (!stubs.has(key)) stubs.set(key, {columns: new Set(), table: byKey.get(key)})
+    for (const c of columns) stubs.get(key)!.columns.add(c)
+  }
+  for (const t of own) {
+    for (const fk of t.table.foreignKeys) {
+      const target = keyOf(fk.refSchema, fk.refTable)
+      if (!ids.has(target)) stub(target, fk.refColumns)
+      rels.push({from: t.key, to: target, columns: fk.columns, refColumns: fk.refColumns, name: fk.name, child: t.table})
+    }
+  }
+  for (const f of ctx.fksIn) {
+    const from = keyOf(f.from.table.schema, f.from.table.name)
+    if (ids.has(from)) continue
+    stub(from, f.fk.columns)
+    rels.push({from, to: keyOf(f.to.table.schema, f.to.table.name), columns: f.fk.columns, refColumns: f.fk.refColumns, name: f.fk.name, child: f.from.table})
+  }
+  const stubKeys = [...stubs.keys()].sort(cmp)
+  const stubIds = new Map(stubKeys.map((k, i) => [k, `x${i}`]))
+  const idOf = (key: string): string => ids.get(key) ?? stubIds.get(key)!
+
+  const lines = ['erDiagram']
+  lines.push(`  %% Context ${mermaidText(ctx.name)} (owner ${mermaidText(ctx.owner)}): ${own.length} tables, ${stubKeys.length} foreign. Ids are generated; names are in the aliases.`)
+  for (const t of own) {
+    const flags = [
+      t.classification !== 'owned' ? t.classification : '',
+      t.table.flags.scd2 ? 'effective-dated' : '',
+      t.table.flags.tenantColumn ? 'tenant-scoped' : '',
+    ].filter(Boolean)
+    const label = `${ctx.schema}.${t.table.name}${flags.length ? ` (${flags.join(', ')})` : ''}`
+    const columns = [...t.table.columns].sort((a, b) => a.position - b.position)
+    if (columns.length === 0) {
+      lines.push(`  ${ids.get(t.key)}["${mermaidText(label)}"]`)
+      continue
+    }
+    const fkColumns = new Set(t.table.foreignKeys.flatMap((fk) => fk.columns))
+    lines.push(`  ${ids.get(t.key)}["${mermaidText(label)}"] {`)
+    for (const c of columns) lines.push(attribute(c, t.table, fkColumns))
+    lines.push('  }')
+  }
+  for (const key of stubKeys) {
+    const {columns, table} = stubs.get(key)!
+    const where = input.contextOf.get(key) ?? 'no context'
+    const label = `foreign · ${where} · ${key}`
+    const cols = table ? table.columns.filter((c) => columns.has(c.name)).sort((a, b) => a.position - b.position) : []
+    if (!table || cols.length === 0) {
+      lines.push(`  ${stubIds.get(key)}["${mermaidText(label)}"]`)
+      continue
+    }
+    lines.push(`  ${stubIds.get(key)}["${mermaidText(label)}"] {`)
+    for (const c of cols) lines.push(attribute(c, table, new Set()))
+    lines.push('  }')
+  }
+  for (const r of rels.sort((a, b) => cmp(a.from, b.from) || cmp(a.name, b.name) || cmp(a.to, b.to))) {
+    const unique =
+      r.columns.length > 0 &&
+      ((r.child.primaryKey.length === r.columns.length && r.child.primaryKey.every((c) => r.columns.includes(c))) ||
+        r.child.uniques.some((u) => u.columns.length === r.columns.length && u.columns.every((c) => r.columns.includes(c))))
+    const optional = r.columns.some((c) => r.child.columns.find((x) => x.name === c)?.nullable ?? true)
+    const cross = !(ids.has(r.from) && ids.has(r.to))
+    const cols = r.columns.length > 1 || r.columns.join() !== r.refColumns.join() ? ` (${r.columns.join(', ')} → ${r.refColumns.join(', ')})` : ''
+    const label = `${cross ? 'cross-context FK ' : ''}${r.name}${cols}`
+    lines.push(`  ${idOf(r.from)} ${unique ? '|o' : '}o'}--${optional ? 'o|' : '||'} ${idOf(r.to)} : "${mermaidText(label)}"`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sequences
+
+/** Participants of the split sequences; `as` aliases are unquoted, so names go through mermaidText. */
+function participants(ctx: ContextSpec): string[] {
+  return [
+    `  participant p0 as ${mermaidText(ctx.owner)}`,
+    '  participant p1 as Carve executor',
+    '  participant p2 as shared database (source)',
+    `  participant p3 as database ${mermaidText(ctx.name)} (target)`,
+    '  participant p4 as other services',
+  ]
+}
+
+function tablesText(ctx: ContextSpec): string {
+  const names = ctx.tables.map((t) => t.table.name)
+  const shown = names.slice(0, 4).map(mermaidText).join(', ')
+  return names.length > 4 ? `${shown} +${names.length - 4} more` : shown || 'no tables'
+}
+
+/**
+ * Dual-write (change capture) and backfill before a physical split: the target is created,
+ * every change on the source is captured in the same transaction, existing rows are copied in
+ * keyset batches (copied, never touched), the captured changes are replayed until the target
+ * is within the lag, and parity is checked chunk by chunk. Writes never stop.
+ */
+export function dualWriteSequence(ctx: ContextSpec): string {
+  const lines = ['sequenceDiagram']
+  lines.push(`  %% Change capture and backfill of context ${mermaidText(ctx.name)}. Ids are generated; names are in the aliases.`)
+  lines.push('  autonumber')
+  lines.push(...participants(ctx))
+  lines.push(`  Note over p2,p3: ${plural(ctx.tables.length, 'table')}: ${tablesText(ctx)}`)
+  lines.push(`  p1->>p3: create schema ${mermaidText(ctx.schema)}, tables, keys, indexes (split-prepare)`)
+  lines.push('  p1->>p2: install change capture (AFTER row triggers into a change log, or a logical replication publication)')
+  lines.push('  par writes go on')
+  lines.push('    p0->>p2: INSERT, UPDATE, DELETE as today')
+  lines.push('    p2->>p2: same transaction: the change is recorded in the change log')
+  lines.push('  and backfill (split-copy)')
+  lines.push('    loop keyset batches of 1000 rows, in primary key order')
+  lines.push('      p1->>p2: SELECT the next batch after the last key')
+  lines.push('      p1->>p3: INSERT … ON CONFLICT DO NOTHING (rows are copied, never touched on the source)')
+  lines.push('      p1->>p1: ledger: checkpoint the last key (a restart resumes here)')
+  lines.push('    end')
+  lines.push('  end')
+  lines.push('  loop catch-up (split-sync) until the lag is small')
+  lines.push('    p1->>p2: read change log after the last applied position')
+  lines.push('    p1->>p3: apply upserts and deletes in commit order')
+  lines.push('  end')
+  lines.push('  p1->>p2: checksum chunk by chunk (count + hash per key range)')
+  lines.push('  p1->>p3: the same checksums')
+  lines.push('  alt chunks differ')
+  lines.push('    p1->>p3: re-copy the differing chunks, then check them again')
+  lines.push('  else all chunks match')
+  lines.push('    Note over p1,p3: ready for cut-over · the source is still the system of record')
+  lines.push('  end')
+  lines.push('  p4->>p2: reads and writes still reach the source (compatibility views)')
+  return lines.join('\n') + '\n'
+}
+
+/**
+ * The cut-over: a bounded write pause (lock_timeout, abort when the lock is not obtained), the
+ * final catch-up, a parity check, the switch, reverse replication (so a rollback keeps writes made
+ * after the switch), and the release. Every failure before the switch aborts with the source
+ * still authoritative.
+ */
+export function cutoverSequence(ctx: ContextSpec): string {
+  const lines = ['sequenceDiagram']
+  lines.push(`  %% Cut-over of context ${mermaidText(ctx.name)}. Ids are generated; names are in the aliases.`)
+  lines.push('  autonumber')
+  lines.push(...participants(ctx))
+  lines.push('  p1->>p2: SET lock_timeout = 3s · LOCK the tables IN EXCLUSIVE MODE (reads go on)')
+  lines.push('  alt lock not obtained within lock_timeout')
+  lines.push('    p2-->>p1: lock timeout')
+  lines.push('    p1->>p1: abort: nothing switched · retry later with jitter')
+  lines.push('  else write pause begins')
+  lines.push('    p0->>p2: writes wait on the lock (bounded by the pause)')
+  lines.push('    p1->>p2: final catch-up: drain the change log to its end')
+  lines.push('    p1->>p3: apply the last changes')
+  lines.push('    p1->>p2: parity: row counts and checksums')
+  lines.push('    p1->>p3: parity: row counts and checksums')
+  lines.push('    alt parity mismatch or pause budget exceeded')
+  lines.push('      p1->>p2: ROLLBACK · locks released, writes resume on the source')
+  lines.push('      Note over p1,p3: abort path: the source stays authoritative, the target is re-synced')
+  lines.push('    else parity holds')
+  lines.push(`      p1->>p2: switch: compatibility views and routing point at database ${mermaidText(ctx.name)}`)
+  lines.push('      p1->>p3: start reverse replication (target → source) for rollback')
+  lines.push('      p1->>p1: ledger: cut-over recorded with the source and target positions')
+  lines.push('      p1->>p2: COMMIT · release the write pause')
+  lines.push('      p0->>p3: writes now go to the target')
+  lines.push('      p3-->>p2: reverse replication keeps the source current')
+  lines.push('      p4->>p0: foreign access through the owner API or events')
+  lines.push('    end')
+  lines.push('  end')
+  lines.push('  Note over p2,p3: rollback after the switch: stop reverse sync, switch back, no write lost · decommission only after the soak period')
+  return lines.join('\n') + '\n'
+}
