@@ -29,6 +29,8 @@ export interface BuildOptions {
   generatedBy?: string
   /** Extra plan files (API stubs, diagrams, documents), by path. */
   documents?: (input: PlanInput, manifest: PlanManifest) => Map<string, string>
+  /** The MySQL/MariaDB subset (logical databases instead of schemas, no outbox or split yet). */
+  mysqlDrafts?: (input: PlanInput, level: number) => {drafts: StepDraft[]; notes: string[]}
   /** Physical split drafts for a context, after the given draft key. */
   splitSteps?: (ctx: PlanInput['contexts'][number], input: PlanInput, after: string) => StepDraft[]
 }
@@ -39,6 +41,12 @@ export function sha256(text: string): string {
 
 export function planDrafts(input: PlanInput, options: BuildOptions = {}): {drafts: StepDraft[]; notes: string[]} {
   const level = options.targetLevel ?? 4
+  if (input.catalog.database.engine === 'mysql') {
+    if (!options.mysqlDrafts) return {drafts: [], notes: ['plans for MySQL/MariaDB are not supported in this build']}
+    const result = options.mysqlDrafts(input, level)
+    checkDrafts(result.drafts)
+    return result
+  }
   const notes: string[] = []
   const drafts: StepDraft[] = []
   const contexts = input.contexts.filter((c) => c.tables.length > 0)
