@@ -9,6 +9,7 @@ import type {Workload} from '../workload/model.js'
 import {buildPlan} from './build.js'
 import {type PlanConventions, type PlanInput, resolvePlanInput} from './context.js'
 import type {GeneratedPlan, PlanManifest} from './model.js'
+import {apiStubFiles} from './stubs/index.js'
 
 export interface GenerateOptions {
   name: string
@@ -35,7 +36,7 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
 /** Everything in the plan folder that is not a step: documents, API stubs, diagrams. */
 export function planDocuments(input: PlanInput, manifest: PlanManifest): Map<string, string> {
   const files = new Map<string, string>()
-  void input
   void manifest
+  for (const [path, text] of apiStubFiles(input)) files.set(path, text)
   return files
 }

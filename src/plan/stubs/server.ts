@@ -124,11 +124,11 @@ function entitySection(e: ApiEntity, outbox: string): string {
   if (e.primaryKey.length) {
     out(
       `  /** Fields a create may set; required ones have no default. */`,
-      `  create: ${fieldsLiteral(e.create)} satisfies Fields,`,
+      `  create: ${fieldsLiteral(e.create)} as const satisfies Fields,`,
       `  required: [${e.createRequired.map((f) => tsString(f.name)).join(', ')}],`,
     )
-    if (e.scd2) out(`  /** Fields a revision may change in the new version. */`, `  revise: ${fieldsLiteral(e.scd2.revisable)} satisfies Fields,`)
-    else out(`  /** Fields an update may change (not the primary key, not read-only ones). */`, `  update: ${fieldsLiteral(e.update)} satisfies Fields,`)
+    if (e.scd2) out(`  /** Fields a revision may change in the new version. */`, `  revise: ${fieldsLiteral(e.scd2.revisable)} as const satisfies Fields,`)
+    else out(`  /** Fields an update may change (not the primary key, not read-only ones). */`, `  update: ${fieldsLiteral(e.update)} as const satisfies Fields,`)
   }
   out('}', '')
 

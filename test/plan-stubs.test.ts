@@ -1,0 +1,521 @@
+/**
+ * Generated API stubs: every file compiles under strict TypeScript, every OpenAPI document is
+ * sound, hostile names survive exactly, output is deterministic, and (with a PostgreSQL server)
+ * the generated server really serves its tables over HTTP.
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {createInterface} from 'node:readline'
+
+import ts from 'typescript'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import type {BoundariesFile} from '../src/boundaries/file.js'
+import {openTarget} from '../src/db/open.js'
+import {inspect} from '../src/introspect/index.js'
+import type {Catalog} from '../src/introspect/model.js'
+import {resolvePlanInput, type PlanInput} from '../src/plan/context.js'
+import {apiStubFiles} from '../src/plan/stubs/index.js'
+import {packageRoot} from '../src/paths.js'
+import type {Workload} from '../src/workload/model.js'
+import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
+import {shopPlanInput} from './support/shop-plan-input.js'
+
+const tempDirs: string[] = []
+afterAll(() => {
+  for (const d of tempDirs) rmSync(d, {recursive: true, force: true})
+})
+
+/** The files in a fresh folder that resolves packages from the repository's node_modules. */
+function writeTree(files: Map<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'carve-stubs-'))
+  tempDirs.push(dir)
+  symlinkSync(join(packageRoot(), 'node_modules'), join(dir, 'node_modules'), 'dir')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({type: 'module', private: true}))
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(dir, path)), {recursive: true})
+    writeFileSync(join(dir, path), text)
+  }
+  return dir
+}
+
+/** Diagnostics of the .ts files under strict settings, one formatted line each. */
+function typeCheck(dir: string, files: Map<string, string>): string[] {
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitOverride: true,
+    noImplicitReturns: true,
+    noFallthroughCasesInSwitch: true,
+    exactOptionalPropertyTypes: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ['node'],
+    typeRoots: [join(packageRoot(), 'node_modules', '@types')],
+    skipLibCheck: true,
+    noEmit: true,
+  }
+  const roots = [...files.keys()].filter((p) => p.endsWith('.ts')).map((p) => join(dir, p))
+  const program = ts.createProgram(roots, options)
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n')
+    if (!d.file || d.start === undefined) return message
+    const {line, character} = d.file.getLineAndCharacterOfPosition(d.start)
+    return `${d.file.fileName.slice(dir.length + 1)}:${line + 1}:${character + 1}: ${message}`
+  })
+}
+
+type Json = Record<string, unknown>
+
+function resolvePointer(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined
+  let node: unknown = doc
+  for (const raw of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~')
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined
+    node = (node as Json)[key]
+  }
+  return node
+}
+
+/** Problems of an OpenAPI document: version, dangling $refs, undeclared path parameters, … */
+function openApiProblems(doc: Json): string[] {
+  const problems: string[] = []
+  if (typeof doc.openapi !== 'string' || !/^3\.1\.\d+$/.test(doc.openapi)) problems.push(`openapi is ${String(doc.openapi)}, not 3.1.x`)
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`))
+    if (node === null || typeof node !== 'object') return
+    const o = node as Json
+    if (typeof o.$ref === 'string' && resolvePointer(doc, o.$ref) === undefined) problems.push(`${at}: $ref ${o.$ref} does not resolve`)
+    if (o.type === 'object' && Array.isArray(o.required) && o.properties && typeof o.properties === 'object') {
+      for (const r of o.required as string[]) if (!Object.prototype.hasOwnProperty.call(o.properties, r)) problems.push(`${at}: required ${r} is not a property`)
+    }
+    for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`)
+  }
+  walk(doc, '#')
+  const deref = (p: unknown): Json => {
+    const o = p as Json
+    return (typeof o.$ref === 'string' ? resolvePointer(doc, o.$ref) : o) as Json
+  }
+  const operationIds = new Set<string>()
+  const templates = new Map<string, string>()
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
+    const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)
+    const shape = path.replace(/\{[^}]+\}/g, '{}')
+    if (templates.has(shape)) problems.push(`${path} and ${templates.get(shape)} are the same template`)
+    templates.set(shape, path)
+    const shared = ((item.parameters ?? []) as unknown[]).map(deref)
+    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+      const op = item[method] as Json | undefined
+      if (!op) continue
+      if (typeof op.operationId !== 'string' || operationIds.has(op.operationId)) problems.push(`${method} ${path}: operationId missing or repeated`)
+      operationIds.add(String(op.operationId))
+      const params = [...shared, ...((op.parameters ?? []) as unknown[]).map(deref)]
+      const inPath = params.filter((p) => p.in === 'path').map((p) => String(p.name))
+      for (const n of names) if (!inPath.includes(n)) problems.push(`${method} ${path}: path parameter {${n}} is not declared`)
+      for (const n of inPath) if (!names.includes(n)) problems.push(`${method} ${path}: declares path parameter ${n} that the path lacks`)
+      for (const p of params) if (p.in === 'path' && p.required !== true) problems.push(`${method} ${path}: path parameter ${String(p.name)} is not required`)
+      const headers = params.filter((p) => p.in === 'header').map((p) => String(p.name))
+      for (const h of ['X-Actor-Id', 'X-Tenant-Id', 'X-Correlation-Id']) if (!headers.includes(h)) problems.push(`${method} ${path}: no ${h} header`)
+      const responses = (op.responses ?? {}) as Json
+      for (const code of ['400', '403', '404', '409', '422']) {
+        const r = responses[code] ? deref(responses[code]) : undefined
+        const content = r?.content as Json | undefined
+        if (!content || !content['application/problem+json']) problems.push(`${method} ${path}: no ${code} error contract`)
+      }
+    }
+  }
+  return problems
+}
+
+/** String literals of a TypeScript file, as values. */
+function stringLiterals(text: string): string[] {
+  const file = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true)
+  const out: string[] = []
+  const visit = (n: ts.Node): void => {
+    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) out.push(n.text)
+    n.forEachChild(visit)
+  }
+  visit(file)
+  return out
+}
+
+describe('API stubs for the shop example', () => {
+  let input: PlanInput
+  let files: Map<string, string>
+
+  beforeAll(async () => {
+    input = await shopPlanInput()
+    files = apiStubFiles(input)
+  }, 120_000)
+
+  it('writes an OpenAPI document and a server per context, and a client per reading consumer', () => {
+    for (const c of input.contexts) {
+      expect(files.has(`contexts/${c.name}/api/openapi.yaml`), c.name).toBe(true)
+      expect(files.has(`contexts/${c.name}/api/server.ts`), c.name).toBe(true)
+      const apiTables = new Set(c.tables.filter((t) => t.classification !== 'deprecated').map((t) => t.key))
+      const readers = new Set(c.consumers.filter((a) => a.reads > 0 && apiTables.has(a.table)).map((a) => a.consumer))
+      const clients = [...files.keys()].filter((p) => p.startsWith(`contexts/${c.name}/api/clients/`))
+      expect(clients.length, c.name).toBe(readers.size)
+    }
+    // The example's workload has readers of other contexts' tables: there must be clients.
+    expect([...files.keys()].filter((p) => p.includes('/clients/')).length).toBeGreaterThan(10)
+  })
+
+  it('every generated TypeScript file compiles under strict settings', () => {
+    const dir = writeTree(files)
+    const diagnostics = typeCheck(dir, files)
+    expect(diagnostics, diagnostics.slice(0, 30).join('\n')).toEqual([])
+  }, 120_000)
+
+  it('every openapi.yaml is OpenAPI 3.1 with resolving $refs, declared path parameters and the error contract', () => {
+    for (const c of input.contexts) {
+      const doc = parse(files.get(`contexts/${c.name}/api/openapi.yaml`)!) as Json
+      expect(openApiProblems(doc), c.name).toEqual([])
+      const paths = Object.keys(doc.paths as Json)
+      const served = c.tables.filter((t) => t.classification !== 'deprecated')
+      // One collection path per table with an API; deprecated tables get none.
+      expect(paths.filter((p) => p.split('/').length === 2).length, c.name).toBe(served.length)
+    }
+  })
+
+  it('serves the effective-dated user_attributes with GET …/live and a revising PATCH, never an in-place update', () => {
+    const table = input.catalog.tables.find((t) => t.name === 'user_attributes')!
+    expect(table.flags.scd2).not.toBeNull()
+    const doc = parse(files.get('contexts/ums/api/openapi.yaml')!) as Json
+    const paths = doc.paths as Record<string, Json>
+    const live = paths['/user-attributes/live']!
+    expect(live.get).toBeDefined()
+    expect(live.patch).toBeDefined()
+    expect(JSON.stringify(live.patch)).toContain(table.flags.scd2!.to)
+    // The version key comes from the index of open rows: (user_id, attr_key).
+    expect((live.parameters as Json[]).map((p) => p.name)).toEqual(['user_id', 'attr_key'])
+    const item = Object.entries(paths).find(([p]) => p.startsWith('/user-attributes/{'))!
+    expect(item[1].get).toBeDefined()
+    expect(item[1].patch).toBeUndefined()
+    const revision = (doc.components as Json).schemas as Record<string, Json>
+    const props = Object.keys(revision.UserAttributesRevision!.properties as Json)
+    for (const c of [table.flags.scd2!.from, table.flags.scd2!.to, 'tenant_id', 'id', 'user_id', 'attr_key']) expect(props).not.toContain(c)
+    expect(props).toContain('attr_value')
+    const server = files.get('contexts/ums/api/server.ts')!
+    expect(server).toContain('UPDATE "ums"."user_attributes" SET "e_dt" = now()')
+  })
+
+  it('takes the tenant of every tenant-scoped table from the header, never from a create body', () => {
+    let checked = 0
+    for (const c of input.contexts) {
+      const doc = parse(files.get(`contexts/${c.name}/api/openapi.yaml`)!) as Json
+      const schemas = (doc.components as Json).schemas as Record<string, Json>
+      for (const [name, schema] of Object.entries(schemas)) {
+        const at = schema['x-db-table'] as {name: string} | undefined
+        if (!at) continue
+        const table = input.catalog.tables.find((t) => t.name === at.name)!
+        const create = schemas[`${name}Create`]
+        if (!table.flags.tenantColumn || !create) continue
+        expect(Object.keys(schema.properties as Json)).toContain(table.flags.tenantColumn)
+        expect(Object.keys(create.properties as Json), name).not.toContain(table.flags.tenantColumn)
+        checked++
+      }
+      const tenantParams = ((doc.components as Json).parameters as Record<string, Json>).TenantId!
+      expect(tenantParams.required).toBe(true)
+    }
+    expect(checked).toBeGreaterThan(15)
+    const orders = files.get('contexts/orders/api/server.ts')!
+    expect(orders).toContain('WHERE "id" = $1 AND "tenant_id" = $2')
+  })
+
+  it('lists a partitioned table as one resource keyed by its whole primary key', () => {
+    const doc = parse(files.get('contexts/audit/api/openapi.yaml')!) as Json
+    const paths = Object.keys(doc.paths as Json)
+    expect(paths).toContain('/action-traces')
+    expect(paths).toContain('/action-traces/{id}/{occurred_at}')
+    expect(paths.some((p) => p.includes('2024') || p.includes('default'))).toBe(false)
+  })
+
+  it('is deterministic: the same input (or a deep copy of it) gives identical files', () => {
+    expect(apiStubFiles(input)).toEqual(files)
+    const again = apiStubFiles(structuredClone(input))
+    expect([...again.keys()]).toEqual([...files.keys()])
+    for (const [p, text] of again) expect(text === files.get(p), p).toBe(true)
+  })
+})
+
+// Tables whose names and columns break naive code generation. The `users` table is the canary
+// the first name would drop if it were ever pasted into SQL unquoted.
+const HOSTILE_DDL = String.raw`
+CREATE TABLE users (id serial PRIMARY KEY, email text);
+CREATE TABLE "Order Lines; DROP TABLE users" (
+  id bigserial PRIMARY KEY,
+  tenant_id integer NOT NULL,
+  "class" text NOT NULL,
+  """quoted""" text,
+  "Prix_€" numeric(10,2),
+  "select" integer DEFAULT 1,
+  "a'b\c" jsonb,
+  "x*/y" bytea,
+  total numeric(12,2) GENERATED ALWAYS AS ("Prix_€" * 2) STORED
+);
+COMMENT ON TABLE "Order Lines; DROP TABLE users" IS 'Ends a comment */ and starts
+a new line';
+CREATE TABLE "select" ("default" integer PRIMARY KEY, "class" text, "from" date);
+CREATE TABLE "Prix_€" ("où" text, n integer);
+CREATE TABLE order_lines (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text);
+CREATE TABLE "OrderLines" ("Key Part" text, "key-part" integer, label text, PRIMARY KEY ("Key Part", "key-part"));
+CREATE TABLE page (id integer PRIMARY KEY, "constructor" text, "__proto__" text);
+CREATE TABLE "Effective Prices; --" (
+  id serial PRIMARY KEY,
+  "Tenant_Id" integer,
+  "item key" text NOT NULL,
+  price numeric(10,2) NOT NULL,
+  "Valid_From" timestamptz NOT NULL,
+  "Valid_To" timestamptz,
+  UNIQUE ("item key", "Valid_From")
+);
+`
+const HOSTILE_TABLES = ['Order Lines; DROP TABLE users', 'select', 'Prix_€', 'order_lines', 'OrderLines', 'page', 'Effective Prices; --']
+const WEIRD_SERVICE = 'Weird "svc"/../x'
+
+let hostile: Promise<PlanInput> | undefined
+/** Built once per process: treat as read-only. */
+function hostileInput(): Promise<PlanInput> {
+  hostile ??= buildHostileInput()
+  return hostile
+}
+
+async function buildHostileInput(): Promise<PlanInput> {
+  const conn = await openTarget({kind: 'pglite', dataDir: null})
+  let catalog: Catalog
+  try {
+    await conn.exec(HOSTILE_DDL)
+    catalog = await inspect(conn)
+  } finally {
+    await conn.close()
+  }
+  const boundaries: BoundariesFile = {
+    version: 1,
+    contexts: [
+      {name: 'app', owner: 'app-service', description: 'Hostile names.', tables: HOSTILE_TABLES},
+      {name: 'identity', owner: 'identity-service', description: '', tables: ['users']},
+    ],
+    pins: {},
+    classifications: {},
+    exceptions: [],
+  }
+  // Only what the plan input reads of a workload: who touches which table.
+  const access = (service: string, table: string, read: number, write: number) => ({service, table, read, write, lock: 0, ddl: 0})
+  const workload = {
+    access: [
+      access(WEIRD_SERVICE, 'Order Lines; DROP TABLE users', 5, 1),
+      access(WEIRD_SERVICE, 'Effective Prices; --', 3, 0),
+      access('identity-service', 'page', 2, 0),
+      access('identity-service', 'Prix_€', 0, 4),
+    ],
+    joins: [],
+  } as unknown as Workload
+  return resolvePlanInput(catalog, boundaries, workload, {name: 'hostile'})
+}
+
+describe('API stubs for hostile names', () => {
+  let input: PlanInput
+  let files: Map<string, string>
+
+  beforeAll(async () => {
+    input = await hostileInput()
+    files = apiStubFiles(input)
+  }, 120_000)
+
+  it('compiles', () => {
+    expect(files.has('contexts/app/api/clients/weird-svc-x.ts')).toBe(true)
+    expect(files.has('contexts/app/api/clients/identity-service.ts')).toBe(true)
+    const dir = writeTree(files)
+    const diagnostics = typeCheck(dir, files)
+    expect(diagnostics, diagnostics.join('\n')).toEqual([])
+  }, 120_000)
+
+  it('keeps the exact names in the SQL of server.ts', () => {
+    const literals = stringLiterals(files.get('contexts/app/api/server.ts')!)
+    expect(literals).toContain('"app"."Order Lines; DROP TABLE users"')
+    const select = literals.find((l) => l.startsWith('SELECT') && l.includes('FROM "app"."Order Lines; DROP TABLE users" WHERE "id" = $1'))
+    expect(select).toBeDefined()
+    for (const c of ['"class"', '"""quoted"""', '"Prix_€"', '"select"', '"a\'b\\c"', '"x*/y"', '"total"']) expect(select).toContain(c)
+    expect(literals.some((l) => l.includes('FROM "app"."select" WHERE "default" = $1'))).toBe(true)
+    expect(literals.some((l) => l.includes('FROM "app"."Prix_€" LIMIT $1 OFFSET $2'))).toBe(true)
+    expect(literals.some((l) => l.includes('"app"."Effective Prices; --" SET "Valid_To" = now()'))).toBe(true)
+    // Nothing unquoted: the dangerous name never appears outside double quotes.
+    const sql = literals.filter((l) => /^(SELECT|INSERT|UPDATE|"| WHERE)/.test(l))
+    expect(sql.length).toBeGreaterThan(20)
+    for (const l of sql) expect(l.replace(/"(?:[^"]|"")*"/g, ''), l).not.toContain('DROP TABLE')
+  })
+
+  it('gives every table a distinct, URL-safe path and type name, and exact property names', () => {
+    const doc = parse(files.get('contexts/app/api/openapi.yaml')!) as Json
+    expect(openApiProblems(doc)).toEqual([])
+    const paths = Object.keys(doc.paths as Json)
+    for (const p of paths) expect(p).toMatch(/^(\/[a-z0-9-]+|\/\{[a-z0-9_]+\})+$/)
+    expect(paths).toEqual(expect.arrayContaining(['/order-lines-drop-table-users', '/order-lines', '/order-lines-2', '/selects', '/prixes', '/pages']))
+    // No primary key: list only.
+    expect(Object.keys((doc.paths as Record<string, Json>)['/prixes']!)).toEqual(['get'])
+    expect(paths.filter((p) => p.startsWith('/prixes/'))).toEqual([])
+    // Two key columns whose parameter names would collide.
+    expect(paths).toContain('/order-lines-2/{key_part}/{key_part_2}')
+    const schemas = (doc.components as Json).schemas as Record<string, Json>
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['OrderLinesDropTableUsers', 'OrderLines', 'OrderLines2', 'PageEntity', 'Error']))
+    const props = Object.keys(schemas.OrderLinesDropTableUsers!.properties as Json)
+    expect(props).toEqual(['id', 'tenant_id', 'class', '"quoted"', 'Prix_€', 'select', "a'b\\c", 'x*/y', 'total'])
+    const create = Object.keys(schemas.OrderLinesDropTableUsersCreate!.properties as Json)
+    expect(create).not.toContain('tenant_id')
+    expect(create).not.toContain('total')
+    expect((schemas.OrderLinesDropTableUsers!.properties as Record<string, Json>).total!.readOnly).toBe(true)
+    // The effective-dated table with a quoted tenant column and a version key with a space.
+    const live = (doc.paths as Record<string, Json>)['/effective-prices/live']!
+    expect((live.parameters as Json[]).map((p) => [p.name, p['x-db-column']])).toEqual([['item_key', 'item key']])
+  })
+
+  it('writes client interfaces with quoted property names where needed', () => {
+    const client = files.get('contexts/app/api/clients/weird-svc-x.ts')!
+    expect(client).toContain(`'"quoted"': string | null`)
+    expect(client).toContain(`'Prix_€': string | null`)
+    expect(client).toContain('class: string')
+    expect(client).toContain('readonly total: string | null')
+    expect(client).toContain('readLiveEffectivePrices(')
+    // The consumer reads two tables: methods for those only.
+    expect(client).not.toContain('listSelects')
+    expect(client).not.toContain('listPageEntity')
+  })
+
+  it('is deterministic', () => {
+    expect(apiStubFiles(structuredClone(input))).toEqual(files)
+  })
+})
+
+describe.runIf(!PG_URL)('generated server over HTTP (skipped)', () => {
+  it('needs a PostgreSQL server', () => {
+    announceSkip('PostgreSQL')
+  })
+})
+
+describe.runIf(PG_URL)('generated server over HTTP against PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof createPgDatabase>>
+  let child: ChildProcess | undefined
+  let base = ''
+  let pgClient: import('pg').Client
+
+  beforeAll(async () => {
+    const input = await hostileInput()
+    const files = apiStubFiles(input)
+    db = await createPgDatabase('stubs')
+    const {default: pg} = await import('pg')
+    pgClient = new pg.Client({connectionString: db.url})
+    await pgClient.connect()
+    // The tables where the plan will have moved them: the context's schema.
+    await pgClient.query('CREATE SCHEMA app; CREATE SCHEMA identity')
+    await pgClient.query(`SET search_path TO app; ${HOSTILE_DDL}; SET search_path TO public`)
+    const dir = writeTree(new Map())
+    const source = files.get('contexts/app/api/server.ts')!
+    const js = ts.transpileModule(source, {compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022}}).outputText
+    writeFileSync(join(dir, 'server.mjs'), js)
+    writeFileSync(
+      join(dir, 'run.mjs'),
+      "import pg from 'pg'\nimport {createApiServer} from './server.mjs'\n" +
+        'const server = createApiServer(new pg.Pool({connectionString: process.env.DATABASE_URL, max: 2}))\n' +
+        "server.listen(0, '127.0.0.1', () => console.log(server.address().port))\n",
+    )
+    child = spawn(process.execPath, [join(dir, 'run.mjs')], {cwd: dir, env: {...process.env, DATABASE_URL: db.url}, stdio: ['ignore', 'pipe', 'inherit']})
+    const port = await new Promise<string>((resolve, reject) => {
+      createInterface({input: child!.stdout!}).once('line', resolve)
+      child!.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+    })
+    base = `http://127.0.0.1:${port}`
+  }, 120_000)
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r))
+      child.kill()
+      await exited
+    }
+    await pgClient?.end()
+    await db?.drop()
+  })
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: {'content-type': 'application/json', 'x-actor-id': 'user-1', 'x-tenant-id': '7', ...headers},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return {status: response.status, headers: response.headers, type: response.headers.get('content-type'), body: (await response.json()) as Json}
+  }
+
+  it('creates, reads, lists and updates rows of a hostile table, tenant from the header', async () => {
+    const created = await call('POST', '/order-lines-drop-table-users', {class: 'a', '"quoted"': 'q', 'Prix_€': '12.50', "a'b\\c": [1, {x: 2}], 'x*/y': Buffer.from('hi').toString('base64')}, {'x-correlation-id': 'corr-1'})
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    expect(created.headers.get('x-correlation-id')).toBe('corr-1')
+    expect(created.body).toMatchObject({tenant_id: 7, class: 'a', '"quoted"': 'q', 'Prix_€': '12.50', select: 1, "a'b\\c": [1, {x: 2}], 'x*/y': 'aGk=', total: '25.00'})
+    const id = String(created.body.id)
+    await call('POST', '/order-lines-drop-table-users', {class: 'b'})
+    await call('POST', '/order-lines-drop-table-users', {class: 'c'}, {'x-tenant-id': '8'})
+
+    const read = await call('GET', `/order-lines-drop-table-users/${id}`)
+    expect(read.status).toBe(200)
+    expect(read.body).toEqual(created.body)
+    // Another tenant does not see it.
+    expect((await call('GET', `/order-lines-drop-table-users/${id}`, undefined, {'x-tenant-id': '8'})).status).toBe(404)
+
+    const first = await call('GET', '/order-lines-drop-table-users?limit=1')
+    expect(first.status).toBe(200)
+    expect((first.body.items as Json[]).map((r) => r.class)).toEqual(['a'])
+    const second = await call('GET', `/order-lines-drop-table-users?limit=1&cursor=${first.body.next_cursor as string}`)
+    expect((second.body.items as Json[]).map((r) => r.class)).toEqual(['b'])
+    expect(second.body.next_cursor).toBeNull()
+
+    const updated = await call('PATCH', `/order-lines-drop-table-users/${id}`, {class: 'z', 'Prix_€': '1.00'})
+    expect(updated.status).toBe(200)
+    expect(updated.body).toMatchObject({class: 'z', total: '2.00'})
+
+    const {rows} = await pgClient.query(`SELECT "class", tenant_id FROM app."Order Lines; DROP TABLE users" ORDER BY id`)
+    expect(rows).toEqual([{class: 'z', tenant_id: 7}, {class: 'b', tenant_id: 7}, {class: 'c', tenant_id: 8}])
+    // The canary survived.
+    expect((await pgClient.query(`SELECT to_regclass('app.users') IS NOT NULL AS present`)).rows[0].present).toBe(true)
+  })
+
+  it('answers with the error contract', async () => {
+    const tenantInBody = await call('POST', '/order-lines-drop-table-users', {class: 'x', tenant_id: 9})
+    expect(tenantInBody.status).toBe(400)
+    expect(tenantInBody.type).toContain('application/problem+json')
+    expect(tenantInBody.body).toMatchObject({code: 'invalid_body', details: [{field: 'tenant_id'}]})
+    expect(typeof tenantInBody.body.correlation_id).toBe('string')
+    expect((await call('POST', '/order-lines-drop-table-users', {class: 'x'}, {'x-tenant-id': ''})).body.code).toBe('missing_tenant')
+    expect((await call('GET', '/selects', undefined, {'x-actor-id': ''})).status).toBe(403)
+    expect((await call('POST', '/order-lines-drop-table-users', {'"quoted"': 'no class'})).status).toBe(422)
+    expect((await call('POST', '/order-lines-drop-table-users', {class: 'x', total: '1'})).status).toBe(400)
+    expect((await call('GET', '/order-lines-drop-table-users/not-a-number')).status).toBe(400)
+    const dup = await call('POST', '/selects', {default: 1})
+    expect(dup.status).toBe(201)
+    expect((await call('POST', '/selects', {default: 1})).status).toBe(409)
+    expect((await call('POST', '/prixes', {n: 1})).status).toBe(405)
+    expect((await call('GET', '/prixes')).status).toBe(200)
+  })
+
+  it('revises an effective-dated row: closes the version in effect and opens its successor', async () => {
+    const first = await call('POST', '/effective-prices', {'item key': 'tea', price: '1.00', Valid_From: '2020-01-01T00:00:00Z'})
+    expect(first.status, JSON.stringify(first.body)).toBe(201)
+    const live = await call('GET', '/effective-prices/live?item_key=tea')
+    expect(live.status).toBe(200)
+    expect(live.body.price).toBe('1.00')
+    const revised = await call('PATCH', '/effective-prices/live?item_key=tea', {price: '2.50'})
+    expect(revised.status, JSON.stringify(revised.body)).toBe(200)
+    expect(revised.body).toMatchObject({'item key': 'tea', price: '2.50', Tenant_Id: 7, Valid_To: null})
+    expect(revised.body.id).not.toBe(first.body.id)
+    const after = await call('GET', '/effective-prices/live?item_key=tea')
+    expect(after.body.id).toBe(revised.body.id)
+    const {rows} = await pgClient.query(`SELECT price, "Valid_To" IS NULL AS open FROM app."Effective Prices; --" WHERE "item key" = 'tea' ORDER BY id`)
+    expect(rows).toEqual([{price: '1.00', open: false}, {price: '2.50', open: true}])
+    expect((await call('PATCH', '/effective-prices/live?item_key=coffee', {price: '1.00'})).status).toBe(404)
+    expect((await call('PATCH', '/effective-prices/live?item_key=tea', {Valid_From: '2019-01-01T00:00:00Z'})).status).toBe(400)
+  })
+})
