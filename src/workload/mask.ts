@@ -90,7 +90,7 @@ export function maskSql(sql: string, dialect: Dialect): Masked {
       const close = sql.indexOf('$', i + 1)
       if (close !== -1) {
         const tag = sql.slice(i, close + 1)
-        if (/^\$[A-Za-z_]*\$$/.test(tag)) {
+        if (/^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$$/.test(tag)) {
           const end = sql.indexOf(tag, close + 1)
           i = end === -1 ? n : end + tag.length
           push('?')
@@ -204,7 +204,7 @@ export function splitStatements(sql: string, dialect: Dialect): {text: string; o
     } else if (c === 36 && dialect === 'postgres' && !isDigit(sql.charCodeAt(i + 1))) {
       const close = sql.indexOf('$', i + 1)
       const tag = close === -1 ? '' : sql.slice(i, close + 1)
-      if (/^\$[A-Za-z_]*\$$/.test(tag)) {
+      if (/^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$$/.test(tag)) {
         const end = sql.indexOf(tag, close + 1)
         i = end === -1 ? n : end + tag.length
       } else i++

@@ -1,0 +1,345 @@
+/**
+ * Change capture: the "dual-write by triggers" way of keeping a copy in sync when logical
+ * replication is not available (wal_level is not logical, no replication privilege, or the copy
+ * is in the same database).
+ *
+ * On the source, AFTER INSERT/UPDATE/DELETE row triggers append the written row's KEY — not the
+ * row — to a queue table `carve.changes_<hash>`, in the writer's own transaction: a write and
+ * its queue entry commit together or not at all, so no write is ever missed. (A trigger that
+ * upserts the row into the copy itself loses writes under load — 2% of UPDATEs when
+ * commit-bound, 40–55% when CPU-bound in the figures of ../shared/docs/prior-art.md — and
+ * couples every write to the copy's availability.)
+ *
+ * `applyChanges` drains the queue in id order: for each queued key it re-reads the row's
+ * CURRENT state on the source and upserts it on the target, or deletes it there when the row is
+ * gone. Applying "the current state of key K" is idempotent and order-free, so a drain killed
+ * half-way is simply run again, and a key written ten times costs one upsert.
+ *
+ * Queue entries are removed by id once applied — by the ids read, never by an id range: ids are
+ * taken at insert time but become visible at commit, so a range could delete an entry whose
+ * transaction committed late, unread.
+ *
+ * While a backfill of the same table is running, entries whose key lies in the part of the key
+ * range the backfill has not copied yet are left in the queue (pass its checkpoint as
+ * `backfill`): otherwise a delete applied before the backfill copies the (then stale) row would
+ * be undone by the copy. Once the backfill has passed them they are applied.
+ */
+import {createHash} from 'node:crypto'
+
+import type {Connection} from '../db/connection.js'
+import {CarveError} from '../errors.js'
+import {dollarQuote, ident, literal, qualified} from '../plan/quote.js'
+import {resolveCopy, type BackfillCheckpoint, type CopyTable, type ResolvedCopy} from './backfill.js'
+import {column, keyParams, readShape, relationLabel, rowCompare, withStableSession, type Relation} from './pg-table.js'
+
+export const CAPTURE_SCHEMA = 'carve'
+export const CAPTURE_TRIGGER = 'carve_capture'
+export const CAPTURE_TRUNCATE_TRIGGER = 'carve_capture_truncate'
+
+export interface CaptureNames {
+  schema: string
+  queue: string
+  rowFunction: string
+  truncateFunction: string
+}
+
+/** Object names for a source table: a hash of its name, so any name (and any length) fits. */
+export function captureNames(source: Relation): CaptureNames {
+  const hash = createHash('sha256').update(`${source.schema}\u0000${source.name}`).digest('hex').slice(0, 16)
+  return {schema: CAPTURE_SCHEMA, queue: `changes_${hash}`, rowFunction: `capture_${hash}`, truncateFunction: `capture_truncate_${hash}`}
+}
+
+export function captureQueue(source: Relation): Relation {
+  const n = captureNames(source)
+  return {schema: n.schema, name: n.queue}
+}
+
+/**
+ * SQL installing capture on the source table (idempotent: re-running it replaces the functions
+ * and triggers and keeps the queue). Run it before the backfill starts: CREATE TRIGGER waits for
+ * writers in flight, and every write committed after it is queued.
+ *
+ * The trigger functions are SECURITY DEFINER with a fixed search_path: the application's roles
+ * write the queue through them without any grant on schema carve.
+ */
+export function installCapture(table: {source: Relation; key: string[]}): string {
+  if (!table.key.length) throw new CarveError('capture.no-key', `${relationLabel(table.source)}: change capture needs the table's key`)
+  const n = captureNames(table.source)
+  const src = qualified(table.source.schema, table.source.name)
+  const queue = qualified(n.schema, n.queue)
+  const label = literal(relationLabel(table.source))
+  const keyOf = (rec: 'NEW' | 'OLD') => `jsonb_build_array(${table.key.map((k) => `${rec}.${ident(k)}`).join(', ')})`
+  const rowOf = (rec: 'NEW' | 'OLD') => `ROW(${table.key.map((k) => `${rec}.${ident(k)}`).join(', ')})`
+  const enqueue = (op: string, key: string) => `INSERT INTO ${queue} ("table", op, key) VALUES (${label}, ${op}, ${key});`
+  const rowBody = `BEGIN
+  IF TG_OP = 'DELETE' THEN
+    ${enqueue(`'D'`, keyOf('OLD'))}
+  ELSE
+    ${enqueue('left(TG_OP, 1)', keyOf('NEW'))}
+    -- A key change moves the row: the old key must disappear from the copy.
+    IF TG_OP = 'UPDATE' AND ${rowOf('OLD')} IS DISTINCT FROM ${rowOf('NEW')} THEN
+      ${enqueue(`'D'`, keyOf('OLD'))}
+    END IF;
+  END IF;
+  RETURN NULL;
+END`
+  const truncateBody = `BEGIN
+  ${enqueue(`'T'`, 'NULL')}
+  RETURN NULL;
+END`
+  const definer = 'LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp'
+  return `-- Change capture for ${relationLabel(table.source).replace(/\n/g, ' ')}: the keys written since now, queued in the writers' transactions.
+CREATE SCHEMA IF NOT EXISTS ${ident(n.schema)};
+CREATE TABLE IF NOT EXISTS ${queue} (
+  id bigserial PRIMARY KEY,
+  "table" text NOT NULL,
+  op text NOT NULL,
+  key jsonb
+);
+CREATE OR REPLACE FUNCTION ${qualified(n.schema, n.rowFunction)}() RETURNS trigger ${definer} AS ${dollarQuote(rowBody)};
+CREATE OR REPLACE FUNCTION ${qualified(n.schema, n.truncateFunction)}() RETURNS trigger ${definer} AS ${dollarQuote(truncateBody)};
+DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRIGGER)} ON ${src};
+CREATE TRIGGER ${ident(CAPTURE_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${src}
+  FOR EACH ROW EXECUTE FUNCTION ${qualified(n.schema, n.rowFunction)}();
+DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRUNCATE_TRIGGER)} ON ${src};
+CREATE TRIGGER ${ident(CAPTURE_TRUNCATE_TRIGGER)} AFTER TRUNCATE ON ${src}
+  FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(n.schema, n.truncateFunction)}();
+`
+}
+
+/** SQL removing capture: triggers, functions and the queue (with any entries not yet applied). */
+export function removeCapture(table: {source: Relation}): string {
+  const n = captureNames(table.source)
+  const src = qualified(table.source.schema, table.source.name)
+  return `-- Remove change capture for ${relationLabel(table.source).replace(/\n/g, ' ')}.
+DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRIGGER)} ON ${src};
+DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRUNCATE_TRIGGER)} ON ${src};
+DROP FUNCTION IF EXISTS ${qualified(n.schema, n.rowFunction)}();
+DROP FUNCTION IF EXISTS ${qualified(n.schema, n.truncateFunction)}();
+DROP TABLE IF EXISTS ${qualified(n.schema, n.queue)};
+`
+}
+
+/** Whether the capture queue of this source table exists. */
+export async function captureInstalled(conn: Connection, source: Relation): Promise<boolean> {
+  const q = captureQueue(source)
+  const [row] = await conn.query<{ok: boolean}>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [qualified(q.schema, q.name)])
+  return Boolean(row?.ok)
+}
+
+/** Entries waiting in the queue (0 when capture is not installed). */
+export async function pendingChanges(conn: Connection, source: Relation): Promise<number> {
+  if (!(await captureInstalled(conn, source))) return 0
+  const q = captureQueue(source)
+  const [row] = await conn.query<{n: string}>(`SELECT count(*) AS n FROM ${qualified(q.schema, q.name)}`)
+  return Number(row?.n ?? 0)
+}
+
+/**
+ * The keys with a queued change, as text forms (the same forms parity reports): a difference
+ * between source and target on one of these keys is a change on its way, not a loss.
+ */
+export async function pendingKeys(conn: Connection, table: {source: Relation; key: string[]}): Promise<Set<string>> {
+  if (!(await captureInstalled(conn, table.source))) return new Set()
+  const shape = await readShape(conn, table.source)
+  const types = table.key.map((k) => column(shape, k, conn).type)
+  const q = captureQueue(table.source)
+  const rows = await withStableSession([conn], () =>
+    conn.query<{k: string[]}>(
+      `SELECT DISTINCT ARRAY[${types.map((t, i) => `((key->>${i})::${t})::text`).join(', ')}] AS k FROM ${qualified(q.schema, q.name)} WHERE key IS NOT NULL`,
+    ),
+  )
+  return new Set(rows.map((r) => JSON.stringify(r.k)))
+}
+
+export interface ApplyOptions {
+  /** Queue entries per batch (default 5,000). */
+  batchSize?: number
+  /**
+   * The checkpoint of a backfill of this table that may still be running: entries for keys it
+   * has not copied yet stay queued. null = a backfill is about to start (every keyed entry
+   * waits). Leave undefined when no backfill runs (or it has finished).
+   */
+  backfill?: BackfillCheckpoint | null
+  signal?: AbortSignal
+  /** Stop after this many batches even if more entries are queued. */
+  maxBatches?: number
+}
+
+export interface ApplyResult {
+  /** Queue entries applied and removed. */
+  entries: number
+  /** Rows written (inserted or updated) on the target. */
+  upserted: number
+  /** Rows deleted on the target. */
+  deleted: number
+  batches: number
+}
+
+const RETRYABLE = new Set(['40P01', '40001'])
+
+/** Drain the queue of `table` into its target until no applicable entry is left. */
+export async function applyChanges(source: Connection, target: Connection | null, table: CopyTable, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const copy = await resolveCopy(source, target, table)
+  if (copy.key.some((k) => !copy.insertColumns.includes(k))) {
+    throw new CarveError('capture.generated-key', `${copy.label}: a key column is generated on the target; change capture cannot upsert by it`)
+  }
+  if (!(await captureInstalled(source, table.source))) {
+    throw new CarveError('capture.missing', `change capture is not installed on ${copy.label}`, {hint: 'the split-prepare step installs it'})
+  }
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000))
+  const drain = target ? crossDatabaseDrain(source, target, copy, table) : sameDatabaseDrain(source, copy, table)
+  const result: ApplyResult = {entries: 0, upserted: 0, deleted: 0, batches: 0}
+  return withStableSession([source, target], async () => {
+    const deferral = deferralOf(options.backfill)
+    for (;;) {
+      if (options.signal?.aborted) break
+      if (options.maxBatches !== undefined && result.batches >= options.maxBatches) break
+      const got = await retrying(() => drain(deferral, batchSize))
+      result.batches++
+      result.entries += got.entries
+      result.upserted += got.upserted
+      result.deleted += got.deleted
+      if (got.entries < batchSize) break
+    }
+    return result
+  })
+}
+
+async function retrying<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      // Deadlock with another writer of the target: the batch is idempotent, run it again.
+      if (attempt >= 5 || !RETRYABLE.has((error as {code?: string}).code ?? '')) throw error
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30))
+    }
+  }
+}
+
+type Deferral = {mode: 'none'} | {mode: 'all'} | {mode: 'range'; after: unknown[] | null; upper: unknown[]}
+
+function deferralOf(backfill: BackfillCheckpoint | null | undefined): Deferral {
+  if (backfill === undefined) return {mode: 'none'}
+  if (backfill === null) return {mode: 'all'}
+  if (backfill.done || backfill.upper === null) return {mode: 'none'}
+  return {mode: 'range', after: backfill.after, upper: backfill.upper}
+}
+
+/** Applies one batch of queue entries; returns what it did. */
+type Drain = (deferral: Deferral, limit: number) => Promise<{entries: number; upserted: number; deleted: number}>
+
+/** `q` (the batch of entries, in id order) and `k` (its distinct keys, typed): both drains start so. */
+function queueCtes(copy: ResolvedCopy, table: CopyTable, deferral: Deferral, limit: number): {sql: string; params: unknown[]} {
+  const queue = captureQueue(table.source)
+  const typed = copy.keyTypes.map((t, i) => `(e.key->>${i})::${t}`)
+  const params: unknown[] = [limit]
+  let where = ''
+  if (deferral.mode === 'all') where = 'WHERE e.key IS NULL'
+  if (deferral.mode === 'range') {
+    const parts = [rowCompare(typed, '<=', keyParams(copy.keyTypes, params.length + 1))]
+    params.push(...deferral.upper)
+    if (deferral.after) {
+      parts.push(rowCompare(typed, '>', keyParams(copy.keyTypes, params.length + 1)))
+      params.push(...deferral.after)
+    }
+    where = `WHERE e.key IS NULL OR NOT (${parts.join(' AND ')})`
+  }
+  const sql = `q AS MATERIALIZED (
+  SELECT e.id, e.op, e.key FROM ${qualified(queue.schema, queue.name)} e ${where} ORDER BY e.id LIMIT $1
+), k AS MATERIALIZED (
+  SELECT DISTINCT ${copy.keyTypes.map((t, i) => `(q.key->>${i})::${t} AS k${i}`).join(', ')} FROM q WHERE q.key IS NOT NULL
+)`
+  return {sql, params}
+}
+
+function keyMatch(copy: ResolvedCopy, left: string, right: string, rightNames?: string[]): string {
+  return copy.key.map((k, i) => `${left}.${ident(k)} = ${right}.${rightNames ? rightNames[i] : ident(k)}`).join(' AND ')
+}
+
+/** Upsert of the current rows (`cur`) and deletion of the keys (`keys`) gone from the source. */
+function writeCtes(copy: ResolvedCopy, cur: string, keys: string, keyNames: string[], truncated: string): string {
+  const target = relationLabel(copy.target)
+  const cols = copy.insertColumns.map(ident).join(', ')
+  const updatable = copy.insertColumns.filter((c) => !copy.key.includes(c) && !copy.target.columns.get(c)!.identityAlways)
+  const onConflict = updatable.length
+    ? `ON CONFLICT (${copy.key.map(ident).join(', ')}) DO UPDATE SET ${updatable.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}`
+    : 'ON CONFLICT DO NOTHING'
+  return `del AS (
+  DELETE FROM ${target} t USING ${keys} kk
+   WHERE ${keyMatch(copy, 't', 'kk', keyNames)}
+     AND NOT EXISTS (SELECT 1 FROM ${cur} c WHERE ${keyMatch(copy, 'c', 'kk', keyNames)})
+  RETURNING 1
+), del_all AS (
+  -- After a TRUNCATE of the source, every target row the source no longer holds goes.
+  DELETE FROM ${target} t WHERE ${truncated} AND NOT EXISTS (SELECT 1 FROM ${cur} c WHERE ${keyMatch(copy, 'c', 't')})
+  RETURNING 1
+), up AS (
+  INSERT INTO ${target} (${cols})${copy.overriding}
+  SELECT ${cols} FROM ${cur} ORDER BY ${copy.key.map(ident).join(', ')}
+  ${onConflict}
+  RETURNING 1
+)`
+}
+
+/** Same database: read, write and dequeue in one statement, so one transaction. */
+function sameDatabaseDrain(conn: Connection, copy: ResolvedCopy, table: CopyTable): Drain {
+  const queue = captureQueue(table.source)
+  const selected = copy.insertColumns.map((c) => `s.${ident(c)}`).join(', ')
+  const keyNames = copy.key.map((_, i) => `k${i}`)
+  return async (deferral, limit) => {
+    const ctes = queueCtes(copy, table, deferral, limit)
+    const sql = `WITH ${ctes.sql}, cur AS MATERIALIZED (
+  SELECT ${selected} FROM ${relationLabel(copy.source)} s JOIN k ON ${keyMatch(copy, 's', 'k', keyNames)}
+), ${writeCtes(copy, 'cur', 'k', keyNames, `EXISTS (SELECT 1 FROM q WHERE q.op = 'T')`)}, done AS (
+  DELETE FROM ${qualified(queue.schema, queue.name)} e WHERE e.id IN (SELECT id FROM q) RETURNING 1
+)
+SELECT (SELECT count(*) FROM done)::int AS entries, (SELECT count(*) FROM up)::int AS upserted,
+       ((SELECT count(*) FROM del) + (SELECT count(*) FROM del_all))::int AS deleted`
+    const [row] = await conn.query<{entries: number; upserted: number; deleted: number}>(sql, ctes.params)
+    return row!
+  }
+}
+
+/**
+ * Across databases: one statement on the source reads the entries, their keys and the keys'
+ * current rows (as text arrays, like the backfill); one on the target upserts and deletes; then
+ * the entries read are removed on the source.
+ */
+function crossDatabaseDrain(source: Connection, target: Connection, copy: ResolvedCopy, table: CopyTable): Drain {
+  const queue = captureQueue(table.source)
+  const keyNames = copy.key.map((_, i) => `k${i}`)
+  const colNames = copy.insertColumns.map((_, i) => `c${i}`)
+  const targetKeyTypes = copy.key.map((k) => copy.target.columns.get(k)!.type)
+  const n = colNames.length
+  const m = keyNames.length
+  const readTail = `, cur AS MATERIALIZED (
+  SELECT ${copy.insertColumns.map((c) => `s.${ident(c)}`).join(', ')} FROM ${relationLabel(copy.source)} s JOIN k ON ${keyMatch(copy, 's', 'k', keyNames)}
+)
+SELECT qq.entries, qq.ids, qq.truncated, ${keyNames.map((k) => `kq.${k}`).join(', ')}, ${colNames.map((c) => `cq.${c}`).join(', ')}
+  FROM (SELECT count(*)::int AS entries, array_agg(q.id)::text AS ids, coalesce(bool_or(q.op = 'T'), false) AS truncated FROM q) qq,
+       (SELECT ${keyNames.map((k) => `array_agg(k.${k}::text)::text AS ${k}`).join(', ')} FROM k) kq,
+       (SELECT ${colNames.map((c, i) => `array_agg(s.${ident(copy.insertColumns[i]!)}::text)::text AS ${c}`).join(', ')} FROM cur s) cq`
+  const writeSql = `WITH rows AS (
+  SELECT ${colNames.map((c, i) => `u.${c}::${copy.insertTypes[i]} AS ${ident(copy.insertColumns[i]!)}`).join(', ')}
+    FROM unnest(${colNames.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${colNames.join(', ')})
+), keys AS (
+  SELECT ${keyNames.map((k, i) => `kk.${k}::${targetKeyTypes[i]} AS ${k}`).join(', ')}
+    FROM unnest(${keyNames.map((_, i) => `$${n + i + 1}::text[]`).join(', ')}) AS kk(${keyNames.join(', ')})
+), ${writeCtes(copy, 'rows', 'keys', keyNames, `$${n + m + 1}::boolean`)}
+SELECT (SELECT count(*) FROM up)::int AS upserted, ((SELECT count(*) FROM del) + (SELECT count(*) FROM del_all))::int AS deleted`
+  const removeSql = `DELETE FROM ${qualified(queue.schema, queue.name)} WHERE id = ANY($1::bigint[])`
+  return async (deferral, limit) => {
+    const ctes = queueCtes(copy, table, deferral, limit)
+    const [row] = await source.query<Record<string, unknown>>(`WITH ${ctes.sql}${readTail}`, ctes.params)
+    const entries = Number(row!.entries)
+    if (!entries) return {entries: 0, upserted: 0, deleted: 0}
+    // Only TRUNCATE entries: empty arrays rather than NULL, so the CTEs see no rows.
+    const params = [...colNames.map((c) => row![c] ?? '{}'), ...keyNames.map((k) => row![k] ?? '{}'), Boolean(row!.truncated)]
+    const [written] = await target.query<{upserted: number; deleted: number}>(writeSql, params)
+    // Only once the target has committed: a kill in between re-applies these entries, harmlessly.
+    await source.query(removeSql, [row!.ids])
+    return {entries, upserted: written!.upserted, deleted: written!.deleted}
+  }
+}

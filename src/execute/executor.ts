@@ -1,0 +1,598 @@
+/**
+ * The executor: apply, roll back, verify and report a plan against one database, with the
+ * ledger (ledger.ts) as the record of what ran, the plan lock (lock.ts) so two runs never
+ * interleave, and checksums (plan-files.ts) so what runs is what was reviewed.
+ *
+ * Plain functions over a Connection and a loaded plan; the commands only parse flags, connect,
+ * render events and turn results into exit codes. Every refusal (drift, irreversible step,
+ * engine mismatch) happens before the first step runs.
+ */
+import type {Connection} from '../db/connection.js'
+import {CarveError, EXIT} from '../errors.js'
+import {runnerFor} from './kinds/index.js'
+import {Ledger, type LedgerRow, type LedgerState} from './ledger.js'
+import {acquirePlanLock, lockHolder, type HeldLock, type LockHolder} from './lock.js'
+import {findStep, type LoadedPlan, type LoadedStep} from './plan-files.js'
+import {DEFAULT_RUN_OPTIONS, type RunContext, type RunEvent, type RunOptions, type StepRunner} from './runner.js'
+import {
+  applySqlStep,
+  assertEngine,
+  describeSqlApply,
+  describeSqlRollback,
+  Interrupted,
+  rollbackSqlStep,
+  runsInTransaction,
+  StepFailure,
+  verifySqlStep,
+  type SqlStepEnv,
+} from './sql-step.js'
+
+export type Action = 'apply' | 'rollback' | 'verify'
+
+/** What a run reports while it goes: rendered by progress.ts, or printed as JSON lines. */
+export type ExecEvent =
+  | {type: 'start'; action: Action; plan: string; database: string; steps: {id: string; title: string; kind: string}[]}
+  | {type: 'lock-wait'; holder: LockHolder | null}
+  | {type: 'info'; message: string}
+  | {type: 'step-start'; action: Action; step: string; title: string; transactional: boolean}
+  | {type: 'step-done'; action: Action; step: string; durationMs: number}
+  | {type: 'step-failed'; action: Action; step: string; error: string; sqlstate: string | null}
+  | {type: 'retry'; step: string; attempt: number; retries: number; waitMs: number; reason: string}
+  | ({type: 'progress'} & RunEvent)
+  | {type: 'end'; action: Action; ok: boolean; interrupted: boolean}
+
+export interface ExecuteOptions {
+  run: RunOptions
+  /** How long to wait for another run's plan lock before giving up. */
+  lockWaitMs: number
+  /** Run despite checksum drift of applied steps; roll back irreversible steps. */
+  force: boolean
+  /** First wait after a lock timeout (doubles per retry, jittered). */
+  retryBaseMs: number
+  signal: AbortSignal
+  onEvent: (event: ExecEvent) => void
+  /** Another database on the same server, for runners of split steps. */
+  connectDatabase?: (name: string) => Promise<Connection>
+}
+
+export function defaultExecuteOptions(overrides: Partial<ExecuteOptions> = {}): ExecuteOptions {
+  return {
+    run: {...DEFAULT_RUN_OPTIONS, ...overrides.run},
+    lockWaitMs: 10_000,
+    force: false,
+    retryBaseMs: 250,
+    signal: new AbortController().signal,
+    onEvent: () => {},
+    ...overrides,
+  }
+}
+
+export type StepState = LedgerState | 'pending'
+
+export interface StepStatus {
+  id: string
+  title: string
+  kind: string
+  context: string | null
+  state: StepState
+  appliedAt: string | null
+  appliedBy: string | null
+  durationMs: number | null
+  changedAt: string | null
+  changedBy: string | null
+  /** The step's files differ from the ones that were applied. */
+  drift: boolean
+  irreversible: boolean
+  lastError: string | null
+}
+
+export interface StatusResult {
+  plan: string
+  database: string
+  ledger: boolean
+  steps: StepStatus[]
+  applied: number
+  pending: number
+  failed: number
+  drift: string[]
+  /** Ledger rows of steps the plan no longer has (the plan was regenerated after applying). */
+  unknownSteps: string[]
+  /** A run holding the plan lock right now. */
+  running: LockHolder | null
+}
+
+export interface ApplyResult {
+  plan: string
+  database: string
+  dryRun: boolean
+  applied: {id: string; durationMs: number}[]
+  alreadyApplied: number
+  /** Steps still pending after this run (beyond --to, or after an interruption). */
+  pending: string[]
+  interrupted: boolean
+  /** --dry-run: the SQL that would run. */
+  sql?: string
+}
+
+export interface RollbackResult {
+  plan: string
+  database: string
+  dryRun: boolean
+  rolledBack: {id: string; durationMs: number}[]
+  /** Steps still applied, re-verified after the rollback. */
+  reverified: {id: string; ok: boolean; error: string | null}[]
+  interrupted: boolean
+  sql?: string
+}
+
+export interface VerifyResult {
+  plan: string
+  database: string
+  ok: boolean
+  steps: {id: string; ok: boolean; error: string | null; skipped?: string}[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading the state
+
+interface State {
+  ledger: Ledger
+  exists: boolean
+  rows: Map<string, LedgerRow>
+}
+
+async function readState(conn: Connection, plan: LoadedPlan): Promise<State> {
+  const ledger = new Ledger(conn, plan.manifest.name)
+  const exists = await ledger.exists()
+  return {ledger, exists, rows: exists ? await ledger.rows() : new Map()}
+}
+
+function isApplied(rows: Map<string, LedgerRow>, id: string): boolean {
+  return rows.get(id)?.state === 'applied'
+}
+
+/** Applied steps whose files changed since: refused unless --force. */
+function driftOf(plan: LoadedPlan, rows: Map<string, LedgerRow>): LoadedStep[] {
+  return plan.steps.filter((s) => {
+    const row = rows.get(s.step.id)
+    return row !== undefined && (row.state === 'applied' || row.state === 'in-progress') && row.checksum !== s.checksum
+  })
+}
+
+function refuseDrift(plan: LoadedPlan, rows: Map<string, LedgerRow>, options: ExecuteOptions): void {
+  const drifted = driftOf(plan, rows)
+  if (drifted.length === 0) return
+  const list = drifted.map((s) => s.step.id).join(', ')
+  if (options.force) {
+    options.onEvent({type: 'info', message: `--force: continuing although the files of applied step${drifted.length > 1 ? 's' : ''} ${list} changed since they were applied`})
+    return
+  }
+  throw new CarveError('plan.drift', `the files of applied step${drifted.length > 1 ? 's' : ''} ${list} changed since ${drifted.length > 1 ? 'they were' : 'it was'} applied (ledger checksum ≠ plan checksum)`, {
+    exitCode: EXIT.usage,
+    hint: 'what the database has is not what the plan says any more: review the change (carve status shows it), roll the step back with its old files, or pass --force to go on anyway',
+  })
+}
+
+export async function planStatus(conn: Connection, plan: LoadedPlan): Promise<StatusResult> {
+  assertEngine(plan.manifest.engine, conn)
+  const {ledger, exists, rows} = await readState(conn, plan)
+  const lastErrors = new Map<string, string>()
+  if (exists) {
+    for (const e of await ledger.events(500)) {
+      if (e.step && e.event === 'fail') lastErrors.set(e.step, e.detail ?? '')
+      else if (e.step && e.event === 'apply') lastErrors.delete(e.step)
+    }
+  }
+  const drifted = new Set(driftOf(plan, rows).map((s) => s.step.id))
+  const steps: StepStatus[] = plan.steps.map(({step}) => {
+    const row = rows.get(step.id)
+    return {
+      id: step.id,
+      title: step.title,
+      kind: step.kind,
+      context: step.context,
+      state: row?.state ?? 'pending',
+      appliedAt: row?.appliedAt ?? null,
+      appliedBy: row?.appliedBy ?? null,
+      durationMs: row?.durationMs ?? null,
+      changedAt: row?.changedAt ?? null,
+      changedBy: row?.changedBy ?? null,
+      drift: drifted.has(step.id),
+      irreversible: step.irreversible,
+      lastError: row?.state === 'failed' ? (lastErrors.get(step.id) ?? null) : null,
+    }
+  })
+  const known = new Set(plan.steps.map((s) => s.step.id))
+  return {
+    plan: plan.manifest.name,
+    database: conn.label,
+    ledger: exists,
+    steps,
+    applied: steps.filter((s) => s.state === 'applied').length,
+    pending: steps.filter((s) => s.state !== 'applied').length,
+    failed: steps.filter((s) => s.state === 'failed').length,
+    drift: [...drifted],
+    unknownSteps: [...rows.values()].filter((r) => !known.has(r.step) && r.state === 'applied').map((r) => r.step),
+    running: await lockHolder(conn, plan.manifest.name).catch(() => null),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply
+
+function stepsUpTo(plan: LoadedPlan, to: string | undefined): LoadedStep[] {
+  if (!to) return plan.steps
+  const target = findStep(plan, to, '--to')
+  return plan.steps.slice(0, target.index + 1)
+}
+
+/** --dry-run: the SQL that would run, from the ledger's view of what is applied (read-only). */
+export async function dryRunApply(conn: Connection | null, plan: LoadedPlan, options: {to?: string; run: RunOptions}): Promise<ApplyResult> {
+  if (conn) assertEngine(plan.manifest.engine, conn)
+  const state = conn ? await readState(conn, plan) : {rows: new Map<string, LedgerRow>()}
+  const scope = stepsUpTo(plan, options.to)
+  const pending = scope.filter((s) => !isApplied(state.rows, s.step.id))
+  const engine = conn?.engine ?? plan.manifest.engine
+  const parts = pending.map((s) => {
+    const runner = runnerFor(s.step.kind)
+    const body = runner ? runner.describe(s.step, s.files) : describeSqlApply(s, engine, options.run.lockTimeoutMs, options.run.lockRetries)
+    return `-- ===== ${s.step.id}: ${s.step.title} (${s.step.kind}${runner ? ', run by the executor' : ''})\n${body.trimEnd()}\n`
+  })
+  const header = `-- carve apply --dry-run: plan "${plan.manifest.name}", ${pending.length} step${pending.length === 1 ? '' : 's'} to apply${conn ? ` on ${conn.label}` : ' (no database given: every step is shown as pending)'}\n`
+  return {
+    plan: plan.manifest.name,
+    database: conn?.label ?? '',
+    dryRun: true,
+    applied: [],
+    alreadyApplied: scope.length - pending.length,
+    pending: pending.map((s) => s.step.id),
+    interrupted: false,
+    sql: pending.length ? `${header}\n${parts.join('\n')}` : `${header}-- nothing to apply\n`,
+  }
+}
+
+export async function applyPlan(conn: Connection, plan: LoadedPlan, options: ExecuteOptions & {to?: string}): Promise<ApplyResult> {
+  assertEngine(plan.manifest.engine, conn)
+  const scope = stepsUpTo(plan, options.to)
+  const lock = await takeLock(conn, plan, options)
+  try {
+    const ledger = new Ledger(conn, plan.manifest.name)
+    await ledger.ensure()
+    const rows = await ledger.rows()
+    refuseDrift(plan, rows, options)
+    warnUnknown(plan, rows, options)
+    const pending = scope.filter((s) => !isApplied(rows, s.step.id))
+    const result: ApplyResult = {
+      plan: plan.manifest.name,
+      database: conn.label,
+      dryRun: false,
+      applied: [],
+      alreadyApplied: scope.length - pending.length,
+      pending: [],
+      interrupted: false,
+    }
+    options.onEvent({type: 'start', action: 'apply', plan: plan.manifest.name, database: conn.label, steps: pending.map(brief)})
+    if (conn.engine === 'mysql' && pending.length) {
+      options.onEvent({type: 'info', message: 'MySQL/MariaDB has no transactional DDL: each step runs statement by statement, and a failed step runs its down.sql to clean up'})
+    }
+    const done = new Set([...rows.values()].filter((r) => r.state === 'applied').map((r) => r.step))
+    for (const s of pending) {
+      await safePoint()
+      if (options.signal.aborted) {
+        result.interrupted = true
+        break
+      }
+      const missing = s.step.depends_on.filter((d) => !done.has(d))
+      if (missing.length) {
+        throw new CarveError('apply.dependency', `step ${s.step.id} depends on ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not applied`, {
+          hint: 'apply the steps it depends on first (carve status shows what is applied)',
+        })
+      }
+      options.onEvent({type: 'step-start', action: 'apply', step: s.step.id, title: s.step.title, transactional: runsInTransaction(s, conn)})
+      const outcome = await applyOne(conn, ledger, plan, s, options)
+      if (outcome === 'interrupted') {
+        result.interrupted = true
+        break
+      }
+      done.add(s.step.id)
+      result.applied.push({id: s.step.id, durationMs: Math.round(outcome)})
+      options.onEvent({type: 'step-done', action: 'apply', step: s.step.id, durationMs: Math.round(outcome)})
+    }
+    const appliedNow = new Set(result.applied.map((a) => a.id))
+    result.pending = plan.steps.filter((s) => !done.has(s.step.id) && !appliedNow.has(s.step.id)).map((s) => s.step.id)
+    options.onEvent({type: 'end', action: 'apply', ok: !result.interrupted, interrupted: result.interrupted})
+    return result
+  } finally {
+    await lock.release()
+  }
+}
+
+/** Apply one step; returns its duration, or 'interrupted' when Ctrl-C stopped it cleanly. */
+async function applyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): Promise<number | 'interrupted'> {
+  const runner = runnerFor(s.step.kind)
+  try {
+    if (!runner) return await applySqlStep(sqlEnv(conn, ledger, s, options), s)
+    return await applyWithRunner(conn, ledger, plan, s, runner, options)
+  } catch (error) {
+    if (error instanceof Interrupted) return 'interrupted'
+    if (error instanceof CarveError) throw error
+    const failure = error instanceof StepFailure ? error : new StepFailure(s.step.id, (error as Error).message ?? String(error), null)
+    options.onEvent({type: 'step-failed', action: 'apply', step: s.step.id, error: failure.reason, sqlstate: failure.sqlstate})
+    await ledger.markFailed(s, failure.reason).catch(() => {})
+    const transactional = !runner && runsInTransaction(s, conn)
+    throw new CarveError('apply.step-failed', failure.message, {
+      hint: transactional
+        ? 'the step\'s transaction was rolled back, so it left nothing behind; steps before it stay applied. Fix the cause and run carve apply again'
+        : runner
+          ? 'the step stopped where it was (its checkpoint is kept); fix the cause and run carve apply again to resume it'
+          : 'the step ran statement by statement; down.sql ran to clean up. Fix the cause and run carve apply again',
+      cause: error,
+    })
+  }
+}
+
+async function applyWithRunner(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, runner: StepRunner, options: ExecuteOptions): Promise<number | 'interrupted'> {
+  const started = performance.now()
+  const {ctx, close} = runContext(conn, ledger, plan, s, options)
+  try {
+    await runner.apply(ctx, s.step)
+    if (options.signal.aborted) {
+      await ledger.event(s.step.id, 'checkpoint', 'interrupted; the next apply resumes from the saved checkpoint')
+      return 'interrupted'
+    }
+    await runner.verify(ctx, s.step)
+    const ms = performance.now() - started
+    await ledger.markApplied(s, ms, `applied in ${Math.round(ms)} ms`)
+    return ms
+  } catch (error) {
+    if (options.signal.aborted) {
+      await ledger.event(s.step.id, 'checkpoint', `interrupted (${(error as Error).message}); the next apply resumes from the saved checkpoint`).catch(() => {})
+      return 'interrupted'
+    }
+    throw error
+  } finally {
+    await close()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// rollback
+
+function rollbackTargets(plan: LoadedPlan, rows: Map<string, LedgerRow>, to: string | undefined): LoadedStep[] {
+  const floor = to ? findStep(plan, to, '--to').index : -1
+  return plan.steps
+    .filter((s) => s.index > floor)
+    .filter((s) => {
+      const state = rows.get(s.step.id)?.state
+      return state === 'applied' || (state === 'in-progress' && runnerFor(s.step.kind) !== undefined)
+    })
+    .reverse()
+}
+
+function refuseIrreversible(targets: LoadedStep[], force: boolean): void {
+  const irreversible = targets.filter((s) => s.step.irreversible)
+  if (irreversible.length === 0 || force) return
+  throw new CarveError('rollback.irreversible', `step${irreversible.length > 1 ? 's' : ''} ${irreversible.map((s) => s.step.id).join(', ')} cannot be undone without losing data (marked irreversible); nothing was rolled back`, {
+    exitCode: EXIT.usage,
+    hint: 'roll back only the steps after it with --to, or pass --force if you accept the loss',
+  })
+}
+
+export async function dryRunRollback(conn: Connection, plan: LoadedPlan, options: {to?: string; force: boolean; run: RunOptions}): Promise<RollbackResult> {
+  assertEngine(plan.manifest.engine, conn)
+  const {rows} = await readState(conn, plan)
+  const targets = rollbackTargets(plan, rows, options.to)
+  refuseIrreversible(targets, options.force)
+  const parts = targets.map((s) => {
+    const runner = runnerFor(s.step.kind)
+    const body = runner ? `-- rolled back by the ${s.step.kind} runner\n${s.files.down ?? ''}` : describeSqlRollback(s, conn.engine, options.run.lockTimeoutMs)
+    return `-- ===== ${s.step.id}: ${s.step.title}\n${body.trimEnd()}\n`
+  })
+  return {
+    plan: plan.manifest.name,
+    database: conn.label,
+    dryRun: true,
+    rolledBack: [],
+    reverified: [],
+    interrupted: false,
+    sql: `-- carve rollback --dry-run: plan "${plan.manifest.name}", ${targets.length} step${targets.length === 1 ? '' : 's'} to roll back on ${conn.label}\n${targets.length ? '\n' + parts.join('\n') : '-- nothing to roll back\n'}`,
+  }
+}
+
+export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: ExecuteOptions & {to?: string; all?: boolean}): Promise<RollbackResult> {
+  assertEngine(plan.manifest.engine, conn)
+  if (!options.to && !options.all) {
+    throw new CarveError('usage.rollback-scope', 'say how far to roll back: --to STEP (keeps STEP and the steps before it) or --all', {exitCode: EXIT.usage})
+  }
+  const result: RollbackResult = {plan: plan.manifest.name, database: conn.label, dryRun: false, rolledBack: [], reverified: [], interrupted: false}
+  if (options.to) findStep(plan, options.to, '--to')
+  const lock = await takeLock(conn, plan, options)
+  try {
+    const {ledger, exists, rows} = await readState(conn, plan)
+    if (!exists) {
+      options.onEvent({type: 'info', message: `nothing is applied: ${conn.label} has no Carve ledger`})
+      return result
+    }
+    refuseDrift(plan, rows, options)
+    const targets = rollbackTargets(plan, rows, options.to)
+    refuseIrreversible(targets, options.force)
+    const orphans = [...rows.values()].filter((r) => r.state === 'applied' && !plan.steps.some((s) => s.step.id === r.step))
+    if (orphans.length) options.onEvent({type: 'info', message: `the ledger has applied steps this plan does not list (${orphans.map((r) => r.step).join(', ')}): they are left as they are`})
+    options.onEvent({type: 'start', action: 'rollback', plan: plan.manifest.name, database: conn.label, steps: targets.map(brief)})
+    for (const s of targets) {
+      await safePoint()
+      if (options.signal.aborted) {
+        result.interrupted = true
+        break
+      }
+      options.onEvent({type: 'step-start', action: 'rollback', step: s.step.id, title: s.step.title, transactional: runsInTransaction(s, conn)})
+      const runner = runnerFor(s.step.kind)
+      try {
+        let ms: number
+        if (runner) {
+          const started = performance.now()
+          const {ctx, close} = runContext(conn, ledger, plan, s, options)
+          try {
+            await runner.rollback(ctx, s.step)
+          } finally {
+            await close()
+          }
+          ms = performance.now() - started
+          await ledger.markRolledBack(s, ms)
+        } else {
+          ms = await rollbackSqlStep(sqlEnv(conn, ledger, s, options), s)
+        }
+        rows.set(s.step.id, {...rows.get(s.step.id)!, state: 'rolled-back'})
+        result.rolledBack.push({id: s.step.id, durationMs: Math.round(ms)})
+        options.onEvent({type: 'step-done', action: 'rollback', step: s.step.id, durationMs: Math.round(ms)})
+      } catch (error) {
+        if (error instanceof Interrupted) {
+          result.interrupted = true
+          break
+        }
+        const failure = error instanceof StepFailure ? error : new StepFailure(s.step.id, (error as Error).message, null)
+        options.onEvent({type: 'step-failed', action: 'rollback', step: s.step.id, error: failure.reason, sqlstate: failure.sqlstate})
+        await ledger.event(s.step.id, 'fail', `rollback: ${failure.reason}`).catch(() => {})
+        throw new CarveError('rollback.step-failed', `rollback of ${failure.message}`, {
+          hint: runsInTransaction(s, conn) ? 'its down.sql transaction was rolled back: the step is still applied; steps after it are rolled back' : 'down.sql ran statement by statement and stopped: check what is left of the step',
+          cause: error,
+        })
+      }
+    }
+    if (!result.interrupted) {
+      // What is still applied must still hold: a down.sql that undid too much shows up here.
+      for (const s of plan.steps.filter((x) => isApplied(rows, x.step.id))) {
+        const check = await verifyOne(conn, ledger, plan, s, options)
+        result.reverified.push({id: s.step.id, ok: check.ok, error: check.error})
+      }
+    }
+    options.onEvent({type: 'end', action: 'rollback', ok: result.reverified.every((r) => r.ok), interrupted: result.interrupted})
+    return result
+  } finally {
+    await lock.release()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify
+
+export async function verifyPlan(conn: Connection, plan: LoadedPlan, options: ExecuteOptions & {step?: string}): Promise<VerifyResult> {
+  assertEngine(plan.manifest.engine, conn)
+  const only = options.step ? findStep(plan, options.step, '--step') : undefined
+  const lock = await takeLock(conn, plan, options)
+  try {
+    const {ledger, exists, rows} = await readState(conn, plan)
+    refuseDrift(plan, rows, options)
+    const result: VerifyResult = {plan: plan.manifest.name, database: conn.label, ok: true, steps: []}
+    const targets = (only ? [only] : plan.steps).filter((s) => isApplied(rows, s.step.id))
+    if (only && targets.length === 0) {
+      throw new CarveError('verify.not-applied', `step ${only.step.id} is not applied on ${conn.label} (${rows.get(only.step.id)?.state ?? 'pending'})`, {hint: 'carve status shows what is applied'})
+    }
+    if (!exists) options.onEvent({type: 'info', message: `nothing is applied: ${conn.label} has no Carve ledger`})
+    options.onEvent({type: 'start', action: 'verify', plan: plan.manifest.name, database: conn.label, steps: targets.map(brief)})
+    for (const s of targets) {
+      await safePoint()
+      if (options.signal.aborted) break
+      options.onEvent({type: 'step-start', action: 'verify', step: s.step.id, title: s.step.title, transactional: true})
+      const check = await verifyOne(conn, ledger, plan, s, options)
+      result.steps.push({id: s.step.id, ...check})
+      if (check.ok) options.onEvent({type: 'step-done', action: 'verify', step: s.step.id, durationMs: check.durationMs})
+      else options.onEvent({type: 'step-failed', action: 'verify', step: s.step.id, error: check.error ?? '', sqlstate: null})
+    }
+    result.ok = result.steps.every((s) => s.ok)
+    options.onEvent({type: 'end', action: 'verify', ok: result.ok, interrupted: options.signal.aborted})
+    return result
+  } finally {
+    await lock.release()
+  }
+}
+
+async function verifyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): Promise<{ok: boolean; error: string | null; durationMs: number; skipped?: string}> {
+  const started = performance.now()
+  const runner = runnerFor(s.step.kind)
+  let error: string | null = null
+  let skipped: string | undefined
+  try {
+    if (runner) {
+      const {ctx, close} = runContext(conn, ledger, plan, s, options)
+      try {
+        await runner.verify(ctx, s.step)
+      } finally {
+        await close()
+      }
+    } else if (!(await verifySqlStep(sqlEnv(conn, ledger, s, options), s))) {
+      skipped = 'no verify file'
+    }
+  } catch (e) {
+    error = e instanceof StepFailure ? e.reason : (e as Error).message
+  }
+  await ledger.event(s.step.id, 'verify', error ? `failed: ${error}` : skipped ?? 'ok').catch(() => {})
+  return {ok: error === null, error, durationMs: Math.round(performance.now() - started), ...(skipped ? {skipped} : {})}
+}
+
+// ---------------------------------------------------------------------------------------------
+// shared pieces
+
+/**
+ * Between steps: let the event loop run once, so a Ctrl-C that arrived while a step ran is seen
+ * now. PGlite runs queries synchronously in WASM and resolves them as microtasks only, so without
+ * this a whole run can pass without the signal handler ever getting a turn.
+ */
+function safePoint(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+function brief(s: LoadedStep): {id: string; title: string; kind: string} {
+  return {id: s.step.id, title: s.step.title, kind: s.step.kind}
+}
+
+async function takeLock(conn: Connection, plan: LoadedPlan, options: ExecuteOptions): Promise<HeldLock> {
+  return acquirePlanLock(conn, plan.manifest.name, {
+    timeoutMs: options.lockWaitMs,
+    signal: options.signal,
+    onWait: (holder) => options.onEvent({type: 'lock-wait', holder}),
+  })
+}
+
+function warnUnknown(plan: LoadedPlan, rows: Map<string, LedgerRow>, options: ExecuteOptions): void {
+  const known = new Set(plan.steps.map((s) => s.step.id))
+  const unknown = [...rows.values()].filter((r) => r.state === 'applied' && !known.has(r.step))
+  if (unknown.length) options.onEvent({type: 'info', message: `the ledger has applied steps this plan does not list: ${unknown.map((r) => r.step).join(', ')} (was the plan regenerated after applying?)`})
+}
+
+function sqlEnv(conn: Connection, ledger: Ledger, s: LoadedStep, options: ExecuteOptions): SqlStepEnv {
+  return {
+    conn,
+    ledger,
+    lockTimeoutMs: options.run.lockTimeoutMs,
+    lockRetries: options.run.lockRetries,
+    retryBaseMs: options.retryBaseMs,
+    signal: options.signal,
+    onRetry: (info) => options.onEvent({type: 'retry', step: s.step.id, ...info}),
+  }
+}
+
+function runContext(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): {ctx: RunContext; close: () => Promise<void>} {
+  const opened: Connection[] = []
+  const ctx: RunContext = {
+    conn,
+    async connectDatabase(name: string) {
+      if (!options.connectDatabase) {
+        throw new CarveError('execute.no-server', `step ${s.step.id} needs a second database (${name}) on the same server, which ${conn.label} cannot provide`, {
+          hint: 'run split steps against a PostgreSQL or MySQL server (--db postgres://…); an embedded PGlite database is a single database',
+        })
+      }
+      const other = await options.connectDatabase(name)
+      opened.push(other)
+      return other
+    },
+    planDir: plan.dir,
+    files: s.files,
+    loadCheckpoint: <T>() => ledger.loadCheckpoint<T>(s.step.id),
+    saveCheckpoint: (state: unknown) => ledger.saveCheckpoint(s, state),
+    emit: (event) => options.onEvent({type: 'progress', step: s.step.id, ...event}),
+    signal: options.signal,
+    options: options.run,
+  }
+  return {ctx, close: async () => void (await Promise.all(opened.map((c) => c.close().catch(() => {}))))}
+}

@@ -1,0 +1,218 @@
+/**
+ * Parity: are two tables (same database or not) equal, row for row? Exact, never sampled.
+ *
+ * The source's key order is cut into chunks of `chunkSize` rows (the boundary is the key of the
+ * chunk's last row, found by an index scan on the source); each side hashes each chunk as
+ * `md5(string_agg(ROW(columns)::text, '|' ORDER BY key))` plus a row count. Columns are listed
+ * in the same order on both sides and both sessions use the same text forms (withStableSession),
+ * so equal rows give equal text. A chunk whose count or hash differs is bisected — split at the
+ * middle key of whichever side has more rows in it, both halves hashed again — until a piece is
+ * small enough to compare row by row (key and md5 of each row), which names each key missing on
+ * the target, extra on the target, or differing. The last chunk is open-ended, so rows the
+ * target holds beyond the source's last key are found too.
+ *
+ * pt-table-checksum does the same chunk by chunk (CRC32/BIT_XOR); whole-table hashing is faster
+ * but can only say "different", not where.
+ */
+import type {Connection} from '../db/connection.js'
+import {CarveError} from '../errors.js'
+import {ident} from '../plan/quote.js'
+import {column, keyParams, readShape, relationLabel, requirePostgres, rowCompare, withStableSession, type Relation} from './pg-table.js'
+
+export interface ParityReport {
+  table: string
+  sourceRows: number
+  targetRows: number
+  chunks: number
+  differingChunks: number
+  /** Keys (text forms) on the source but not on the target. */
+  missing: unknown[][]
+  /** Keys on the target but not on the source. */
+  extra: unknown[][]
+  /** Keys on both sides whose rows differ (first N). */
+  differing: unknown[][]
+  equal: boolean
+}
+
+export type DifferenceKind = 'missing' | 'extra' | 'differing'
+
+export interface DiffOptions {
+  chunkSize?: number
+  /** Called for each differing key, in key order within a chunk; return false to stop drilling down. */
+  onDifference?: (kind: DifferenceKind, key: string[]) => boolean | void
+}
+
+export interface DiffSummary {
+  table: string
+  sourceRows: number
+  targetRows: number
+  chunks: number
+  differingChunks: number
+}
+
+const DEFAULT_CHUNK = 10_000
+/** Below this many rows on each side, a differing piece is compared row by row. */
+const LEAF_ROWS = 2_000
+
+export async function compareTables(
+  source: Connection,
+  target: Connection,
+  a: {schema: string; name: string},
+  b: {schema: string; name: string},
+  key: string[],
+  columns: string[],
+  options: {chunkSize?: number; maxKeys?: number} = {},
+): Promise<ParityReport> {
+  const maxKeys = options.maxKeys ?? 100
+  const found: Record<DifferenceKind, string[][]> = {missing: [], extra: [], differing: []}
+  let listed = 0
+  const summary = await diffTables(source, target, a, b, key, columns, {
+    chunkSize: options.chunkSize,
+    onDifference(kind, k) {
+      if (listed >= maxKeys) return false
+      found[kind].push(k)
+      listed++
+      return listed < maxKeys
+    },
+  })
+  return {
+    ...summary,
+    ...found,
+    equal: summary.sourceRows === summary.targetRows && summary.differingChunks === 0,
+  }
+}
+
+interface Side {
+  conn: Connection
+  rel: string
+  keyTypes: string[]
+}
+
+interface Piece {
+  n: number
+  hash: string | null
+}
+
+export async function diffTables(
+  source: Connection,
+  target: Connection,
+  a: Relation,
+  b: Relation,
+  key: string[],
+  columns: string[],
+  options: DiffOptions = {},
+): Promise<DiffSummary> {
+  requirePostgres(source, target)
+  if (!key.length) throw new CarveError('parity.no-key', `${relationLabel(a)}: comparing needs the key columns`)
+  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK))
+  const [sa, sb] = [await readShape(source, a), await readShape(target, b)]
+  for (const c of [...new Set([...key, ...columns])]) {
+    column(sa, c, source)
+    column(sb, c, target)
+  }
+  const src: Side = {conn: source, rel: relationLabel(a), keyTypes: key.map((k) => sa.columns.get(k)!.type)}
+  const tgt: Side = {conn: target, rel: relationLabel(b), keyTypes: key.map((k) => sb.columns.get(k)!.type)}
+  const keyCols = key.map((k) => `t.${ident(k)}`)
+  const keyText = `ARRAY[${keyCols.map((k) => `${k}::text`).join(', ')}]`
+  const order = keyCols.join(', ')
+  const rowText = `ROW(${columns.map((c) => `t.${ident(c)}`).join(', ')})::text`
+
+  const range = (side: Side, lo: string[] | null, hi: string[] | null, first = 1) => {
+    const parts: string[] = []
+    const params: unknown[] = []
+    if (lo) {
+      parts.push(rowCompare(keyCols, '>', keyParams(side.keyTypes, first + params.length)))
+      params.push(...lo)
+    }
+    if (hi) {
+      parts.push(rowCompare(keyCols, '<=', keyParams(side.keyTypes, first + params.length)))
+      params.push(...hi)
+    }
+    return {where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params}
+  }
+
+  const hashPiece = async (side: Side, lo: string[] | null, hi: string[] | null): Promise<Piece> => {
+    const {where, params} = range(side, lo, hi)
+    const [row] = await side.conn.query<{n: string; h: string | null}>(
+      `SELECT count(*) AS n, md5(string_agg(${rowText}, '|' ORDER BY ${order})) AS h FROM ${side.rel} t ${where}`,
+      params,
+    )
+    return {n: Number(row!.n), hash: row!.h}
+  }
+
+  /** The key `offset` rows past `lo` (0 = the first after lo), below or at hi; null past the end. */
+  const keyAt = async (side: Side, lo: string[] | null, hi: string[] | null, offset: number): Promise<string[] | null> => {
+    const {where, params} = range(side, lo, hi)
+    const [row] = await side.conn.query<{k: string[]}>(
+      `SELECT ${keyText} AS k FROM ${side.rel} t ${where} ORDER BY ${order} OFFSET ${Math.max(0, Math.floor(offset))} LIMIT 1`,
+      params,
+    )
+    return row?.k ?? null
+  }
+
+  const rowHashes = async (side: Side, lo: string[] | null, hi: string[] | null) => {
+    const {where, params} = range(side, lo, hi)
+    return side.conn.query<{k: string[]; h: string}>(`SELECT ${keyText} AS k, md5(${rowText}) AS h FROM ${side.rel} t ${where} ORDER BY ${order}`, params)
+  }
+
+  // One query at a time per session: when both sides are one session (same database), in turn.
+  const pair = async <A, B>(f: () => Promise<A>, g: () => Promise<B>): Promise<[A, B]> =>
+    source === target ? [await f(), await g()] : Promise.all([f(), g()])
+
+  let drilling = true
+  const report = (kind: DifferenceKind, k: string[]) => {
+    if (drilling && options.onDifference?.(kind, k) === false) drilling = false
+  }
+
+  /** Name the differing keys of (lo, hi], whose pieces were hashed as ps and pt. */
+  const drill = async (lo: string[] | null, hi: string[] | null, ps: Piece, pt: Piece): Promise<void> => {
+    if (!drilling) return
+    if (ps.n <= LEAF_ROWS && pt.n <= LEAF_ROWS) {
+      const [rs, rt] = await pair(() => rowHashes(src, lo, hi), () => rowHashes(tgt, lo, hi))
+      const onTarget = new Map(rt.map((r) => [JSON.stringify(r.k), r.h]))
+      for (const r of rs) {
+        const id = JSON.stringify(r.k)
+        const h = onTarget.get(id)
+        if (h === undefined) report('missing', r.k)
+        else if (h !== r.h) report('differing', r.k)
+        onTarget.delete(id)
+      }
+      for (const r of rt) if (onTarget.has(JSON.stringify(r.k))) report('extra', r.k)
+      return
+    }
+    // Bisect at the middle of the fuller side, so extra rows bunched on one side split too.
+    const [fuller, n] = ps.n >= pt.n ? [src, ps.n] : [tgt, pt.n]
+    const mid = await keyAt(fuller, lo, hi, Math.floor(n / 2) - 1)
+    if (!mid) return
+    const halves: [string[] | null, string[] | null][] = [[lo, mid], [mid, hi]]
+    for (const [l, h] of halves) {
+      const [s, t] = await pair(() => hashPiece(src, l, h), () => hashPiece(tgt, l, h))
+      if (s.n !== t.n || s.hash !== t.hash) await drill(l, h, s, t)
+      if (!drilling) return
+    }
+  }
+
+  return withStableSession([source, target], async () => {
+    const summary: DiffSummary = {table: src.rel, sourceRows: 0, targetRows: 0, chunks: 0, differingChunks: 0}
+    let lo: string[] | null = null
+    let hi = await keyAt(src, null, null, chunkSize - 1)
+    for (;;) {
+      // The source also looks up the next boundary while the target still hashes this chunk.
+      const [{ps, next}, pt] = await pair(
+        async () => ({ps: await hashPiece(src, lo, hi), next: hi ? await keyAt(src, hi, null, chunkSize - 1) : null}),
+        () => hashPiece(tgt, lo, hi),
+      )
+      summary.chunks++
+      summary.sourceRows += ps.n
+      summary.targetRows += pt.n
+      if (ps.n !== pt.n || ps.hash !== pt.hash) {
+        summary.differingChunks++
+        await drill(lo, hi, ps, pt)
+      }
+      if (!hi) break
+      lo = hi
+      hi = next
+    }
+    return summary
+  })
+}

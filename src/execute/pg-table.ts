@@ -1,0 +1,171 @@
+/**
+ * What the copy, parity and change-capture engines need to know about a table on a live
+ * PostgreSQL database, and the SQL fragments they share (keys, casts, stable text forms).
+ *
+ * Rows travel between databases as the text forms of their values (the same type input/output
+ * functions COPY uses), so values are exact whatever their type — provided both sessions format
+ * values the same way. `withStableSession` pins the settings that change text forms.
+ */
+import type {Connection} from '../db/connection.js'
+import {CarveError} from '../errors.js'
+import {ident, qualified} from '../plan/quote.js'
+
+export interface Relation {
+  schema: string
+  name: string
+}
+
+export interface ColumnShape {
+  name: string
+  /** format_type(): what to cast a text form to, valid in this session's search_path. */
+  type: string
+  /** GENERATED ALWAYS AS (…) STORED: computed on each side, never inserted. */
+  generated: boolean
+  /** GENERATED ALWAYS AS IDENTITY: inserting a value needs OVERRIDING SYSTEM VALUE. */
+  identityAlways: boolean
+}
+
+export interface TableShape extends Relation {
+  columns: Map<string, ColumnShape>
+  /** Column sets of valid, non-partial unique indexes on plain columns (the primary key among them). */
+  uniqueKeys: string[][]
+  /** Estimated rows (pg_class.reltuples; -1 when never analyzed). */
+  estimatedRows: number
+}
+
+export function relationLabel(r: Relation): string {
+  return qualified(r.schema, r.name)
+}
+
+/** Fail early, with a message, on anything but PostgreSQL (PGlite included). */
+export function requirePostgres(...conns: (Connection | null)[]): void {
+  for (const c of conns) {
+    if (c && c.engine !== 'postgres') {
+      throw new CarveError('copy.engine', `copying and comparing tables needs PostgreSQL; ${c.label} is ${c.flavor}`, {
+        hint: 'on MySQL/MariaDB, split with the server\'s own replication and compare with pt-table-checksum',
+      })
+    }
+  }
+}
+
+export async function readShape(conn: Connection, rel: Relation): Promise<TableShape> {
+  const name = relationLabel(rel)
+  const [head] = await conn.query<{oid: number | null; reltuples: number | null}>(
+    `select c.oid::int8::float8 as oid, c.reltuples::float8 as reltuples
+       from pg_class c where c.oid = to_regclass($1)`,
+    [name],
+  )
+  if (!head?.oid) {
+    throw new CarveError('copy.missing-table', `table ${name} does not exist in database ${conn.database}`, {
+      hint: 'the split-prepare step creates the target tables; apply it first',
+    })
+  }
+  const columns = await conn.query<{name: string; type: string; generated: boolean; identity_always: boolean}>(
+    `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
+            a.attgenerated <> '' as generated, a.attidentity = 'a' as identity_always
+       from pg_attribute a
+      where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped
+      order by a.attnum`,
+    [name],
+  )
+  const uniques = await conn.query<{cols: string[]}>(
+    `select array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
+                    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+                   order by k.n)::text[] as cols
+       from pg_index i
+      where i.indrelid = to_regclass($1) and i.indisunique and i.indisvalid
+        and i.indpred is null and i.indexprs is null`,
+    [name],
+  )
+  return {
+    ...rel,
+    columns: new Map(columns.map((c) => [c.name, {name: c.name, type: c.type, generated: c.generated, identityAlways: c.identity_always}])),
+    uniqueKeys: uniques.map((u) => u.cols),
+    estimatedRows: Number(head.reltuples ?? -1),
+  }
+}
+
+export function column(shape: TableShape, name: string, conn: Connection): ColumnShape {
+  const c = shape.columns.get(name)
+  if (!c) {
+    throw new CarveError('copy.missing-column', `column ${ident(name)} is not in ${relationLabel(shape)} (database ${conn.database})`, {
+      hint: 'the source and target tables must have the columns the step lists',
+    })
+  }
+  return c
+}
+
+/** True when some unique index covers exactly these columns (in any order). */
+export function hasUniqueKey(shape: TableShape, key: readonly string[]): boolean {
+  const want = [...key].sort().join('\u0000')
+  return shape.uniqueKeys.some((u) => [...u].sort().join('\u0000') === want)
+}
+
+/**
+ * `(a, b) > (x, y)` compared as rows, so keyset pagination over a composite key uses the index.
+ * A single column is written without ROW so the planner sees a plain comparison.
+ */
+export function rowCompare(left: readonly string[], op: '>' | '<=' | '=' | '<', right: readonly string[]): string {
+  if (left.length !== right.length) throw new Error('row comparison of unequal widths')
+  if (left.length === 1) return `${left[0]} ${op} ${right[0]}`
+  return `(${left.join(', ')}) ${op} (${right.join(', ')})`
+}
+
+/** Parameters $from.. cast from their text form to the key columns' types. */
+export function keyParams(types: readonly string[], from: number): string[] {
+  return types.map((t, i) => `$${from + i}::text::${t}`)
+}
+
+/**
+ * Session settings that change the text form of values. Both ends of a copy or a comparison use
+ * these, so text written by one is read back identically by the other (pg_dump pins the same
+ * ones). TimeZone matters for comparing timestamptz as text; extra_float_digits=3 keeps every
+ * float digit even on servers older than 12.
+ */
+const STABLE_SETTINGS: Record<string, string> = {
+  DateStyle: 'ISO, MDY',
+  IntervalStyle: 'postgres',
+  extra_float_digits: '3',
+  TimeZone: 'UTC',
+  bytea_output: 'hex',
+  lc_monetary: 'C',
+}
+
+/**
+ * Run `work` with the stable settings on each distinct connection, then put the caller's
+ * settings back (PGlite is one session shared with the rest of the program).
+ */
+export async function withStableSession<T>(conns: readonly (Connection | null)[], work: () => Promise<T>): Promise<T> {
+  const distinct = [...new Set(conns.filter((c): c is Connection => c !== null))]
+  const names = Object.keys(STABLE_SETTINGS)
+  const saved: {conn: Connection; values: string[]}[] = []
+  try {
+    for (const conn of distinct) {
+      const [row] = await conn.query<Record<string, string>>(`select ${names.map((n, i) => `current_setting('${n}') as s${i}`).join(', ')}`)
+      saved.push({conn, values: names.map((_, i) => row![`s${i}`]!)})
+      await setAll(conn, names, names.map((n) => STABLE_SETTINGS[n]!))
+    }
+    return await work()
+  } finally {
+    for (const {conn, values} of saved) await setAll(conn, names, values).catch(() => {})
+  }
+}
+
+async function setAll(conn: Connection, names: string[], values: string[]): Promise<void> {
+  const params = names.flatMap((n, i) => [n, values[i]!])
+  await conn.query(`select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`, params)
+}
+
+/** An abortable sleep: resolves early (without error) when the signal fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, {once: true})
+  })
+}

@@ -1,0 +1,137 @@
+/**
+ * Reading a plan folder for execution. People review and edit plans in pull requests, so
+ * nothing runs until every file is accounted for: plan.yml parses and validates, every file it
+ * lists exists, and every file still has the sha256 recorded in plan.yml. Anything else is
+ * refused here, before a connection is used (exit 2), with file:line for manifest errors.
+ */
+import {createHash} from 'node:crypto'
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {join, resolve} from 'node:path'
+
+import {LineCounter, parseDocument} from 'yaml'
+
+import {CarveError, EXIT} from '../errors.js'
+import {planSchema, type PlanManifest, type PlanStep} from '../plan/model.js'
+import {runnerFor} from './kinds/index.js'
+
+export const PLAN_FILE = 'plan.yml'
+
+export const REHASH_HINT = 'if the edit is intended, run `carve plan --rehash <dir>` to record the new checksums (and review the diff)'
+
+export interface LoadedStep {
+  step: PlanStep
+  /** File contents by their key in plan.yml (up, down, verify, readme, extras). */
+  files: Record<string, string>
+  /** One checksum over all the step's files: what the ledger records and compares. */
+  checksum: string
+  /** Position in the plan (0-based). */
+  index: number
+}
+
+export interface LoadedPlan {
+  dir: string
+  manifest: PlanManifest
+  steps: LoadedStep[]
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/**
+ * The step's checksum: sha256 over its files' own checksums, sorted by key, so it changes when
+ * any file changes and never depends on the order plan.yml lists them in.
+ */
+export function stepChecksum(checksums: Record<string, string>): string {
+  const lines = Object.keys(checksums)
+    .sort()
+    .map((k) => `${k}=${checksums[k]}\n`)
+  return sha256(lines.join(''))
+}
+
+function refuse(code: string, message: string, hint?: string): CarveError {
+  return new CarveError(code, message, {exitCode: EXIT.usage, hint})
+}
+
+/** Load, validate and checksum a plan folder; throws a CarveError (exit 2) on any problem. */
+export function loadPlan(dir: string): LoadedPlan {
+  const root = resolve(dir)
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw refuse('plan.missing', `${dir} is not a plan folder (it does not exist)`, 'pass the folder `carve plan` wrote, the one holding plan.yml')
+  }
+  const manifestPath = join(dir, PLAN_FILE)
+  if (!existsSync(manifestPath)) {
+    throw refuse('plan.missing', `${manifestPath} does not exist`, 'pass the folder `carve plan` wrote, the one holding plan.yml')
+  }
+  const manifest = parseManifest(manifestPath, readFileSync(manifestPath, 'utf8'))
+  const steps = manifest.steps.map((step, index) => loadStep(dir, step, index))
+  return {dir, manifest, steps}
+}
+
+/** plan.yml text → validated manifest; errors say file:line: field: problem. */
+export function parseManifest(path: string, text: string): PlanManifest {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false})
+  if (doc.errors.length) {
+    const e = doc.errors[0]!
+    const at = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined)
+    throw refuse('plan.yaml', `${path}${at ? `:${at.line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`, REHASH_HINT)
+  }
+  const result = planSchema.safeParse(doc.toJS() ?? {})
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const parts = issue.path.map(String)
+    let line: number | undefined
+    // The line of the offending node, or of its nearest parent that exists.
+    for (let n = parts.length; n >= 0 && line === undefined; n--) {
+      const node = doc.getIn(parts.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as {range?: [number, number, number]} | undefined
+      if (node && typeof node === 'object' && node.range) line = lines.linePos(node.range[0]).line
+    }
+    const extra = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem${result.error.issues.length > 2 ? 's' : ''})` : ''
+    throw refuse('plan.invalid', `${path}${line ? `:${line}` : ''}: ${parts.join('.') || '(top level)'}: ${issue.message}${extra}`, REHASH_HINT)
+  }
+  return result.data
+}
+
+function loadStep(dir: string, step: PlanStep, index: number): LoadedStep {
+  const files: Record<string, string> = {}
+  for (const [key, rel] of Object.entries(step.files)) {
+    const path = join(dir, rel)
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      throw refuse('plan.file-missing', `step ${step.id}: ${path} (its ${key} file) is missing`, 'restore it from version control, or regenerate the plan with `carve plan`')
+    }
+    const bytes = readFileSync(path)
+    const actual = sha256(bytes)
+    const expected = step.checksums[key]!
+    if (actual !== expected) {
+      throw refuse(
+        'plan.checksum',
+        `step ${step.id}: ${path} was changed after the plan was generated (sha256 ${actual.slice(0, 12)}… ≠ ${expected.slice(0, 12)}… in plan.yml)${bytes.length === 0 ? '; it is empty' : ''}`,
+        REHASH_HINT,
+      )
+    }
+    files[key] = bytes.toString('utf8')
+  }
+  for (const key of Object.keys(step.checksums)) {
+    if (!(key in step.files)) throw refuse('plan.invalid', `step ${step.id}: checksums lists "${key}", which is not among its files`, REHASH_HINT)
+  }
+  // A kind without a runner of its own is a plain SQL step: it needs something to run.
+  if (!runnerFor(step.kind) && !step.files.up) {
+    throw refuse('plan.invalid', `step ${step.id} (${step.kind}) has no up file in plan.yml`, 'regenerate the plan with `carve plan`')
+  }
+  return {step, files, checksum: stepChecksum(step.checksums), index}
+}
+
+/** Find a step by full id or by a unique prefix ("004" for "004-move-to-schema-orders"). */
+export function findStep(plan: LoadedPlan, ref: string, flag: string): LoadedStep {
+  const exact = plan.steps.find((s) => s.step.id === ref)
+  if (exact) return exact
+  const matches = plan.steps.filter((s) => s.step.id.startsWith(ref))
+  if (matches.length === 1) return matches[0]!
+  const list = plan.steps.map((s) => s.step.id)
+  throw refuse(
+    'usage.step',
+    matches.length > 1 ? `${flag} ${ref} matches ${matches.length} steps: ${matches.map((s) => s.step.id).join(', ')}` : `${flag} ${ref}: no such step in plan "${plan.manifest.name}"`,
+    `steps: ${list.slice(0, 8).join(', ')}${list.length > 8 ? ', …' : ''}`,
+  )
+}

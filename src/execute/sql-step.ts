@@ -1,0 +1,401 @@
+/**
+ * Running a step's SQL files safely.
+ *
+ * PostgreSQL has transactional DDL, so a step is one transaction: `SET LOCAL lock_timeout`,
+ * up.sql, verify.sql, the ledger row, COMMIT — a failure anywhere rolls all of it back and the
+ * step leaves nothing behind. DDL waits for its lock behind any long transaction and, while it
+ * waits, blocks every query queued after it; lock_timeout bounds that wait, and a timeout
+ * (SQLSTATE 55P03) rolls back, backs off with jitter and tries again a bounded number of times
+ * (pgroll's approach), so a busy table never turns into an outage.
+ *
+ * Steps marked `transactional: false` (CREATE INDEX CONCURRENTLY, subscriptions, ...) and every
+ * step on MySQL/MariaDB (DDL commits implicitly there) run statement by statement; on failure
+ * down.sql runs to clean up what the earlier statements did.
+ */
+import type {Connection} from '../db/connection.js'
+import {CarveError, EXIT} from '../errors.js'
+import {splitStatements} from '../workload/mask.js'
+import type {Ledger} from './ledger.js'
+import type {LoadedStep} from './plan-files.js'
+
+export interface SqlStepEnv {
+  conn: Connection
+  ledger: Ledger
+  lockTimeoutMs: number
+  lockRetries: number
+  /** First backoff after a lock timeout; doubles per retry, jittered ±50%. */
+  retryBaseMs: number
+  signal: AbortSignal
+  onRetry?: (info: {attempt: number; retries: number; waitMs: number; reason: string}) => void
+}
+
+/** A step that failed; its message is one line: step, file and line, SQLSTATE, server message. */
+export class StepFailure extends Error {
+  constructor(
+    readonly stepId: string,
+    readonly reason: string,
+    readonly sqlstate: string | null,
+    readonly lockTimeout = false,
+  ) {
+    super(`step ${stepId} failed: ${reason}`)
+  }
+}
+
+/** The user pressed Ctrl-C while a step waited to retry: nothing of the step is left. */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted')
+  }
+}
+
+interface DbError {
+  code?: string
+  errno?: number
+  sqlState?: string
+  sqlMessage?: string
+  message?: string
+  position?: string | number
+  detail?: string
+  where?: string
+}
+
+const PG_LOCK_TIMEOUT = '55P03'
+const MYSQL_LOCK_WAIT = 1205
+
+export function isLockTimeout(error: unknown, engine: Connection['engine']): boolean {
+  const e = error as DbError
+  return engine === 'postgres' ? e?.code === PG_LOCK_TIMEOUT : e?.errno === MYSQL_LOCK_WAIT
+}
+
+export function sqlstateOf(error: unknown): string | null {
+  const e = error as DbError
+  if (typeof e?.sqlState === 'string') return e.sqlState
+  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code
+  return null
+}
+
+/** "up.sql line 3: relation "x" does not exist (SQLSTATE 42P01)" from a driver error. */
+export function describeSqlError(error: unknown, file: string, text: string | undefined, offset = 0): string {
+  const e = error as DbError
+  const message = (e?.sqlMessage ?? e?.message ?? String(error)).split('\n')[0]!
+  let where = file
+  const position = e?.position !== undefined ? Number(e.position) : NaN
+  if (text !== undefined && Number.isFinite(position) && position > 0) {
+    where += ` line ${lineAt(text, offset + position - 1)}`
+  } else if (text !== undefined && offset > 0) {
+    where += ` line ${lineAt(text, offset)}`
+  }
+  const state = sqlstateOf(error)
+  const detail = e?.detail ? `; ${e.detail.split('\n')[0]}` : ''
+  const context = !Number.isFinite(position) && e?.where ? ` [${e.where.split('\n')[0]}]` : ''
+  return `${where}: ${message}${detail}${context}${state ? ` (SQLSTATE ${state})` : e?.errno ? ` (error ${e.errno})` : ''}`
+}
+
+export function lineAt(text: string, index: number): number {
+  let line = 1
+  for (let i = 0; i < Math.min(index, text.length); i++) if (text.charCodeAt(i) === 10) line++
+  return line
+}
+
+/**
+ * Statements that end or start a transaction. END alone is left out: it also closes a
+ * `BEGIN ATOMIC` function body, which the statement splitter cuts at its inner semicolons.
+ */
+const TX_CONTROL = /^(BEGIN(\s+(TRANSACTION|WORK)\b.*|\s+ISOLATION\b.*)?|COMMIT(\s+(TRANSACTION|WORK|AND\b.*))?|ROLLBACK(\s+(TRANSACTION|WORK|AND\b.*))?|ABORT|START\s+TRANSACTION\b.*)$/is
+
+/** A transactional step must not end its own transaction half-way: that would commit part of it. */
+function assertNoTransactionControl(s: LoadedStep, file: string, text: string): void {
+  for (const st of splitStatements(text, 'postgres')) {
+    const body = st.text.replace(/^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/, '').trim()
+    if (TX_CONTROL.test(body)) {
+      const at = text.indexOf(st.text, st.offset)
+      throw new StepFailure(
+        s.step.id,
+        `${file} line ${lineAt(text, at >= 0 ? at : st.offset)}: ${body.split(/\s/)[0]!.toUpperCase()} controls the transaction, but the executor runs the step as one transaction — remove it, or mark the step transactional: false`,
+        null,
+      )
+    }
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<boolean>((resolve) => {
+    if (signal.aborted) return resolve(false)
+    const timer = setTimeout(() => resolve(true), ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve(false)
+    }, {once: true})
+  })
+
+export function backoffMs(base: number, attempt: number): number {
+  return Math.round(Math.min(base * 2 ** attempt, 30_000) * (0.5 + Math.random()))
+}
+
+/** Run `attempt` until it succeeds or fails with something other than a lock timeout. */
+async function withLockRetries<T>(env: SqlStepEnv, s: LoadedStep, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!(error instanceof StepFailure) || !error.lockTimeout) throw error
+      if (n >= env.lockRetries) {
+        const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
+        throw new StepFailure(
+          s.step.id,
+          `could not take its locks${locks} within lock_timeout ${env.lockTimeoutMs} ms, ${env.lockRetries + 1} attempts (${error.reason}); a long-running transaction holds them — find it in pg_stat_activity / SHOW PROCESSLIST, or retry later`,
+          error.sqlstate,
+          true,
+        )
+      }
+      const waitMs = backoffMs(env.retryBaseMs, n)
+      env.onRetry?.({attempt: n + 1, retries: env.lockRetries, waitMs, reason: error.reason})
+      if (!(await sleep(waitMs, env.signal))) throw new Interrupted()
+    }
+  }
+}
+
+function fail(s: LoadedStep, env: SqlStepEnv, error: unknown, file: string, text: string | undefined, offset = 0): StepFailure {
+  if (error instanceof StepFailure) return error
+  return new StepFailure(s.step.id, describeSqlError(error, file, text, offset), sqlstateOf(error), isLockTimeout(error, env.conn.engine))
+}
+
+function fileName(s: LoadedStep, key: string): string {
+  const path = s.step.files[key]
+  return path ? path.split('/').pop()! : `${key}.sql`
+}
+
+/** Does this step run as one transaction here? Never on MySQL (implicit commits). */
+export function runsInTransaction(s: LoadedStep, conn: Pick<Connection, 'engine'>): boolean {
+  return conn.engine === 'postgres' && s.step.transactional
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply
+
+export async function applySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<number> {
+  const up = s.files.up ?? ''
+  const verify = s.files.verify
+  if (runsInTransaction(s, env.conn)) {
+    assertNoTransactionControl(s, fileName(s, 'up'), up)
+    return withLockRetries(env, s, () =>
+      inTransaction(env, s, async (started) => {
+        await run(env, s, 'up', up)
+        if (verify) await run(env, s, 'verify', verify)
+        const ms = performance.now() - started
+        await env.ledger.markApplied(s, ms, `applied in ${Math.round(ms)} ms`)
+        return ms
+      }),
+    )
+  }
+  const started = performance.now()
+  await setSessionLockTimeout(env)
+  try {
+    try {
+      await runStatements(env, s, 'up', up)
+      if (verify) await runStatements(env, s, 'verify', verify)
+    } catch (error) {
+      if (error instanceof Interrupted) {
+        await cleanUp(env, s)
+        throw error
+      }
+      const failure = fail(s, env, error, fileName(s, 'up'), up)
+      const cleanup = await cleanUp(env, s)
+      throw new StepFailure(s.step.id, `${failure.reason}${cleanup}`, failure.sqlstate, failure.lockTimeout)
+    }
+    const ms = performance.now() - started
+    await env.ledger.markApplied(s, ms, `applied statement by statement in ${Math.round(ms)} ms`)
+    return ms
+  } finally {
+    await resetSessionLockTimeout(env)
+  }
+}
+
+/** After a failed statement-by-statement step: down.sql, best effort, to leave nothing behind. */
+async function cleanUp(env: SqlStepEnv, s: LoadedStep): Promise<string> {
+  const down = s.files.down
+  if (!down) return '; no down.sql to clean up with: check what the earlier statements left'
+  const errors: string[] = []
+  for (const st of splitStatements(down, dialect(env))) {
+    try {
+      await env.conn.query(st.text)
+    } catch (error) {
+      errors.push(describeSqlError(error, fileName(s, 'down'), down, st.offset))
+    }
+  }
+  return errors.length ? `; cleanup with down.sql hit ${errors.length} error(s), first: ${errors[0]}` : '; down.sql ran to clean up'
+}
+
+// ---------------------------------------------------------------------------------------------
+// rollback
+
+export async function rollbackSqlStep(env: SqlStepEnv, s: LoadedStep): Promise<number> {
+  const down = s.files.down
+  if (down === undefined) throw new StepFailure(s.step.id, 'has no down file: it cannot be rolled back', null)
+  if (runsInTransaction(s, env.conn)) {
+    assertNoTransactionControl(s, fileName(s, 'down'), down)
+    return withLockRetries(env, s, () =>
+      inTransaction(env, s, async (started) => {
+        await run(env, s, 'down', down)
+        const ms = performance.now() - started
+        await env.ledger.markRolledBack(s, ms)
+        return ms
+      }),
+    )
+  }
+  const started = performance.now()
+  await setSessionLockTimeout(env)
+  try {
+    await runStatements(env, s, 'down', down)
+  } catch (error) {
+    throw fail(s, env, error, fileName(s, 'down'), down)
+  } finally {
+    await resetSessionLockTimeout(env)
+  }
+  const ms = performance.now() - started
+  await env.ledger.markRolledBack(s, ms)
+  return ms
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify
+
+/** verify.sql in a transaction that is always rolled back: checking never changes anything. */
+export async function verifySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<boolean> {
+  const verify = s.files.verify
+  if (verify === undefined) return false
+  const conn = env.conn
+  await conn.query(conn.engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION')
+  try {
+    if (conn.engine === 'postgres') {
+      await conn.query(`SET LOCAL lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
+      await run(env, s, 'verify', verify)
+    } else {
+      await runStatements(env, s, 'verify', verify)
+    }
+  } catch (error) {
+    throw fail(s, env, error, fileName(s, 'verify'), verify)
+  } finally {
+    await conn.query('ROLLBACK').catch(() => {})
+  }
+  return true
+}
+
+// ---------------------------------------------------------------------------------------------
+// the pieces
+
+async function inTransaction<T>(env: SqlStepEnv, s: LoadedStep, work: (started: number) => Promise<T>): Promise<T> {
+  const conn = env.conn
+  const started = performance.now()
+  await conn.query('BEGIN')
+  try {
+    await conn.query(`SET LOCAL lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
+    const result = await work(started)
+    await conn.query('COMMIT')
+    return result
+  } catch (error) {
+    await conn.query('ROLLBACK').catch(() => {})
+    throw fail(s, env, error, 'transaction', undefined)
+  }
+}
+
+/** One file as one script (simple protocol: PostgreSQL reports error positions within it). */
+async function run(env: SqlStepEnv, s: LoadedStep, key: string, text: string): Promise<void> {
+  try {
+    await env.conn.exec(text)
+  } catch (error) {
+    throw fail(s, env, error, fileName(s, key), text)
+  }
+}
+
+async function runStatements(env: SqlStepEnv, s: LoadedStep, key: string, text: string): Promise<void> {
+  for (const st of splitStatements(text, dialect(env))) {
+    if (env.signal.aborted) throw new Interrupted()
+    await withLockRetries(env, s, async () => {
+      try {
+        await env.conn.query(st.text)
+      } catch (error) {
+        // Positions are within the statement: shift them by where it starts in the file.
+        const lead = st.text.length ? text.indexOf(st.text, st.offset) : st.offset
+        throw fail(s, env, error, fileName(s, key), text, lead >= 0 ? lead : st.offset)
+      }
+    })
+  }
+}
+
+function dialect(env: SqlStepEnv): 'postgres' | 'mysql' {
+  return env.conn.engine === 'postgres' ? 'postgres' : 'mysql'
+}
+
+async function setSessionLockTimeout(env: SqlStepEnv): Promise<void> {
+  if (env.conn.engine === 'postgres') await env.conn.query(`SET lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
+  else {
+    const seconds = Math.max(1, Math.ceil(env.lockTimeoutMs / 1000))
+    await env.conn.query(`SET SESSION lock_wait_timeout = ${seconds}`)
+    await env.conn.query(`SET SESSION innodb_lock_wait_timeout = ${seconds}`)
+  }
+}
+
+async function resetSessionLockTimeout(env: SqlStepEnv): Promise<void> {
+  if (env.conn.engine === 'postgres') await env.conn.query('RESET lock_timeout').catch(() => {})
+  else {
+    await env.conn.query('SET SESSION lock_wait_timeout = DEFAULT').catch(() => {})
+    await env.conn.query('SET SESSION innodb_lock_wait_timeout = DEFAULT').catch(() => {})
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// --dry-run: exactly what would be sent, in order
+
+function section(label: string, text: string): string {
+  return `-- ${label}\n${text.trim()}\n`
+}
+
+export function describeSqlApply(s: LoadedStep, engine: Connection['engine'], lockTimeoutMs: number, lockRetries: number): string {
+  const up = s.files.up ?? ''
+  const verify = s.files.verify
+  if (engine === 'postgres' && s.step.transactional) {
+    return [
+      `-- on lock timeout (SQLSTATE 55P03): ROLLBACK, wait with jittered backoff, retry (at most ${lockRetries} times)`,
+      'BEGIN;',
+      `SET LOCAL lock_timeout = '${Math.round(lockTimeoutMs)}ms';`,
+      section(fileName(s, 'up'), up),
+      verify ? section(fileName(s, 'verify'), verify) : '-- (no verify file)\n',
+      `-- the ledger row for ${s.step.id} (carve.ledger_steps) and an apply event are written here, in the same transaction`,
+      'COMMIT;',
+    ].join('\n')
+  }
+  const why = engine === 'postgres' ? 'the step is marked transactional: false' : 'MySQL/MariaDB has no transactional DDL'
+  const dia = engine === 'postgres' ? 'postgres' : 'mysql'
+  const statements = (text: string) => splitStatements(text, dia).map((st) => `${st.text};`).join('\n')
+  const timeout = engine === 'postgres' ? [`SET lock_timeout = '${Math.round(lockTimeoutMs)}ms';`] : [`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeoutMs / 1000))};`, `SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeoutMs / 1000))};`]
+  return [
+    `-- not one transaction (${why}): statements run one by one; on a lock timeout a statement is retried (at most ${lockRetries} times); on failure ${fileName(s, 'down')} runs to clean up`,
+    ...timeout,
+    `-- ${fileName(s, 'up')}`,
+    statements(up),
+    ...(verify ? [`-- ${fileName(s, 'verify')}`, statements(verify)] : []),
+    engine === 'postgres' ? 'RESET lock_timeout;' : 'SET SESSION lock_wait_timeout = DEFAULT;\nSET SESSION innodb_lock_wait_timeout = DEFAULT;',
+    `-- the ledger row for ${s.step.id} and an apply event are written here`,
+    '',
+  ].join('\n')
+}
+
+export function describeSqlRollback(s: LoadedStep, engine: Connection['engine'], lockTimeoutMs: number): string {
+  const down = s.files.down ?? '-- (no down file)'
+  if (engine === 'postgres' && s.step.transactional) {
+    return ['BEGIN;', `SET LOCAL lock_timeout = '${Math.round(lockTimeoutMs)}ms';`, section(fileName(s, 'down'), down), `-- the ledger marks ${s.step.id} rolled back here, in the same transaction`, 'COMMIT;'].join('\n')
+  }
+  const dia = engine === 'postgres' ? 'postgres' : 'mysql'
+  return [`-- statement by statement`, ...splitStatements(down, dia).map((st) => `${st.text};`), `-- the ledger marks ${s.step.id} rolled back here`, ''].join('\n')
+}
+
+/** Engine mismatch between the plan and the database: refused before anything runs. */
+export function assertEngine(planEngine: 'postgres' | 'mysql', conn: Connection): void {
+  if (planEngine !== conn.engine) {
+    throw new CarveError('plan.engine', `the plan is for ${planEngine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'} but ${conn.label} is ${conn.engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'}`, {
+      exitCode: EXIT.usage,
+      hint: 'point --db at the database the plan was generated for',
+    })
+  }
+}
