@@ -9,6 +9,7 @@ import type {Workload} from '../workload/model.js'
 import {buildPlan} from './build.js'
 import {type PlanConventions, type PlanInput, resolvePlanInput} from './context.js'
 import type {GeneratedPlan, PlanManifest} from './model.js'
+import {mysqlDrafts} from './steps/mysql.js'
 import {apiStubFiles} from './stubs/index.js'
 
 export interface GenerateOptions {
@@ -30,6 +31,7 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
     split: options.split,
     generatedBy: CARVE_VERSION,
     documents: planDocuments,
+    mysqlDrafts,
   })
 }
 
