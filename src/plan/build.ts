@@ -28,7 +28,7 @@ export interface BuildOptions {
   /** Version string recorded in plan.yml. */
   generatedBy?: string
   /** Extra plan files (API stubs, diagrams, documents), by path. */
-  documents?: (input: PlanInput, manifest: PlanManifest) => Map<string, string>
+  documents?: (input: PlanInput, manifest: PlanManifest, notes: string[]) => Map<string, string>
   /** The MySQL/MariaDB subset (logical databases instead of schemas, no outbox or split yet). */
   mysqlDrafts?: (input: PlanInput, level: number) => {drafts: StepDraft[]; notes: string[]}
   /** Physical split drafts for a context, after the given draft key. */
@@ -172,7 +172,7 @@ export function buildPlan(input: PlanInput, options: BuildOptions = {}): Generat
     contexts: input.contexts.map((c) => ({name: c.name, owner: c.owner, schema: c.schema, role: c.role, tables: c.tables.map((t) => t.key)})),
     steps,
   }
-  if (options.documents) for (const [path, content] of options.documents(input, manifest)) files.set(path, normalise(content))
+  if (options.documents) for (const [path, content] of options.documents(input, manifest, notes)) files.set(path, normalise(content))
   return {manifest, files, notes}
 }
 

@@ -27,7 +27,7 @@ export const MATURITY_LEVELS: readonly {level: MaturityLevel; state: string}[] =
 ]
 
 // Edge kinds, each with one style; linkStyle needs the edges' positions, so they are collected.
-type EdgeKind = 'own' | 'read' | 'write' | 'exception' | 'api' | 'events' | 'fk'
+type EdgeKind = 'own' | 'read' | 'write' | 'exception' | 'api' | 'events'
 
 const EDGE_STYLE: Record<EdgeKind, string> = {
   own: 'stroke:#1f5fa8,stroke-width:3px',
@@ -36,7 +36,6 @@ const EDGE_STYLE: Record<EdgeKind, string> = {
   exception: 'stroke:#b26a00,stroke-width:2px,stroke-dasharray:6 4,color:#8a5200',
   api: 'stroke:#2e7d32,stroke-width:2px',
   events: 'stroke:#6a1b9a,stroke-width:2px',
-  fk: 'stroke:#c62828,stroke-width:2px,stroke-dasharray:3 3,color:#c62828',
 }
 
 const EDGE_ARROW: Record<EdgeKind, string> = {
@@ -46,7 +45,6 @@ const EDGE_ARROW: Record<EdgeKind, string> = {
   exception: '-.->',
   api: '-.->',
   events: '-.->',
-  fk: '-.->',
 }
 
 const CLASS_DEFS = [
@@ -142,6 +140,15 @@ function summarize(accesses: ForeignAccess[]): AccessSummary[] {
   return [...out.values()].sort((a, b) => cmp(a.consumer, b.consumer) || cmp(a.context, b.context))
 }
 
+/** `ums (4), orders (2), +3 more`: the contexts a context's FKs point into, most FKs first. */
+function fkTargets(ctx: ContextSpec): string {
+  const counts = new Map<string, number>()
+  for (const f of ctx.fksOut) counts.set(f.to.context, (counts.get(f.to.context) ?? 0) + 1)
+  const sorted = [...counts.entries()].sort(([a, x], [b, y]) => y - x || cmp(a, b))
+  const shown = sorted.slice(0, 3).map(([c, n]) => `${mermaidText(c)} (${n})`)
+  return sorted.length > 3 ? `${shown.join(', ')} +${sorted.length - 3} more` : shown.join(', ')
+}
+
 /** Tables written by two or more services (from the workload), per context. */
 function multiWriterTables(input: PlanInput, ctx: ContextSpec, allowed: (service: string, table: string) => boolean): string[] {
   if (!input.workload) return []
@@ -164,7 +171,7 @@ function approvedWriter(input: PlanInput, service: string, table: string): boole
  * database(s) with one box per context (never per table: eleven contexts stay readable), and
  * access edges aggregated per consumer and context. Red: foreign writes, multi-writer tables and
  * cross-context FKs still present at that level; amber: approved exceptions; green: API calls;
- * purple: events from an outbox to a read model.
+ * purple: events from the outboxes through a broker to the read models.
  */
 export function maturityDiagram(input: PlanInput, level: MaturityLevel): string {
   const f = new Flow()
@@ -177,14 +184,36 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
   const contextIndex = new Map(input.contexts.map((c, i) => [c.name, i]))
   const summaries = input.contexts.flatMap((c) => summarize(c.consumers))
 
+  // A service that only reads from many contexts (reporting, an admin tool) would draw an edge
+  // to every box; at levels 0-2 its reads are summed in its own label instead.
+  const broadReads = new Map<string, {tables: number; contexts: number}>()
+  if (level <= 2) {
+    const readOnly = new Map<string, AccessSummary[]>()
+    for (const s of summaries) {
+      const writes = level === 0 ? s.writes.size + s.approvedWrites.size : s.approvedWrites.size + (level === 1 ? s.writes.size : 0)
+      if (writes === 0 && (level === 0 ? s.reads.size + s.approvedReads.size : s.reads.size) > 0) {
+        if (!readOnly.has(s.consumer)) readOnly.set(s.consumer, [])
+        readOnly.get(s.consumer)!.push(s)
+      }
+    }
+    for (const [consumer, list] of readOnly) {
+      if (list.length > BROAD_READER_CONTEXTS) broadReads.set(consumer, {tables: list.reduce((n, s) => n + s.reads.size + s.approvedReads.size, 0), contexts: list.length})
+    }
+  }
+
   // Services.
+  // From level 2 on services call each other's APIs: a services box would cram those edges inside it.
+  if (level <= 1) f.open('services0', 'services')
   for (const [i, s] of input.services.entries()) {
     const owned = input.contexts.filter((c) => c.owner === s.name).map((c) => c.name)
     const label = [`<b>${mermaidText(s.name)}</b>`]
     if (level >= 2) label.push(`role ${mermaidText(s.role)}`)
     if (level >= 1 && owned.length) label.push(`owns ${owned.map(mermaidText).join(', ')}`)
+    const broad = broadReads.get(s.name)
+    if (broad) label.push(`reads ${plural(broad.tables, 'table')} in ${plural(broad.contexts, 'context')} (edges not drawn)`)
     f.node(`sv${i}`, label.join('<br/>'), 'service')
   }
+  if (level <= 1) f.close()
 
   // Where each consumer's read models live (level 4+): in its own context's store, else its own box.
   const readModelUsers = new Map<string, AccessSummary[]>()
@@ -212,6 +241,8 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
   // Data.
   const dataClass = (ctx: ContextSpec, multi: string[], exceptionWrites: boolean): NodeClass => {
     if (ctx.tables.length > 0 && ctx.tables.every((t) => t.classification === 'deprecated')) return 'retired'
+    // Cross-context FKs are still in place until level 3 replaces them.
+    if (level <= 2 && ctx.fksOut.length) return 'violation'
     if (multi.length && level <= 1) return 'violation'
     if (level <= 1 && summaries.some((s) => s.context === ctx.name && s.writes.size > 0)) return 'violation'
     if (exceptionWrites || multi.length) return 'exception'
@@ -228,7 +259,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     if (level === 0) label.push('owner not recorded')
     else label.push(`owner ${mermaidText(ctx.owner)}`)
     if (multi.length) label.push(`⚠ ${level <= 1 ? 'multi-writer' : 'approved extra writers'}: ${plural(multi.length, 'table')}`)
-    if (level <= 2 && ctx.fksOut.length) label.push(`⚠ ${plural(ctx.fksOut.length, 'FK')} to other contexts`)
+    if (level <= 2 && ctx.fksOut.length) label.push(`⚠ ${plural(ctx.fksOut.length, 'FK')} to ${fkTargets(ctx)}`)
     if (level >= 3 && ctx.fksOut.length) label.push(`${plural(ctx.fksOut.length, 'FK')} replaced by reconciliation`)
     f.node(`dt${i}`, label.join('<br/>'), dataClass(ctx, multi, exceptionWrites))
   }
@@ -327,7 +358,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
       continue
     }
     if (level >= 5) {
-      if (allReads) eventEdges.add(`${i}>${s.consumer}`)
+      if (allReads) eventEdges.add(`${i}\u0000${s.consumer}`)
       if (allWrites) addApi(s, 0, allWrites)
       continue
     }
@@ -337,23 +368,10 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
       f.edge(from, data, 'exception', `exception: ${parts.filter(Boolean).join(', ')}${until}`)
     }
     if (level === 3 && s.reads.size) addApi(s, s.reads.size, 0)
-    if (level === 4 && s.reads.size) eventEdges.add(`${i}>${s.consumer}`)
+    if (level === 4 && s.reads.size) eventEdges.add(`${i}\u0000${s.consumer}`)
     if (s.writes.size) addApi(s, 0, s.writes.size)
   }
-  if (direct.length) {
-    // A service that only reads from many contexts (reporting, an admin tool) gets one edge to
-    // the database instead of one per context: the diagram stays readable, the documents list them.
-    const broad = new Set<string>()
-    const readOnly = new Map<string, number>()
-    for (const d of direct) if (d.kind === 'read') readOnly.set(d.consumer, (readOnly.get(d.consumer) ?? 0) + 1)
-    for (const [consumer, n] of readOnly) if (n > BROAD_READER_CONTEXTS) broad.add(consumer)
-    for (const consumer of [...broad].sort(cmp)) {
-      const list = direct.filter((d) => d.consumer === consumer && d.kind === 'read')
-      const tables = list.reduce((n, d) => n + d.reads, 0)
-      f.edge(serviceId.get(consumer)!, 'shared0', 'read', `reads ${plural(tables, 'table')} in ${plural(list.length, 'context')}`)
-    }
-    for (const d of direct) if (!(d.kind === 'read' && broad.has(d.consumer))) f.edge(d.from, d.data, d.kind, d.parts.join(' · '))
-  }
+  for (const d of direct) if (!(d.kind === 'read' && broadReads.has(d.consumer))) f.edge(d.from, d.data, d.kind, d.parts.join(' · '))
   for (const e of [...apiEdges.values()].sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to))) {
     const parts = [e.reads ? `reads ${plural(e.reads, 'table')}` : '', e.writes ? `writes ${plural(e.writes, 'table')}` : ''].filter(Boolean)
     f.edge(e.from, e.to, 'api', `API: ${parts.join(', ')}`)
@@ -368,7 +386,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     const publishing = new Set<number>()
     const subscribed = new Map<string, Set<number>>()
     for (const key of eventEdges) {
-      const [i, svc] = key.split('>') as [string, string]
+      const [i, svc] = key.split('\u0000') as [string, string]
       const ctx = input.contexts[Number(i)]!
       if (!ctx.tables.some((t) => t.classification !== 'deprecated')) continue
       publishing.add(Number(i))
@@ -385,22 +403,6 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     }
   }
 
-  // Cross-context FKs are still in place until level 3 replaces them.
-  if (level <= 2) {
-    const pairs = new Map<string, number>()
-    for (const ctx of input.contexts) {
-      for (const fk of ctx.fksOut) {
-        const to = contextIndex.get(fk.to.context)
-        if (to === undefined) continue
-        const key = `${contextIndex.get(ctx.name)}>${to}`
-        pairs.set(key, (pairs.get(key) ?? 0) + 1)
-      }
-    }
-    for (const [key, n] of [...pairs.entries()].sort(([a], [b]) => cmp(a, b))) {
-      const [a, b] = key.split('>')
-      f.edge(`dt${a}`, `dt${b}`, 'fk', `⚠ ${plural(n, 'FK')}`)
-    }
-  }
   return f.finish()
 }
 
@@ -425,9 +427,11 @@ function attribute(column: Column, table: Table, fkColumns: Set<string>): string
 /**
  * The context's owned tables with their columns (single-word types, PK/FK/UK markers), the FKs
  * between them, and every FK crossing the context's edge drawn to a stub entity labelled
- * `foreign · <context> · <table>` holding only the referenced columns.
+ * `foreign · <context> · <table>` holding only the referenced columns. FKs from other contexts
+ * into this one are left out unless asked for (`incoming`): a context everybody references (users)
+ * would be drawn as a row of dozens of stubs; the ownership document lists them.
  */
-export function contextErDiagram(ctx: ContextSpec, input: PlanInput): string {
+export function contextErDiagram(ctx: ContextSpec, input: PlanInput, options: {incoming?: boolean} = {}): string {
   const keyOf = tableKeyer(input.catalog)
   const own = [...ctx.tables].sort((a, b) => cmp(a.key, b.key))
   const ids = new Map(own.map((t, i) => [t.key, `t${i}`]))
@@ -454,7 +458,7 @@ export function contextErDiagram(ctx: ContextSpec, input: PlanInput): string {
       rels.push({from: t.key, to: target, columns: fk.columns, refColumns: fk.refColumns, name: fk.name, child: t.table})
     }
   }
-  for (const f of ctx.fksIn) {
+  for (const f of options.incoming ? ctx.fksIn : []) {
     const from = keyOf(f.from.table.schema, f.from.table.name)
     if (ids.has(from)) continue
     stub(from, f.fk.columns)
@@ -466,6 +470,7 @@ export function contextErDiagram(ctx: ContextSpec, input: PlanInput): string {
 
   const lines = ['erDiagram']
   lines.push(`  %% Context ${mermaidText(ctx.name)} (owner ${mermaidText(ctx.owner)}): ${own.length} tables, ${stubKeys.length} foreign. Ids are generated; names are in the aliases.`)
+  if (!options.incoming && ctx.fksIn.length) lines.push(`  %% ${ctx.fksIn.length} FKs from other contexts point into this one: see OWNERSHIP.md.`)
   for (const t of own) {
     const flags = [
       t.classification !== 'owned' ? t.classification : '',

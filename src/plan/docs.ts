@@ -11,7 +11,6 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {tableKeyer} from '../graph/build.js'
 import type {Table} from '../introspect/model.js'
 import {packageRoot} from '../paths.js'
 import {formatBytes, formatCount} from '../render/text.js'
@@ -45,13 +44,17 @@ export function markdownText(text: string): string {
   return out
 }
 
-/** Inline code for text Carve builds (API paths, SQL names): backticks fenced, `|` escaped for tables. */
-export function inlineCode(text: string): string {
+/**
+ * Inline code: backticks inside are fenced by a longer run, newlines become spaces. In a GFM table
+ * cell `|` must be written `\|` even inside code (the table splits cells first); outside tables
+ * that backslash would show, so it is escaped only for cells.
+ */
+export function inlineCode(text: string, inTable = false): string {
   const clean = text.replace(/[\r\n\u2028\u2029]+/g, ' ')
   const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length))
   const fence = '`'.repeat(longest + 1)
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : ''
-  return `${fence}${pad}${clean.replace(/\|/g, '\\|')}${pad}${fence}`
+  return `${fence}${pad}${inTable ? clean.replace(/\|/g, '\\|') : clean}${pad}${fence}`
 }
 
 /** A fenced block that no backtick run inside the content can close early. */
@@ -167,6 +170,17 @@ export function ownershipDocument(ctx: ContextSpec, input: PlanInput): string {
   const tables = ctx.tables.length
     ? `Schema ${markdownText(ctx.schema)} (today the tables are in ${namesList(ctx.tables.map((t) => t.table.schema))}; at level 2 they move and a compatibility view keeps each old name working).\n\n${mdTable(['table', 'class', 'today', 'after the move', 'rows', 'size', 'primary key', 'notes'], tableRows)}`
     : 'No tables of the catalog are assigned to this context.'
+  const fkRow = (direction: string, f: ContextSpec['fksOut'][number]): string[] => [
+    direction,
+    markdownText(f.fk.name),
+    markdownText(`${f.from.context} · ${f.from.table.name} (${f.fk.columns.join(', ')})`),
+    markdownText(`${f.to.context} · ${f.to.table.name} (${f.fk.refColumns.join(', ')})`),
+    f.fk.onDelete,
+  ]
+  const fkRows = [...ctx.fksOut.map((f) => fkRow('out', f)), ...ctx.fksIn.map((f) => fkRow('in', f))]
+  const crossFks = fkRows.length
+    ? `\n\nForeign keys crossing the context's edge. They stay while the data shares one database and are dropped at level 3: reconciliation queries find orphans, and those that cascaded or nulled on delete become loose foreign keys (a delete trigger queues keys, a job applies the action).\n\n${mdTable(['direction', 'constraint', 'referencing', 'referenced', 'on delete'], fkRows)}`
+    : ''
 
   // Write and read APIs.
   const writeRows: string[][] = []
@@ -180,19 +194,19 @@ export function ownershipDocument(ctx: ContextSpec, input: PlanInput): string {
     const replacesR = readers.length ? namesList(readers) : ''
     const name = markdownText(t.table.name)
     if (t.table.flags.scd2) {
-      writeRows.push([inlineCode(`PATCH ${res}`), `close the open row and open the new value, in one transaction (${name} is effective-dated)`, replacesW])
-      writeRows.push([inlineCode(`POST ${res}`), `open the first value for a new key of ${name}`, ''])
-      readRows.push([inlineCode(`GET ${res}/live`), `the value in force today, per key`, replacesR])
-      readRows.push([inlineCode(`GET ${res}?at={date}`), `the value in force on a date (history)`, ''])
+      writeRows.push([inlineCode(`PATCH ${res}`, true), `close the open row and open the new value, in one transaction (${name} is effective-dated)`, replacesW])
+      writeRows.push([inlineCode(`POST ${res}`, true), `open the first value for a new key of ${name}`, ''])
+      readRows.push([inlineCode(`GET ${res}/live`, true), `the value in force today, per key`, replacesR])
+      readRows.push([inlineCode(`GET ${res}?at={date}`, true), `the value in force on a date (history)`, ''])
       continue
     }
-    writeRows.push([inlineCode(`POST ${res}`), `create a row of ${name}`, replacesW])
+    writeRows.push([inlineCode(`POST ${res}`, true), `create a row of ${name}`, replacesW])
     if (item) {
-      writeRows.push([inlineCode(`PATCH ${item}`), `update a row of ${name}`, ''])
-      writeRows.push([inlineCode(`DELETE ${item}`), `delete a row of ${name}`, ''])
+      writeRows.push([inlineCode(`PATCH ${item}`, true), `update a row of ${name}`, ''])
+      writeRows.push([inlineCode(`DELETE ${item}`, true), `delete a row of ${name}`, ''])
     }
-    readRows.push([inlineCode(`GET ${res}`), `list ${name} (filtered, paged by key)`, replacesR])
-    if (item) readRows.push([inlineCode(`GET ${item}`), `one row of ${name}`, ''])
+    readRows.push([inlineCode(`GET ${res}`, true), `list ${name} (filtered, paged by key)`, replacesR])
+    if (item) readRows.push([inlineCode(`GET ${item}`, true), `one row of ${name}`, ''])
   }
   const apiNote = `The contract is in [api/](api/). Paths are the table names in kebab-case; every call carries a correlation id and, for tenant-scoped data, the tenant from the caller's verified identity.`
   const write_apis = writeRows.length
@@ -204,9 +218,9 @@ export function ownershipDocument(ctx: ContextSpec, input: PlanInput): string {
   const outbox = `${ctx.schema}.${outboxName(ctx, input)}`
   const evTables = eventTables(ctx)
   const events = evTables.length
-    ? `From level 4 on, the outbox ${markdownText(outbox)} records every committed change of ${plural(evTables.length, 'table')} as an event: ${evTables
+    ? `From level 4 on, the outbox ${markdownText(outbox)} records every committed change of ${plural(evTables.length, 'table')} as an event \`<table>.created\`, \`<table>.updated\` or \`<table>.deleted\`: ${evTables
         .slice(0, 6)
-        .map((t) => inlineCode(`${t.table.name}.created|updated|deleted`))
+        .map((t) => inlineCode(`${t.table.name}.*`))
         .join(', ')}${evTables.length > 6 ? ` and ${evTables.length - 6} more` : ''}. The full catalog with payloads: [events.md](events.md).`
     : 'None (no live tables).'
 
@@ -280,7 +294,7 @@ export function ownershipDocument(ctx: ContextSpec, input: PlanInput): string {
           const shape = scd2Shape(t.table)!
           const res = resourcePath(t.table.name)
           const open = shape.open ?? `${ident(to)} IS NULL`
-          const keyText = shape.key.length ? namesList(shape.key) : '_to fill_ (the columns identifying one attribute)'
+          const keyText = shape.key.length ? shape.key.map(markdownText).join(', ') : '_to fill_ (the columns identifying one attribute)'
           const check = shape.key.length
             ? `\n\nTwo open rows for one key (must return nothing):\n\n${fenced(
                 `SELECT ${shape.key.map(ident).join(', ')}, count(*)\nFROM ${qualified(ctx.schema, t.table.name)}\nWHERE ${open}\nGROUP BY ${shape.key.map(ident).join(', ')}\nHAVING count(*) > 1;`,
@@ -349,7 +363,7 @@ Today: ~${formatCount(roundFigure(rows))} rows, ~${formatBytes(roundFigure(size)
   for (const c of undocumented) {
     const t = byTable.get(c.table)
     const res = t ? resourcePath(t.table.name) : resourcePath(c.table)
-    if (c.writes > 0) exits.push(`- ${markdownText(c.consumer)} writes ${markdownText(c.table)}: call ${inlineCode(`POST|PATCH|DELETE ${res}`)} before level 2 revokes its write grant, or record an approved exception with an expiry.`)
+    if (c.writes > 0) exits.push(`- ${markdownText(c.consumer)} writes ${markdownText(c.table)}: call the write API ${inlineCode(res)} before level 2 revokes its write grant, or record an approved exception with an expiry.`)
     if (c.reads > 0 && c.consumer !== reporting) exits.push(`- ${markdownText(c.consumer)} reads ${markdownText(c.table)}: call ${inlineCode(`GET ${res}`)}, or subscribe to the events into a read model of its own (level 4).`)
   }
   const exit_plan = exits.length ? `${exits.join('\n')}\n\nEvery exception ends by its expiry date; level 5 requires none open.` : 'Nothing to exit: no exception and no uncovered direct access.'
@@ -364,7 +378,7 @@ Today: ~${formatCount(roundFigure(rows))} rows, ~${formatBytes(roundFigure(size)
     role: markdownText(ctx.role),
     table_count: `${formatCount(ctx.tables.length)}${deprecated.length ? ` (${formatCount(deprecated.length)} deprecated)` : ''}`,
     plan: markdownText(input.name),
-    tables,
+    tables: tables + crossFks,
     write_apis,
     read_apis,
     events,
@@ -395,7 +409,7 @@ function eventSection(t: OwnedTable, ctx: ContextSpec): string {
   return `## ${markdownText(name)}
 
 - Aggregate type: ${inlineCode(name)}
-- Aggregate id: ${key.length ? `${namesList(key)}${key.length > 1 ? ' (joined with `,` in key order)' : ''}` : '**none: the table has no primary key**, so `aggregate_id` is empty — give it a key before consumers rely on its events'}
+- Aggregate id: ${key.length ? `${key.map(markdownText).join(', ')}${key.length > 1 ? ' (joined with `,` in key order)' : ''}` : '**none: the table has no primary key**, so `aggregate_id` is empty — give it a key before consumers rely on its events'}
 - Events: ${['created', 'updated', 'deleted'].map((e) => inlineCode(`${name}.${e}`)).join(', ')}
 - Source: ${markdownText(`${ctx.schema}.${name}`)}${t.classification === 'shared-reference' ? ' (shared reference data: changes are rare; consumers may cache)' : ''}
 
@@ -408,10 +422,12 @@ ${mdTable(['column', 'type', 'nullable', 'notes'], rows)}`
 export function eventCatalog(ctx: ContextSpec, input: PlanInput): string {
   const live = eventTables(ctx)
   const retired = ctx.tables.filter((t) => t.classification === 'deprecated')
-  const summaryRows = live.flatMap((t) =>
-    ['created', 'updated', 'deleted'].map((e) => [inlineCode(`${t.table.name}.${e}`), inlineCode(t.table.name), t.table.primaryKey.length ? namesList(t.table.primaryKey) : '—']),
-  )
-  let summary = live.length ? mdTable(['event type', 'aggregate type', 'aggregate id'], summaryRows) : 'This context emits no events: it has no live tables.'
+  const summaryRows = live.map((t) => [
+    inlineCode(t.table.name, true),
+    ['created', 'updated', 'deleted'].map((e) => inlineCode(`${t.table.name}.${e}`, true)).join(', '),
+    t.table.primaryKey.length ? t.table.primaryKey.map(markdownText).join(', ') : '—',
+  ])
+  let summary = live.length ? mdTable(['aggregate type', 'event types', 'aggregate id'], summaryRows) : 'This context emits no events: it has no live tables.'
   if (retired.length) summary += `\n\nNo events for deprecated tables: ${namesList(retired.map((t) => t.table.name))}.`
   return renderTemplate(loadTemplate('events.md'), {
     context: markdownText(ctx.name),
@@ -498,9 +514,9 @@ export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {
     : 'No contexts.'
 
   const allNotes = [...notes]
-  if (input.unassigned.length) allNotes.push(`${plural(input.unassigned.length, 'table')} belong to no context and stay where they are: ${namesList(input.unassigned)}.`)
   if (!input.workload) allNotes.push('No workload was given: foreign reads and writes are unknown, so grants and read models cover only what the boundaries file says.')
-  const notesText = allNotes.length ? allNotes.map((n) => `- ${n.replace(/\r\n|[\r\n]/g, ' ')}`).join('\n') : 'None.'
+  // Notes are plain text from the builder and may quote table names: escaped like any name.
+  const notesText = allNotes.length ? allNotes.map((n) => `- ${markdownText(n)}`).join('\n') : 'None.'
 
   return renderTemplate(loadTemplate('plan-readme.md'), {
     name: markdownText(manifest.name),

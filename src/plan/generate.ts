@@ -9,6 +9,8 @@ import type {Workload} from '../workload/model.js'
 import {buildPlan} from './build.js'
 import {type PlanConventions, type PlanInput, resolvePlanInput} from './context.js'
 import type {GeneratedPlan, PlanManifest} from './model.js'
+import {contextErDiagram, cutoverSequence, dualWriteSequence, maturityDiagram} from './diagrams.js'
+import {eventCatalog, ownershipDocument, planReadme} from './docs.js'
 import {mysqlDrafts} from './steps/mysql.js'
 import {apiStubFiles} from './stubs/index.js'
 
@@ -36,9 +38,20 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
 }
 
 /** Everything in the plan folder that is not a step: documents, API stubs, diagrams. */
-export function planDocuments(input: PlanInput, manifest: PlanManifest): Map<string, string> {
+export function planDocuments(input: PlanInput, manifest: PlanManifest, notes: string[]): Map<string, string> {
   const files = new Map<string, string>()
-  void manifest
+  const levels = ([0, 1, 2, 3, 4, 5] as const).map((level) => ({level, mermaid: maturityDiagram(input, level)}))
+  for (const d of levels) files.set(`diagrams/level-${d.level}.mmd`, d.mermaid)
+  files.set('README.md', planReadme(manifest, input, levels, notes))
+  for (const ctx of input.contexts) {
+    if (ctx.tables.length === 0) continue
+    const dir = `contexts/${ctx.name}`
+    files.set(`${dir}/OWNERSHIP.md`, ownershipDocument(ctx, input))
+    files.set(`${dir}/events.md`, eventCatalog(ctx, input))
+    files.set(`${dir}/er.mmd`, contextErDiagram(ctx, input))
+    files.set(`${dir}/dual-write.mmd`, dualWriteSequence(ctx))
+    files.set(`${dir}/cutover.mmd`, cutoverSequence(ctx))
+  }
   for (const [path, text] of apiStubFiles(input)) files.set(path, text)
   return files
 }

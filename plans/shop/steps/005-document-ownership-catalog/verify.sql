@@ -1,0 +1,20 @@
+-- Verify: every table of context catalog has its owner recorded
+
+DO $carve$
+DECLARE
+  missing text;
+BEGIN
+  IF to_regclass('"carve"."ownership"') IS NULL THEN
+    RAISE EXCEPTION 'carve verify: the ownership registry % does not exist', '"carve"."ownership"';
+  END IF;
+  SELECT string_agg(k, ', ' ORDER BY k) INTO missing
+  FROM unnest(ARRAY['categories', 'products', 'product_descriptions', 'product_tags', 'bundles', 'bundle_items']::text[]) AS k
+  WHERE k <> '' AND NOT EXISTS (
+    SELECT 1 FROM "carve"."ownership" o
+    WHERE o.table_key = k AND o.context = 'catalog' AND o.owner = 'catalog-service'
+  );
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'carve verify: no recorded owner % for: %', 'catalog-service', missing;
+  END IF;
+END
+$carve$;

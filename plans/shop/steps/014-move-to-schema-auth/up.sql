@@ -1,0 +1,64 @@
+-- Step: move the tables of context auth into schema auth
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "auth";
+DO $carve$
+BEGIN
+  IF to_regclass('"auth"."user_credentials"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."user_credentials"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."user_credentials" SET SCHEMA "auth";
+  END IF;
+  IF to_regclass('"auth"."login_identities"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."login_identities"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."login_identities" SET SCHEMA "auth";
+  END IF;
+  IF to_regclass('"auth"."auth_sessions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."auth_sessions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."auth_sessions" SET SCHEMA "auth";
+  END IF;
+  IF to_regclass('"auth"."refresh_tokens"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."refresh_tokens"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."refresh_tokens" SET SCHEMA "auth";
+  END IF;
+  IF to_regclass('"auth"."auth_tokens"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."auth_tokens"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."auth_tokens" SET SCHEMA "auth";
+  END IF;
+  IF to_regclass('"auth"."password_resets"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."password_resets"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."password_resets" SET SCHEMA "auth";
+  END IF;
+  IF to_regclass('"auth"."mfa_factors"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."mfa_factors"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."mfa_factors" SET SCHEMA "auth";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."user_credentials" AS
+  SELECT "id", "user_id", "password_hash", "hash_algo", "must_change", "failed_attempts", "locked_until", "last_login_at", "created_at", "rotated_at", "is_current"
+  FROM "auth"."user_credentials";
+COMMENT ON VIEW "public"."user_credentials" IS 'carve:compatibility-view auth.user_credentials (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."login_identities" AS
+  SELECT "id", "user_id", "provider", "subject", "email_at_link", "linked_at", "last_used_at"
+  FROM "auth"."login_identities";
+COMMENT ON VIEW "public"."login_identities" IS 'carve:compatibility-view auth.login_identities (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."auth_sessions" AS
+  SELECT "id", "user_id", "identity_id", "ip_address", "user_agent", "created_at", "expires_at", "revoked_at"
+  FROM "auth"."auth_sessions";
+COMMENT ON VIEW "public"."auth_sessions" IS 'carve:compatibility-view auth.auth_sessions (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."refresh_tokens" AS
+  SELECT "id", "session_id", "user_id", "token_hash", "issued_at", "expires_at", "replaced_by", "revoked"
+  FROM "auth"."refresh_tokens";
+COMMENT ON VIEW "public"."refresh_tokens" IS 'carve:compatibility-view auth.refresh_tokens (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."auth_tokens" AS
+  SELECT "id", "user_id", "tenant_id", "name", "token_prefix", "token_hash", "scopes", "created_at", "last_used_at", "expires_at"
+  FROM "auth"."auth_tokens";
+COMMENT ON VIEW "public"."auth_tokens" IS 'carve:compatibility-view auth.auth_tokens (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."password_resets" AS
+  SELECT "id", "user_id", "token_hash", "requested_at", "requested_ip", "expires_at", "used_at"
+  FROM "auth"."password_resets";
+COMMENT ON VIEW "public"."password_resets" IS 'carve:compatibility-view auth.password_resets (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."mfa_factors" AS
+  SELECT "id", "user_id", "factor_type", "secret_ref", "label", "enrolled_at", "disabled_at"
+  FROM "auth"."mfa_factors";
+COMMENT ON VIEW "public"."mfa_factors" IS 'carve:compatibility-view auth.mfa_factors (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';

@@ -1,0 +1,64 @@
+-- Step: move the tables of context ums into schema ums
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "ums";
+DO $carve$
+BEGIN
+  IF to_regclass('"ums"."users"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."users"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."users" SET SCHEMA "ums";
+  END IF;
+  IF to_regclass('"ums"."user_profiles"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."user_profiles"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."user_profiles" SET SCHEMA "ums";
+  END IF;
+  IF to_regclass('"ums"."organizations"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."organizations"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."organizations" SET SCHEMA "ums";
+  END IF;
+  IF to_regclass('"ums"."org_memberships"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."org_memberships"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."org_memberships" SET SCHEMA "ums";
+  END IF;
+  IF to_regclass('"ums"."modules"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."modules"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."modules" SET SCHEMA "ums";
+  END IF;
+  IF to_regclass('"ums"."module_access"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."module_access"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."module_access" SET SCHEMA "ums";
+  END IF;
+  IF to_regclass('"ums"."user_attributes"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."user_attributes"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."user_attributes" SET SCHEMA "ums";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."users" AS
+  SELECT "id", "email", "legacy_login", "primary_org_id", "status", "email_verified", "created_at", "updated_at", "deleted_at"
+  FROM "ums"."users";
+COMMENT ON VIEW "public"."users" IS 'carve:compatibility-view ums.users (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."user_profiles" AS
+  SELECT "user_id", "first_name", "last_name", "display_name", "phone", "country_code", "locale", "time_zone", "avatar_url", "job_title", "fax", "updated_at", "updated_by"
+  FROM "ums"."user_profiles";
+COMMENT ON VIEW "public"."user_profiles" IS 'carve:compatibility-view ums.user_profiles (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."organizations" AS
+  SELECT "id", "slug", "legal_name", "display_name", "country_code", "default_currency", "plan_tier", "is_active", "created_on", "parent_org_id"
+  FROM "ums"."organizations";
+COMMENT ON VIEW "public"."organizations" IS 'carve:compatibility-view ums.organizations (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."org_memberships" AS
+  SELECT "id", "tenant_id", "user_id", "member_type", "joined_at", "left_at", "invited_by"
+  FROM "ums"."org_memberships";
+COMMENT ON VIEW "public"."org_memberships" IS 'carve:compatibility-view ums.org_memberships (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."modules" AS
+  SELECT "code", "name", "description", "is_billable"
+  FROM "ums"."modules";
+COMMENT ON VIEW "public"."modules" IS 'carve:compatibility-view ums.modules (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."module_access" AS
+  SELECT "id", "tenant_id", "user_id", "module_code", "granted_at", "revoked_at"
+  FROM "ums"."module_access";
+COMMENT ON VIEW "public"."module_access" IS 'carve:compatibility-view ums.module_access (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."user_attributes" AS
+  SELECT "id", "user_id", "tenant_id", "attr_key", "attr_value", "data_type", "st_dt", "e_dt", "changed_by"
+  FROM "ums"."user_attributes";
+COMMENT ON VIEW "public"."user_attributes" IS 'carve:compatibility-view ums.user_attributes (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';

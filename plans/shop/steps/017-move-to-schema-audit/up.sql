@@ -1,0 +1,72 @@
+-- Step: move the tables of context audit into schema audit
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "audit";
+DO $carve$
+BEGIN
+  IF to_regclass('"audit"."audit_events"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."audit_events"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."audit_events" SET SCHEMA "audit";
+  END IF;
+  IF to_regclass('"audit"."auth_events"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."auth_events"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."auth_events" SET SCHEMA "audit";
+  END IF;
+  IF to_regclass('"audit"."rbac_decisions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."rbac_decisions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."rbac_decisions" SET SCHEMA "audit";
+  END IF;
+  IF to_regclass('"audit"."action_traces"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."action_traces"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."action_traces" SET SCHEMA "audit";
+  END IF;
+  IF to_regclass('"audit"."action_traces_2024"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."action_traces_2024"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."action_traces_2024" SET SCHEMA "audit";
+  END IF;
+  IF to_regclass('"audit"."action_traces_2025"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."action_traces_2025"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."action_traces_2025" SET SCHEMA "audit";
+  END IF;
+  IF to_regclass('"audit"."action_traces_default"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."action_traces_default"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."action_traces_default" SET SCHEMA "audit";
+  END IF;
+  IF to_regclass('"audit"."error_logs"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."error_logs"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."error_logs" SET SCHEMA "audit";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."audit_events" AS
+  SELECT "id", "occurred_at", "tenant_id", "user_id", "action", "resource_type", "resource_id", "old_values", "new_values", "source_service", "correlation_id"
+  FROM "audit"."audit_events";
+COMMENT ON VIEW "public"."audit_events" IS 'carve:compatibility-view audit.audit_events (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."auth_events" AS
+  SELECT "id", "occurred_at", "user_id", "tenant_id", "event_type", "provider", "ip_address", "success", "failure_reason"
+  FROM "audit"."auth_events";
+COMMENT ON VIEW "public"."auth_events" IS 'carve:compatibility-view audit.auth_events (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."rbac_decisions" AS
+  SELECT "id", "decided_at", "tenant_id", "user_id", "permission_code", "resource_ref", "decision", "policy_id", "latency_us"
+  FROM "audit"."rbac_decisions";
+COMMENT ON VIEW "public"."rbac_decisions" IS 'carve:compatibility-view audit.rbac_decisions (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."action_traces" AS
+  SELECT "id", "occurred_at", "service", "operation", "tenant_id", "user_id", "correlation_id", "duration_ms", "status_code"
+  FROM "audit"."action_traces";
+COMMENT ON VIEW "public"."action_traces" IS 'carve:compatibility-view audit.action_traces (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."action_traces_2024" AS
+  SELECT "id", "occurred_at", "service", "operation", "tenant_id", "user_id", "correlation_id", "duration_ms", "status_code"
+  FROM "audit"."action_traces_2024";
+COMMENT ON VIEW "public"."action_traces_2024" IS 'carve:compatibility-view audit.action_traces_2024 (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."action_traces_2025" AS
+  SELECT "id", "occurred_at", "service", "operation", "tenant_id", "user_id", "correlation_id", "duration_ms", "status_code"
+  FROM "audit"."action_traces_2025";
+COMMENT ON VIEW "public"."action_traces_2025" IS 'carve:compatibility-view audit.action_traces_2025 (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."action_traces_default" AS
+  SELECT "id", "occurred_at", "service", "operation", "tenant_id", "user_id", "correlation_id", "duration_ms", "status_code"
+  FROM "audit"."action_traces_default";
+COMMENT ON VIEW "public"."action_traces_default" IS 'carve:compatibility-view audit.action_traces_default (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."error_logs" AS
+  SELECT "id", "logged_at", "service", "severity", "error_code", "message", "user_id", "tenant_id", "correlation_id", "context"
+  FROM "audit"."error_logs";
+COMMENT ON VIEW "public"."error_logs" IS 'carve:compatibility-view audit.error_logs (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';

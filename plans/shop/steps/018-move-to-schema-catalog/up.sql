@@ -1,0 +1,56 @@
+-- Step: move the tables of context catalog into schema catalog
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "catalog";
+DO $carve$
+BEGIN
+  IF to_regclass('"catalog"."categories"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."categories"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."categories" SET SCHEMA "catalog";
+  END IF;
+  IF to_regclass('"catalog"."products"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."products"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."products" SET SCHEMA "catalog";
+  END IF;
+  IF to_regclass('"catalog"."product_descriptions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."product_descriptions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."product_descriptions" SET SCHEMA "catalog";
+  END IF;
+  IF to_regclass('"catalog"."product_tags"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."product_tags"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."product_tags" SET SCHEMA "catalog";
+  END IF;
+  IF to_regclass('"catalog"."bundles"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."bundles"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."bundles" SET SCHEMA "catalog";
+  END IF;
+  IF to_regclass('"catalog"."bundle_items"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."bundle_items"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."bundle_items" SET SCHEMA "catalog";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."categories" AS
+  SELECT "id", "parent_id", "slug", "name", "sort_order", "active_flag"
+  FROM "catalog"."categories";
+COMMENT ON VIEW "public"."categories" IS 'carve:compatibility-view catalog.categories (owner: catalog-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."products" AS
+  SELECT "id", "sku", "name", "category_id", "product_type", "status", "list_price", "weight_grams", "create_dt", "updated_at"
+  FROM "catalog"."products";
+COMMENT ON VIEW "public"."products" IS 'carve:compatibility-view catalog.products (owner: catalog-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."product_descriptions" AS
+  SELECT "product_id", "locale", "title", "short_text", "body_html", "updated_at"
+  FROM "catalog"."product_descriptions";
+COMMENT ON VIEW "public"."product_descriptions" IS 'carve:compatibility-view catalog.product_descriptions (owner: catalog-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."product_tags" AS
+  SELECT "product_id", "tag"
+  FROM "catalog"."product_tags";
+COMMENT ON VIEW "public"."product_tags" IS 'carve:compatibility-view catalog.product_tags (owner: catalog-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."bundles" AS
+  SELECT "id", "code", "name", "product_id", "is_active", "created_at"
+  FROM "catalog"."bundles";
+COMMENT ON VIEW "public"."bundles" IS 'carve:compatibility-view catalog.bundles (owner: catalog-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."bundle_items" AS
+  SELECT "bundle_id", "product_id", "quantity", "is_optional"
+  FROM "catalog"."bundle_items";
+COMMENT ON VIEW "public"."bundle_items" IS 'carve:compatibility-view catalog.bundle_items (owner: catalog-service). Legacy access path; move readers to the owner''s API or a read model.';

@@ -1,0 +1,64 @@
+-- Step: move the tables of context pricing into schema pricing
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "pricing";
+DO $carve$
+BEGIN
+  IF to_regclass('"pricing"."price_lists"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."price_lists"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."price_lists" SET SCHEMA "pricing";
+  END IF;
+  IF to_regclass('"pricing"."price_rules"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."price_rules"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."price_rules" SET SCHEMA "pricing";
+  END IF;
+  IF to_regclass('"pricing"."discounts"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."discounts"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."discounts" SET SCHEMA "pricing";
+  END IF;
+  IF to_regclass('"pricing"."promotions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."promotions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."promotions" SET SCHEMA "pricing";
+  END IF;
+  IF to_regclass('"pricing"."promotion_redemptions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."promotion_redemptions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."promotion_redemptions" SET SCHEMA "pricing";
+  END IF;
+  IF to_regclass('"pricing"."pricing_snapshots"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."pricing_snapshots"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."pricing_snapshots" SET SCHEMA "pricing";
+  END IF;
+  IF to_regclass('"pricing"."tax_rates"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."tax_rates"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."tax_rates" SET SCHEMA "pricing";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."price_lists" AS
+  SELECT "id", "tenant_id", "code", "name", "currency_code", "is_active", "created_at"
+  FROM "pricing"."price_lists";
+COMMENT ON VIEW "public"."price_lists" IS 'carve:compatibility-view pricing.price_lists (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."price_rules" AS
+  SELECT "id", "price_list_id", "product_id", "amount", "min_quantity", "priority", "valid_from", "valid_to", "created_by"
+  FROM "pricing"."price_rules";
+COMMENT ON VIEW "public"."price_rules" IS 'carve:compatibility-view pricing.price_rules (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."discounts" AS
+  SELECT "id", "code", "description", "percent_off", "amount_off", "product_id", "category_id", "valid_from", "valid_to"
+  FROM "pricing"."discounts";
+COMMENT ON VIEW "public"."discounts" IS 'carve:compatibility-view pricing.discounts (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."promotions" AS
+  SELECT "id", "code", "name", "starts_at", "ends_at", "rules", "budget_amount", "max_redemptions", "is_stackable"
+  FROM "pricing"."promotions";
+COMMENT ON VIEW "public"."promotions" IS 'carve:compatibility-view pricing.promotions (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."promotion_redemptions" AS
+  SELECT "id", "promotion_id", "order_id", "user_id", "discount_amount", "redeemed_at"
+  FROM "pricing"."promotion_redemptions";
+COMMENT ON VIEW "public"."promotion_redemptions" IS 'carve:compatibility-view pricing.promotion_redemptions (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."pricing_snapshots" AS
+  SELECT "id", "quote_ref", "order_id", "tenant_id", "currency_code", "net_total", "tax_total", "breakdown", "computed_at"
+  FROM "pricing"."pricing_snapshots";
+COMMENT ON VIEW "public"."pricing_snapshots" IS 'carve:compatibility-view pricing.pricing_snapshots (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."tax_rates" AS
+  SELECT "id", "country_code", "tax_class", "rate_pct", "valid_from", "valid_to"
+  FROM "pricing"."tax_rates";
+COMMENT ON VIEW "public"."tax_rates" IS 'carve:compatibility-view pricing.tax_rates (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';

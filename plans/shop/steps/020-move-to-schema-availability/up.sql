@@ -1,0 +1,48 @@
+-- Step: move the tables of context availability into schema availability
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "availability";
+DO $carve$
+BEGIN
+  IF to_regclass('"availability"."stock_locations"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."stock_locations"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."stock_locations" SET SCHEMA "availability";
+  END IF;
+  IF to_regclass('"availability"."stock_levels"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."stock_levels"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."stock_levels" SET SCHEMA "availability";
+  END IF;
+  IF to_regclass('"availability"."service_capacity"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."service_capacity"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."service_capacity" SET SCHEMA "availability";
+  END IF;
+  IF to_regclass('"availability"."time_slots"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."time_slots"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."time_slots" SET SCHEMA "availability";
+  END IF;
+  IF to_regclass('"availability"."slot_reservations"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."slot_reservations"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."slot_reservations" SET SCHEMA "availability";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."stock_locations" AS
+  SELECT "id", "code", "name", "country_code", "time_zone", "is_active"
+  FROM "availability"."stock_locations";
+COMMENT ON VIEW "public"."stock_locations" IS 'carve:compatibility-view availability.stock_locations (owner: availability-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."stock_levels" AS
+  SELECT "id", "product_id", "location_id", "on_hand", "reserved", "reorder_point", "updated_at"
+  FROM "availability"."stock_levels";
+COMMENT ON VIEW "public"."stock_levels" IS 'carve:compatibility-view availability.stock_levels (owner: availability-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."service_capacity" AS
+  SELECT "id", "product_id", "location_id", "capacity_date", "capacity", "booked"
+  FROM "availability"."service_capacity";
+COMMENT ON VIEW "public"."service_capacity" IS 'carve:compatibility-view availability.service_capacity (owner: availability-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."time_slots" AS
+  SELECT "id", "product_id", "location_id", "starts_at", "ends_at", "seats", "seats_taken"
+  FROM "availability"."time_slots";
+COMMENT ON VIEW "public"."time_slots" IS 'carve:compatibility-view availability.time_slots (owner: availability-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."slot_reservations" AS
+  SELECT "id", "slot_id", "user_id", "order_id", "status", "held_until", "created_at"
+  FROM "availability"."slot_reservations";
+COMMENT ON VIEW "public"."slot_reservations" IS 'carve:compatibility-view availability.slot_reservations (owner: availability-service). Legacy access path; move readers to the owner''s API or a read model.';

@@ -1,0 +1,56 @@
+-- Step: move the tables of context orders into schema orders
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "orders";
+DO $carve$
+BEGIN
+  IF to_regclass('"orders"."carts"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."carts"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."carts" SET SCHEMA "orders";
+  END IF;
+  IF to_regclass('"orders"."cart_items"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."cart_items"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."cart_items" SET SCHEMA "orders";
+  END IF;
+  IF to_regclass('"orders"."orders"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."orders"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."orders" SET SCHEMA "orders";
+  END IF;
+  IF to_regclass('"orders"."order_lines"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."order_lines"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."order_lines" SET SCHEMA "orders";
+  END IF;
+  IF to_regclass('"orders"."order_status_history"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."order_status_history"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."order_status_history" SET SCHEMA "orders";
+  END IF;
+  IF to_regclass('"orders"."order_snapshots"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."order_snapshots"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."order_snapshots" SET SCHEMA "orders";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."carts" AS
+  SELECT "id", "tenant_id", "user_id", "session_ref", "currency_code", "status", "created_at", "updated_at"
+  FROM "orders"."carts";
+COMMENT ON VIEW "public"."carts" IS 'carve:compatibility-view orders.carts (owner: orders-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."cart_items" AS
+  SELECT "id", "cart_id", "product_id", "quantity", "added_at"
+  FROM "orders"."cart_items";
+COMMENT ON VIEW "public"."cart_items" IS 'carve:compatibility-view orders.cart_items (owner: orders-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."orders" AS
+  SELECT "id", "order_no", "tenant_id", "cust_id", "cart_id", "status", "currency_code", "ship_country", "subtotal", "discount_total", "tax_total", "grand_total", "pricing_quote_ref", "placed_at", "paid_at", "cancelled_at", "notes", "updated_at"
+  FROM "orders"."orders";
+COMMENT ON VIEW "public"."orders" IS 'carve:compatibility-view orders.orders (owner: orders-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."order_lines" AS
+  SELECT "id", "order_id", "line_no", "product_id", "sku", "description", "quantity", "unit_price", "discount_amount", "line_total"
+  FROM "orders"."order_lines";
+COMMENT ON VIEW "public"."order_lines" IS 'carve:compatibility-view orders.order_lines (owner: orders-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."order_status_history" AS
+  SELECT "id", "order_id", "from_status", "to_status", "changed_at", "changed_by", "reason"
+  FROM "orders"."order_status_history";
+COMMENT ON VIEW "public"."order_status_history" IS 'carve:compatibility-view orders.order_status_history (owner: orders-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."order_snapshots" AS
+  SELECT "order_id", "confirmed_at", "snapshot", "snapshot_hash"
+  FROM "orders"."order_snapshots";
+COMMENT ON VIEW "public"."order_snapshots" IS 'carve:compatibility-view orders.order_snapshots (owner: orders-service). Legacy access path; move readers to the owner''s API or a read model.';

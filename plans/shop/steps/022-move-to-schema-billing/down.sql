@@ -1,0 +1,45 @@
+-- Undo: move the tables of context billing back and drop the compatibility views
+
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."billing_accounts"') AND relkind = 'v')
+     AND obj_description(to_regclass('"public"."billing_accounts"'), 'pg_class') LIKE 'carve:compatibility-view%' THEN
+    DROP VIEW "public"."billing_accounts";
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."invoices"') AND relkind = 'v')
+     AND obj_description(to_regclass('"public"."invoices"'), 'pg_class') LIKE 'carve:compatibility-view%' THEN
+    DROP VIEW "public"."invoices";
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."invoice_lines"') AND relkind = 'v')
+     AND obj_description(to_regclass('"public"."invoice_lines"'), 'pg_class') LIKE 'carve:compatibility-view%' THEN
+    DROP VIEW "public"."invoice_lines";
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."credit_notes"') AND relkind = 'v')
+     AND obj_description(to_regclass('"public"."credit_notes"'), 'pg_class') LIKE 'carve:compatibility-view%' THEN
+    DROP VIEW "public"."credit_notes";
+  END IF;
+  IF to_regclass('"public"."credit_notes"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"billing"."credit_notes"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "billing"."credit_notes" SET SCHEMA "public";
+  END IF;
+  IF to_regclass('"public"."invoice_lines"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"billing"."invoice_lines"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "billing"."invoice_lines" SET SCHEMA "public";
+  END IF;
+  IF to_regclass('"public"."invoices"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"billing"."invoices"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "billing"."invoices" SET SCHEMA "public";
+  END IF;
+  IF to_regclass('"public"."billing_accounts"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"billing"."billing_accounts"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "billing"."billing_accounts" SET SCHEMA "public";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'billing')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'billing')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'billing') THEN
+    DROP SCHEMA "billing";
+  ELSIF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'billing') THEN
+    RAISE NOTICE 'carve: schema % kept: it still holds objects', 'billing';
+  END IF;
+END
+$carve$;

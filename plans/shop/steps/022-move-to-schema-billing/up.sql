@@ -1,0 +1,40 @@
+-- Step: move the tables of context billing into schema billing
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "billing";
+DO $carve$
+BEGIN
+  IF to_regclass('"billing"."billing_accounts"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."billing_accounts"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."billing_accounts" SET SCHEMA "billing";
+  END IF;
+  IF to_regclass('"billing"."invoices"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."invoices"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."invoices" SET SCHEMA "billing";
+  END IF;
+  IF to_regclass('"billing"."invoice_lines"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."invoice_lines"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."invoice_lines" SET SCHEMA "billing";
+  END IF;
+  IF to_regclass('"billing"."credit_notes"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."credit_notes"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."credit_notes" SET SCHEMA "billing";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."billing_accounts" AS
+  SELECT "id", "tenant_id", "billing_email", "vat_number", "country_code", "payment_terms_days", "created_at"
+  FROM "billing"."billing_accounts";
+COMMENT ON VIEW "public"."billing_accounts" IS 'carve:compatibility-view billing.billing_accounts (owner: billing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."invoices" AS
+  SELECT "id", "invoice_no", "tenant_id", "billing_account_id", "order_id", "bill_to_user_id", "status", "currency_code", "net_amount", "tax_amount", "gross_amount", "issued_at", "due_date", "paid_at", "created_at"
+  FROM "billing"."invoices";
+COMMENT ON VIEW "public"."invoices" IS 'carve:compatibility-view billing.invoices (owner: billing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."invoice_lines" AS
+  SELECT "id", "invoice_id", "line_no", "description", "quantity", "unit_amount", "tax_rate_pct", "amount", "order_line_id"
+  FROM "billing"."invoice_lines";
+COMMENT ON VIEW "public"."invoice_lines" IS 'carve:compatibility-view billing.invoice_lines (owner: billing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."credit_notes" AS
+  SELECT "id", "credit_note_no", "invoice_id", "tenant_id", "amount", "reason", "issued_at", "issued_by"
+  FROM "billing"."credit_notes";
+COMMENT ON VIEW "public"."credit_notes" IS 'carve:compatibility-view billing.credit_notes (owner: billing-service). Legacy access path; move readers to the owner''s API or a read model.';

@@ -1,0 +1,56 @@
+-- Step: move the tables of context payments into schema payments
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "payments";
+DO $carve$
+BEGIN
+  IF to_regclass('"payments"."payment_methods"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."payment_methods"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."payment_methods" SET SCHEMA "payments";
+  END IF;
+  IF to_regclass('"payments"."payments"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."payments"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."payments" SET SCHEMA "payments";
+  END IF;
+  IF to_regclass('"payments"."payment_attempts"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."payment_attempts"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."payment_attempts" SET SCHEMA "payments";
+  END IF;
+  IF to_regclass('"payments"."gateway_transactions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."gateway_transactions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."gateway_transactions" SET SCHEMA "payments";
+  END IF;
+  IF to_regclass('"payments"."webhook_events"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."webhook_events"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."webhook_events" SET SCHEMA "payments";
+  END IF;
+  IF to_regclass('"payments"."refunds"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."refunds"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."refunds" SET SCHEMA "payments";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."payment_methods" AS
+  SELECT "id", "user_id", "method_type", "brand", "last4", "exp_month", "exp_year", "gateway", "gateway_token", "is_default", "created_at"
+  FROM "payments"."payment_methods";
+COMMENT ON VIEW "public"."payment_methods" IS 'carve:compatibility-view payments.payment_methods (owner: payments-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."payments" AS
+  SELECT "id", "order_id", "invoice_id", "payment_method_id", "purpose", "status", "amount", "currency_code", "idempotency_key", "created_at", "captured_at", "updated_at"
+  FROM "payments"."payments";
+COMMENT ON VIEW "public"."payments" IS 'carve:compatibility-view payments.payments (owner: payments-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."payment_attempts" AS
+  SELECT "id", "payment_id", "attempt_no", "status", "error_code", "attempted_at"
+  FROM "payments"."payment_attempts";
+COMMENT ON VIEW "public"."payment_attempts" IS 'carve:compatibility-view payments.payment_attempts (owner: payments-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."gateway_transactions" AS
+  SELECT "id", "payment_id", "gateway", "gateway_ref", "txn_type", "status", "amount", "currency_code", "created_at", "settled_at", "last_writer"
+  FROM "payments"."gateway_transactions";
+COMMENT ON VIEW "public"."gateway_transactions" IS 'carve:compatibility-view payments.gateway_transactions (owner: payments-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."webhook_events" AS
+  SELECT "id", "gateway", "event_id", "event_type", "gateway_ref", "payload", "received_at", "processed_at", "process_error"
+  FROM "payments"."webhook_events";
+COMMENT ON VIEW "public"."webhook_events" IS 'carve:compatibility-view payments.webhook_events (owner: payments-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."refunds" AS
+  SELECT "id", "payment_id", "credit_note_id", "amount", "status", "reason", "requested_at", "completed_at"
+  FROM "payments"."refunds";
+COMMENT ON VIEW "public"."refunds" IS 'carve:compatibility-view payments.refunds (owner: payments-service). Legacy access path; move readers to the owner''s API or a read model.';

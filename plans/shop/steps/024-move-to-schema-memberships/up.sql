@@ -1,0 +1,64 @@
+-- Step: move the tables of context memberships into schema memberships
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "memberships";
+DO $carve$
+BEGIN
+  IF to_regclass('"memberships"."membership_plans"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."membership_plans"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."membership_plans" SET SCHEMA "memberships";
+  END IF;
+  IF to_regclass('"memberships"."plan_subscriptions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."plan_subscriptions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."plan_subscriptions" SET SCHEMA "memberships";
+  END IF;
+  IF to_regclass('"memberships"."entitlements"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."entitlements"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."entitlements" SET SCHEMA "memberships";
+  END IF;
+  IF to_regclass('"memberships"."usage_records"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."usage_records"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."usage_records" SET SCHEMA "memberships";
+  END IF;
+  IF to_regclass('"memberships"."wallets"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."wallets"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."wallets" SET SCHEMA "memberships";
+  END IF;
+  IF to_regclass('"memberships"."wallet_transactions"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."wallet_transactions"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."wallet_transactions" SET SCHEMA "memberships";
+  END IF;
+  IF to_regclass('"memberships"."wallet_fundings"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."wallet_fundings"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."wallet_fundings" SET SCHEMA "memberships";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."membership_plans" AS
+  SELECT "id", "code", "name", "product_id", "billing_period", "monthly_fee", "is_public"
+  FROM "memberships"."membership_plans";
+COMMENT ON VIEW "public"."membership_plans" IS 'carve:compatibility-view memberships.membership_plans (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."plan_subscriptions" AS
+  SELECT "id", "tenant_id", "user_id", "plan_id", "status", "started_at", "current_period_end", "cancelled_at", "auto_renew"
+  FROM "memberships"."plan_subscriptions";
+COMMENT ON VIEW "public"."plan_subscriptions" IS 'carve:compatibility-view memberships.plan_subscriptions (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."entitlements" AS
+  SELECT "id", "subscription_id", "feature_code", "quota", "period", "valid_from", "valid_to"
+  FROM "memberships"."entitlements";
+COMMENT ON VIEW "public"."entitlements" IS 'carve:compatibility-view memberships.entitlements (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."usage_records" AS
+  SELECT "id", "entitlement_id", "user_id", "quantity", "recorded_at", "source_ref"
+  FROM "memberships"."usage_records";
+COMMENT ON VIEW "public"."usage_records" IS 'carve:compatibility-view memberships.usage_records (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."wallets" AS
+  SELECT "id", "tenant_id", "user_id", "currency_code", "balance", "status", "created_at"
+  FROM "memberships"."wallets";
+COMMENT ON VIEW "public"."wallets" IS 'carve:compatibility-view memberships.wallets (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."wallet_transactions" AS
+  SELECT "id", "wallet_id", "kind", "amount", "order_id", "note", "created_at", "created_by"
+  FROM "memberships"."wallet_transactions";
+COMMENT ON VIEW "public"."wallet_transactions" IS 'carve:compatibility-view memberships.wallet_transactions (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."wallet_fundings" AS
+  SELECT "id", "wallet_id", "payment_id", "amount", "method", "funded_at", "wallet_transaction_id"
+  FROM "memberships"."wallet_fundings";
+COMMENT ON VIEW "public"."wallet_fundings" IS 'carve:compatibility-view memberships.wallet_fundings (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';

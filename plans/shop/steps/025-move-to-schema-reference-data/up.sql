@@ -1,0 +1,56 @@
+-- Step: move the tables of context reference-data into schema reference_data
+-- and leave a compatibility view under each old name
+
+CREATE SCHEMA IF NOT EXISTS "reference_data";
+DO $carve$
+BEGIN
+  IF to_regclass('"reference_data"."countries"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."countries"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."countries" SET SCHEMA "reference_data";
+  END IF;
+  IF to_regclass('"reference_data"."currencies"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."currencies"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."currencies" SET SCHEMA "reference_data";
+  END IF;
+  IF to_regclass('"reference_data"."exchange_rates"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."exchange_rates"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."exchange_rates" SET SCHEMA "reference_data";
+  END IF;
+  IF to_regclass('"reference_data"."status_codes"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."status_codes"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."status_codes" SET SCHEMA "reference_data";
+  END IF;
+  IF to_regclass('"reference_data"."time_zones"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."time_zones"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."time_zones" SET SCHEMA "reference_data";
+  END IF;
+  IF to_regclass('"reference_data"."locales"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."locales"') AND relkind IN ('r', 'p')) THEN
+    ALTER TABLE "public"."locales" SET SCHEMA "reference_data";
+  END IF;
+END
+$carve$;
+
+CREATE OR REPLACE VIEW "public"."countries" AS
+  SELECT "code", "iso3", "name", "currency_code", "region", "phone_prefix", "eu_member"
+  FROM "reference_data"."countries";
+COMMENT ON VIEW "public"."countries" IS 'carve:compatibility-view reference_data.countries (owner: reference-data). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."currencies" AS
+  SELECT "code", "name", "symbol", "minor_units", "is_active"
+  FROM "reference_data"."currencies";
+COMMENT ON VIEW "public"."currencies" IS 'carve:compatibility-view reference_data.currencies (owner: reference-data). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."exchange_rates" AS
+  SELECT "id", "base_currency", "quote_currency", "rate_date", "rate", "source"
+  FROM "reference_data"."exchange_rates";
+COMMENT ON VIEW "public"."exchange_rates" IS 'carve:compatibility-view reference_data.exchange_rates (owner: reference-data). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."status_codes" AS
+  SELECT "domain", "code", "label", "is_terminal", "sort_order"
+  FROM "reference_data"."status_codes";
+COMMENT ON VIEW "public"."status_codes" IS 'carve:compatibility-view reference_data.status_codes (owner: reference-data). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."time_zones" AS
+  SELECT "name", "utc_offset_min", "observes_dst"
+  FROM "reference_data"."time_zones";
+COMMENT ON VIEW "public"."time_zones" IS 'carve:compatibility-view reference_data.time_zones (owner: reference-data). Legacy access path; move readers to the owner''s API or a read model.';
+
+CREATE OR REPLACE VIEW "public"."locales" AS
+  SELECT "code", "language", "country_code", "is_default"
+  FROM "reference_data"."locales";
+COMMENT ON VIEW "public"."locales" IS 'carve:compatibility-view reference_data.locales (owner: reference-data). Legacy access path; move readers to the owner''s API or a read model.';

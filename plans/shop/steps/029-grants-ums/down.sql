@@ -1,0 +1,80 @@
+-- Undo: the grants on the tables of context ums
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'ums' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'ums';
+END
+$carve$;
+REVOKE SELECT ON "public"."user_attributes" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."user_attributes" FROM "carve_ums_service";
+REVOKE SELECT ON "ums"."user_attributes" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "ums"."user_attributes" FROM "carve_ums_service";
+REVOKE SELECT ON "public"."module_access" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."module_access" FROM "carve_ums_service";
+REVOKE SELECT ON "ums"."module_access" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "ums"."module_access" FROM "carve_ums_service";
+REVOKE SELECT ON "public"."modules" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."modules" FROM "carve_ums_service";
+REVOKE SELECT ON "ums"."modules" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "ums"."modules" FROM "carve_ums_service";
+REVOKE SELECT ON "public"."org_memberships" FROM "carve_reporting";
+REVOKE SELECT ON "public"."org_memberships" FROM "carve_rbac_service";
+REVOKE SELECT ON "public"."org_memberships" FROM "carve_auth_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."org_memberships" FROM "carve_ums_service";
+REVOKE SELECT ON "ums"."org_memberships" FROM "carve_reporting";
+REVOKE SELECT ON "ums"."org_memberships" FROM "carve_rbac_service";
+REVOKE SELECT ON "ums"."org_memberships" FROM "carve_auth_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "ums"."org_memberships" FROM "carve_ums_service";
+REVOKE SELECT ON "public"."organizations" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."organizations" FROM "carve_ums_service";
+REVOKE SELECT ON "ums"."organizations" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "ums"."organizations" FROM "carve_ums_service";
+REVOKE SELECT ON "public"."user_profiles" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."user_profiles" FROM "carve_ums_service";
+REVOKE SELECT ON "ums"."user_profiles" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "ums"."user_profiles" FROM "carve_ums_service";
+REVOKE SELECT ON "public"."users" FROM "carve_reporting";
+REVOKE SELECT ON "public"."users" FROM "carve_auth_service";
+REVOKE SELECT ON "public"."users" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."users" FROM "carve_ums_service";
+REVOKE SELECT ON "ums"."users" FROM "carve_reporting";
+REVOKE SELECT ON "ums"."users" FROM "carve_auth_service";
+REVOKE SELECT ON "ums"."users" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "ums"."users" FROM "carve_ums_service";
+REVOKE USAGE, SELECT ON SEQUENCE "ums"."module_access_id_seq" FROM "carve_ums_service";
+REVOKE USAGE, SELECT ON SEQUENCE "ums"."org_memberships_id_seq" FROM "carve_ums_service";
+REVOKE USAGE, SELECT ON SEQUENCE "ums"."organizations_id_seq" FROM "carve_ums_service";
+REVOKE USAGE, SELECT ON SEQUENCE "ums"."user_attributes_id_seq" FROM "carve_ums_service";
+REVOKE USAGE, SELECT ON SEQUENCE "ums"."users_id_seq" FROM "carve_ums_service";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'ums') THEN
+    REVOKE USAGE ON SCHEMA "ums" FROM "carve_admin", "carve_auth_service", "carve_rbac_service", "carve_reporting", "carve_ums_service";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

@@ -1,0 +1,87 @@
+-- Undo: the grants on the tables of context rbac
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'rbac' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'rbac';
+END
+$carve$;
+REVOKE SELECT ON "public"."access_policies" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."access_policies" FROM "carve_rbac_service";
+REVOKE SELECT ON "rbac"."access_policies" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "rbac"."access_policies" FROM "carve_rbac_service";
+REVOKE SELECT ON "public"."user_role_assignments" FROM "carve_reporting";
+REVOKE SELECT ON "public"."user_role_assignments" FROM "carve_orders_service";
+REVOKE SELECT ON "public"."user_role_assignments" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."user_role_assignments" FROM "carve_catalog_service";
+REVOKE SELECT ON "public"."user_role_assignments" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."user_role_assignments" FROM "carve_rbac_service";
+REVOKE SELECT ON "rbac"."user_role_assignments" FROM "carve_reporting";
+REVOKE SELECT ON "rbac"."user_role_assignments" FROM "carve_orders_service";
+REVOKE SELECT ON "rbac"."user_role_assignments" FROM "carve_memberships_service";
+REVOKE SELECT ON "rbac"."user_role_assignments" FROM "carve_catalog_service";
+REVOKE SELECT ON "rbac"."user_role_assignments" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "rbac"."user_role_assignments" FROM "carve_rbac_service";
+REVOKE SELECT ON "public"."role_permissions" FROM "carve_reporting";
+REVOKE SELECT ON "public"."role_permissions" FROM "carve_orders_service";
+REVOKE SELECT ON "public"."role_permissions" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."role_permissions" FROM "carve_catalog_service";
+REVOKE SELECT ON "public"."role_permissions" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."role_permissions" FROM "carve_rbac_service";
+REVOKE SELECT ON "rbac"."role_permissions" FROM "carve_reporting";
+REVOKE SELECT ON "rbac"."role_permissions" FROM "carve_orders_service";
+REVOKE SELECT ON "rbac"."role_permissions" FROM "carve_memberships_service";
+REVOKE SELECT ON "rbac"."role_permissions" FROM "carve_catalog_service";
+REVOKE SELECT ON "rbac"."role_permissions" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "rbac"."role_permissions" FROM "carve_rbac_service";
+REVOKE SELECT ON "public"."permissions" FROM "carve_reporting";
+REVOKE SELECT ON "public"."permissions" FROM "carve_orders_service";
+REVOKE SELECT ON "public"."permissions" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."permissions" FROM "carve_catalog_service";
+REVOKE SELECT ON "public"."permissions" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."permissions" FROM "carve_rbac_service";
+REVOKE SELECT ON "rbac"."permissions" FROM "carve_reporting";
+REVOKE SELECT ON "rbac"."permissions" FROM "carve_orders_service";
+REVOKE SELECT ON "rbac"."permissions" FROM "carve_memberships_service";
+REVOKE SELECT ON "rbac"."permissions" FROM "carve_catalog_service";
+REVOKE SELECT ON "rbac"."permissions" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "rbac"."permissions" FROM "carve_rbac_service";
+REVOKE SELECT ON "public"."roles" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."roles" FROM "carve_rbac_service";
+REVOKE SELECT ON "rbac"."roles" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "rbac"."roles" FROM "carve_rbac_service";
+REVOKE USAGE, SELECT ON SEQUENCE "rbac"."access_policies_id_seq" FROM "carve_rbac_service";
+REVOKE USAGE, SELECT ON SEQUENCE "rbac"."permissions_id_seq" FROM "carve_rbac_service";
+REVOKE USAGE, SELECT ON SEQUENCE "rbac"."roles_id_seq" FROM "carve_rbac_service";
+REVOKE USAGE, SELECT ON SEQUENCE "rbac"."user_role_assignments_id_seq" FROM "carve_rbac_service";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'rbac') THEN
+    REVOKE USAGE ON SCHEMA "rbac" FROM "carve_billing_service", "carve_catalog_service", "carve_memberships_service", "carve_orders_service", "carve_rbac_service", "carve_reporting";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

@@ -1,0 +1,82 @@
+-- Undo: the grants on the tables of context pricing
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'pricing' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'pricing';
+END
+$carve$;
+REVOKE SELECT ON "public"."tax_rates" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."tax_rates" FROM "carve_pricing_service";
+REVOKE SELECT ON "pricing"."tax_rates" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "pricing"."tax_rates" FROM "carve_pricing_service";
+REVOKE SELECT ON "public"."pricing_snapshots" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."pricing_snapshots" FROM "carve_pricing_service";
+REVOKE SELECT ON "pricing"."pricing_snapshots" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "pricing"."pricing_snapshots" FROM "carve_pricing_service";
+REVOKE SELECT ON "public"."promotion_redemptions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."promotion_redemptions" FROM "carve_pricing_service";
+REVOKE SELECT ON "pricing"."promotion_redemptions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "pricing"."promotion_redemptions" FROM "carve_pricing_service";
+REVOKE SELECT ON "public"."promotions" FROM "carve_reporting";
+REVOKE SELECT ON "public"."promotions" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."promotions" FROM "carve_pricing_service";
+REVOKE SELECT ON "pricing"."promotions" FROM "carve_reporting";
+REVOKE SELECT ON "pricing"."promotions" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "pricing"."promotions" FROM "carve_pricing_service";
+REVOKE SELECT ON "public"."discounts" FROM "carve_reporting";
+REVOKE SELECT ON "public"."discounts" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."discounts" FROM "carve_pricing_service";
+REVOKE SELECT ON "pricing"."discounts" FROM "carve_reporting";
+REVOKE SELECT ON "pricing"."discounts" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "pricing"."discounts" FROM "carve_pricing_service";
+REVOKE SELECT ON "public"."price_rules" FROM "carve_reporting";
+REVOKE SELECT ON "public"."price_rules" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."price_rules" FROM "carve_pricing_service";
+REVOKE SELECT ON "pricing"."price_rules" FROM "carve_reporting";
+REVOKE SELECT ON "pricing"."price_rules" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "pricing"."price_rules" FROM "carve_pricing_service";
+REVOKE SELECT ON "public"."price_lists" FROM "carve_reporting";
+REVOKE SELECT ON "public"."price_lists" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."price_lists" FROM "carve_pricing_service";
+REVOKE SELECT ON "pricing"."price_lists" FROM "carve_reporting";
+REVOKE SELECT ON "pricing"."price_lists" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "pricing"."price_lists" FROM "carve_pricing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "pricing"."discounts_id_seq" FROM "carve_pricing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "pricing"."price_lists_id_seq" FROM "carve_pricing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "pricing"."price_rules_id_seq" FROM "carve_pricing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "pricing"."pricing_snapshots_id_seq" FROM "carve_pricing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "pricing"."promotion_redemptions_id_seq" FROM "carve_pricing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "pricing"."promotions_id_seq" FROM "carve_pricing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "pricing"."tax_rates_id_seq" FROM "carve_pricing_service";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'pricing') THEN
+    REVOKE USAGE ON SCHEMA "pricing" FROM "carve_catalog_service", "carve_pricing_service", "carve_reporting";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

@@ -1,0 +1,68 @@
+-- Undo: the grants on the tables of context availability
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'availability' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'availability';
+END
+$carve$;
+REVOKE SELECT ON "public"."slot_reservations" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."slot_reservations" FROM "carve_availability_service";
+REVOKE SELECT ON "availability"."slot_reservations" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "availability"."slot_reservations" FROM "carve_availability_service";
+REVOKE SELECT ON "public"."time_slots" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."time_slots" FROM "carve_availability_service";
+REVOKE SELECT ON "availability"."time_slots" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "availability"."time_slots" FROM "carve_availability_service";
+REVOKE SELECT ON "public"."service_capacity" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."service_capacity" FROM "carve_availability_service";
+REVOKE SELECT ON "availability"."service_capacity" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "availability"."service_capacity" FROM "carve_availability_service";
+REVOKE SELECT ON "public"."stock_levels" FROM "carve_reporting";
+REVOKE SELECT ON "public"."stock_levels" FROM "carve_orders_service";
+REVOKE SELECT ON "public"."stock_levels" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."stock_levels" FROM "carve_availability_service";
+REVOKE SELECT ON "availability"."stock_levels" FROM "carve_reporting";
+REVOKE SELECT ON "availability"."stock_levels" FROM "carve_orders_service";
+REVOKE SELECT ON "availability"."stock_levels" FROM "carve_catalog_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "availability"."stock_levels" FROM "carve_availability_service";
+REVOKE SELECT ON "public"."stock_locations" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."stock_locations" FROM "carve_availability_service";
+REVOKE SELECT ON "availability"."stock_locations" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "availability"."stock_locations" FROM "carve_availability_service";
+REVOKE USAGE, SELECT ON SEQUENCE "availability"."service_capacity_id_seq" FROM "carve_availability_service";
+REVOKE USAGE, SELECT ON SEQUENCE "availability"."slot_reservations_id_seq" FROM "carve_availability_service";
+REVOKE USAGE, SELECT ON SEQUENCE "availability"."stock_levels_id_seq" FROM "carve_availability_service";
+REVOKE USAGE, SELECT ON SEQUENCE "availability"."stock_locations_id_seq" FROM "carve_availability_service";
+REVOKE USAGE, SELECT ON SEQUENCE "availability"."time_slots_id_seq" FROM "carve_availability_service";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'availability') THEN
+    REVOKE USAGE ON SCHEMA "availability" FROM "carve_availability_service", "carve_catalog_service", "carve_orders_service", "carve_reporting";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

@@ -1,0 +1,63 @@
+-- Undo: the grants on the tables of context billing
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'billing' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'billing';
+END
+$carve$;
+REVOKE SELECT ON "public"."credit_notes" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."credit_notes" FROM "carve_billing_service";
+REVOKE SELECT ON "billing"."credit_notes" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "billing"."credit_notes" FROM "carve_billing_service";
+REVOKE SELECT ON "public"."invoice_lines" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."invoice_lines" FROM "carve_billing_service";
+REVOKE SELECT ON "billing"."invoice_lines" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "billing"."invoice_lines" FROM "carve_billing_service";
+REVOKE SELECT ON "public"."invoices" FROM "carve_reporting";
+REVOKE SELECT ON "public"."invoices" FROM "carve_orders_service";
+REVOKE SELECT ON "public"."invoices" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."invoices" FROM "carve_billing_service";
+REVOKE SELECT ON "billing"."invoices" FROM "carve_reporting";
+REVOKE SELECT ON "billing"."invoices" FROM "carve_orders_service";
+REVOKE SELECT ON "billing"."invoices" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "billing"."invoices" FROM "carve_billing_service";
+REVOKE SELECT ON "public"."billing_accounts" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."billing_accounts" FROM "carve_billing_service";
+REVOKE SELECT ON "billing"."billing_accounts" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "billing"."billing_accounts" FROM "carve_billing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "billing"."billing_accounts_id_seq" FROM "carve_billing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "billing"."credit_notes_id_seq" FROM "carve_billing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "billing"."invoice_lines_id_seq" FROM "carve_billing_service";
+REVOKE USAGE, SELECT ON SEQUENCE "billing"."invoices_id_seq" FROM "carve_billing_service";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'billing') THEN
+    REVOKE USAGE ON SCHEMA "billing" FROM "carve_admin", "carve_billing_service", "carve_orders_service", "carve_reporting";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

@@ -1,0 +1,73 @@
+-- Undo: the grants on the tables of context payments
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'payments' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'payments';
+END
+$carve$;
+REVOKE SELECT ON "public"."refunds" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."refunds" FROM "carve_payments_service";
+REVOKE SELECT ON "payments"."refunds" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "payments"."refunds" FROM "carve_payments_service";
+REVOKE SELECT ON "public"."webhook_events" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."webhook_events" FROM "carve_payments_service";
+REVOKE SELECT ON "payments"."webhook_events" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "payments"."webhook_events" FROM "carve_payments_service";
+REVOKE SELECT ON "public"."gateway_transactions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."gateway_transactions" FROM "carve_payments_service";
+REVOKE SELECT ON "payments"."gateway_transactions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "payments"."gateway_transactions" FROM "carve_payments_service";
+REVOKE SELECT ON "public"."payment_attempts" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."payment_attempts" FROM "carve_payments_service";
+REVOKE SELECT ON "payments"."payment_attempts" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "payments"."payment_attempts" FROM "carve_payments_service";
+REVOKE SELECT ON "public"."payments" FROM "carve_reporting";
+REVOKE SELECT ON "public"."payments" FROM "carve_orders_service";
+REVOKE SELECT ON "public"."payments" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."payments" FROM "carve_payments_service";
+REVOKE SELECT ON "payments"."payments" FROM "carve_reporting";
+REVOKE SELECT ON "payments"."payments" FROM "carve_orders_service";
+REVOKE SELECT ON "payments"."payments" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "payments"."payments" FROM "carve_payments_service";
+REVOKE SELECT ON "public"."payment_methods" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."payment_methods" FROM "carve_payments_service";
+REVOKE SELECT ON "payments"."payment_methods" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "payments"."payment_methods" FROM "carve_payments_service";
+REVOKE USAGE, SELECT ON SEQUENCE "payments"."gateway_transactions_id_seq" FROM "carve_payments_service";
+REVOKE USAGE, SELECT ON SEQUENCE "payments"."payment_attempts_id_seq" FROM "carve_payments_service";
+REVOKE USAGE, SELECT ON SEQUENCE "payments"."payment_methods_id_seq" FROM "carve_payments_service";
+REVOKE USAGE, SELECT ON SEQUENCE "payments"."payments_id_seq" FROM "carve_payments_service";
+REVOKE USAGE, SELECT ON SEQUENCE "payments"."refunds_id_seq" FROM "carve_payments_service";
+REVOKE USAGE, SELECT ON SEQUENCE "payments"."webhook_events_id_seq" FROM "carve_payments_service";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'payments') THEN
+    REVOKE USAGE ON SCHEMA "payments" FROM "carve_admin", "carve_orders_service", "carve_payments_service", "carve_reporting";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

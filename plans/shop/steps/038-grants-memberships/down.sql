@@ -1,0 +1,76 @@
+-- Undo: the grants on the tables of context memberships
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'memberships' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'memberships';
+END
+$carve$;
+REVOKE SELECT ON "public"."wallet_fundings" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."wallet_fundings" FROM "carve_memberships_service";
+REVOKE SELECT ON "memberships"."wallet_fundings" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "memberships"."wallet_fundings" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."wallet_transactions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."wallet_transactions" FROM "carve_memberships_service";
+REVOKE SELECT ON "memberships"."wallet_transactions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "memberships"."wallet_transactions" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."wallets" FROM "carve_reporting";
+REVOKE SELECT ON "public"."wallets" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."wallets" FROM "carve_memberships_service";
+REVOKE SELECT ON "memberships"."wallets" FROM "carve_reporting";
+REVOKE SELECT ON "memberships"."wallets" FROM "carve_admin";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "memberships"."wallets" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."usage_records" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."usage_records" FROM "carve_memberships_service";
+REVOKE SELECT ON "memberships"."usage_records" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "memberships"."usage_records" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."entitlements" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."entitlements" FROM "carve_memberships_service";
+REVOKE SELECT ON "memberships"."entitlements" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "memberships"."entitlements" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."plan_subscriptions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."plan_subscriptions" FROM "carve_memberships_service";
+REVOKE SELECT ON "memberships"."plan_subscriptions" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "memberships"."plan_subscriptions" FROM "carve_memberships_service";
+REVOKE SELECT ON "public"."membership_plans" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."membership_plans" FROM "carve_memberships_service";
+REVOKE SELECT ON "memberships"."membership_plans" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "memberships"."membership_plans" FROM "carve_memberships_service";
+REVOKE USAGE, SELECT ON SEQUENCE "memberships"."entitlements_id_seq" FROM "carve_memberships_service";
+REVOKE USAGE, SELECT ON SEQUENCE "memberships"."membership_plans_id_seq" FROM "carve_memberships_service";
+REVOKE USAGE, SELECT ON SEQUENCE "memberships"."plan_subscriptions_id_seq" FROM "carve_memberships_service";
+REVOKE USAGE, SELECT ON SEQUENCE "memberships"."usage_records_id_seq" FROM "carve_memberships_service";
+REVOKE USAGE, SELECT ON SEQUENCE "memberships"."wallet_fundings_id_seq" FROM "carve_memberships_service";
+REVOKE USAGE, SELECT ON SEQUENCE "memberships"."wallet_transactions_id_seq" FROM "carve_memberships_service";
+REVOKE USAGE, SELECT ON SEQUENCE "memberships"."wallets_id_seq" FROM "carve_memberships_service";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'memberships') THEN
+    REVOKE USAGE ON SCHEMA "memberships" FROM "carve_admin", "carve_memberships_service", "carve_reporting";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

@@ -1,0 +1,76 @@
+-- Undo: the grants on the tables of context reference-data
+
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'reference-data' AND relation <> '' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'reference-data';
+END
+$carve$;
+REVOKE SELECT ON "public"."locales" FROM "carve_reporting";
+REVOKE SELECT ON "public"."locales" FROM "carve_ums_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."locales" FROM "carve_reference_data";
+REVOKE SELECT ON "reference_data"."locales" FROM "carve_reporting";
+REVOKE SELECT ON "reference_data"."locales" FROM "carve_ums_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "reference_data"."locales" FROM "carve_reference_data";
+REVOKE SELECT ON "public"."time_zones" FROM "carve_reporting";
+REVOKE SELECT ON "public"."time_zones" FROM "carve_ums_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."time_zones" FROM "carve_reference_data";
+REVOKE SELECT ON "reference_data"."time_zones" FROM "carve_reporting";
+REVOKE SELECT ON "reference_data"."time_zones" FROM "carve_ums_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "reference_data"."time_zones" FROM "carve_reference_data";
+REVOKE SELECT ON "public"."status_codes" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."status_codes" FROM "carve_reference_data";
+REVOKE SELECT ON "reference_data"."status_codes" FROM "carve_reporting";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "reference_data"."status_codes" FROM "carve_reference_data";
+REVOKE SELECT ON "public"."exchange_rates" FROM "carve_reporting";
+REVOKE SELECT ON "public"."exchange_rates" FROM "carve_pricing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."exchange_rates" FROM "carve_reference_data";
+REVOKE SELECT ON "reference_data"."exchange_rates" FROM "carve_reporting";
+REVOKE SELECT ON "reference_data"."exchange_rates" FROM "carve_pricing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "reference_data"."exchange_rates" FROM "carve_reference_data";
+REVOKE SELECT ON "public"."currencies" FROM "carve_reporting";
+REVOKE SELECT ON "public"."currencies" FROM "carve_orders_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."currencies" FROM "carve_reference_data";
+REVOKE SELECT ON "reference_data"."currencies" FROM "carve_reporting";
+REVOKE SELECT ON "reference_data"."currencies" FROM "carve_orders_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "reference_data"."currencies" FROM "carve_reference_data";
+REVOKE SELECT ON "public"."countries" FROM "carve_reporting";
+REVOKE SELECT ON "public"."countries" FROM "carve_orders_service";
+REVOKE SELECT ON "public"."countries" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."countries" FROM "carve_reference_data";
+REVOKE SELECT ON "reference_data"."countries" FROM "carve_reporting";
+REVOKE SELECT ON "reference_data"."countries" FROM "carve_orders_service";
+REVOKE SELECT ON "reference_data"."countries" FROM "carve_billing_service";
+REVOKE SELECT, INSERT, UPDATE, DELETE ON "reference_data"."countries" FROM "carve_reference_data";
+REVOKE USAGE, SELECT ON SEQUENCE "reference_data"."exchange_rates_id_seq" FROM "carve_reference_data";
+DO $carve$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reference_data') THEN
+    REVOKE USAGE ON SCHEMA "reference_data" FROM "carve_billing_service", "carve_orders_service", "carve_pricing_service", "carve_reference_data", "carve_reporting", "carve_ums_service";
+  END IF;
+END
+$carve$;
+DO $carve$
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NOT NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM "carve"."revoked_grants") THEN
+      DROP TABLE "carve"."revoked_grants";
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'carve')
+     AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'carve') THEN
+    DROP SCHEMA "carve";
+  END IF;
+END
+$carve$;

@@ -1,0 +1,49 @@
+-- Step: an outbox for context auth, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "auth"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "auth"."outbox" IS 'carve:outbox events of context auth (owner: auth-service); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "auth"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "auth"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."user_credentials";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."user_credentials"
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."login_identities";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."login_identities"
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."auth_sessions";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."auth_sessions"
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."refresh_tokens";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."refresh_tokens"
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."auth_tokens";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."auth_tokens"
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."password_resets";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."password_resets"
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."mfa_factors";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."mfa_factors"
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+GRANT SELECT, DELETE ON "auth"."outbox" TO "carve_auth_service";

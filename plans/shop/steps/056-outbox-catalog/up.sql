@@ -1,0 +1,46 @@
+-- Step: an outbox for context catalog, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "catalog"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "catalog"."outbox" IS 'carve:outbox events of context catalog (owner: catalog-service); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "catalog"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "catalog"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."categories";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."categories"
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."products";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."products"
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."product_descriptions";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."product_descriptions"
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_id', 'locale');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."product_tags";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."product_tags"
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_id', 'tag');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."bundles";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."bundles"
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."bundle_items";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."bundle_items"
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('bundle_id', 'product_id');
+GRANT SELECT, DELETE ON "catalog"."outbox" TO "carve_catalog_service";

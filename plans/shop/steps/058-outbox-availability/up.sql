@@ -1,0 +1,43 @@
+-- Step: an outbox for context availability, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "availability"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "availability"."outbox" IS 'carve:outbox events of context availability (owner: availability-service); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "availability"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "availability"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."stock_locations";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."stock_locations"
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."stock_levels";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."stock_levels"
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."service_capacity";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."service_capacity"
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."time_slots";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."time_slots"
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."slot_reservations";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."slot_reservations"
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+GRANT SELECT, DELETE ON "availability"."outbox" TO "carve_availability_service";

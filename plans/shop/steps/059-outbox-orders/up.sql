@@ -1,0 +1,46 @@
+-- Step: an outbox for context orders, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "orders"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "orders"."outbox" IS 'carve:outbox events of context orders (owner: orders-service); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "orders"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "orders"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."carts";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."carts"
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."cart_items";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."cart_items"
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."orders";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."orders"
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."order_lines";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_lines"
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."order_status_history";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_status_history"
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."order_snapshots";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_snapshots"
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('order_id');
+GRANT SELECT, DELETE ON "orders"."outbox" TO "carve_orders_service";

@@ -1,0 +1,40 @@
+-- Step: an outbox for context billing, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "billing"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "billing"."outbox" IS 'carve:outbox events of context billing (owner: billing-service); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "billing"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "billing"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."billing_accounts";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."billing_accounts"
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."invoices";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."invoices"
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."invoice_lines";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."invoice_lines"
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."credit_notes";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."credit_notes"
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+GRANT SELECT, DELETE ON "billing"."outbox" TO "carve_billing_service";

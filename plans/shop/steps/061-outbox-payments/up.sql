@@ -1,0 +1,46 @@
+-- Step: an outbox for context payments, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "payments"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "payments"."outbox" IS 'carve:outbox events of context payments (owner: payments-service); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "payments"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "payments"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."payment_methods";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payment_methods"
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."payments";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payments"
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."payment_attempts";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payment_attempts"
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."gateway_transactions";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."gateway_transactions"
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."webhook_events";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."webhook_events"
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."refunds";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."refunds"
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+GRANT SELECT, DELETE ON "payments"."outbox" TO "carve_payments_service";

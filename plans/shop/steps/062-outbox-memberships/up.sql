@@ -1,0 +1,49 @@
+-- Step: an outbox for context memberships, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "memberships"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "memberships"."outbox" IS 'carve:outbox events of context memberships (owner: memberships-service); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "memberships"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "memberships"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."membership_plans";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."membership_plans"
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."plan_subscriptions";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."plan_subscriptions"
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."entitlements";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."entitlements"
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."usage_records";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."usage_records"
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."wallets";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallets"
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."wallet_transactions";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallet_transactions"
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."wallet_fundings";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallet_fundings"
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+GRANT SELECT, DELETE ON "memberships"."outbox" TO "carve_memberships_service";

@@ -1,0 +1,46 @@
+-- Step: an outbox for context reference-data, fed by triggers on its tables
+
+CREATE TABLE IF NOT EXISTS "reference_data"."outbox" (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE "reference_data"."outbox" IS 'carve:outbox events of context reference-data (owner: reference-data); a relay publishes and deletes them';
+-- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
+CREATE OR REPLACE FUNCTION "reference_data"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  row_data jsonb;
+  key_text text;
+BEGIN
+  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  INSERT INTO "reference_data"."outbox" (aggregate_type, aggregate_id, event_type, payload)
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          row_data);
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."countries";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."countries"
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."currencies";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."currencies"
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."exchange_rates";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."exchange_rates"
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('id');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."status_codes";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."status_codes"
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('domain', 'code');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."time_zones";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."time_zones"
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('name');
+DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."locales";
+CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."locales"
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
+GRANT SELECT, DELETE ON "reference_data"."outbox" TO "carve_reference_data";

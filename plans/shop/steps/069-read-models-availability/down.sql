@@ -1,0 +1,3 @@
+-- Undo: the read models of availability
+
+DROP MATERIALIZED VIEW IF EXISTS "availability"."rm_catalog_products";
