@@ -61,11 +61,45 @@ COMMENT ON VIEW ${from} IS ${literal(`${COMPAT_VIEW_MARK} ${ctx.schema}.${table.
   }
   // Partitions first when moving back would be wrong order for attach; SET SCHEMA does not care,
   // but dropping views must happen before tables return to their names.
+  // The views must behave like the tables for everyone who used them: owned by the table's owner
+  // (a view runs with its owner's rights on the table, so legacy logins that own their tables keep
+  // them), with the table's grants, and the owners need USAGE on the new schema (foreign-key checks
+  // run as the table owner and name the referenced table by schema).
+  const pairs = tables.map(({table}) => `(${literal(qualified(ctx.schema, table.name))}, ${literal(qualified(table.schema, table.name))})`)
+  const ownership = tables.length
+    ? doBlock(`
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ${pairs.join(',\n    ')}
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = ${literal(ctx.schema)})
+       AND NOT has_schema_privilege(owner_name, ${literal(ctx.schema)}, 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', ${literal(ctx.schema)}, owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END`)
+    : ''
   const up = `${header(`Step: move the tables of context ${ctx.name} into schema ${ctx.schema}`, ['and leave a compatibility view under each old name'])}
 CREATE SCHEMA IF NOT EXISTS ${target};
 ${tables.length ? doBlock(`BEGIN\n${moves.join('\n')}\nEND`) : '-- nothing to move'}
 
 ${views.join('\n\n')}
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+${ownership}
 `
   const down = `${header(`Undo: move the tables of context ${ctx.name} back and drop the compatibility views`)}
 ${tables.length ? doBlock(`BEGIN\n${unViews.join('\n')}\n${moveBacks.join('\n')}\nEND`) : ''}
@@ -83,6 +117,7 @@ ${tables.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
     lock: 'ACCESS EXCLUSIVE on each moved table, for the catalog update only (milliseconds); the executor sets `lock_timeout` and retries, so the step never queues behind a long transaction.',
     duration: 'under a second (independent of table size)',
     rollback: '`down.sql` drops the compatibility views (only views carrying Carve\'s marker comment) and moves the tables back; the schema is dropped when empty.',
+    extra: '## Owners and grants\nEach view is owned by its table\'s owner and carries the table\'s grants, and the tables\' owners get `USAGE` on the new schema: a legacy login that owns its tables (the usual shared-login setup) keeps reading and writing them under the old names. Apply the plan as a superuser or as a member of the tables\' owning role.\n\nSchema changes under the old names (`ALTER TABLE public.x ADD COLUMN`, `CREATE INDEX ON public.x`) are refused after the move (they name a view): point migrations at the new schema, and recreate the view after adding a column.',
   })
   return {
     key: `move-to-schema-${ctx.name}`,

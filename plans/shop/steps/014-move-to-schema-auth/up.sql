@@ -62,3 +62,36 @@ CREATE OR REPLACE VIEW "public"."mfa_factors" AS
   SELECT "id", "user_id", "factor_type", "secret_ref", "label", "enrolled_at", "disabled_at"
   FROM "auth"."mfa_factors";
 COMMENT ON VIEW "public"."mfa_factors" IS 'carve:compatibility-view auth.mfa_factors (owner: auth-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"auth"."user_credentials"', '"public"."user_credentials"'),
+    ('"auth"."login_identities"', '"public"."login_identities"'),
+    ('"auth"."auth_sessions"', '"public"."auth_sessions"'),
+    ('"auth"."refresh_tokens"', '"public"."refresh_tokens"'),
+    ('"auth"."auth_tokens"', '"public"."auth_tokens"'),
+    ('"auth"."password_resets"', '"public"."password_resets"'),
+    ('"auth"."mfa_factors"', '"public"."mfa_factors"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'auth')
+       AND NOT has_schema_privilege(owner_name, 'auth', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'auth', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

@@ -62,3 +62,36 @@ CREATE OR REPLACE VIEW "public"."user_attributes" AS
   SELECT "id", "user_id", "tenant_id", "attr_key", "attr_value", "data_type", "st_dt", "e_dt", "changed_by"
   FROM "ums"."user_attributes";
 COMMENT ON VIEW "public"."user_attributes" IS 'carve:compatibility-view ums.user_attributes (owner: ums-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"ums"."users"', '"public"."users"'),
+    ('"ums"."user_profiles"', '"public"."user_profiles"'),
+    ('"ums"."organizations"', '"public"."organizations"'),
+    ('"ums"."org_memberships"', '"public"."org_memberships"'),
+    ('"ums"."modules"', '"public"."modules"'),
+    ('"ums"."module_access"', '"public"."module_access"'),
+    ('"ums"."user_attributes"', '"public"."user_attributes"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'ums')
+       AND NOT has_schema_privilege(owner_name, 'ums', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'ums', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

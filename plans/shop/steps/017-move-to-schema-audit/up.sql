@@ -70,3 +70,37 @@ CREATE OR REPLACE VIEW "public"."error_logs" AS
   SELECT "id", "logged_at", "service", "severity", "error_code", "message", "user_id", "tenant_id", "correlation_id", "context"
   FROM "audit"."error_logs";
 COMMENT ON VIEW "public"."error_logs" IS 'carve:compatibility-view audit.error_logs (owner: audit-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"audit"."audit_events"', '"public"."audit_events"'),
+    ('"audit"."auth_events"', '"public"."auth_events"'),
+    ('"audit"."rbac_decisions"', '"public"."rbac_decisions"'),
+    ('"audit"."action_traces"', '"public"."action_traces"'),
+    ('"audit"."action_traces_2024"', '"public"."action_traces_2024"'),
+    ('"audit"."action_traces_2025"', '"public"."action_traces_2025"'),
+    ('"audit"."action_traces_default"', '"public"."action_traces_default"'),
+    ('"audit"."error_logs"', '"public"."error_logs"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'audit')
+       AND NOT has_schema_privilege(owner_name, 'audit', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'audit', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

@@ -62,3 +62,36 @@ CREATE OR REPLACE VIEW "public"."tax_rates" AS
   SELECT "id", "country_code", "tax_class", "rate_pct", "valid_from", "valid_to"
   FROM "pricing"."tax_rates";
 COMMENT ON VIEW "public"."tax_rates" IS 'carve:compatibility-view pricing.tax_rates (owner: pricing-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"pricing"."price_lists"', '"public"."price_lists"'),
+    ('"pricing"."price_rules"', '"public"."price_rules"'),
+    ('"pricing"."discounts"', '"public"."discounts"'),
+    ('"pricing"."promotions"', '"public"."promotions"'),
+    ('"pricing"."promotion_redemptions"', '"public"."promotion_redemptions"'),
+    ('"pricing"."pricing_snapshots"', '"public"."pricing_snapshots"'),
+    ('"pricing"."tax_rates"', '"public"."tax_rates"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'pricing')
+       AND NOT has_schema_privilege(owner_name, 'pricing', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'pricing', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

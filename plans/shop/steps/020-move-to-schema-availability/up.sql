@@ -46,3 +46,34 @@ CREATE OR REPLACE VIEW "public"."slot_reservations" AS
   SELECT "id", "slot_id", "user_id", "order_id", "status", "held_until", "created_at"
   FROM "availability"."slot_reservations";
 COMMENT ON VIEW "public"."slot_reservations" IS 'carve:compatibility-view availability.slot_reservations (owner: availability-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"availability"."stock_locations"', '"public"."stock_locations"'),
+    ('"availability"."stock_levels"', '"public"."stock_levels"'),
+    ('"availability"."service_capacity"', '"public"."service_capacity"'),
+    ('"availability"."time_slots"', '"public"."time_slots"'),
+    ('"availability"."slot_reservations"', '"public"."slot_reservations"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'availability')
+       AND NOT has_schema_privilege(owner_name, 'availability', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'availability', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

@@ -54,3 +54,35 @@ CREATE OR REPLACE VIEW "public"."order_snapshots" AS
   SELECT "order_id", "confirmed_at", "snapshot", "snapshot_hash"
   FROM "orders"."order_snapshots";
 COMMENT ON VIEW "public"."order_snapshots" IS 'carve:compatibility-view orders.order_snapshots (owner: orders-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"orders"."carts"', '"public"."carts"'),
+    ('"orders"."cart_items"', '"public"."cart_items"'),
+    ('"orders"."orders"', '"public"."orders"'),
+    ('"orders"."order_lines"', '"public"."order_lines"'),
+    ('"orders"."order_status_history"', '"public"."order_status_history"'),
+    ('"orders"."order_snapshots"', '"public"."order_snapshots"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'orders')
+       AND NOT has_schema_privilege(owner_name, 'orders', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'orders', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

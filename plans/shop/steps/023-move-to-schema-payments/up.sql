@@ -54,3 +54,35 @@ CREATE OR REPLACE VIEW "public"."refunds" AS
   SELECT "id", "payment_id", "credit_note_id", "amount", "status", "reason", "requested_at", "completed_at"
   FROM "payments"."refunds";
 COMMENT ON VIEW "public"."refunds" IS 'carve:compatibility-view payments.refunds (owner: payments-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"payments"."payment_methods"', '"public"."payment_methods"'),
+    ('"payments"."payments"', '"public"."payments"'),
+    ('"payments"."payment_attempts"', '"public"."payment_attempts"'),
+    ('"payments"."gateway_transactions"', '"public"."gateway_transactions"'),
+    ('"payments"."webhook_events"', '"public"."webhook_events"'),
+    ('"payments"."refunds"', '"public"."refunds"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'payments')
+       AND NOT has_schema_privilege(owner_name, 'payments', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'payments', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

@@ -62,3 +62,36 @@ CREATE OR REPLACE VIEW "public"."wallet_fundings" AS
   SELECT "id", "wallet_id", "payment_id", "amount", "method", "funded_at", "wallet_transaction_id"
   FROM "memberships"."wallet_fundings";
 COMMENT ON VIEW "public"."wallet_fundings" IS 'carve:compatibility-view memberships.wallet_fundings (owner: memberships-service). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"memberships"."membership_plans"', '"public"."membership_plans"'),
+    ('"memberships"."plan_subscriptions"', '"public"."plan_subscriptions"'),
+    ('"memberships"."entitlements"', '"public"."entitlements"'),
+    ('"memberships"."usage_records"', '"public"."usage_records"'),
+    ('"memberships"."wallets"', '"public"."wallets"'),
+    ('"memberships"."wallet_transactions"', '"public"."wallet_transactions"'),
+    ('"memberships"."wallet_fundings"', '"public"."wallet_fundings"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'memberships')
+       AND NOT has_schema_privilege(owner_name, 'memberships', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'memberships', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;

@@ -22,3 +22,31 @@ CREATE OR REPLACE VIEW "public"."old_payment_log" AS
   SELECT "log_id", "order_ref", "psp", "psp_txn", "amount_cents", "resp_code", "raw_resp", "ins_ts"
   FROM "legacy"."old_payment_log";
 COMMENT ON VIEW "public"."old_payment_log" IS 'carve:compatibility-view legacy.old_payment_log (owner: admin). Legacy access path; move readers to the owner''s API or a read model.';
+
+-- Each view gets its table's owner and grants; the owners get USAGE on the schema.
+DO $carve$
+DECLARE
+  p record;
+  a record;
+  owner_name text;
+BEGIN
+  FOR p IN SELECT to_regclass(t) AS tbl, to_regclass(v) AS view FROM (VALUES
+    ('"legacy"."legacy_user_prefs"', '"public"."legacy_user_prefs"'),
+    ('"legacy"."old_payment_log"', '"public"."old_payment_log"')
+  ) AS m(t, v) LOOP
+    CONTINUE WHEN p.tbl IS NULL OR p.view IS NULL;
+    SELECT pg_get_userbyid(relowner) INTO owner_name FROM pg_class WHERE oid = p.tbl;
+    EXECUTE format('ALTER VIEW %s OWNER TO %I', p.view, owner_name);
+    IF owner_name <> (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'legacy')
+       AND NOT has_schema_privilege(owner_name, 'legacy', 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'legacy', owner_name);
+    END IF;
+    FOR a IN SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_class c, aclexplode(c.relacl) e
+             WHERE c.oid = p.tbl AND e.grantee <> c.relowner LOOP
+      EXECUTE format('GRANT %s ON %s TO %s%s', a.privilege_type, p.view,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$carve$;
