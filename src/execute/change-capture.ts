@@ -3,8 +3,8 @@
  * replication is not available (wal_level is not logical, no replication privilege, or the copy
  * is in the same database).
  *
- * On the source, AFTER INSERT/UPDATE/DELETE row triggers append the written row's KEY — not the
- * row — to a queue table `carve.changes_<hash>`, in the writer's own transaction: a write and
+ * On the source, AFTER INSERT/UPDATE/DELETE triggers append the written rows' KEYS — not the
+ * rows — to a queue table `carve.changes_<hash>`, in the writer's own transaction: a write and
  * its queue entry commit together or not at all, so no write is ever missed. (A trigger that
  * upserts the row into the copy itself loses writes under load — 2% of UPDATEs when
  * commit-bound, 40–55% when CPU-bound in the figures of ../shared/docs/prior-art.md — and
@@ -28,7 +28,7 @@ import {createHash} from 'node:crypto'
 
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
-import {dollarQuote, ident, literal, qualified} from '../plan/quote.js'
+import {doBlock, dollarQuote, ident, literal, qualified, regclassLiteral} from '../plan/quote.js'
 import {resolveCopy, type BackfillCheckpoint, type CopyTable, type ResolvedCopy} from './backfill.js'
 import {column, keyParams, readShape, relationLabel, rowCompare, withStableSession, type Relation} from './pg-table.js'
 
@@ -40,13 +40,14 @@ export interface CaptureNames {
   schema: string
   queue: string
   rowFunction: string
+  statementFunction: string
   truncateFunction: string
 }
 
 /** Object names for a source table: a hash of its name, so any name (and any length) fits. */
 export function captureNames(source: Relation): CaptureNames {
   const hash = createHash('sha256').update(`${source.schema}\u0000${source.name}`).digest('hex').slice(0, 16)
-  return {schema: CAPTURE_SCHEMA, queue: `changes_${hash}`, rowFunction: `capture_${hash}`, truncateFunction: `capture_truncate_${hash}`}
+  return {schema: CAPTURE_SCHEMA, queue: `changes_${hash}`, rowFunction: `capture_${hash}`, statementFunction: `capture_statement_${hash}`, truncateFunction: `capture_truncate_${hash}`}
 }
 
 export function captureQueue(source: Relation): Relation {
@@ -54,10 +55,20 @@ export function captureQueue(source: Relation): Relation {
   return {schema: n.schema, name: n.queue}
 }
 
+/** Trigger names on the source table (per-table names: any table may carry them). */
+const STATEMENT_TRIGGERS = {insert: 'carve_capture_insert', update: 'carve_capture_update', delete: 'carve_capture_delete'} as const
+
 /**
  * SQL installing capture on the source table (idempotent: re-running it replaces the functions
  * and triggers and keeps the queue). Run it before the backfill starts: CREATE TRIGGER waits for
  * writers in flight, and every write committed after it is queued.
+ *
+ * Ordinary tables get statement-level triggers reading the statement's transition tables: one
+ * INSERT … SELECT per statement instead of one per row. Measured on PostgreSQL 15 (100k rows):
+ * a bulk UPDATE of every row took 0.60 s with them, 0.95 s with row triggers, 0.30 s with none;
+ * single-row statements cost about the same either way (~+20 µs of CPU, nothing next to a commit). Partitioned tables get
+ * row triggers instead: PostgreSQL clones row triggers onto every partition, but a parent's
+ * statement triggers do not fire for writes made directly to a partition.
  *
  * The trigger functions are SECURITY DEFINER with a fixed search_path: the application's roles
  * write the queue through them without any grant on schema carve.
@@ -68,9 +79,10 @@ export function installCapture(table: {source: Relation; key: string[]}): string
   const src = qualified(table.source.schema, table.source.name)
   const queue = qualified(n.schema, n.queue)
   const label = literal(relationLabel(table.source))
-  const keyOf = (rec: 'NEW' | 'OLD') => `jsonb_build_array(${table.key.map((k) => `${rec}.${ident(k)}`).join(', ')})`
-  const rowOf = (rec: 'NEW' | 'OLD') => `ROW(${table.key.map((k) => `${rec}.${ident(k)}`).join(', ')})`
+  const keyOf = (rec: string) => `jsonb_build_array(${table.key.map((k) => `${rec}.${ident(k)}`).join(', ')})`
+  const rowOf = (rec: string) => `ROW(${table.key.map((k) => `${rec}.${ident(k)}`).join(', ')})`
   const enqueue = (op: string, key: string) => `INSERT INTO ${queue} ("table", op, key) VALUES (${label}, ${op}, ${key});`
+  const enqueueFrom = (op: string, select: string) => `INSERT INTO ${queue} ("table", op, key) SELECT ${label}, ${op}, k FROM (${select}) AS keys(k);`
   const rowBody = `BEGIN
   IF TG_OP = 'DELETE' THEN
     ${enqueue(`'D'`, keyOf('OLD'))}
@@ -83,11 +95,37 @@ export function installCapture(table: {source: Relation; key: string[]}): string
   END IF;
   RETURN NULL;
 END`
+  // UPDATE: the new keys, and the old keys no longer there (a key change moves the row). EXCEPT,
+  // not an anti-join, whose plan — cached from a one-row statement — could go quadratic on a
+  // big one; and cheaper than a UNION of both (600 vs 925 ms per 100k-row UPDATE, plain 300).
+  const keyCols = table.key.map((_, i) => `c${i}`)
+  const statementBody = `BEGIN
+  IF TG_OP = 'INSERT' THEN
+    ${enqueueFrom(`'I'`, `SELECT ${keyOf('n')} FROM carve_new n`)}
+  ELSIF TG_OP = 'UPDATE' THEN
+    ${enqueueFrom(`'U'`, `SELECT ${keyOf('n')} FROM carve_new n`)}
+    ${enqueueFrom(`'D'`, `SELECT jsonb_build_array(${keyCols.map((c) => `m.${c}`).join(', ')}) FROM (SELECT ${table.key.map((k) => `o.${ident(k)}`).join(', ')} FROM carve_old o EXCEPT SELECT ${table.key.map((k) => `n.${ident(k)}`).join(', ')} FROM carve_new n) AS m(${keyCols.join(', ')})`)}
+  ELSE
+    ${enqueueFrom(`'D'`, `SELECT ${keyOf('o')} FROM carve_old o`)}
+  END IF;
+  RETURN NULL;
+END`
   const truncateBody = `BEGIN
   ${enqueue(`'T'`, 'NULL')}
   RETURN NULL;
 END`
   const definer = 'LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp'
+  const rowFn = qualified(n.schema, n.rowFunction)
+  const statementFn = qualified(n.schema, n.statementFunction)
+  const choose = doBlock(`BEGIN
+IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = ${regclassLiteral(table.source.schema, table.source.name)}::regclass) = 'p' THEN
+  EXECUTE ${literal(`CREATE TRIGGER ${ident(CAPTURE_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${src} FOR EACH ROW EXECUTE FUNCTION ${rowFn}()`)};
+ELSE
+  EXECUTE ${literal(`CREATE TRIGGER ${ident(STATEMENT_TRIGGERS.insert)} AFTER INSERT ON ${src} REFERENCING NEW TABLE AS carve_new FOR EACH STATEMENT EXECUTE FUNCTION ${statementFn}()`)};
+  EXECUTE ${literal(`CREATE TRIGGER ${ident(STATEMENT_TRIGGERS.update)} AFTER UPDATE ON ${src} REFERENCING OLD TABLE AS carve_old NEW TABLE AS carve_new FOR EACH STATEMENT EXECUTE FUNCTION ${statementFn}()`)};
+  EXECUTE ${literal(`CREATE TRIGGER ${ident(STATEMENT_TRIGGERS.delete)} AFTER DELETE ON ${src} REFERENCING OLD TABLE AS carve_old FOR EACH STATEMENT EXECUTE FUNCTION ${statementFn}()`)};
+END IF;
+END`)
   return `-- Change capture for ${relationLabel(table.source).replace(/\n/g, ' ')}: the keys written since now, queued in the writers' transactions.
 CREATE SCHEMA IF NOT EXISTS ${ident(n.schema)};
 CREATE TABLE IF NOT EXISTS ${queue} (
@@ -96,15 +134,19 @@ CREATE TABLE IF NOT EXISTS ${queue} (
   op text NOT NULL,
   key jsonb
 );
-CREATE OR REPLACE FUNCTION ${qualified(n.schema, n.rowFunction)}() RETURNS trigger ${definer} AS ${dollarQuote(rowBody)};
+CREATE OR REPLACE FUNCTION ${rowFn}() RETURNS trigger ${definer} AS ${dollarQuote(rowBody)};
+CREATE OR REPLACE FUNCTION ${statementFn}() RETURNS trigger ${definer} AS ${dollarQuote(statementBody)};
 CREATE OR REPLACE FUNCTION ${qualified(n.schema, n.truncateFunction)}() RETURNS trigger ${definer} AS ${dollarQuote(truncateBody)};
-DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRIGGER)} ON ${src};
-CREATE TRIGGER ${ident(CAPTURE_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${src}
-  FOR EACH ROW EXECUTE FUNCTION ${qualified(n.schema, n.rowFunction)}();
-DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRUNCATE_TRIGGER)} ON ${src};
+${dropTriggers(src)}
+-- Statement triggers on an ordinary table, row triggers on a partitioned one (see installCapture).
+${choose}
 CREATE TRIGGER ${ident(CAPTURE_TRUNCATE_TRIGGER)} AFTER TRUNCATE ON ${src}
   FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(n.schema, n.truncateFunction)}();
 `
+}
+
+function dropTriggers(src: string): string {
+  return [CAPTURE_TRIGGER, ...Object.values(STATEMENT_TRIGGERS), CAPTURE_TRUNCATE_TRIGGER].map((t) => `DROP TRIGGER IF EXISTS ${ident(t)} ON ${src};`).join('\n')
 }
 
 /** SQL removing capture: triggers, functions and the queue (with any entries not yet applied). */
@@ -112,9 +154,9 @@ export function removeCapture(table: {source: Relation}): string {
   const n = captureNames(table.source)
   const src = qualified(table.source.schema, table.source.name)
   return `-- Remove change capture for ${relationLabel(table.source).replace(/\n/g, ' ')}.
-DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRIGGER)} ON ${src};
-DROP TRIGGER IF EXISTS ${ident(CAPTURE_TRUNCATE_TRIGGER)} ON ${src};
+${dropTriggers(src)}
 DROP FUNCTION IF EXISTS ${qualified(n.schema, n.rowFunction)}();
+DROP FUNCTION IF EXISTS ${qualified(n.schema, n.statementFunction)}();
 DROP FUNCTION IF EXISTS ${qualified(n.schema, n.truncateFunction)}();
 DROP TABLE IF EXISTS ${qualified(n.schema, n.queue)};
 `

@@ -51,6 +51,7 @@ import {
   walInsertLsn,
 } from './replication.js'
 import type {RunContext} from './runner.js'
+import {Interrupted} from './sql-step.js'
 
 // ——— the bounded write pause ——————————————————————————————————————————————————————————
 
@@ -107,11 +108,17 @@ export async function withWritePause<T>(
 ): Promise<PauseResult<T>> {
   const attempts: PauseAttempt[] = []
   const list = o.tables.map((t) => qualified(t.schema, t.name)).join(', ')
+  // LOCK TABLE takes its tables one after the other, so a writer holding a child table and
+  // checking a foreign key on the parent we already hold closes a cycle. The session that runs the
+  // deadlock check is the one aborted: with a short deadlock_timeout that is ours (a retry), not
+  // the application's write. Setting it needs a superuser; others keep the server's value.
+  const [role] = await o.holder.query<{superuser: boolean}>(`SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`)
   for (let attempt = 1; attempt <= o.retries + 1; attempt++) {
-    if (o.signal.aborted) break
+    if (o.signal.aborted) throw new Interrupted()
     const undos: (() => Promise<unknown>)[] = []
     await o.holder.exec('BEGIN')
     await o.holder.exec(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(Math.min(o.lockTimeoutMs, o.maxPauseMs)))}ms'`)
+    if (role?.superuser) await o.holder.exec(`SET LOCAL deadlock_timeout = '${Math.max(10, Math.min(100, Math.round(o.lockTimeoutMs / 2)))}ms'`)
     const started = performance.now()
     const clock: PauseClock = {
       started,
@@ -124,6 +131,7 @@ export async function withWritePause<T>(
     }
     let outcome: PauseAttempt['outcome']
     let stage: string
+    let pauseMs: number
     try {
       await o.holder.exec(`LOCK TABLE ${list} IN EXCLUSIVE MODE`)
       // The work checks the clock before its point of no return; from there on, release.
@@ -135,11 +143,14 @@ export async function withWritePause<T>(
       return {value, pauseMs, attempts}
     } catch (error) {
       await o.holder.exec('ROLLBACK').catch(() => {})
-      const pauseMs = performance.now() - started
+      // Writes resume here: the pause of an aborted attempt ends with its rollback.
+      pauseMs = performance.now() - started
       for (const undo of undos.reverse()) await undo().catch(() => {})
-      if (sqlState(error) === '55P03') {
+      const code = sqlState(error)
+      if (code === '55P03' || code === '40P01') {
+        // Not granted in time, or a deadlock with a writer taking the same tables in another order.
         outcome = 'lock-timeout'
-        stage = 'lock'
+        stage = code === '40P01' ? 'lock (deadlock)' : 'lock'
       } else if (error instanceof PauseBudgetExceeded || error instanceof DeadlineExceeded) {
         outcome = o.signal.aborted ? 'interrupted' : 'over-budget'
         stage = error instanceof PauseBudgetExceeded ? error.stage : 'catch-up'
@@ -147,13 +158,13 @@ export async function withWritePause<T>(
         throw error
       }
     }
-    const pauseMs = performance.now() - started
     attempts.push({attempt, outcome, pauseMs, stage})
     o.emit({
       phase: 'cutover',
       message: `${o.what}: attempt ${attempt} aborted after ${Math.round(pauseMs)} ms (${outcome === 'lock-timeout' ? `lock not granted within ${Math.min(o.lockTimeoutMs, o.maxPauseMs)} ms` : `pause budget of ${o.maxPauseMs} ms reached at ${stage}`}); nothing switched, writes resumed`,
     })
-    if (outcome === 'interrupted') break
+    // Ctrl-C: the executor records an interrupted step (nothing was switched); the next run starts over.
+    if (outcome === 'interrupted' || o.signal.aborted) throw new Interrupted()
     if (attempt <= o.retries) {
       const base = o.retryBaseMs ?? 250
       await sleep(Math.round(base * 2 ** (attempt - 1) * (0.5 + Math.random())), o.signal)
@@ -171,7 +182,7 @@ export class PauseAborted extends CarveError {
     super(
       'cutover.aborted',
       `${what} aborted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${last ? `last: ${last.outcome === 'lock-timeout' ? 'lock not granted' : last.outcome === 'interrupted' ? 'interrupted' : `pause budget reached at ${last.stage}`}` : 'interrupted'}); nothing was switched and writes go on as before`,
-      {hint: 'a long transaction holds the tables, or the write rate is too high for the pause budget: try again at a quieter time, or raise --max-pause / --lock-timeout'},
+      {hint: 'a long transaction holds the tables, or the write rate is too high for the pause budget: try again at a quieter time, or allow more (--lock-timeout-ddl, --retries, the pause budget maxPauseMs)'},
     )
     this.name = 'PauseAborted'
   }
@@ -184,6 +195,9 @@ export interface CutoverCheckpoint {
   pauseMs: number
   attempts: PauseAttempt[]
   catchUpMs: number
+  /** The comparison before the pause (writes running): what it found and repaired. */
+  rehearsal: ReconcileReport | null
+  /** The comparison inside the pause: exact. */
   parity: ReconcileReport
   sequences: number
 }
@@ -198,6 +212,12 @@ export async function isSwitched(source: Connection, spec: SplitSpec): Promise<b
   if (!first) return false
   const rows = await source.query(`SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2`, [qualified(first.source.schema, first.source.name), RETIRED_GUARD_TRIGGER])
   return rows.length > 0
+}
+
+/** The source copies are gone (split-decommission ran): the target is all there is. */
+export async function isDecommissioned(source: Connection, spec: SplitSpec): Promise<boolean> {
+  const first = spec.tables[0]
+  return first !== undefined && !(await relationExists(source, first.source))
 }
 
 async function requireMode(conn: Connection, spec: SplitSpec): Promise<void> {
@@ -285,7 +305,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
     ctx.emit({phase: 'parity', message: `rehearsal: ${rehearsal.rows} rows compared in ${Math.round(rehearsal.diffMs)} ms, ${rehearsal.found} differing at first look (in flight), ${rehearsal.repaired} repaired`})
     if (rehearsal.diffMs > ctx.options.maxPauseMs * 0.8) {
       throw new CarveError('cutover.parity-too-slow', `comparing ${rehearsal.rows} rows takes ${Math.round(rehearsal.diffMs)} ms, too long for a write pause of at most ${ctx.options.maxPauseMs} ms; nothing was switched`, {
-        hint: `raise --max-pause to about ${Math.ceil((rehearsal.diffMs * 1.5 + 200) / 100) * 100} ms, or split large tables in a later context`,
+        hint: `raise the pause budget (maxPauseMs) to about ${Math.ceil((rehearsal.diffMs * 1.5 + 200) / 100) * 100} ms, or split large tables in a later context`,
       })
     }
     const reverseTables = logical ? [] : await captureTables(target, spec, 'reverse')
@@ -335,7 +355,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
         return {catchUpMs, parity, sequences}
       },
     )
-    const checkpoint: CutoverCheckpoint = {phase: 'switched', pauseMs: Math.round(result.pauseMs), attempts: result.attempts, ...result.value}
+    const checkpoint: CutoverCheckpoint = {phase: 'switched', pauseMs: Math.round(result.pauseMs), attempts: result.attempts, rehearsal, ...result.value}
     await ctx.saveCheckpoint(checkpoint)
     ctx.emit({
       phase: 'cutover',
@@ -355,7 +375,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
   const validated = await validateForeignKeys(target, spec)
   if (validated) ctx.emit({phase: 'cutover', message: `${validated} foreign key${validated === 1 ? '' : 's'} validated in ${spec.target_database}`})
   const saved = await ctx.loadCheckpoint<CutoverCheckpoint>()
-  const done: CutoverCheckpoint = {...(saved ?? {pauseMs: 0, attempts: [], catchUpMs: 0, sequences: 0, parity: {tables: 0, rows: 0, diffMs: 0, found: 0, repaired: 0, remaining: 0, ms: 0}}), phase: 'done'}
+  const done: CutoverCheckpoint = {...(saved ?? {pauseMs: 0, attempts: [], catchUpMs: 0, sequences: 0, rehearsal: null, parity: {tables: 0, rows: 0, diffMs: 0, found: 0, repaired: 0, remaining: 0, ms: 0}}), phase: 'done'}
   await ctx.saveCheckpoint(done)
   ctx.emit({phase: 'cutover', message: logical ? `reverse replication ${spec.reverse.subscription} streams ${spec.target_database} → ${spec.source_database}` : `writes to ${spec.target_database} are captured for the source copies (drained by verify and rollback)`})
   return done
@@ -470,6 +490,12 @@ export async function verifyCutover(ctx: RunContext, spec: SplitSpec, verifySql:
   requireServer(ctx.conn)
   const source = ctx.conn
   const target = await ctx.connectDatabase(spec.target_database)
+  if (await isDecommissioned(source, spec)) {
+    for (const t of spec.tables) {
+      if (!(await relationExists(target, t.target))) throw new CarveError('verify.cutover', `${t.target.schema}.${t.target.name} is missing in ${spec.target_database}`)
+    }
+    return
+  }
   await source.exec(verifySql)
   if (spec.mode === 'logical-replication') {
     if ((await subscriptionState(target, spec.subscription)).exists) {

@@ -27,7 +27,7 @@ export interface ColumnShape {
 
 export interface TableShape extends Relation {
   columns: Map<string, ColumnShape>
-  /** Column sets of valid, non-partial unique indexes on plain columns (the primary key among them). */
+  /** Column sets of valid, immediate, non-partial unique indexes on plain columns (the primary key among them): ON CONFLICT can use these. */
   uniqueKeys: string[][]
   /** Estimated rows (pg_class.reltuples; -1 when never analyzed). */
   estimatedRows: number
@@ -50,12 +50,8 @@ export function requirePostgres(...conns: (Connection | null)[]): void {
 
 export async function readShape(conn: Connection, rel: Relation): Promise<TableShape> {
   const name = relationLabel(rel)
-  const [head] = await conn.query<{oid: number | null; reltuples: number | null}>(
-    `select c.oid::int8::float8 as oid, c.reltuples::float8 as reltuples
-       from pg_class c where c.oid = to_regclass($1)`,
-    [name],
-  )
-  if (!head?.oid) {
+  const [head] = await conn.query<{reltuples: number | null}>(`select c.reltuples::float8 as reltuples from pg_class c where c.oid = to_regclass($1)`, [name])
+  if (!head) {
     throw new CarveError('copy.missing-table', `table ${name} does not exist in database ${conn.database}`, {
       hint: 'the split-prepare step creates the target tables; apply it first',
     })
@@ -73,7 +69,7 @@ export async function readShape(conn: Connection, rel: Relation): Promise<TableS
                     join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
                    order by k.n)::text[] as cols
        from pg_index i
-      where i.indrelid = to_regclass($1) and i.indisunique and i.indisvalid
+      where i.indrelid = to_regclass($1) and i.indisunique and i.indisvalid and i.indimmediate
         and i.indpred is null and i.indexprs is null`,
     [name],
   )

@@ -112,13 +112,15 @@ export async function databaseExists(conn: Connection, name: string): Promise<bo
 
 /** CREATE DATABASE with the source's encoding and collation, so text keys sort alike on both sides (parity pages by key). */
 export async function createDatabaseLike(conn: Connection, name: string): Promise<void> {
-  const [db] = await conn.query<{encoding: string; collate: string; ctype: string; provider: string | null; icu: string | null}>(
-    conn.serverMajor >= 15
-      ? `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype, datlocprovider::text AS provider, daticulocale AS icu FROM pg_database WHERE datname = current_database()`
-      : `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype, NULL AS provider, NULL AS icu FROM pg_database WHERE datname = current_database()`,
+  // The locale provider column came in 15 (daticulocale) and was renamed in 17 (datlocale).
+  const provider = conn.serverMajor >= 17 ? 'datlocprovider::text, datlocale' : conn.serverMajor >= 15 ? 'datlocprovider::text, daticulocale' : 'NULL, NULL'
+  const [db] = await conn.query<{encoding: string; collate: string; ctype: string; provider: string | null; locale: string | null}>(
+    `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype, x.provider, x.locale
+       FROM pg_database, LATERAL (SELECT ${provider}) AS x(provider, locale) WHERE datname = current_database()`,
   )
-  const icu = db!.provider === 'i' && db!.icu ? ` LOCALE_PROVIDER icu ICU_LOCALE ${literal(db!.icu)}` : ''
-  await conn.exec(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING ${literal(db!.encoding)} LC_COLLATE ${literal(db!.collate)} LC_CTYPE ${literal(db!.ctype)}${icu}`)
+  const locale =
+    db!.provider === 'i' && db!.locale ? ` LOCALE_PROVIDER icu ICU_LOCALE ${literal(db!.locale)}` : db!.provider === 'b' && db!.locale ? ` LOCALE_PROVIDER builtin BUILTIN_LOCALE ${literal(db!.locale)}` : ''
+  await conn.exec(`CREATE DATABASE ${ident(name)} TEMPLATE template0 ENCODING ${literal(db!.encoding)} LC_COLLATE ${literal(db!.collate)} LC_CTYPE ${literal(db!.ctype)}${locale}`)
 }
 
 export async function dropDatabase(conn: Connection, name: string): Promise<void> {
@@ -679,13 +681,6 @@ export async function reconcile(source: Connection, target: Connection, tables: 
   }
   report.ms = performance.now() - started
   return report
-}
-
-/** The tables of a split that exist on the source right now, plus the outbox when it moved. */
-export async function withOutbox(conn: Connection, spec: SplitSpec): Promise<Rel[]> {
-  const rels = spec.tables.map((t) => t.source)
-  if (await relationExists(conn, spec.outbox)) rels.push(spec.outbox)
-  return rels
 }
 
 // ——— step plumbing ————————————————————————————————————————————————————————————————

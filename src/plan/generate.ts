@@ -12,6 +12,7 @@ import type {GeneratedPlan, PlanManifest} from './model.js'
 import {contextErDiagram, cutoverSequence, dualWriteSequence, maturityDiagram} from './diagrams.js'
 import {eventCatalog, ownershipDocument, planReadme} from './docs.js'
 import {mysqlDrafts} from './steps/mysql.js'
+import {splitSteps} from './steps/split.js'
 import {apiStubFiles} from './stubs/index.js'
 
 export interface GenerateOptions {
@@ -34,6 +35,7 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
     generatedBy: CARVE_VERSION,
     documents: planDocuments,
     mysqlDrafts,
+    splitSteps: (ctx, input, after) => splitSteps(ctx, input, after),
   })
 }
 

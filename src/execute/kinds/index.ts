@@ -9,6 +9,7 @@
  */
 import type {StepKind} from '../../plan/model.js'
 import type {StepRunner} from '../runner.js'
+import {splitCopyRunner} from './split-copy.js'
 import {splitCutoverRunner} from './split-cutover.js'
 import {splitDecommissionRunner} from './split-decommission.js'
 import {splitPrepareRunner} from './split-prepare.js'
@@ -16,6 +17,7 @@ import {splitSyncRunner} from './split-sync.js'
 
 const RUNNERS: Partial<Record<StepKind, StepRunner>> = {
   'split-prepare': splitPrepareRunner,
+  'split-copy': splitCopyRunner,
   'split-sync': splitSyncRunner,
   'split-cutover': splitCutoverRunner,
   'split-decommission': splitDecommissionRunner,

@@ -12,13 +12,21 @@
  *
  * Checkpoint (in the ledger): {"<source table>": BackfillCheckpoint, …}, saved after every batch.
  *
- * Verify, and the parity check ending apply — the choice: every difference between source and
- * target must be explained, or the step fails. A difference on a key with an entry waiting in
- * the change-capture queue is a write on its way (split-sync drains it), so it is reported and
- * accepted; any other difference — above all a row missing on the target — fails, after two
- * re-checks half a second apart (with logical replication instead of capture, a fresh write may be a
- * moment away from the target). Row counts alone would accept a lost row hidden by a stray one;
- * failing on every difference would make verify useless while writes continue.
+ * Verify, and the parity check ending apply — the choice: the copy's promise is that every row
+ * existing at start reached the target, and writes may go on meanwhile. So every difference
+ * between source and target must be explained, or the step fails naming the keys:
+ *   - a key with a change waiting in the change-capture queue: a write on its way (split-sync
+ *     drains it);
+ *   - a row missing on the target or differing whose source row was written since the copy
+ *     started (its xmin is not older than the oldest transaction running at start, kept in the
+ *     checkpoint): the copy may have read it before that write; the sync brings it;
+ *   - a row extra on the target when no change capture is installed: with logical replication a
+ *     delete still travelling cannot be told from a stray row (split-sync's parity repair and the
+ *     cut-over's exact parity are the gates for those).
+ * A row that existed unchanged before the copy started and is missing or different on the target
+ * is a lost row: always a failure, after two re-checks half a second apart (a drain may be
+ * between applying a change and dequeuing it). Row counts alone would accept a lost row hidden
+ * by a stray one; failing on every difference would make verify useless while writes continue.
  *
  * Rollback empties the target tables (they themselves belong to split-prepare's down) and
  * forgets the checkpoints.
@@ -28,7 +36,7 @@ import {z} from 'zod'
 import type {Connection} from '../../db/connection.js'
 import {CarveError, EXIT} from '../../errors.js'
 import type {PlanStep} from '../../plan/model.js'
-import {qualified} from '../../plan/quote.js'
+import {ident, qualified} from '../../plan/quote.js'
 import {
   backfillTable,
   combineThrottles,
@@ -40,6 +48,7 @@ import {
 } from '../backfill.js'
 import {captureInstalled, pendingKeys} from '../change-capture.js'
 import {diffTables, type DifferenceKind} from '../parity.js'
+import {readShape, withStableSession} from '../pg-table.js'
 import type {RunContext, StepRunner} from '../runner.js'
 
 const relation = z.object({schema: z.string().min(1), name: z.string().min(1)}).strict()
@@ -94,11 +103,59 @@ function keyText(key: unknown[]): string {
   return key.length === 1 ? String(key[0]) : `(${key.map(String).join(', ')})`
 }
 
-/** Every difference of one table must be a change waiting in the capture queue; returns a summary or throws. */
-async function checkParity(ctx: RunContext, target: Connection | null, t: CopyTable, phase: 'apply' | 'verify'): Promise<string> {
+/** A PostgreSQL text[] literal (every element quoted), for keys passed as one parameter. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
+}
+
+/**
+ * Of these keys, those whose source row was written since the copy's transaction horizon
+ * (`age(xmin)` within the transactions started since): rows the copy may not have seen, which
+ * the sync brings. A row whose xmin is older existed, unchanged, before the copy started.
+ */
+async function writtenSince(conn: Connection, t: CopyTable, keys: string[][], since: string): Promise<Set<string>> {
+  const found = new Set<string>()
+  if (!keys.length) return found
+  const shape = await readShape(conn, t.source)
+  const types = t.key.map((k) => shape.columns.get(k)!.type)
+  const cols = t.key.map((k) => `t.${ident(k)}`)
+  const names = t.key.map((_, i) => `k${i}`)
+  await withStableSession([conn], async () => {
+    for (let i = 0; i < keys.length; i += 10_000) {
+      const slice = keys.slice(i, i + 10_000)
+      const rows = await conn.query<{k: string[]}>(
+        `SELECT ARRAY[${cols.map((c) => `${c}::text`).join(', ')}] AS k FROM ${qualified(t.source.schema, t.source.name)} t
+          WHERE (${cols.join(', ')}) IN (SELECT ${names.map((n, j) => `u.${n}::${types[j]}`).join(', ')} FROM unnest(${names.map((_, j) => `$${j + 1}::text[]`).join(', ')}) AS u(${names.join(', ')}))
+            AND age(t.xmin)::bigint <= txid_snapshot_xmax(txid_current_snapshot()) - $${names.length + 1}::bigint`,
+        [...names.map((_, j) => textArray(slice.map((k) => k[j]!))), since],
+      )
+      for (const r of rows) found.add(JSON.stringify(r.k))
+    }
+  })
+  return found
+}
+
+interface ParityOutcome {
+  unexplained: [DifferenceKind, string[]][]
+  queued: number
+  since: number
+  untold: number
+  examined: number
+  rows: number
+  targetRows: number
+}
+
+/**
+ * Compare one table and explain each difference, or throw. Explained: a key with a change
+ * queued in change capture; a missing or differing row whose source row was written since the
+ * copy started; an extra row when no change capture is installed (a delete still travelling
+ * through replication cannot be told from a stray row — the sync's parity repair and the
+ * cut-over's exact parity catch those). Anything else fails.
+ */
+async function checkParity(ctx: RunContext, target: Connection | null, t: CopyTable, cp: BackfillCheckpoint | undefined, phase: 'apply' | 'verify'): Promise<void> {
   const label = copyLabel(t)
   const capture = await captureInstalled(ctx.conn, t.source)
-  let last: {unexplained: [DifferenceKind, string[]][]; explained: number; examined: number; rows: number; targetRows: number} | null = null
+  let last: ParityOutcome | null = null
   for (let attempt = 0; attempt <= RECHECKS; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, RECHECK_MS))
     const found: [DifferenceKind, string[]][] = []
@@ -110,8 +167,19 @@ async function checkParity(ctx: RunContext, target: Connection | null, t: CopyTa
     })
     // Read after the comparison: a write it saw on the source had queued its key by then.
     const pending = capture && found.length ? await pendingKeys(ctx.conn, t) : new Set<string>()
-    const unexplained = found.filter(([, key]) => !pending.has(JSON.stringify(key)))
-    last = {unexplained, explained: found.length - unexplained.length, examined: found.length, rows: summary.sourceRows, targetRows: summary.targetRows}
+    const open = found.filter(([, key]) => !pending.has(JSON.stringify(key)))
+    const rowsOnSource = open.filter(([kind]) => kind !== 'extra').map(([, key]) => key)
+    const recent = cp?.since && rowsOnSource.length ? await writtenSince(ctx.conn, t, rowsOnSource, cp.since) : new Set<string>()
+    const unexplained = open.filter(([kind, key]) => (kind === 'extra' ? capture : !recent.has(JSON.stringify(key))))
+    last = {
+      unexplained,
+      queued: found.length - open.length,
+      since: open.filter(([kind, key]) => kind !== 'extra' && recent.has(JSON.stringify(key))).length,
+      untold: open.filter(([kind]) => kind === 'extra' && !capture).length,
+      examined: found.length,
+      rows: summary.sourceRows,
+      targetRows: summary.targetRows,
+    }
     if (!unexplained.length && found.length < EXAMINED) break
   }
   const r = last!
@@ -122,16 +190,18 @@ async function checkParity(ctx: RunContext, target: Connection | null, t: CopyTa
       .filter(([, list]) => list.length)
       .map(([k, list]) => `${list.length}${r.examined >= EXAMINED ? '+' : ''} ${k === 'missing' ? 'missing on the target' : k === 'extra' ? 'extra on the target' : 'differing'} (${list.slice(0, LISTED).map(([, key]) => keyText(key)).join(', ')}${list.length > LISTED ? ', …' : ''})`)
     throw new CarveError('copy.parity', `${label} → ${qualified(t.target.schema, t.target.name)}: ${parts.join('; ') || `more than ${EXAMINED} differences`}`, {
-      hint: capture
-        ? 'these rows differ and no change to them is queued: apply the step again (copies are idempotent), then look at what writes the target'
-        : 'these rows differ with no change capture to explain them: apply the step again, or check the replication into the target',
+      hint: 'no queued change and no write since the copy started explains these rows: apply the step again (the copy is idempotent), then look at what else writes the target',
     })
   }
-  const message = r.explained
-    ? `${label}: ${r.rows} source rows, ${r.targetRows} target rows; ${r.explained} differences, each a change queued for sync`
+  const why = [
+    r.queued ? `${r.queued} with a change queued for sync` : null,
+    r.since ? `${r.since} written since the copy started` : null,
+    r.untold ? `${r.untold} extra on the target (deleted since, on their way through replication)` : null,
+  ].filter(Boolean)
+  const message = r.examined
+    ? `${label}: ${r.rows} source rows, ${r.targetRows} target rows; ${r.examined} differences, each explained: ${why.join(', ')}`
     : `${label}: equal (${r.rows} rows)`
   ctx.emit({phase: 'parity', message: phase === 'apply' ? `after copy: ${message}` : message, done: r.rows, total: r.rows})
-  return message
 }
 
 export const splitCopyRunner: StepRunner = {
@@ -170,14 +240,15 @@ export const splitCopyRunner: StepRunner = {
     }
     for (const t of spec.tables) {
       if (ctx.signal.aborted) throw interrupted()
-      await checkParity(ctx, target, t, 'apply')
+      await checkParity(ctx, target, t, state[copyLabel(t)], 'apply')
     }
   },
 
   async verify(ctx, step) {
     const spec = parseSplitCopySpec(step)
     const target = await openTarget(ctx, spec)
-    for (const t of spec.tables) await checkParity(ctx, target, t, 'verify')
+    const state = (await ctx.loadCheckpoint<Checkpoints>()) ?? {}
+    for (const t of spec.tables) await checkParity(ctx, target, t, state[copyLabel(t)], 'verify')
   },
 
   async rollback(ctx, step) {

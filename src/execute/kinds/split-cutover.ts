@@ -6,19 +6,29 @@
 import type {PlanStep} from '../../plan/model.js'
 import {ident} from '../../plan/quote.js'
 import {cutOver, switchBack, verifyCutover} from '../cutover.js'
-import {fileOf, splitSpecOf} from '../replication.js'
+import {fileOf, requireServer, splitSpecOf} from '../replication.js'
 import type {RunContext, StepRunner} from '../runner.js'
+import {Interrupted} from '../sql-step.js'
 
 export const splitCutoverRunner: StepRunner = {
   async apply(ctx: RunContext, step: PlanStep): Promise<void> {
-    await cutOver(ctx, splitSpecOf(step), fileOf(ctx.files, 'up', step))
+    requireServer(ctx.conn)
+    try {
+      await cutOver(ctx, splitSpecOf(step), fileOf(ctx.files, 'up', step))
+    } catch (error) {
+      // Ctrl-C: nothing was switched (or the switch committed and the next apply finishes it).
+      if (ctx.signal.aborted) throw new Interrupted()
+      throw error
+    }
   },
 
   async verify(ctx: RunContext, step: PlanStep): Promise<void> {
+    requireServer(ctx.conn)
     await verifyCutover(ctx, splitSpecOf(step), fileOf(ctx.files, 'verify', step))
   },
 
   async rollback(ctx: RunContext, step: PlanStep): Promise<void> {
+    requireServer(ctx.conn)
     await switchBack(ctx, splitSpecOf(step), fileOf(ctx.files, 'down', step))
   },
 

@@ -13,7 +13,7 @@ import {captureTables, dropSlot, dropSubscription, fileOf, relationExists, requi
 import type {RunContext, RunOptions, StepRunner} from '../runner.js'
 import type {Connection} from '../../db/connection.js'
 
-/** RunOptions as the executor may extend them: `force` (carve apply --force) skips the soak period. */
+/** RunOptions as the executor may extend them: `force` (decommission during the soak period). */
 export type SplitRunOptions = RunOptions & {force?: boolean}
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -36,7 +36,7 @@ export async function checkSoak(conn: Connection, spec: SplitSpec, force: boolea
   throw new CarveError(
     'decommission.soak',
     `the source copy of ${spec.context} is in its soak period${at ? ` (cut over ${at.toISOString()}, decommission allowed from ${new Date(until).toISOString()})` : ''}; decommissioning is irreversible`,
-    {hint: 'wait for the soak period to end (readers of the compatibility views should be gone), or pass --force to decommission now'},
+    {hint: 'wait for the soak period to end (readers of the compatibility views should be gone), or run it with force to decommission now'},
   )
 }
 
@@ -66,7 +66,9 @@ export const splitDecommissionRunner: StepRunner = {
       for (const t of await captureTables(source, spec, 'forward')) await source.exec(removeCapture(t))
     }
     await dropUpsertTriggers(target, spec)
-    await target.exec(`DELETE FROM ${qualified(spec.meta_schema, HEARTBEAT_TABLE)} WHERE context = ${`'${spec.context.replace(/'/g, "''")}'`}`).catch(() => {})
+    if (await relationExists(target, {schema: spec.meta_schema, name: HEARTBEAT_TABLE})) {
+      await target.query(`DELETE FROM ${qualified(spec.meta_schema, HEARTBEAT_TABLE)} WHERE context = $1`, [spec.context])
+    }
     await runScript(source, fileOf(ctx.files, 'up', step), ctx.options)
     ctx.emit({phase: 'apply', message: `the source copy of ${spec.context} is gone; ${spec.target_database} is its only home`})
   },

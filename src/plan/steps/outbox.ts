@@ -63,10 +63,13 @@ CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${re
     ? (() => {
         const rel = locator.at(probe.table)
         const pk = probe.table.primaryKey.map(ident)
+        // A no-op assignment to a column that may be assigned (not GENERATED ALWAYS, not computed).
+        const col = probe.table.columns.find((c) => c.identity !== 'always' && !c.generated) ?? probe.table.columns[0]!
+        const set = ident(col.name)
         return `
   BEGIN
     SELECT count(*) INTO n_before FROM ${outbox};
-    EXECUTE ${literal(`UPDATE ${rel} SET ${pk[0]} = ${pk[0]} WHERE (${pk.join(', ')}) IN (SELECT ${pk.join(', ')} FROM ${rel} LIMIT 1)`)};
+    EXECUTE ${literal(`UPDATE ${rel} SET ${set} = ${set} WHERE (${pk.join(', ')}) IN (SELECT ${pk.join(', ')} FROM ${rel} LIMIT 1)`)};
     GET DIAGNOSTICS touched = ROW_COUNT;
     SELECT count(*) INTO n_after FROM ${outbox};
     RAISE EXCEPTION USING ERRCODE = 'CRVUN', MESSAGE = 'carve: undo the probe';

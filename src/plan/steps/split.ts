@@ -24,13 +24,14 @@
  */
 import {z} from 'zod'
 
+import {installCapture, removeCapture} from '../../execute/change-capture.js'
 import type {Column, EnumType, Sequence, Table} from '../../introspect/model.js'
 import type {ContextSpec, OwnedTable, PlanInput} from '../context.js'
 import {safeName, shortHash} from '../context.js'
 import {doBlock, dollarQuote, ident, literal, qualified, sqlComment} from '../quote.js'
 import {code, duration, header, partitionsOf, roundFigure, sizeOf, stepReadme} from './common.js'
 import {COMPAT_VIEW_MARK} from './move-to-schema.js'
-import {outboxName} from './outbox.js'
+import {OUTBOX_FUNCTION, outboxName} from './outbox.js'
 import type {StepDraft} from './types.js'
 
 export type SplitMode = 'logical-replication' | 'change-capture'
@@ -52,8 +53,8 @@ export const RATES = {
   copy: 200_000,
   /** PostgreSQL's own initial table synchronisation, rows per second. */
   initialSync: 185_000,
-  /** Parity by hashing whole tables, rows per second (per side; both sides hash in parallel). */
-  parity: 1_600_000,
+  /** Parity by md5 over 10k-row chunks (parity.ts), rows per second, both sides hashing at once. */
+  parity: 380_000,
 } as const
 
 /** The guard trigger that makes a retired source table read-only, and its function. */
@@ -65,8 +66,12 @@ export const UPSERT_TRIGGER = 'carve_split_upsert'
 export const CARRIED_TRIGGER_MARK = 'carve:split-enable-at-cutover'
 /** Carve's heartbeat table: one row per context, bumped on the source, awaited on the target. */
 export const HEARTBEAT_TABLE = 'split_heartbeat'
-/** Triggers never carried to the target: Carve's own, and loose-FK triggers that feed another context's queue. */
-export const NOT_CARRIED_TRIGGER_PREFIXES = ['carve_split_', 'carve_loose_fk_'] as const
+/**
+ * Triggers never carried to the target: Carve's own split and change-capture triggers (the
+ * cut-over installs what the target needs), and loose-FK triggers that feed another context's
+ * queue on the source.
+ */
+export const NOT_CARRIED_TRIGGER_PREFIXES = ['carve_split_', 'carve_capture', 'carve_loose_fk_'] as const
 
 const rel = z.object({schema: z.string(), name: z.string()}).strict()
 export type Rel = z.infer<typeof rel>
@@ -222,13 +227,13 @@ export function splitSteps(ctx: ContextSpec, input: PlanInput, after: string, op
     up: prepareUp(ctx, input, spec),
     down: prepareDown(spec),
     verify: prepareVerify(spec),
-    extraFiles: {'target.sql': targetDdl.main, 'target-constraints.sql': targetDdl.constraints, 'target-outbox.sql': targetDdl.outbox},
+    extraFiles: {'target.sql': targetDdl.main, 'target-outbox.sql': targetDdl.outbox},
     spec: {...spec},
     readme: stepReadme({
       title: `Prepare the split of ${code(ctx.name)} (level 2 → 3)`,
-      what: `Creates database ${code(tgt)} on the same server and, in it, schema ${code(ctx.schema)} with ${tables.length} table${tables.length === 1 ? '' : 's'} (${size.text}) — \`target.sql\`: columns, types, defaults, identity, primary keys, checks, the enum types they use, Carve's heartbeat table and replica-only upsert triggers for the catch-up. Unique constraints, other indexes and the foreign keys between these tables are in \`target-constraints.sql\`, created by split-sync once the copy has caught up (a copy in batches passes through states those constraints would reject, and loading without secondary indexes is faster). On the source (\`up.sql\`): publication ${code(spec.publication)} over the tables copied in batches, ${code(spec.sync_publication)} over those PostgreSQL copies itself (no primary key${spec.tables.some((t) => !t.key.length) ? `: ${spec.tables.filter((t) => !t.key.length).map((t) => code(t.source.name)).join(', ')}` : ''}; plus the outbox ${code(`${spec.outbox.schema}.${spec.outbox.name}`)} when it exists), \`REPLICA IDENTITY FULL\` on tables without a primary key. The runner then ${spec.mode === 'logical-replication' ? `creates replication slot ${code(spec.slot)} — before any row is copied, so every write made during the copy is retained — and subscription ${code(spec.subscription)} in the target, disabled, with \`copy_data = false\`` : 'installs change capture (a queue of changed keys fed by triggers) before any row is copied'}. Triggers of the tables (the outbox trigger among them) are carried to the target **disabled**; the cut-over enables them.\n\nSync mode: ${modeText}.`,
+      what: `Creates database ${code(tgt)} on the same server and, in it, schema ${code(ctx.schema)} with ${tables.length} table${tables.length === 1 ? '' : 's'} (${size.text}) — \`target.sql\`: columns, types, defaults, identity, primary keys, checks, the enum types they use, Carve's heartbeat table and replica-only upsert triggers for the catch-up. Unique constraints, other indexes and the foreign keys between these tables are in split-sync's \`target-constraints.sql\`, created once the copy has caught up (a copy in batches passes through states those constraints would reject, and loading without secondary indexes is faster). On the source (\`up.sql\`): publication ${code(spec.publication)} over the tables copied in batches, ${code(spec.sync_publication)} over those PostgreSQL copies itself (${spec.tables.some((t) => !t.key.length) ? `the tables without a primary key, ${spec.tables.filter((t) => !t.key.length).map((t) => code(t.source.name)).join(', ')}, and ` : ''}the outbox ${code(`${spec.outbox.schema}.${spec.outbox.name}`)} when it exists), \`REPLICA IDENTITY FULL\` on tables without a primary key. The runner then ${spec.mode === 'logical-replication' ? `creates replication slot ${code(spec.slot)} — before any row is copied, so every write made during the copy is retained — and subscription ${code(spec.subscription)} in the target, disabled, with \`copy_data = false\`` : 'installs change capture (a queue of changed keys fed by triggers) before any row is copied'}. Triggers of the tables (the outbox trigger among them) are carried to the target **disabled**; the cut-over enables them.\n\nSync mode: ${modeText}.`,
       why: 'Level 3: the context gets a database of its own. Everything here is additive — the source keeps serving reads and writes, nothing is switched yet.',
-      risk: `Low for the application. ${spec.mode === 'logical-replication' ? 'The slot retains WAL on the source from now until the cut-over (or a rollback): watch disk space if the copy and sync are left running for long.' : 'Change-capture triggers add a queue insert to every write on these tables.'} Creating a slot waits for transactions already running on the server to finish. Needs a superuser (or, on PostgreSQL 16+, a role with \`pg_create_subscription\` and \`REPLICATION\`). The subscription's connection string is built at run time from the executor's connection (\`CARVE_REPLICATION_CONNINFO\` overrides it) and is never written to the plan.`,
+      risk: `Low for the application. ${spec.mode === 'logical-replication' ? 'The slot retains WAL on the source from now until the cut-over (or a rollback): watch disk space if the copy and sync are left running for long.' : 'Change-capture triggers add a queue insert to every write on these tables.'} Creating a slot waits for transactions already running on the server to finish. Needs a superuser (or, on PostgreSQL 16+, a role with \`pg_create_subscription\` and \`REPLICATION\`). The subscription's connection string is built at run time from the executor's connection (\`CARVE_REPLICATION_CONNINFO\` overrides it) and is never written to the plan; the server keeps it in \`pg_subscription\` (superusers only) and logs it with \`log_statement = ddl\` — for a password, prefer a \`.pgpass\` of the server's own user, or trust/peer for its local connection.`,
       lock: `SHARE UPDATE EXCLUSIVE on each table while the publication is created${spec.tables.some((t) => !t.key.length) ? '; ACCESS EXCLUSIVE, for a catalog update, on tables without a primary key (REPLICA IDENTITY FULL)' : ''} — milliseconds, with lock_timeout and retries.`,
       duration: 'seconds (independent of table size)',
       rollback: `\`down.sql\` drops the publications and Carve's heartbeat row on the source; the runner first drops the subscription (terminating its connection) and the slot, then drops database ${code(tgt)}.`,
@@ -269,11 +274,12 @@ export function splitSteps(ctx: ContextSpec, input: PlanInput, after: string, op
     up: syncUp(spec),
     down: syncDown(spec),
     verify: syncVerify(spec),
+    extraFiles: {'target-constraints.sql': targetDdl.constraints},
     spec: {...spec},
     readme: stepReadme({
       title: `Keep ${code(tgt)} in sync (level 2 → 3)`,
       what: spec.mode === 'logical-replication'
-        ? `Enables subscription ${code(spec.subscription)}: the target replays everything the slot kept since before the copy, then follows the source continuously. Tables without a key (and the outbox) are added with \`copy_data = true\`, so PostgreSQL copies them itself and joins them to the stream. Once the target has caught up (a heartbeat row bumped on the source arrives), a parity pass compares every table and repairs rows that replay could not fix, then \`target-constraints.sql\` adds the unique constraints, indexes and foreign keys (\`NOT VALID\`; validated after the cut-over).\n\nWhy replay over a copy converges: the copy read each key range at some moment after the slot was created, so replay starts from an older or equal point for every row. Replayed inserts of rows the copy already has become updates (a replica-only trigger), updates and deletes of rows the copy never saw are skipped, and every later change is a full new row — so each row ends in the state of its last change. Updates that move a primary key across key ranges the copy read at different times can leave a row missing; the parity pass after catch-up finds and repairs those.`
+        ? `Enables subscription ${code(spec.subscription)}: the target replays everything the slot kept since before the copy, then follows the source continuously. Tables without a key (and the outbox) are added with \`copy_data = true\`, so PostgreSQL copies them itself and joins them to the stream. Once the target has caught up (a heartbeat row bumped on the source arrives), a parity pass compares every table and repairs rows that replay could not fix, then \`target-constraints.sql\` adds the unique constraints, indexes and foreign keys (\`NOT VALID\`; validated after the cut-over).\n\nWhy replay over a copy converges: the copy read each key range at some moment after the slot was created, so replay starts from an older or equal point for every row. Replayed inserts of rows the copy already has become updates (a replica-only trigger), updates and deletes of rows the copy never saw are skipped, and every later change is a full new row — so each row ends in the state of its last change. Updates that move a primary key across key ranges the copy read at different times can leave a row missing; the parity pass after catch-up finds and repairs those. (Tables without a key are only compared here: replacing one while rows stream in would duplicate them; the cut-over repairs them with writes paused.)`
         : `Drains the change-capture queue into the target (each queued key is re-read on the source and upserted or deleted on the target) until it is nearly empty, then compares every table and repairs differences. The queue keeps filling until the cut-over drains it for the last time under the write pause.`,
       why: 'The cut-over must only have to wait for the last few changes: a short, bounded write pause needs a target that is already current.',
       risk: spec.mode === 'logical-replication'
@@ -499,6 +505,8 @@ function targetSql(ctx: ContextSpec, input: PlanInput, spec: SplitSpec): TargetD
       constraints.push(`ALTER TABLE ${target} ADD CONSTRAINT ${ident(fk.name)} FOREIGN KEY (${fk.columns.map(ident).join(', ')}) REFERENCES ${qualified(ctx.schema, fk.refTable)} (${fk.refColumns.map(ident).join(', ')}) ON UPDATE ${fk.onUpdate.toUpperCase()} ON DELETE ${fk.onDelete.toUpperCase()}${fk.deferrable ? ' DEFERRABLE' : ''} NOT VALID;`)
     }
     if (table.primaryKey.length) upserts.push(upsertTrigger(meta, ctx.schema, table))
+    // Published back to the source after the cut-over: without a key, whole rows identify them.
+    else creates.push(`ALTER TABLE ${target} REPLICA IDENTITY FULL;`)
   }
   const enumSql = [...usedEnums.values()]
     .sort((a, b) => (a.schema + a.name < b.schema + b.name ? -1 : 1))
@@ -512,8 +520,12 @@ BEGIN
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${ident(ctx.schema)} TO ${ident(ctx.role)};
   END IF;
 END`)
+  // Expressions (checks, defaults, index predicates) were printed for a session whose search_path
+  // found the enum types unqualified; the scripts run with the same path (SET LOCAL: one transaction).
+  const path = `SET LOCAL search_path = ${[...new Set([...[...usedEnums.values()].map((e) => e.schema).sort(), 'public'])].map(ident).join(', ')};`
   const main = `${header(`Target database of context ${ctx.name}: run by split-prepare in database ${spec.target_database}`, ['in one transaction; constraints that a copy in batches would trip are in target-constraints.sql'])}${notes.length ? `${notes.map((n) => sqlComment(`note: ${n}`)).join('\n')}\n` : ''}
 ${[...schemas].sort().map((s) => `CREATE SCHEMA IF NOT EXISTS ${ident(s)};`).join('\n')}
+${path}
 CREATE SCHEMA IF NOT EXISTS ${ident(meta)};
 ${enumSql.join('\n')}${enumSql.length ? '\n' : ''}
 ${creates.join('\n\n')}
@@ -528,7 +540,8 @@ ${upserts.join('\n\n')}
 
 ${grants}
 `
-  const constraintsSql = `${header(`Constraints of context ${ctx.name} in database ${spec.target_database}`, ['created by split-sync once the target has caught up with the source'])}${constraints.length ? constraints.join('\n') : 'SELECT 1;'}
+  const constraintsSql = `${header(`Constraints of context ${ctx.name} in database ${spec.target_database}`, ['created by split-sync once the target has caught up with the source, in one transaction'])}${path}
+${constraints.length ? constraints.join('\n') : 'SELECT 1;'}
 `
   const ob = qualified(spec.outbox.schema, spec.outbox.name)
   const outbox = `${header(`The outbox of context ${ctx.name} in database ${spec.target_database}`, ['run by split-prepare only when the source has the outbox; PostgreSQL copies its rows'])}
@@ -599,6 +612,16 @@ function tableList(tables: Rel[]): string {
 }
 
 function prepareUp(ctx: ContextSpec, input: PlanInput, spec: SplitSpec): string {
+  if (spec.mode === 'change-capture') {
+    const keyed = spec.tables.filter((t) => t.key.length)
+    return `${header(`Step: change capture on the tables of context ${ctx.name} for database ${spec.target_database}`, ['run by split-prepare on the source, before the copy starts'])}
+CREATE SCHEMA IF NOT EXISTS ${ident(spec.meta_schema)};
+${heartbeatTable(spec.meta_schema, ctx.name)}
+
+${keyed.map((t) => installCapture({source: t.source, key: t.key}).trim()).join('\n\n')}
+-- ${input.conventions.outboxTable}: the runner captures and copies ${spec.outbox.schema}.${spec.outbox.name} too when it exists.
+`
+  }
   const keyed = spec.tables.filter((t) => t.key.length).map((t) => t.source)
   const keyless = spec.tables.filter((t) => !t.key.length).map((t) => t.source)
   const hb = {schema: spec.meta_schema, name: HEARTBEAT_TABLE}
@@ -617,10 +640,14 @@ ${keyless.length ? `CREATE PUBLICATION ${ident(spec.sync_publication)} FOR TABLE
 function prepareDown(spec: SplitSpec): string {
   const keyless = spec.tables.filter((t) => !t.key.length).map((t) => t.source)
   const hb = qualified(spec.meta_schema, HEARTBEAT_TABLE)
-  return `${header(`Undo: the publications of context ${spec.context} on the source`, ['the runner drops the subscription, the slot and the target database first'])}
-DROP PUBLICATION IF EXISTS ${ident(spec.sync_publication)};
+  const undo =
+    spec.mode === 'change-capture'
+      ? spec.tables.filter((t) => t.key.length).map((t) => removeCapture({source: t.source}).trim()).join('\n')
+      : `DROP PUBLICATION IF EXISTS ${ident(spec.sync_publication)};
 DROP PUBLICATION IF EXISTS ${ident(spec.publication)};
-${keyless.map((t) => `ALTER TABLE ${qualified(t.schema, t.name)} REPLICA IDENTITY DEFAULT;`).join('\n')}
+${keyless.map((t) => `ALTER TABLE ${qualified(t.schema, t.name)} REPLICA IDENTITY DEFAULT;`).join('\n')}`
+  return `${header(`Undo: ${spec.mode === 'change-capture' ? 'change capture' : 'the publications'} of context ${spec.context} on the source`, ['the runner drops the subscription, the slot and the target database first'])}
+${undo}
 ${doBlock(`
 BEGIN
   IF to_regclass(${literal(hb)}) IS NOT NULL THEN
@@ -763,9 +790,11 @@ function decommissionUp(spec: SplitSpec): string {
   const tables = [...spec.tables.map((t) => t.source), spec.outbox]
   const fn = qualified(spec.meta_schema, RETIRED_GUARD_FUNCTION)
   const hb = qualified(spec.meta_schema, HEARTBEAT_TABLE)
+  const outboxFn = qualified(spec.schema, OUTBOX_FUNCTION)
   return `${header(`Step: drop the source copy of context ${spec.context} (irreversible)`, ['run by split-decommission on the source after the reverse replication is gone'])}
 ${views.length ? doBlock(`BEGIN\n${views.join('\n')}\nEND`) : ''}
-${tables.map((t) => `DROP TABLE IF EXISTS ${qualified(t.schema, t.name)};`).join('\n')}
+-- One statement: the tables reference each other.
+DROP TABLE IF EXISTS ${tables.map((t) => qualified(t.schema, t.name)).join(', ')};
 DROP PUBLICATION IF EXISTS ${ident(spec.sync_publication)};
 DROP PUBLICATION IF EXISTS ${ident(spec.publication)};
 ${doBlock(`
@@ -774,8 +803,16 @@ BEGIN
      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgfoid = to_regprocedure(${literal(`${fn}()`)})) THEN
     DROP FUNCTION ${fn}();
   END IF;
+  -- The outbox trigger function stayed in the context's schema; nothing calls it any more.
+  IF to_regprocedure(${literal(`${outboxFn}()`)}) IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgfoid = to_regprocedure(${literal(`${outboxFn}()`)})) THEN
+    DROP FUNCTION ${outboxFn}();
+  END IF;
   IF to_regclass(${literal(hb)}) IS NOT NULL THEN
     DELETE FROM ${hb} WHERE context = ${literal(spec.context)};
+    IF NOT EXISTS (SELECT 1 FROM ${hb}) THEN
+      DROP TABLE ${hb};
+    END IF;
   END IF;
 END`)}
 `
@@ -801,24 +838,24 @@ function cutoverReadme(ctx: ContextSpec, spec: SplitSpec, size: {rows: number; t
 
 1. \`LOCK TABLE … IN EXCLUSIVE MODE\` on ${spec.tables.map((t) => code(`${t.source.schema}.${t.source.name}`)).join(', ')} in ${code(src)}, with \`lock_timeout\` — writes queue from here, reads go on.
 2. Final catch-up: a heartbeat bumped on the source after the lock must arrive in the target (replication applies in commit order, so every write made before the lock has arrived).
-3. Exact parity: every table compared row by row; differences are repaired from the source and compared again.
+3. Exact parity: every table compared row by row; differences are repaired from the source and compared again (a table without a primary key is compared as a whole and, when it differs, replaced whole — keep such tables small, or give them a key).
 4. Sequences in the target are set past the source's values.
 5. The switch (\`up.sql\`): a guard trigger makes each source table read-only; the target's triggers carried over disabled (the outbox trigger among them) are enabled.
 6. Release. The pause — from the lock request to the release — is measured and reported.
-7. The forward subscription is dropped, and **reverse replication** starts: publication ${code(spec.reverse.publication)} in the target, subscription ${code(spec.reverse.subscription)} in the source (created before the pause, its slot moved to the switch point), so every write made in the target after the cut-over also lands in the source copies — which is what makes the rollback lossless.
+7. ${spec.mode === 'logical-replication' ? `The forward subscription is dropped, and **reverse replication** starts: publication ${code(spec.reverse.publication)} in the target, subscription ${code(spec.reverse.subscription)} in the source (created before the pause, its slot moved to the switch point)` : '**Reverse change capture**: installed on the target tables inside the pause, before the target takes a write; `carve verify` and the rollback drain it into the source copies'}, so every write made in the target after the cut-over also lands in the source copies — which is what makes the rollback lossless.
 
 The compatibility views (${spec.compatibility_views.length ? spec.compatibility_views.map((v) => code(`${v.schema}.${v.name}`)).join(', ') : 'none'}) stay: legacy readers keep reading the source copies, fresh to within the reverse replication lag (milliseconds), until the decommission. Writes through them fail like direct writes. **Before the cut-over, every legacy writer must already go through the owner's API** (the grants step revoked their writes; \`carve verify\` on the grants step shows it), and readers should move to the API or read models during the soak period.`,
     why: 'The owner service gets its own database without a big-bang migration: the switch is a few hundred milliseconds of write pause, and a rollback is available until the decommission.',
-    risk: `Writes to these tables wait for the length of the pause. If the lock is not granted within \`lock_timeout\`, or the pause would exceed \`--max-pause\` (default 3000 ms; gh-ost aborts after 3 s likewise), the attempt is **aborted before anything is switched** (the lock is released, the source stays writable) and retried with jittered backoff, up to \`--lock-retries\` times. The service must point its writes at ${code(tgt)} right after the cut-over (a connection pooler redirect, as Figma does, makes this atomic). The outbox relay must switch to the target's outbox at the same time (the source outbox is read-only from then on).`,
+    risk: `Writes to these tables wait for the length of the pause. If the lock is not granted within \`lock_timeout\` (\`--lock-timeout-ddl\`), or the pause would exceed its budget (\`maxPauseMs\`, 3000 ms by default; gh-ost aborts after 3 s likewise), the attempt is **aborted before anything is switched** (the lock is released, the source stays writable) and retried with jittered backoff, up to \`--retries\` times. The service must point its writes at ${code(tgt)} right after the cut-over (a connection pooler redirect, as Figma does, makes this atomic). The outbox relay must switch to the target's outbox at the same time (the source outbox is read-only from then on).`,
     lock: `EXCLUSIVE on each source table during the pause (reads continue); SHARE ROW EXCLUSIVE for the guard triggers inside it`,
-    duration: `the pause: catch-up (tens of ms under load) + parity of ${size.text} at ~${RATES.parity / 1_000_000}M rows/s ≈ ${roundFigure(pauseMs)} ms estimated; a parity that cannot fit the pause budget makes the runner refuse before locking`,
+    duration: `the pause: catch-up (tens of ms under load) + parity of ${size.text} at ~${RATES.parity / 1000}k rows/s ≈ ${roundFigure(pauseMs)} ms estimated; the runner times a rehearsal of the parity before locking and refuses when it cannot fit the pause budget`,
     rollback: `\`carve rollback\` (runner): pauses writes on the target (EXCLUSIVE locks, bounded like the cut-over), waits for the reverse replication to deliver the last writes, compares source and target exactly, makes the source tables writable again (\`down.sql\`), disables the target's carried triggers, drops the reverse replication and recreates the forward subscription from a slot positioned at the switch-back point — zero rows lost in either direction.`,
     extra: `## Runbook
 
 Before: split-sync applied and verified (\`carve verify\` shows lag in milliseconds); legacy writers gone; the owner service ready to switch its connection string; a rollback rehearsed on a copy.
 
 1. \`carve apply --to ${`<this step>`}\` — watch the attempts; each prints its pause.
-2. Abort criteria (automatic): lock not granted within \`lock_timeout\`; catch-up, parity or switch would exceed \`--max-pause\`; parity differences that survive one repair. Each aborts with the source writable and nothing switched; after \`--lock-retries\` failed attempts the step fails and can simply be applied again later (a quieter hour, a larger \`--max-pause\`).
+2. Abort criteria (automatic): lock not granted within \`lock_timeout\`, or a deadlock with a writer (locks are taken table by table; the pause session gives way after 100 ms, not the application); catch-up, parity or switch would exceed the pause budget; parity differences that survive a repair. Each aborts with the source writable and nothing switched; after \`--retries\` failed attempts the step fails and can simply be applied again later (a quieter hour, a larger budget).
 3. After: switch the service to ${code(tgt)}; switch the outbox relay; \`carve verify\` (reverse replication streaming, parity); soak for ${spec.soak_days} days, watching who still reads the source copies.
 4. Rollback any time before the decommission: \`carve rollback --to <split-sync step>\`.`,
   })

@@ -1,0 +1,231 @@
+/**
+ * backfill: Carve's copy, change capture and parity engines (in-process, the library calls the
+ * split-copy step makes) against what the same server does in one statement, measured in the
+ * same run on the same freshly generated table (id bigint PK, text, numeric, timestamptz, jsonb,
+ * int, text[] + a secondary index):
+ *
+ * - copy, same database: backfillTable (keyset batches, ON CONFLICT DO NOTHING, checkpoint per
+ *   batch) vs one bulk `INSERT INTO copy SELECT * FROM t` — the fastest a copy can be, with
+ *   no batching, resumption or idempotency.
+ * - copy, another database: backfillTable across databases (text arrays out, unnest in) vs the
+ *   same bulk INSERT … SELECT (a copy across databases cannot be one statement), and vs
+ *   `psql -c 'COPY t TO STDOUT' | psql -c 'COPY t FROM STDIN'` — how people copy by hand, one
+ *   transaction, nothing to resume.
+ * - change capture: single-row UPDATEs (one per transaction) and one bulk UPDATE of every row,
+ *   with Carve's capture triggers vs without (ratio = time without / time with).
+ * - parity: compareTables (chunked md5 on both sides, which can name differing keys) vs a
+ *   whole-table hash on both sides (`count(*), sum(hashtextextended(t::text, 0))`, which can only
+ *   say "different").
+ *
+ * Results are checked before timing: the copies are compared row by row with parity, and
+ * parity must find a row changed on purpose.
+ */
+import type {Connection} from '../../src/db/connection.js'
+import {openPostgres} from '../../src/db/postgres.js'
+import {backfillTable, type BackfillCheckpoint, type CopyTable} from '../../src/execute/backfill.js'
+import {installCapture, removeCapture} from '../../src/execute/change-capture.js'
+import {compareTables} from '../../src/execute/parity.js'
+import {spawn} from 'node:child_process'
+
+import {trackChild} from '../lib/cleanup.js'
+import {createScratchDatabase} from '../lib/postgres.js'
+import {commandOutput} from '../lib/process.js'
+import {BenchError, defineBenchmark, type BenchContext, type Row} from '../lib/registry.js'
+import {median} from '../lib/stats.js'
+import {group} from '../lib/table.js'
+
+const SIZES = {quick: [100_000], full: [2_000_000]} as const
+const SINGLE_ROW_WRITES = {quick: 300, full: 5000} as const
+
+const DDL = (schema: string) => `CREATE SCHEMA IF NOT EXISTS ${schema};
+CREATE TABLE ${schema}.t (id bigint PRIMARY KEY, name text NOT NULL, price numeric(12,2), created timestamptz, meta jsonb, qty int, tags text[]);
+CREATE INDEX ON ${schema}.t (created);`
+const COLUMNS = ['id', 'name', 'price', 'created', 'meta', 'qty', 'tags']
+
+export default defineBenchmark({
+  name: 'backfill',
+  summary: 'keyset copy (same and cross database), change-capture write overhead, chunked parity — vs bulk INSERT…SELECT, no trigger, whole-table hash',
+  order: 40,
+  needsPostgres: true,
+  async run(ctx) {
+    const runs = ctx.runs ?? 3
+    const rows: Row[] = []
+    for (const n of ctx.sizes ?? SIZES[ctx.mode]) rows.push(...(await runCase(ctx, n, runs)))
+    return rows
+  },
+})
+
+function store(): {load(): Promise<BackfillCheckpoint | null>; save(c: BackfillCheckpoint): Promise<void>; saves: number} {
+  let c: BackfillCheckpoint | null = null
+  const s = {
+    saves: 0,
+    load: async () => c,
+    save: async (x: BackfillCheckpoint) => {
+      c = x
+      s.saves++
+    },
+  }
+  return s
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await work()
+  return (performance.now() - started) / 1000
+}
+
+/** The way people copy a table between databases by hand: psql COPY … TO STDOUT | psql COPY … FROM STDIN. */
+function copyPipe(fromUrl: string, toUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', fromUrl, '-c', 'COPY app.t TO STDOUT'], {stdio: ['ignore', 'pipe', 'pipe']})
+    const into = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', toUrl, '-c', 'COPY app.t FROM STDIN'], {stdio: ['pipe', 'ignore', 'pipe']})
+    trackChild(out)
+    trackChild(into)
+    out.stdout.pipe(into.stdin)
+    let errors = ''
+    out.stderr.on('data', (d) => (errors += d))
+    into.stderr.on('data', (d) => (errors += d))
+    into.on('error', reject)
+    into.on('close', (code) => (code === 0 ? resolve() : reject(new BenchError(`backfill: the COPY pipe failed: ${errors.trim()}`))))
+  })
+}
+
+async function runCase(ctx: BenchContext, n: number, runs: number): Promise<Row[]> {
+  const label = `${group(n)} rows`
+  const src = await createScratchDatabase(ctx.pg, `carve_bench_backfill_src_${process.pid}`)
+  const tgt = await createScratchDatabase(ctx.pg, `carve_bench_backfill_tgt_${process.pid}`)
+  const conns: Connection[] = []
+  const open = async (url: string) => {
+    const c = await openPostgres(url)
+    conns.push(c)
+    return c
+  }
+  try {
+    const source = await open(src.url)
+    const target = await open(tgt.url)
+    const loadSeconds = await timed(async () => {
+      await source.exec(DDL('app') + DDL('copy'))
+      await source.exec(`INSERT INTO app.t SELECT i, 'name ' || i, (i % 100000) / 100.0, timestamptz '2024-01-01' + i * interval '1 second',
+        jsonb_build_object('i', i, 'tag', 'x' || (i % 17)), i % 1000, ARRAY['a', (i % 7)::text] FROM generate_series(1, ${n}) i;
+        ANALYZE app.t; CHECKPOINT;`)
+      await target.exec(DDL('app'))
+    })
+    ctx.log(`backfill ${label}: table loaded in ${loadSeconds.toFixed(1)} s`)
+    const same: CopyTable = {source: {schema: 'app', name: 't'}, target: {schema: 'copy', name: 't'}, key: ['id'], columns: COLUMNS}
+    const cross: CopyTable = {source: {schema: 'app', name: 't'}, target: {schema: 'app', name: 't'}, key: ['id'], columns: COLUMNS}
+    const options = {batchSize: 1000, maxBatchSize: 20_000, batchTargetMs: 500}
+
+    // Correctness first (untimed): both copies equal to the source, row by row.
+    await backfillTable(source, null, same, store(), options)
+    await backfillTable(source, target, cross, store(), options)
+    for (const [name, conn, t] of [['same database', source, same], ['another database', target, cross]] as const) {
+      const r = await compareTables(source, conn, t.source, t.target, t.key, t.columns)
+      if (!r.equal || r.targetRows !== n) throw new BenchError(`backfill ${label}: the copy into ${name} is not equal to the source (${JSON.stringify(r)})`)
+    }
+    await target.exec(`UPDATE app.t SET qty = qty + 1 WHERE id = ${Math.ceil(n / 3)}`)
+    const found = await compareTables(source, target, cross.source, cross.target, cross.key, cross.columns)
+    if (JSON.stringify(found.differing) !== JSON.stringify([[String(Math.ceil(n / 3))]])) throw new BenchError(`backfill ${label}: parity did not find the row changed on purpose`)
+    await target.exec(`UPDATE app.t SET qty = qty - 1 WHERE id = ${Math.ceil(n / 3)}`)
+
+    const bulk: number[] = []
+    const carveSame: number[] = []
+    const carveCross: number[] = []
+    const pipe: number[] = []
+    const batches: number[] = []
+    const psql = commandOutput('psql', ['--version']) !== null
+    for (let r = 0; r < runs; r++) {
+      if (psql) {
+        await target.exec('TRUNCATE app.t')
+        pipe.push(await timed(() => copyPipe(src.url, tgt.url)))
+      }
+      await source.exec('TRUNCATE copy.t')
+      bulk.push(await timed(() => source.exec('INSERT INTO copy.t SELECT * FROM app.t')))
+      await source.exec('TRUNCATE copy.t')
+      const s1 = store()
+      carveSame.push(await timed(() => backfillTable(source, null, same, s1, options)))
+      await target.exec('TRUNCATE app.t')
+      const s2 = store()
+      carveCross.push(await timed(() => backfillTable(source, target, cross, s2, options)))
+      batches.push(s1.saves - 1, s2.saves - 1)
+      ctx.log(`  run ${r + 1}/${runs}: bulk INSERT…SELECT ${bulk[r]!.toFixed(2)} s, Carve same database ${carveSame[r]!.toFixed(2)} s, another database ${carveCross[r]!.toFixed(2)} s${psql ? `, COPY pipe ${pipe[r]!.toFixed(2)} s` : ''}`)
+    }
+    const bulkS = median(bulk)
+    const sameS = median(carveSame)
+    const crossS = median(carveCross)
+    const rate = (s: number) => `${group(Math.round(n / s))} rows/s`
+
+    // Parity: chunked md5 (names keys) vs whole-table hash on both sides at once.
+    const source2 = await open(src.url)
+    const wholeHash = (c: Connection) => c.query(`SELECT count(*), sum(hashtextextended(t::text, 0)) FROM app.t t`)
+    const parity: number[] = []
+    const whole: number[] = []
+    for (let r = 0; r < runs; r++) {
+      whole.push(await timed(() => Promise.all([wholeHash(source2), wholeHash(target)])))
+      parity.push(await timed(() => compareTables(source, target, cross.source, cross.target, cross.key, cross.columns)))
+      ctx.log(`  parity run ${r + 1}/${runs}: whole-table hash ${whole[r]!.toFixed(2)} s, Carve chunked ${parity[r]!.toFixed(2)} s`)
+    }
+
+    // Change capture: the writers' cost.
+    const writes = SINGLE_ROW_WRITES[ctx.mode]
+    const singleRow = async () => {
+      for (let i = 0; i < writes; i++) await source.query(`UPDATE app.t SET qty = qty + 1 WHERE id = $1`, [1 + ((i * 7919) % n)])
+    }
+    const bulkUpdate = async () => {
+      // Untimed: each bulk update leaves a dead copy of every row; both start from a clean table.
+      await source.exec('VACUUM app.t')
+      return timed(() => source.exec(`UPDATE app.t SET qty = qty + 1`))
+    }
+    const plain: number[] = []
+    const captured: number[] = []
+    const plainBulk: number[] = []
+    const capturedBulk: number[] = []
+    for (let r = 0; r < runs; r++) {
+      plain.push(await timed(singleRow))
+      plainBulk.push(await bulkUpdate())
+      await source.exec(installCapture(same))
+      captured.push(await timed(singleRow))
+      capturedBulk.push(await bulkUpdate())
+      await source.exec(removeCapture(same))
+      ctx.log(`  capture run ${r + 1}/${runs}: ${writes} single-row updates ${plain[r]!.toFixed(2)} s → ${captured[r]!.toFixed(2)} s; bulk update ${plainBulk[r]!.toFixed(2)} s → ${capturedBulk[r]!.toFixed(2)} s`)
+    }
+
+    const details = {rows: n, runs, loadSeconds, bulk, carveSame, carveCross, pipe, batches, parity, whole, plain, captured, plainBulk, capturedBulk, writes, options}
+    const row = (c: string, carve: number, unit: string, ref: {name: string; value: number}, target: string, min: number, notes: string[]): Row => {
+      const ratio = ref.value / carve
+      return {benchmark: 'backfill', case: `${c}, ${label}`, carve: {value: carve, unit}, reference: {...ref, unit}, ratio, target, met: ratio >= min, notes: notes.join('; '), details}
+    }
+    return [
+      row('copy, same database', sameS, 's', {name: 'bulk INSERT…SELECT', value: bulkS}, '≥ 0.65× (keyset, idempotent, resumable)', 0.65, [
+        `Carve ${rate(sameS)}, bulk ${rate(bulkS)}`,
+        `${median(batches.filter((_, i) => i % 2 === 0))} batches (adaptive, 500 ms target)`,
+      ]),
+      row('copy, another database', crossS, 's', {name: 'bulk INSERT…SELECT (same db)', value: bulkS}, '≥ 0.35× (every value through text)', 0.35, [
+        `Carve ${rate(crossS)}, bulk ${rate(bulkS)}`,
+        `${median(batches.filter((_, i) => i % 2 === 1))} batches`,
+      ]),
+      ...(psql
+        ? [
+            row('copy, another database', crossS, 's', {name: 'psql COPY TO | COPY FROM', value: median(pipe)}, '≥ 0.4× (batched, resumable, idempotent)', 0.4, [
+              `Carve ${rate(crossS)}, COPY pipe ${rate(median(pipe))}`,
+              'the pipe is one transaction: nothing resumes after a failure',
+            ]),
+          ]
+        : []),
+      row('parity, another database', median(parity), 's', {name: 'whole-table hash, both sides', value: median(whole)}, '≥ 0.25× (and names the keys)', 0.25, [
+        `Carve ${rate(median(parity))} per side, whole-table hash ${rate(median(whole))}`,
+        'md5 per 10k-row chunk, bisected to the row when different',
+      ]),
+      row(`capture, ${group(writes)} single-row updates`, median(captured), 's', {name: 'no trigger', value: median(plain)}, '≥ 0.7× (one transaction per write)', 0.7, [
+        `${group(Math.round(writes / median(captured)))} vs ${group(Math.round(writes / median(plain)))} updates/s`,
+      ]),
+      row('capture, one bulk update of every row', median(capturedBulk), 's', {name: 'no trigger', value: median(plainBulk)}, '≥ 0.4× (the keys queued by statement)', 0.4, [
+        `${rate(median(capturedBulk))} vs ${rate(median(plainBulk))} updated`,
+      ]),
+    ]
+  } finally {
+    for (const c of conns) await c.close()
+    ctx.log(`  dropping ${src.name}, ${tgt.name}`)
+    await src.drop()
+    await tgt.drop()
+  }
+}
