@@ -3,7 +3,8 @@
  * checkpoint, during the read ahead — at least 20 times and resumed each time ends with zero
  * missing, duplicated or differing rows, checked row by row. The copy runs in a child process
  * (test/support/backfill-child.ts) with its checkpoints in a table of the source database, as
- * the executor's ledger keeps them. Two tables: one into another database, one within the source.
+ * the executor's ledger keeps them. Two tables: one into another database, one within the source,
+ * copied in alternating order from run to run so that kills land in both.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
@@ -99,14 +100,16 @@ pgDescribe('backfill killed with SIGKILL at random points (PostgreSQL server)', 
 
   it(`resumes after ${KILLS}+ kills with zero missing, duplicated or differing rows`, async () => {
     const random = seededRandom(Number(process.env.CARVE_KILL_SEED ?? 20_240_611))
-    const args = [srcDb.url, tgtDb.url, JSON.stringify(tables)]
+    // Every other run copies the tables in the other order, so kills land in both.
+    const args = (n: number) => [srcDb.url, tgtDb.url, JSON.stringify(n % 2 ? [...tables].reverse() : tables)]
     const runs: Run[] = []
     const started = performance.now()
     for (;;) {
       const kills = runs.filter((r) => r.signal === 'SIGKILL').length
-      // Kill after 1–4 batches, 0–40 ms later: mid-insert, mid-checkpoint, mid-read-ahead.
-      const kill = kills < KILLS ? {afterBatches: 1 + Math.floor(random() * 4), delayMs: Math.floor(random() * 40)} : null
-      const run = await runChild(args, kill)
+      // Kill after 1–3 batches, 0–20 ms later: mid-insert, mid-checkpoint, mid-read-ahead. The
+      // 120 batches of 500 rows leave room for well over 20 kills before the copy can finish.
+      const kill = kills < KILLS ? {afterBatches: 1 + Math.floor(random() * 3), delayMs: Math.floor(random() * 20)} : null
+      const run = await runChild(args(runs.length), kill)
       runs.push(run)
       if (run.code === 0) break
       expect(runs.length).toBeLessThan(200)

@@ -298,6 +298,22 @@ describe('change capture within one database (PGlite)', () => {
     await conn.exec(removeCapture(parted))
   })
 
+  it('applies values swapped between two rows despite a unique index on the target', async () => {
+    const users: CopyTable = {source: {schema: 'src', name: 'users'}, target: {schema: 'tgt', name: 'users'}, key: ['id'], columns: ['id', 'email']}
+    await conn.exec(`create table src.users (id int primary key, email text unique);
+      create table tgt.users (id int primary key, email text unique);
+      insert into src.users values (1, 'a@x'), (2, 'b@x'), (3, 'c@x');`)
+    await conn.exec(installCapture(users))
+    await backfillTable(conn, null, users, memoryCheckpoint().store, OPTIONS)
+    await conn.exec(`begin; update src.users set email = 'tmp' where id = 1; update src.users set email = 'a@x' where id = 2;
+      update src.users set email = 'b@x' where id = 1; commit;`)
+    const r = await applyChanges(conn, null, users)
+    expect(r.entries).toBe(3)
+    expect(await conn.query('select id, email from tgt.users order by id')).toEqual([{id: 1, email: 'b@x'}, {id: 2, email: 'a@x'}, {id: 3, email: 'c@x'}])
+    expect(await pendingChanges(conn, users.source)).toBe(0)
+    await conn.exec(removeCapture(users))
+  })
+
   it('leaves entries for keys a running backfill has not reached yet', async () => {
     await conn.exec(`truncate tgt.stock; truncate src.stock; ${compositeRowsSql('src', 'stock', 3, 50)}`)
     await conn.exec(`delete from carve."${captureNames(copy.source).queue}"`)

@@ -220,7 +220,13 @@ export interface ApplyResult {
 
 const RETRYABLE = new Set(['40P01', '40001'])
 
-/** Drain the queue of `table` into its target until no applicable entry is left. */
+/**
+ * Drain the queue of `table` into its target until no applicable entry is left (with writers
+ * still running, until a batch comes back short). Deadlocks with other writers of the target
+ * are retried. A batch refused by a unique index on the target other than the key (two rows
+ * swapped a value in one transaction) is applied again by deleting its keys and inserting
+ * their current rows in one transaction.
+ */
 export async function applyChanges(source: Connection, target: Connection | null, table: CopyTable, options: ApplyOptions = {}): Promise<ApplyResult> {
   const copy = await resolveCopy(source, target, table)
   if (copy.key.some((k) => !copy.insertColumns.includes(k))) {
@@ -232,12 +238,35 @@ export async function applyChanges(source: Connection, target: Connection | null
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000))
   const drain = target ? crossDatabaseDrain(source, target, copy, table) : sameDatabaseDrain(source, copy, table)
   const result: ApplyResult = {entries: 0, upserted: 0, deleted: 0, batches: 0}
-  return withStableSession([source, target], async () => {
+  // One drainer per queue: two could read a key at different moments and write the older state
+  // last, after both dequeued it. A second drainer waits (a killed one's lock ends with its session).
+  const queue = captureQueue(table.source)
+  const lock = `${DRAIN_LOCK_CLASS}, hashtext(${literal(qualified(queue.schema, queue.name))})`
+  await source.query(`SELECT pg_advisory_lock(${lock})`)
+  try {
+    const replace = crossDatabaseDrain(source, target ?? source, copy, table, 'replace')
+    return await drainAll(drain, replace, [source, target], result, batchSize, options)
+  } finally {
+    await source.query(`SELECT pg_advisory_unlock(${lock})`).catch(() => {})
+  }
+}
+
+/** First half of the two-int advisory lock keys of queue drains (objsubid 2: apart from bigint keys). */
+const DRAIN_LOCK_CLASS = 0x43617276 // 'Carv'
+
+async function drainAll(drain: Drain, replace: Drain, conns: (Connection | null)[], result: ApplyResult, batchSize: number, options: ApplyOptions): Promise<ApplyResult> {
+  return withStableSession(conns, async () => {
     const deferral = deferralOf(options.backfill)
     for (;;) {
       if (options.signal?.aborted) break
       if (options.maxBatches !== undefined && result.batches >= options.maxBatches) break
-      const got = await retrying(() => drain(deferral, batchSize))
+      let got
+      try {
+        got = await retrying(() => drain(deferral, batchSize))
+      } catch (error) {
+        if ((error as {code?: string}).code !== '23505') throw error
+        got = await retrying(() => replace(deferral, batchSize))
+      }
       result.batches++
       result.entries += got.entries
       result.upserted += got.upserted
@@ -348,8 +377,13 @@ SELECT (SELECT count(*) FROM done)::int AS entries, (SELECT count(*) FROM up)::i
  * Across databases: one statement on the source reads the entries, their keys and the keys'
  * current rows (as text arrays, like the backfill); one on the target upserts and deletes; then
  * the entries read are removed on the source.
+ *
+ * `replace` (after a unique violation on another index of the target — two rows swapped a
+ * value in one transaction, and an upsert row by row meets the other row's old value): in one
+ * transaction on the target, every key of the batch is deleted, then the current rows are
+ * inserted. Used within one database too (target = source).
  */
-function crossDatabaseDrain(source: Connection, target: Connection, copy: ResolvedCopy, table: CopyTable): Drain {
+function crossDatabaseDrain(source: Connection, target: Connection, copy: ResolvedCopy, table: CopyTable, mode: 'upsert' | 'replace' = 'upsert'): Drain {
   const queue = captureQueue(table.source)
   const keyNames = copy.key.map((_, i) => `k${i}`)
   const colNames = copy.insertColumns.map((_, i) => `c${i}`)
@@ -359,18 +393,25 @@ function crossDatabaseDrain(source: Connection, target: Connection, copy: Resolv
   const readTail = `, cur AS MATERIALIZED (
   SELECT ${copy.insertColumns.map((c) => `s.${ident(c)}`).join(', ')} FROM ${relationLabel(copy.source)} s JOIN k ON ${keyMatch(copy, 's', 'k', keyNames)}
 )
-SELECT qq.entries, qq.ids, qq.truncated, ${keyNames.map((k) => `kq.${k}`).join(', ')}, ${colNames.map((c) => `cq.${c}`).join(', ')}
+SELECT qq.entries, qq.ids, qq.truncated, cq.present, ${keyNames.map((k) => `kq.${k}`).join(', ')}, ${colNames.map((c) => `cq.${c}`).join(', ')}
   FROM (SELECT count(*)::int AS entries, array_agg(q.id)::text AS ids, coalesce(bool_or(q.op = 'T'), false) AS truncated FROM q) qq,
        (SELECT ${keyNames.map((k) => `array_agg(k.${k}::text)::text AS ${k}`).join(', ')} FROM k) kq,
-       (SELECT ${colNames.map((c, i) => `array_agg(s.${ident(copy.insertColumns[i]!)}::text)::text AS ${c}`).join(', ')} FROM cur s) cq`
-  const writeSql = `WITH rows AS (
+       (SELECT count(*)::int AS present, ${colNames.map((c, i) => `array_agg(s.${ident(copy.insertColumns[i]!)}::text)::text AS ${c}`).join(', ')} FROM cur s) cq`
+  const rowsCte = (first: number) => `rows AS (
   SELECT ${colNames.map((c, i) => `u.${c}::${copy.insertTypes[i]} AS ${ident(copy.insertColumns[i]!)}`).join(', ')}
-    FROM unnest(${colNames.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${colNames.join(', ')})
-), keys AS (
+    FROM unnest(${colNames.map((_, i) => `$${first + i}::text[]`).join(', ')}) AS u(${colNames.join(', ')})
+)`
+  const keysCte = (first: number) => `keys AS (
   SELECT ${keyNames.map((k, i) => `kk.${k}::${targetKeyTypes[i]} AS ${k}`).join(', ')}
-    FROM unnest(${keyNames.map((_, i) => `$${n + i + 1}::text[]`).join(', ')}) AS kk(${keyNames.join(', ')})
-), ${writeCtes(copy, 'rows', 'keys', keyNames, `$${n + m + 1}::boolean`)}
+    FROM unnest(${keyNames.map((_, i) => `$${first + i}::text[]`).join(', ')}) AS kk(${keyNames.join(', ')})
+)`
+  const writeSql = `WITH ${rowsCte(1)}, ${keysCte(n + 1)}, ${writeCtes(copy, 'rows', 'keys', keyNames, `$${n + m + 1}::boolean`)}
 SELECT (SELECT count(*) FROM up)::int AS upserted, ((SELECT count(*) FROM del) + (SELECT count(*) FROM del_all))::int AS deleted`
+  const targetName = relationLabel(copy.target)
+  const replaceDeleteSql = `WITH ${keysCte(1)}
+DELETE FROM ${targetName} t WHERE $${m + 1}::boolean OR EXISTS (SELECT 1 FROM keys kk WHERE ${keyMatch(copy, 't', 'kk', keyNames)})`
+  const replaceInsertSql = `WITH ${rowsCte(1)}
+INSERT INTO ${targetName} (${copy.insertColumns.map(ident).join(', ')})${copy.overriding} SELECT * FROM rows`
   const removeSql = `DELETE FROM ${qualified(queue.schema, queue.name)} WHERE id = ANY($1::bigint[])`
   return async (deferral, limit) => {
     const ctes = queueCtes(copy, table, deferral, limit)
@@ -378,10 +419,26 @@ SELECT (SELECT count(*) FROM up)::int AS upserted, ((SELECT count(*) FROM del) +
     const entries = Number(row!.entries)
     if (!entries) return {entries: 0, upserted: 0, deleted: 0}
     // Only TRUNCATE entries: empty arrays rather than NULL, so the CTEs see no rows.
-    const params = [...colNames.map((c) => row![c] ?? '{}'), ...keyNames.map((k) => row![k] ?? '{}'), Boolean(row!.truncated)]
-    const [written] = await target.query<{upserted: number; deleted: number}>(writeSql, params)
+    const rows = colNames.map((c) => row![c] ?? '{}')
+    const keys = keyNames.map((k) => row![k] ?? '{}')
+    const truncated = Boolean(row!.truncated)
+    let written: {upserted: number; deleted: number}
+    if (mode === 'upsert') {
+      ;[written] = (await target.query<{upserted: number; deleted: number}>(writeSql, [...rows, ...keys, truncated])) as [typeof written]
+    } else {
+      await target.query('BEGIN')
+      try {
+        await target.query(replaceDeleteSql, [...keys, truncated])
+        await target.query(replaceInsertSql, rows)
+        await target.query('COMMIT')
+      } catch (error) {
+        await target.query('ROLLBACK').catch(() => {})
+        throw error
+      }
+      written = {upserted: Number(row!.present ?? 0), deleted: 0}
+    }
     // Only once the target has committed: a kill in between re-applies these entries, harmlessly.
     await source.query(removeSql, [row!.ids])
-    return {entries, upserted: written!.upserted, deleted: written!.deleted}
+    return {entries, upserted: written.upserted, deleted: written.deleted}
   }
 }

@@ -53,8 +53,8 @@ for (const {cross, table} of tables) {
       },
     },
     {
-      batchSize: 1000,
-      maxBatchSize: 1000,
+      batchSize: 500,
+      maxBatchSize: 500,
       batchTargetMs: 50,
       onBatch: (p) => process.stdout.write(`batch ${label} ${p.done}\n`),
     },
