@@ -8,6 +8,7 @@ import {LineCounter, parseDocument, stringify} from 'yaml'
 import {z} from 'zod'
 
 import {CarveError, EXIT} from '../errors.js'
+import {lineOfPath} from '../yaml-lines.js'
 import type {Proposal} from './model.js'
 
 const name = z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes (kebab-case)')
@@ -84,12 +85,7 @@ export function loadBoundaries(path: string): BoundariesFile {
   if (!result.success) {
     const issue = result.error.issues[0]!
     const path_ = issue.path.map(String)
-    // The line of the offending node, or of its nearest parent that exists.
-    let line: number | undefined
-    for (let n = path_.length; n >= 0 && line === undefined; n--) {
-      const node = doc.getIn(path_.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as {range?: [number, number, number]} | undefined
-      if (node && typeof node === 'object' && node.range) line = lines.linePos(node.range[0]).line
-    }
+    const line = lineOfPath(doc, lines, issue.path)
     throw new CarveError('boundaries.invalid', `${path}${line ? `:${line}` : ''}: ${path_.join('.') || '(top level)'}: ${issue.message}`, {
       exitCode: EXIT.usage,
       hint: 'see `carve discover --help` for the file format',

@@ -4,14 +4,12 @@
  * lists exists, and every file still has the sha256 recorded in plan.yml. Anything else is
  * refused here, before a connection is used (exit 2), with file:line for manifest errors.
  */
-import {createHash} from 'node:crypto'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
-import {LineCounter, parseDocument} from 'yaml'
-
 import {CarveError, EXIT} from '../errors.js'
-import {planSchema, type PlanManifest, type PlanStep} from '../plan/model.js'
+import {parseManifest, sha256} from '../plan/manifest.js'
+import type {PlanManifest, PlanStep} from '../plan/model.js'
 import {runnerFor} from './kinds/index.js'
 
 export const PLAN_FILE = 'plan.yml'
@@ -32,10 +30,6 @@ export interface LoadedPlan {
   dir: string
   manifest: PlanManifest
   steps: LoadedStep[]
-}
-
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex')
 }
 
 /**
@@ -63,34 +57,9 @@ export function loadPlan(dir: string): LoadedPlan {
   if (!existsSync(manifestPath)) {
     throw refuse('plan.missing', `${manifestPath} does not exist`, 'pass the folder `carve plan` wrote, the one holding plan.yml')
   }
-  const manifest = parseManifest(manifestPath, readFileSync(manifestPath, 'utf8'))
+  const manifest = parseManifest(manifestPath, readFileSync(manifestPath, 'utf8'), REHASH_HINT)
   const steps = manifest.steps.map((step, index) => loadStep(dir, step, index))
   return {dir, manifest, steps}
-}
-
-/** plan.yml text → validated manifest; errors say file:line: field: problem. */
-export function parseManifest(path: string, text: string): PlanManifest {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false})
-  if (doc.errors.length) {
-    const e = doc.errors[0]!
-    const at = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined)
-    throw refuse('plan.yaml', `${path}${at ? `:${at.line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`, REHASH_HINT)
-  }
-  const result = planSchema.safeParse(doc.toJS() ?? {})
-  if (!result.success) {
-    const issue = result.error.issues[0]!
-    const parts = issue.path.map(String)
-    let line: number | undefined
-    // The line of the offending node, or of its nearest parent that exists.
-    for (let n = parts.length; n >= 0 && line === undefined; n--) {
-      const node = doc.getIn(parts.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as {range?: [number, number, number]} | undefined
-      if (node && typeof node === 'object' && node.range) line = lines.linePos(node.range[0]).line
-    }
-    const extra = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem${result.error.issues.length > 2 ? 's' : ''})` : ''
-    throw refuse('plan.invalid', `${path}${line ? `:${line}` : ''}: ${parts.join('.') || '(top level)'}: ${issue.message}${extra}`, REHASH_HINT)
-  }
-  return result.data
 }
 
 function loadStep(dir: string, step: PlanStep, index: number): LoadedStep {

@@ -7,9 +7,8 @@
  *   0→1 document ownership · 1→2 move into the context's schema · service roles · grants ·
  *   2→3 replace cross-context FKs · 3→4 outbox · read models · (→3/5 physical split, opt-in)
  */
-import {createHash} from 'node:crypto'
-
 import type {PlanInput} from './context.js'
+import {sha256} from './manifest.js'
 import {type GeneratedPlan, PLAN_FORMAT, type PlanManifest, type PlanStep} from './model.js'
 import {Locator} from './steps/common.js'
 import {ownershipStep} from './steps/document-ownership.js'
@@ -33,10 +32,6 @@ export interface BuildOptions {
   mysqlDrafts?: (input: PlanInput, level: number) => {drafts: StepDraft[]; notes: string[]}
   /** Physical split drafts for a context, after the given draft key. */
   splitSteps?: (ctx: PlanInput['contexts'][number], input: PlanInput, after: string) => StepDraft[]
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
 }
 
 export function planDrafts(input: PlanInput, options: BuildOptions = {}): {drafts: StepDraft[]; notes: string[]} {

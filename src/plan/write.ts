@@ -7,11 +7,11 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
 
-import {LineCounter, parseDocument, stringify} from 'yaml'
+import {stringify} from 'yaml'
 
 import {CarveError, EXIT} from '../errors.js'
-import {sha256} from './build.js'
-import {type GeneratedPlan, type PlanManifest, planSchema} from './model.js'
+import {parseManifest, sha256} from './manifest.js'
+import type {GeneratedPlan, PlanManifest} from './model.js'
 
 export const MANIFEST = 'plan.yml'
 
@@ -128,18 +128,7 @@ export function comparePlan(dir: string, plan: GeneratedPlan): Drift {
 export function readManifest(dir: string): PlanManifest {
   const path = join(dir, MANIFEST)
   if (!existsSync(path)) throw new CarveError('plan.missing', `${path} does not exist`, {exitCode: EXIT.usage, hint: 'generate a plan with carve plan --out DIR'})
-  const lines = new LineCounter()
-  const doc = parseDocument(readFileSync(path, 'utf8'), {lineCounter: lines, prettyErrors: false})
-  if (doc.errors.length) {
-    const e = doc.errors[0]!
-    throw new CarveError('plan.yaml', `${path}${e.linePos?.[0] ? `:${e.linePos[0].line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`, {exitCode: EXIT.usage})
-  }
-  const parsed = planSchema.safeParse(doc.toJS())
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new CarveError('plan.invalid', `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, {exitCode: EXIT.usage})
-  }
-  return parsed.data
+  return parseManifest(path, readFileSync(path, 'utf8'))
 }
 
 /** Recompute the checksums of every listed file after a reviewed edit. Returns the files whose sum changed. */

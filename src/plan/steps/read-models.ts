@@ -10,7 +10,7 @@ import type {Table, View} from '../../introspect/model.js'
 import type {ContextSpec, PlanInput} from '../context.js'
 import {safeName} from '../context.js'
 import {doBlock, ident, literal, qualified} from '../quote.js'
-import {code, duration, header, Locator, sizeOf, stepReadme} from './common.js'
+import {code, dropSchemaIfEmpty, duration, header, Locator, sizeOf, stepReadme} from './common.js'
 import type {StepDraft} from './types.js'
 
 export interface ReadModel {
@@ -190,18 +190,10 @@ export function reportingReadModelsStep(input: PlanInput, dependsOn: string[]): 
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(schema)}) AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(role)}) THEN
     REVOKE USAGE ON SCHEMA ${ident(schema)} FROM ${ident(role)};
   END IF;
-END`) : ''}\n${dropIfEmpty(schema)}\n`,
+END`) : ''}\n${dropSchemaIfEmpty(schema)}\n`,
     verify: `${header('Verify: the reporting projections exist and are populated')}\n${sql.verify}\n`,
     readme,
     extraFiles: {'refresh.sql': `${header('Refresh the reporting projections')}\n${sql.refresh}\n`},
   }
 }
 
-function dropIfEmpty(schema: string): string {
-  return doBlock(`BEGIN
-  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(schema)})
-     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${literal(schema)}) THEN
-    DROP SCHEMA ${ident(schema)};
-  END IF;
-END`)
-}

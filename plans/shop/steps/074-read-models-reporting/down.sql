@@ -14,8 +14,11 @@ $carve$;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reporting')
-     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'reporting') THEN
+     AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'reporting')
+     AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'reporting') THEN
     DROP SCHEMA "reporting";
+  ELSIF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reporting') THEN
+    RAISE NOTICE 'carve: schema % kept: it still holds objects', 'reporting';
   END IF;
 END
 $carve$;
