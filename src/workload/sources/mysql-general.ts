@@ -8,15 +8,20 @@
  *   		    38 Query	select 1
  *   2025-11-21T18:40:01.123456Z	   12 Query	select …        (MySQL 5.7+)
  *
- * MariaDB and MySQL ≤ 5.6 write the `YYMMDD H:MM:SS` timestamp only on the first entry of each
- * second (later entries start with two tabs); MySQL 5.7+ writes an ISO 8601 timestamp on every
- * entry. A statement may span lines: a line that does not start an entry continues the previous
- * argument. Connect / Change user / Init DB / `use db` / Quit are tracked per connection id so
- * each statement carries its user, client host and database. Garbage is counted and sampled as
- * warnings, never fatal.
+ * Every server version's entry layout is read (see mysql-general-entry.ts). MariaDB and MySQL ≤ 5.6
+ * write the `YYMMDD H:MM:SS` timestamp only on the first entry of each second; MySQL 5.7+ writes an
+ * ISO 8601 timestamp on every entry. A statement may span lines: a line that does not start an
+ * entry continues the previous argument. Connect / Change user / Init DB / `use db` / Quit are
+ * tracked per connection id so each statement carries its user, client host and database.
+ *
+ * Query and Execute are statements; every other command (Connect, Quit, Init DB, Prepare, Close
+ * stmt, Field List, Ping, Statistics, …) is an administrator command, counted per command in the
+ * report apart from the statements, as pt-query-digest reports them. Garbage is counted and
+ * sampled as warnings, never fatal.
  */
 import type {EventSink} from '../events.js'
 import {forEachLine, newLineWarnings} from './lines.js'
+import {parseGeneralEntry, STATEMENT_COMMANDS} from './mysql-general-entry.js'
 import type {SourceReport} from './report.js'
 import {WarningTally} from './warnings.js'
 
@@ -31,18 +36,18 @@ export class TimeWindow {
   }
 }
 
-const SHORT_TS = /^(\d\d)(\d\d)(\d\d)\s+(\d{1,2}):(\d\d):(\d\d)$/
+const SHORT_TS = /^(\d\d)(\d\d)(\d\d)\s+(\d{1,2}):(\d\d):(\d\d)(\.\d+)?$/
 
 /**
  * MySQL log timestamps → ISO 8601: `261121 9:01:28` (server local time, no zone) →
- * `2026-11-21T09:01:28`; ISO forms (`2025-11-21T18:40:01.123456Z`, `…+01:00`) are kept as logged.
+ * `2026-11-21T09:01:28` (Percona Server adds microseconds: `130601  8:01:06.058915`); ISO forms (`2025-11-21T18:40:01.123456Z`, `…+01:00`) are kept as logged.
  */
 export function mysqlTimestampToIso(text: string): string {
   const m = SHORT_TS.exec(text)
   if (!m) return text
   const yy = Number(m[1])
   const year = yy >= 70 ? 1900 + yy : 2000 + yy
-  return `${year}-${m[2]}-${m[3]}T${m[4]!.padStart(2, '0')}:${m[5]}:${m[6]}`
+  return `${year}-${m[2]}-${m[3]}T${m[4]!.padStart(2, '0')}:${m[5]}:${m[6]}${m[7] ?? ''}`
 }
 
 /** The server's banner, written at start-up and on FLUSH LOGS (in both the general and the slow log). */
@@ -53,13 +58,6 @@ export function isServerHeader(line: string): boolean {
     /^Time\s+Id\s+Command\s+Argument\s*$/.test(line)
   )
 }
-
-/**
- * An entry line: optional timestamp (`YYMMDD H:MM:SS` or ISO 8601), then the connection id, the
- * command (`Query`, `Init DB`, `Close stmt`, …) and, after a tab, the argument.
- */
-const ENTRY =
-  /^(?:(\d{6}\s+\d{1,2}:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)\t|\t\t)\s*(\d+) ([A-Z][A-Za-z_]*(?: [A-Za-z_]+){0,2})(?:\t(.*))?$/
 
 /** `user@host [as anonymous] on db [using TCP/IP]`, the argument of Connect and Change user. */
 const CONNECT = /^(.*)@(\S*) (?:as \S+ )?on (\S*)(?: using .*)?$/
@@ -86,17 +84,35 @@ interface Entry {
   parts: string[]
 }
 
-/** Commands whose argument is SQL (and so may continue on the following lines). */
-const STATEMENT_COMMANDS = new Set(['Query', 'Execute', 'Prepare'])
+/** Commands whose argument may continue on the following lines (SQL text). */
+const MULTI_LINE = new Set(['Query', 'Execute', 'Prepare'])
 
 export interface MysqlLogOptions {
   onBytes?: (bytes: number) => void
+}
+
+/** Administrator commands per command name, counted apart from statements (sorted keys, stable output). */
+export class AdminCommands {
+  private counts = new Map<string, number>()
+  add(command: string): void {
+    this.counts.set(command, (this.counts.get(command) ?? 0) + 1)
+  }
+  get total(): number {
+    let n = 0
+    for (const c of this.counts.values()) n += c
+    return n
+  }
+  toRecord(): Record<string, number> | undefined {
+    if (this.counts.size === 0) return undefined
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  }
 }
 
 export async function readMysqlGeneralLog(path: string, sink: EventSink, options: MysqlLogOptions = {}): Promise<SourceReport> {
   const tally = new WarningTally()
   const lineWarnings = newLineWarnings()
   const window = new TimeWindow()
+  const admin = new AdminCommands()
   const connections = new Map<string, Connection>()
   let lastAt: string | undefined
   let lastRaw: string | undefined
@@ -109,47 +125,51 @@ export async function readMysqlGeneralLog(path: string, sink: EventSink, options
     if (!e) return
     current = null
     const arg = e.parts.length === 1 ? e.parts[0]! : e.parts.join('\n')
-    switch (e.command) {
-      case 'Query':
-      case 'Execute': {
-        const sql = arg.trimEnd()
-        if (sql.trim() === '') return
-        const conn = connections.get(e.id)
-        events++
-        sink({
-          sql,
-          calls: 1,
-          at: e.at,
-          session: e.id,
-          user: conn?.user,
-          client: conn?.client,
-          database: conn?.database,
-          file: path,
-          line: e.line,
-        })
-        if (e.command === 'Query') {
-          const db = useDatabase(sql)
-          if (db !== undefined) connections.set(e.id, {...conn, database: db})
-        }
-        return
+    if (STATEMENT_COMMANDS.has(e.command)) {
+      const sql = arg.trimEnd()
+      if (sql.trim() === '') return
+      const conn = connections.get(e.id)
+      events++
+      sink({
+        sql,
+        calls: 1,
+        at: e.at,
+        session: e.id,
+        user: conn?.user,
+        client: conn?.client,
+        database: conn?.database,
+        file: path,
+        line: e.line,
+      })
+      if (e.command === 'Query') {
+        const db = useDatabase(sql)
+        if (db !== undefined) connections.set(e.id, {...conn, database: db})
       }
+      return
+    }
+    switch (e.command) {
       case 'Connect':
       case 'Change user': {
+        // A failed login logs "Access denied for user …" as its argument: counted apart, nothing to track.
+        if (/^Access denied/.test(arg)) {
+          admin.add('Access denied')
+          return
+        }
         const m = CONNECT.exec(arg.trim())
-        // A failed login logs "Access denied for user …" as its argument: nothing to track.
         if (m) connections.set(e.id, {user: m[1] || undefined, client: m[2] || undefined, database: m[3] || undefined})
-        return
+        break
       }
       case 'Init DB':
         connections.set(e.id, {...connections.get(e.id), database: arg.trim() || undefined})
-        return
+        break
       case 'Quit':
         connections.delete(e.id)
-        return
+        break
       default:
         // Prepare (not executed yet), Close stmt, Ping, Field List, Statistics, …
-        return
+        break
     }
+    admin.add(e.command)
   }
 
   await forEachLine(
@@ -157,21 +177,19 @@ export async function readMysqlGeneralLog(path: string, sink: EventSink, options
     lineWarnings,
     (lineNo, text) => {
       lines++
-      const c = text.charCodeAt(0)
-      // Entries start with a tab or a digit; anything else can only continue a statement.
-      const m = c === 9 || (c >= 48 && c <= 57) ? ENTRY.exec(text) : null
-      if (m) {
+      const entry = parseGeneralEntry(text)
+      if (entry) {
         finish()
-        const raw = m[1]
+        const raw = entry.time
         if (raw !== undefined && raw !== lastRaw) {
           lastRaw = raw
           lastAt = mysqlTimestampToIso(raw)
           window.see(lastAt)
         }
-        current = {command: m[3]!, id: m[2]!, at: lastAt, line: lineNo, parts: [m[4] ?? '']}
+        current = {command: entry.command, id: entry.id, at: lastAt, line: lineNo, parts: [entry.argument]}
         return
       }
-      if (current && STATEMENT_COMMANDS.has(current.command)) {
+      if (current && MULTI_LINE.has(current.command)) {
         if (isServerHeader(text)) {
           finish()
           connections.clear() // a restart: connection ids start over
@@ -191,5 +209,13 @@ export async function readMysqlGeneralLog(path: string, sink: EventSink, options
     {onBytes: options.onBytes},
   )
   finish()
-  return {format: 'mysql-general', lines, events, warnings: tally.report(path, lineWarnings), from: window.from, to: window.to}
+  return {
+    format: 'mysql-general',
+    lines,
+    events,
+    warnings: tally.report(path, lineWarnings),
+    from: window.from,
+    to: window.to,
+    ...(admin.total ? {adminCommands: admin.toRecord()} : {}),
+  }
 }

@@ -1,34 +1,39 @@
 /**
- * The MySQL / MariaDB slow query log (log_output=FILE), plain or gzipped. With
+ * The MySQL / MariaDB / Percona Server slow query log (log_output=FILE), plain or gzipped. With
  * `long_query_time=0` it records every statement, with timings.
  *
- *   # Time: 2025-11-21T18:40:01.123456Z                      (MariaDB: `# Time: 251121 18:40:01`,
+ *   # Time: 2025-11-21T18:40:01.123456Z                      (MariaDB, MySQL ≤ 5.6: `# Time: 251121 18:40:01`,
  *   # User@Host: orders_svc[orders_svc] @ localhost [127.0.0.1]  Id:    12    only once a second)
- *   # Thread_id: 12  Schema: shop  QC_hit: No                (MariaDB)
+ *   # Thread_id: 12  Schema: shop  QC_hit: No                (MariaDB, Percona Server)
  *   # Query_time: 0.000123  Lock_time: 0.000010 Rows_sent: 1  Rows_examined: 1
- *   # Rows_affected: 0  Bytes_sent: 58                        (MariaDB)
+ *   # Rows_affected: 0  Bytes_sent: 58                        (MariaDB, Percona Server)
  *   use shop;                                                 (when the database changed)
- *   SET timestamp=1763750401;
+ *   SET timestamp=1763750401;                                 (or `SET last_insert_id=…,insert_id=…,timestamp=…;`)
  *   select * from orders where id = 1;
  *
- * An entry starts at `# Time:` or `# User@Host:`; other `# key: value` lines before the statement
- * are header fields (any are tolerated); `use …;` and `SET timestamp=…;` right after the header
- * are the server's bookkeeping, not statements; the statement runs to the next entry. The
- * database comes from MariaDB's `Schema:` field, else from `use` lines, carried per session.
+ * Any header line may be missing: `log-short-format` writes only `# Query_time:`, MySQL ≤ 5.6 and
+ * MariaDB write `# Time:` once a second, some logs have no `SET timestamp`. So an entry ends, as
+ * pt-query-digest splits them, where a statement line ending in `;` is followed by a `# Key: value`
+ * header line (or `# Time:`, `# User@Host:`, `# administrator command:`); inside a statement a
+ * `#` line after a `;` that is no header (a comment, a string) stays in the statement.
+ * `# administrator command: Quit;` stands where a statement would: counted per command, apart.
+ * Percona Server's `Log_slow_rate_limit` (a sampled log) is reported once as a warning.
  */
 import type {EventSink} from '../events.js'
 import {forEachLine, newLineWarnings} from './lines.js'
-import {isServerHeader, mysqlTimestampToIso, TimeWindow, useDatabase, type MysqlLogOptions} from './mysql-general.js'
-import {WarningTally} from './warnings.js'
+import {AdminCommands, isServerHeader, mysqlTimestampToIso, TimeWindow, useDatabase, type MysqlLogOptions} from './mysql-general.js'
+import {headerFields, isHeaderLine, parseUserHost, SET_BOOKKEEPING, splitGluedHeader} from './mysql-slow-header.js'
 import type {SourceReport} from './report.js'
+import {WarningTally} from './warnings.js'
 
 interface SlowEntry {
   line: number
   /** `# Time:` of this entry (MySQL 5.7+ writes one per entry), as ISO. */
   time?: string
-  /** The `# Time:` was logged as ISO 8601 with fractions (MySQL 5.7+), more precise than SET timestamp. */
+  /** The `# Time:` was logged with fractions (MySQL 5.7+, Percona Server), more precise than SET timestamp. */
   preciseTime: boolean
   sawUserHost: boolean
+  sawQueryTime: boolean
   user?: string
   client?: string
   session?: string
@@ -36,28 +41,11 @@ interface SlowEntry {
   queryTime?: number
   rowsSent?: number
   rowsAffected?: number
-  admin: boolean
+  admin?: string
   use?: string
   timestamp?: number
   phase: 'header' | 'preamble' | 'body'
   body: string[]
-}
-
-const USER_HOST = /^# User@Host: ([^[]*)\[([^\]]*)\] @ (\S*) \[([^\]]*)\](?:\s+Id:\s*(\d+))?/
-const SET_TIMESTAMP = /^SET timestamp=(\d+)(?:\.\d+)?;\s*$/i
-/** `Key: value` pairs of a header line (`# Query_time: 0.1  Lock_time: 0.0 Rows_sent: 1 …`); a value may be empty (`Schema:   QC_hit: No`). */
-function headerFields(text: string): [string, string][] {
-  const words = text.slice(2).split(/\s+/).filter((w) => w !== '')
-  const out: [string, string][] = []
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!
-    if (!w.endsWith(':') || w.length < 2) continue
-    const next = words[i + 1]
-    const value = next !== undefined && !next.endsWith(':') ? next : ''
-    out.push([w.slice(0, -1), value])
-    if (value !== '') i++
-  }
-  return out
 }
 
 const num = (v: string | undefined): number | undefined => {
@@ -70,25 +58,30 @@ export async function readMysqlSlowLog(path: string, sink: EventSink, options: M
   const tally = new WarningTally()
   const lineWarnings = newLineWarnings()
   const window = new TimeWindow()
+  const admin = new AdminCommands()
   const sessionDb = new Map<string, string>()
+  let sampled: {type: string; limit: string; line: number} | undefined
   let lastTime: string | undefined
   let current: SlowEntry | null = null
   let lines = 0
   let events = 0
 
-  const start = (line: number): SlowEntry => ({line, sawUserHost: false, preciseTime: false, admin: false, phase: 'header', body: []})
+  const start = (line: number): SlowEntry => ({line, sawUserHost: false, sawQueryTime: false, preciseTime: false, phase: 'header', body: []})
 
   const finish = (): void => {
     const e = current
     if (!e) return
     current = null
-    let sql = (e.body.length === 1 ? e.body[0]! : e.body.join('\n')).trimEnd()
-    if (sql.endsWith(';')) sql = sql.slice(0, -1)
     if (e.session !== undefined) {
       const db = e.schema || e.use
       if (db) sessionDb.set(e.session, db)
     }
-    if (e.admin) return // "# administrator command: Quit;": not a statement
+    if (e.admin !== undefined) {
+      admin.add(e.admin)
+      return
+    }
+    let sql = (e.body.length === 1 ? e.body[0]! : e.body.join('\n')).trimEnd()
+    if (sql.endsWith(';')) sql = sql.slice(0, -1)
     if (sql.trim() === '') {
       tally.add('entries without a statement', e.line)
       return
@@ -119,65 +112,85 @@ export async function readMysqlSlowLog(path: string, sink: EventSink, options: M
     })
   }
 
+  /** The entry a header line belongs to: a new one unless the current one is still in its header. */
+  const entryFor = (lineNo: number, startsEntry: boolean): SlowEntry => {
+    if (current && (current.phase === 'body' || current.admin !== undefined || startsEntry)) finish()
+    return (current ??= start(lineNo))
+  }
+
+  const header = (lineNo: number, text: string): void => {
+    if (text.startsWith('# Time: ')) {
+      const e = entryFor(lineNo, current !== null && (current.sawUserHost || current.sawQueryTime))
+      const raw = text.slice(8).trim()
+      lastTime = mysqlTimestampToIso(raw)
+      e.time = lastTime
+      e.preciseTime = /[T.]/.test(raw)
+      return
+    }
+    if (text.startsWith('# User@Host: ')) {
+      const e = entryFor(lineNo, current !== null && (current.sawUserHost || current.sawQueryTime))
+      e.sawUserHost = true
+      const who = parseUserHost(text)
+      if (!who) {
+        tally.add('unreadable User@Host lines', lineNo)
+        return
+      }
+      e.user = who.user
+      e.client = who.client
+      if (who.id !== undefined) e.session = who.id
+      return
+    }
+    const adminCommand = /^# administrator command: (.*?);?\s*$/.exec(text)
+    if (adminCommand) {
+      entryFor(lineNo, false).admin = adminCommand[1]!.trim()
+      return
+    }
+    const fields = headerFields(text)
+    const e = entryFor(lineNo, current !== null && current.sawQueryTime && fields.some(([k]) => k === 'Query_time'))
+    for (const [key, value] of fields) {
+      switch (key) {
+        case 'Query_time':
+          e.queryTime = num(value)
+          e.sawQueryTime = true
+          break
+        case 'Rows_sent':
+          e.rowsSent = num(value)
+          break
+        case 'Rows_affected':
+          e.rowsAffected = num(value)
+          break
+        case 'Thread_id':
+        case 'Id':
+          if (value) e.session = value
+          break
+        case 'Schema':
+          e.schema = value
+          break
+        case 'Log_slow_rate_limit':
+          sampled ??= {type: fields.find(([k]) => k === 'Log_slow_rate_type')?.[1] ?? 'session', limit: value, line: lineNo}
+          break
+        default:
+          break
+      }
+    }
+  }
+
   await forEachLine(
     path,
     lineWarnings,
     (lineNo, text) => {
       lines++
-      if (current && current.body.length === 0 && text.startsWith('# administrator command:')) {
-        current.admin = true // MySQL: "# administrator command: Quit;" stands where the statement would
-        return
-      }
-      if (text.startsWith('# ') && (current === null || current.phase === 'header' || text.startsWith('# Time: ') || text.startsWith('# User@Host: '))) {
-        if (text.startsWith('# Time: ')) {
-          if (current && (current.phase !== 'header' || current.sawUserHost)) finish()
-          current ??= start(lineNo)
-          const raw = text.slice(8).trim()
-          lastTime = mysqlTimestampToIso(raw)
-          current.time = lastTime
-          current.preciseTime = raw.includes('T')
-          return
-        }
-        if (text.startsWith('# User@Host: ')) {
-          if (current && (current.phase !== 'header' || current.sawUserHost)) finish()
-          current ??= start(lineNo)
-          current.sawUserHost = true
-          const m = USER_HOST.exec(text)
-          if (m) {
-            current.user = m[2] || m[1]?.trim() || undefined
-            current.client = m[3] || m[4] || undefined
-            if (m[5] !== undefined) current.session = m[5]
-          } else {
-            tally.add('unreadable User@Host lines', lineNo)
+      if (text.startsWith('#')) {
+        const inHeader = current === null || current.phase !== 'body'
+        const afterStatement = current !== null && current.phase === 'body' && (current.body.at(-1) ?? '').trimEnd().endsWith(';')
+        if (inHeader || (afterStatement && isHeaderLine(text))) {
+          if (current === null && !isHeaderLine(text)) {
+            tally.add('lines that are not slow-log entries', lineNo)
+            return
           }
+          for (const part of splitGluedHeader(text)) header(lineNo, part)
           return
         }
-        if (!current) {
-          tally.add('lines that are not slow-log entries', lineNo)
-          return
-        }
-        for (const [key, value] of headerFields(text)) {
-          switch (key) {
-            case 'Query_time':
-              current.queryTime = num(value)
-              break
-            case 'Rows_sent':
-              current.rowsSent = num(value)
-              break
-            case 'Rows_affected':
-              current.rowsAffected = num(value)
-              break
-            case 'Thread_id':
-              if (value) current.session = value
-              break
-            case 'Schema':
-              current.schema = value
-              break
-            default:
-              break
-          }
-        }
-        return
       }
       if (isServerHeader(text)) {
         finish()
@@ -185,30 +198,52 @@ export async function readMysqlSlowLog(path: string, sink: EventSink, options: M
         return
       }
       if (!current) {
-        if (text.trim() !== '') tally.add('lines that are not slow-log entries', lineNo)
-        return
+        // An entry without any header line starts at its bookkeeping (`SET timestamp=…;`, `use db;`).
+        if (SET_BOOKKEEPING.test(text) || (text.endsWith(';') && useDatabase(text) !== undefined)) {
+          current = start(lineNo)
+        } else {
+          if (text.trim() !== '') tally.add('lines that are not slow-log entries', lineNo)
+          return
+        }
       }
       if (current.phase !== 'body') {
         // The server's bookkeeping before the statement: `use db;` then `SET timestamp=N;`.
-        const ts = SET_TIMESTAMP.exec(text)
-        if (ts) {
-          current.timestamp = Number(ts[1])
-          current.phase = 'body'
+        const set = SET_BOOKKEEPING.exec(text)
+        if (set) {
+          const ts = /(?:^SET |,)timestamp=(\d+)/i.exec(text)
+          if (ts) current.timestamp = Number(ts[1])
+          current.phase = 'preamble'
           return
         }
-        const db = text.endsWith(';') ? useDatabase(text) : undefined
-        if (db !== undefined) {
+        const db = text.endsWith(';') && current.use === undefined ? useDatabase(text) : undefined
+        if (db !== undefined && current.timestamp === undefined) {
           current.use = db
           current.phase = 'preamble'
           return
         }
         current.phase = 'body'
       }
-      if (current.admin) return
+      if (current.admin !== undefined) return
       current.body.push(text)
     },
     {onBytes: options.onBytes},
   )
   finish()
-  return {format: 'mysql-slow', lines, events, warnings: tally.report(path, lineWarnings), from: window.from, to: window.to}
+  const warnings = tally.report(path, lineWarnings)
+  if (sampled) {
+    warnings.push({
+      file: path,
+      line: sampled.line,
+      message: `a sampled log (Percona Server log_slow_rate_limit=${sampled.limit}, per ${sampled.type}): about 1 in ${sampled.limit} statements is logged, so call counts are a sample`,
+    })
+  }
+  return {
+    format: 'mysql-slow',
+    lines,
+    events,
+    warnings,
+    from: window.from,
+    to: window.to,
+    ...(admin.total ? {adminCommands: admin.toRecord()} : {}),
+  }
 }

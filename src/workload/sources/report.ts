@@ -9,4 +9,6 @@ export interface SourceReport {
   /** First and last timestamps seen, ISO 8601 where possible. */
   from?: string
   to?: string
+  /** MySQL logs: administrator commands (Connect, Quit, Init DB, …) per command, apart from statements. */
+  adminCommands?: Record<string, number>
 }
