@@ -59,8 +59,8 @@ export function isServerHeader(line: string): boolean {
   )
 }
 
-/** `user@host [as anonymous] on db [using TCP/IP]`, the argument of Connect and Change user. */
-const CONNECT = /^(.*)@(\S*) (?:as \S+ )?on (\S*)(?: using .*)?$/
+/** `user@host [as anonymous] on db [using TCP/IP]`, the argument of Connect and Change user (`on ` with no database: trimmed to `on`). */
+const CONNECT = /^(.*)@(\S*) (?:as \S+ )?on(?: (\S*))?(?: using .*)?$/
 
 /** `use db` sent as a query (drivers do; the mysql client sends Init DB instead). */
 export function useDatabase(sql: string): string | undefined {
@@ -89,6 +89,8 @@ const MULTI_LINE = new Set(['Query', 'Execute', 'Prepare'])
 
 export interface MysqlLogOptions {
   onBytes?: (bytes: number) => void
+  /** Each administrator command with its connection id, when the log names one. */
+  onAdminCommand?: (command: string, session: string | undefined) => void
 }
 
 /** Administrator commands per command name, counted apart from statements (sorted keys, stable output). */
@@ -126,7 +128,8 @@ export async function readMysqlGeneralLog(path: string, sink: EventSink, options
     current = null
     const arg = e.parts.length === 1 ? e.parts[0]! : e.parts.join('\n')
     if (STATEMENT_COMMANDS.has(e.command)) {
-      const sql = arg.trimEnd()
+      // MySQL 5.0 prefixes a prepared statement's text with its id: `Execute     [1] select …`.
+      const sql = (e.command === 'Execute' ? arg.replace(/^\[\d+\] /, '') : arg).trimEnd()
       if (sql.trim() === '') return
       const conn = connections.get(e.id)
       events++
@@ -153,6 +156,7 @@ export async function readMysqlGeneralLog(path: string, sink: EventSink, options
         // A failed login logs "Access denied for user …" as its argument: counted apart, nothing to track.
         if (/^Access denied/.test(arg)) {
           admin.add('Access denied')
+          options.onAdminCommand?.('Access denied', e.id)
           return
         }
         const m = CONNECT.exec(arg.trim())
@@ -170,6 +174,7 @@ export async function readMysqlGeneralLog(path: string, sink: EventSink, options
         break
     }
     admin.add(e.command)
+    options.onAdminCommand?.(e.command, e.id)
   }
 
   await forEachLine(

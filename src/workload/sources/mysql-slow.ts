@@ -78,6 +78,7 @@ export async function readMysqlSlowLog(path: string, sink: EventSink, options: M
     }
     if (e.admin !== undefined) {
       admin.add(e.admin)
+      options.onAdminCommand?.(e.admin, e.session)
       return
     }
     let sql = (e.body.length === 1 ? e.body[0]! : e.body.join('\n')).trimEnd()
@@ -196,6 +197,9 @@ export async function readMysqlSlowLog(path: string, sink: EventSink, options: M
         finish()
         if (/started with:\s*$/.test(text)) sessionDb.clear()
         return
+      }
+      if (current && current.phase === 'body' && SET_BOOKKEEPING.test(text) && (current.body.at(-1) ?? '').trimEnd().endsWith(';')) {
+        finish() // an entry without header lines: its bookkeeping follows the previous statement's `;`
       }
       if (!current) {
         // An entry without any header line starts at its bookkeeping (`SET timestamp=…;`, `use db;`).
