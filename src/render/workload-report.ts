@@ -103,6 +103,19 @@ export function workloadReport(w: Workload, options: ReportOptions): string {
     out.push('  ' + safeText(untouched.map((t) => t.table).join(', ')))
   }
 
+  const system = w.system ?? []
+  if (system.length) {
+    const byTable = new Map<string, number>()
+    for (const a of system) byTable.set(a.table, (byTable.get(a.table) ?? 0) + a.read + a.write + a.lock + a.ddl)
+    out.push('')
+    out.push(ansis.bold(`System catalogs: ${byTable.size}`) + ansis.dim(' (not application tables: kept out of the access matrix)'))
+    out.push('  ' + safeText([...byTable].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([t, n]) => `${t} ${formatCount(n)}`).join(', ')))
+  }
+  if (w.totals.approximateCalls) {
+    out.push('')
+    out.push(ansis.yellow(`${formatCount(w.totals.approximateCalls)} executions had tables found by a fallback, not the parse tree (flagged "approximate" in workload.json)`))
+  }
+
   if (w.unparsed.distinct) {
     out.push('')
     out.push(ansis.bold(`Unparsed: ${w.unparsed.distinct} distinct statements, ${formatCount(w.unparsed.calls)} executions`))

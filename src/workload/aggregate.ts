@@ -8,6 +8,7 @@ import type {StatementEvent} from './events.js'
 import {maskSql, sqlcommenterTags} from './mask.js'
 import {type StatementStats, type TableClassification, type TableUsage, type Workload, WORKLOAD_FORMAT, type WorkloadSource} from './model.js'
 import type {StatementInfo, StatementKind} from './statement.js'
+import {isSystemRelation} from './system-catalog.js'
 
 const MAX_UNPARSED_SAMPLES = 20
 const MAX_TEXT = 2000
@@ -41,6 +42,9 @@ export interface AggregatorState {
   fingerprints: {fingerprint: string; kind: StatementKind; text: string; calls: number; totalMs: number; rows: number; services: Pairs; infos: StatementInfo[]}[]
   services: {name: string; calls: number; evidence: Pairs}[]
   access: {service: string; table: string; read: number; write: number; lock: number; ddl: number}[]
+  /** Accesses to system catalogs, kept out of the access matrix. */
+  system: {service: string; table: string; read: number; write: number; lock: number; ddl: number}[]
+  approximateCalls: number
   joins: {tables: string[]; calls: number; services: Pairs}[]
   txnGroups: {tables: string[]; calls: number; services: Pairs}[]
   unparsed: {calls: number; distinct: string[]; samples: {text: string; error: string; file: string; line: number}[]}
@@ -54,6 +58,9 @@ export class WorkloadAggregator {
   private fingerprints = new Map<string, FingerprintAcc>()
   private services = new Map<string, {calls: number; evidence: Map<string, number>}>()
   private access = new Map<string, {service: string; table: string; read: number; write: number; lock: number; ddl: number}>()
+  private system = new Map<string, {service: string; table: string; read: number; write: number; lock: number; ddl: number}>()
+  private systemNames = new Map<string, boolean>()
+  private approximateCalls = 0
   private joins = new Map<string, {tables: string[]; calls: number; services: Map<string, number>}>()
   private txnGroups = new Map<string, {tables: string[]; calls: number; services: Map<string, number>}>()
   private sessions = new Map<string, SessionState>()
@@ -107,6 +114,7 @@ export class WorkloadAggregator {
     acc.totalMs += event.totalMs ?? 0
     acc.rows += event.rows ?? 0
     bump(acc.services, service, event.calls)
+    if (infos.some((i) => i.approximate)) this.approximateCalls += event.calls
 
     for (const info of infos) {
       for (const t of info.reads) this.touch(service, t, 'read', event.calls)
@@ -114,6 +122,7 @@ export class WorkloadAggregator {
       for (const t of info.locks) this.touch(service, t, 'lock', event.calls)
       for (const t of info.ddl) this.touch(service, t, 'ddl', event.calls)
       for (const [a, b] of info.joins) {
+        if (this.isSystem(a) || this.isSystem(b)) continue
         const k = `${a}\u0000${b}`
         let j = this.joins.get(k)
         if (!j) this.joins.set(k, (j = {tables: [a, b], calls: 0, services: new Map()}))
@@ -140,9 +149,17 @@ export class WorkloadAggregator {
 
   private touch(service: string, table: string, op: 'read' | 'write' | 'lock' | 'ddl', calls: number): void {
     const k = `${service}\u0000${table}`
-    let a = this.access.get(k)
-    if (!a) this.access.set(k, (a = {service, table, read: 0, write: 0, lock: 0, ddl: 0}))
+    const into = this.isSystem(table) ? this.system : this.access
+    let a = into.get(k)
+    if (!a) into.set(k, (a = {service, table, read: 0, write: 0, lock: 0, ddl: 0}))
     a[op] += calls
+  }
+
+  /** System catalogs go to their own section (system-catalog.ts), cached per name. */
+  private isSystem(table: string): boolean {
+    let known = this.systemNames.get(table)
+    if (known === undefined) this.systemNames.set(table, (known = isSystemRelation(table, this.analyzer.dialect)))
+    return known
   }
 
   private normalizedCache = new Map<string, StatementInfo[]>()
@@ -151,7 +168,7 @@ export class WorkloadAggregator {
   private normalize(infos: StatementInfo[], database: string | undefined): StatementInfo[] {
     const prefix = this.analyzer.dialect === 'postgres' ? 'public.' : database ? `${database}.` : undefined
     if (!prefix) return infos
-    const needs = infos.some((i) => [...i.reads, ...i.writes, ...i.locks, ...i.ddl].some((t) => t.startsWith(prefix)))
+    const needs = infos.some((i) => [...i.reads, ...i.writes, ...i.locks, ...i.ddl, ...i.maintenance].some((t) => t.startsWith(prefix)))
     if (!needs) return infos
     const strip = (t: string) => (t.startsWith(prefix) ? t.slice(prefix.length) : t)
     const list = (ts: string[]) => [...new Set(ts.map(strip))].sort()
@@ -161,6 +178,8 @@ export class WorkloadAggregator {
       writes: list(i.writes),
       locks: list(i.locks),
       ddl: list(i.ddl),
+      maintenance: list(i.maintenance),
+      ...(i.approximate ? {approximate: true as const} : {}),
       joins: [...new Map(i.joins.map(([a, b]) => {
         const [x, y] = [strip(a), strip(b)].sort() as [string, string]
         return [`${x}\u0000${y}`, [x, y] as [string, string]]
@@ -228,6 +247,8 @@ export class WorkloadAggregator {
       fingerprints: [...this.fingerprints.values()].map((f) => ({...f, services: [...f.services]})),
       services: [...this.services].map(([name, x]) => ({name, calls: x.calls, evidence: [...x.evidence]})),
       access: [...this.access.values()],
+      system: [...this.system.values()],
+      approximateCalls: this.approximateCalls,
       joins: groups(this.joins),
       txnGroups: groups(this.txnGroups),
       unparsed: {calls: this.unparsed.calls, distinct: [...this.unparsed.distinct], samples: this.unparsed.samples},
@@ -259,12 +280,15 @@ export class WorkloadAggregator {
       s.calls += x.calls
       for (const [k, n] of x.evidence) bump(s.evidence, k, n)
     }
-    for (const a of state.access) {
-      const k = `${a.service}\u0000${a.table}`
-      const mine = this.access.get(k)
-      if (!mine) this.access.set(k, {...a})
-      else for (const op of ['read', 'write', 'lock', 'ddl'] as const) mine[op] += a[op]
+    for (const [into, list] of [[this.access, state.access], [this.system, state.system]] as const) {
+      for (const a of list) {
+        const k = `${a.service}\u0000${a.table}`
+        const mine = into.get(k)
+        if (!mine) into.set(k, {...a})
+        else for (const op of ['read', 'write', 'lock', 'ddl'] as const) mine[op] += a[op]
+      }
     }
+    this.approximateCalls += state.approximateCalls
     const mergeGroups = (into: Map<string, {tables: string[]; calls: number; services: Map<string, number>}>, from: AggregatorState['joins']) => {
       for (const g of from) {
         const k = g.tables.join('\u0000')
@@ -302,7 +326,8 @@ export class WorkloadAggregator {
       })
       .sort((a, b) => b.calls - a.calls || (a.fingerprint < b.fingerprint ? -1 : 1))
 
-    const access = [...this.access.values()].sort((a, b) => (a.table === b.table ? (a.service < b.service ? -1 : 1) : a.table < b.table ? -1 : 1))
+    const byTableThenService = (a: {table: string; service: string}, b: {table: string; service: string}) => (a.table === b.table ? (a.service < b.service ? -1 : 1) : a.table < b.table ? -1 : 1)
+    const access = [...this.access.values()].sort(byTableThenService)
     const usage = new Map<string, {readers: Map<string, number>; writers: Map<string, number>; ddl: Map<string, number>}>()
     const use = (t: string) => {
       let u = usage.get(t)
@@ -335,12 +360,14 @@ export class WorkloadAggregator {
         events: this.events, calls: this.calls, fingerprints: this.fingerprints.size + this.unparsed.distinct.size,
         parsedCalls, unparsedCalls: this.unparsed.calls, transactions: this.transactions,
         multiTableWriteTransactions: [...this.txnGroups.values()].reduce((n, g) => n + g.calls, 0),
+        approximateCalls: this.approximateCalls,
       },
       services: [...this.services]
         .map(([name, s]) => ({name, calls: s.calls, evidence: toRecord(s.evidence)}))
         .sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1)),
       statements,
       access,
+      system: [...this.system.values()].sort(byTableThenService),
       joins: groups(this.joins),
       transactions: groups(this.txnGroups),
       tables,
@@ -361,9 +388,13 @@ function mainKind(infos: StatementInfo[]): StatementKind {
   return (data ?? infos[0])?.kind ?? 'other'
 }
 
-function mergeInfos(infos: StatementInfo[]): Pick<StatementStats, 'reads' | 'writes' | 'locks' | 'ddl' | 'joins'> {
+function mergeInfos(infos: StatementInfo[]): Pick<StatementStats, 'reads' | 'writes' | 'locks' | 'ddl' | 'maintenance' | 'joins' | 'approximate'> {
   const u = (f: (i: StatementInfo) => string[]) => [...new Set(infos.flatMap(f))].sort()
   const joins = new Map<string, [string, string]>()
   for (const i of infos) for (const j of i.joins) joins.set(j.join('\u0000'), j)
-  return {reads: u((i) => i.reads), writes: u((i) => i.writes), locks: u((i) => i.locks), ddl: u((i) => i.ddl), joins: [...joins.keys()].sort().map((k) => joins.get(k)!)}
+  return {
+    reads: u((i) => i.reads), writes: u((i) => i.writes), locks: u((i) => i.locks), ddl: u((i) => i.ddl), maintenance: u((i) => i.maintenance),
+    joins: [...joins.keys()].sort().map((k) => joins.get(k)!),
+    ...(infos.some((i) => i.approximate) ? {approximate: true as const} : {}),
+  }
 }

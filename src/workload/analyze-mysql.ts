@@ -29,7 +29,7 @@
 import pkg from 'node-sql-parser'
 
 import {SqlParseError} from './analyze-pg.js'
-import {addPairs, finishInfo, type StatementInfo, type StatementKind} from './statement.js'
+import {addPairs, emptySets, finishInfo, type StatementInfo, type StatementKind} from './statement.js'
 
 const {Parser} = pkg
 
@@ -395,7 +395,7 @@ function analyzePiece(piece: Piece, grammars: string[]): StatementInfo {
   }
 
   const kind = keywordKind(piece.tokens)
-  if (kind) return finishInfo(kind, {reads: new Set(), writes: new Set(), locks: new Set(), ddl: new Set(), joins: new Set()})
+  if (kind) return finishInfo(kind, emptySets())
 
   const e = plain.error as {message?: string; location?: {start?: {offset?: number}}}
   const at = e?.location?.start?.offset
@@ -495,12 +495,13 @@ class Walker {
   private writes = new Set<string>()
   private locks = new Set<string>()
   private ddl = new Set<string>()
+  private maintenance = new Set<string>()
   private joins = new Set<string>()
 
   constructor(private lockOf?: string[] | null) {}
 
   finish(kind: StatementKind): StatementInfo {
-    return finishInfo(kind, {reads: this.reads, writes: this.writes, locks: this.locks, ddl: this.ddl, joins: this.joins})
+    return finishInfo(kind, {reads: this.reads, writes: this.writes, locks: this.locks, ddl: this.ddl, maintenance: this.maintenance, joins: this.joins})
   }
 
   dispatch(node: Obj, ctes: Set<string>, top = false): StatementKind {

@@ -1,17 +1,21 @@
 /**
  * PostgreSQL statement analysis on the real Postgres parser (libpg-query, WASM): which tables a
- * statement reads, writes, locks, joins and alters. No regular expressions on SQL.
+ * statement reads, writes, locks, joins, alters and maintains. No regular expressions on SQL.
  *
  * The walk follows query blocks: relations in one FROM list (with its JOIN tree and derived
  * tables) are "joined together"; a CTE name shadows a table of the same name inside its WITH;
- * `FOR UPDATE OF alias` resolves the alias within its block.
+ * `FOR UPDATE OF alias` resolves the alias within its block. Set-operation arms (`larg`/`rarg`)
+ * are bare SelectStmt bodies, not wrapped nodes, and are walked as blocks of their own.
+ *
+ * Every statement is then checked against the relation invariant (pg-relations.ts): relations of
+ * the parse tree the walk did not place are added as reads and the statement is flagged
+ * approximate — counted, never dropped. `analyzePgDetailed` exposes what was unaccounted for tests.
  */
 import {loadModule, parseSync} from 'libpg-query'
 
-import {addPairs, emptyInfo, finishInfo, type StatementInfo, type StatementKind} from './statement.js'
+import {type PgJson as Json, pgRelationNodes, rangeVarName, unaccountedPg} from './pg-relations.js'
+import {addPairs, emptyInfo, emptySets, finishInfo, type InfoSets, type StatementInfo, type StatementKind} from './statement.js'
 
-// The parse tree is plain JSON: nodes are {TypeName: {...fields}}.
-type Json = null | boolean | number | string | Json[] | {[key: string]: Json}
 type Obj = {[key: string]: Json}
 
 let ready: Promise<void> | undefined
@@ -29,8 +33,15 @@ export class SqlParseError extends Error {
   }
 }
 
-/** Analyze every statement in `sql` (a log entry may hold several). Call initPgParser() first. */
-export function analyzePg(sql: string): StatementInfo[] {
+export interface DetailedInfo {
+  /** The structured walk's result, before any unaccounted relation is added. */
+  walked: StatementInfo
+  /** Relations of the parse tree the walk did not place (should always be empty). */
+  unaccounted: string[]
+}
+
+/** Parse and walk; `unaccounted` lists what the structured walk missed. Call initPgParser() first. */
+export function analyzePgDetailed(sql: string): DetailedInfo[] {
   let tree: {stmts?: {stmt: Obj}[]}
   try {
     tree = parseSync(sql) as unknown as {stmts?: {stmt: Obj}[]}
@@ -38,7 +49,21 @@ export function analyzePg(sql: string): StatementInfo[] {
     const e = error as {message?: string; sqlDetails?: {cursorPosition?: number}}
     throw new SqlParseError(e.message ?? String(error), e.sqlDetails?.cursorPosition ?? null)
   }
-  return (tree.stmts ?? []).map(({stmt}) => new Walker().statement(stmt))
+  return (tree.stmts ?? []).map(({stmt}) => {
+    const walked = new Walker().statement(stmt)
+    return {walked, unaccounted: unaccountedPg(pgRelationNodes(stmt), walked)}
+  })
+}
+
+/** Analyze every statement in `sql` (a log entry may hold several). Call initPgParser() first. */
+export function analyzePg(sql: string): StatementInfo[] {
+  return analyzePgDetailed(sql).map(({walked, unaccounted}) => withUnaccounted(walked, unaccounted))
+}
+
+/** Relations the walk missed are counted as reads and the statement flagged: never dropped. */
+export function withUnaccounted(walked: StatementInfo, unaccounted: string[]): StatementInfo {
+  if (unaccounted.length === 0) return walked
+  return {...walked, reads: [...new Set([...walked.reads, ...unaccounted])].sort(), approximate: true}
 }
 
 const obj = (v: Json | undefined): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? v : undefined)
@@ -55,10 +80,12 @@ function unwrap(node: Json | undefined): [string, Obj] | undefined {
   return inner ? [keys[0]!, inner] : undefined
 }
 
-function rangeVarName(rv: Obj): string {
-  const rel = str(rv.relname) ?? ''
-  const schema = str(rv.schemaname)
-  return schema ? `${schema}.${rel}` : rel
+/** A SelectStmt body, wrapped ({SelectStmt: …}) or bare (set-operation arms). */
+function selectBody(node: Json | undefined): Obj | undefined {
+  const wrapped = unwrap(node)
+  if (wrapped?.[0] === 'SelectStmt') return wrapped[1]
+  const o = obj(node)
+  return o && typeof o.op === 'string' ? o : undefined
 }
 
 const TRANSACTION_KINDS: Record<string, StatementKind> = {
@@ -71,33 +98,41 @@ const TRANSACTION_KINDS: Record<string, StatementKind> = {
 }
 
 const DDL_ON_RELATION = new Set([
-  'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'RenameStmt', 'CreateTrigStmt', 'RuleStmt', 'ClusterStmt',
-  'VacuumRelation', 'ReindexStmt', 'AlterObjectSchemaStmt', 'CreatePolicyStmt', 'AlterPolicyStmt',
+  'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'RenameStmt', 'CreateTrigStmt', 'RuleStmt',
+  'AlterObjectSchemaStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'CreateStatsStmt',
 ])
 
 const DROPPABLE_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_INDEX', 'OBJECT_SEQUENCE'])
 
+/** Every RangeVar under a node, wrapped or bare (for DDL, whose relations sit in many fields). */
+function allRangeVars(node: Json | undefined): string[] {
+  return [...pgRelationNodes(node ?? null).relations]
+}
+
 class Walker {
-  private reads = new Set<string>()
-  private writes = new Set<string>()
-  private locks = new Set<string>()
-  private ddl = new Set<string>()
-  private joins = new Set<string>()
+  private sets: InfoSets = emptySets()
 
   statement(stmt: Obj): StatementInfo {
     const node = unwrap(stmt)
     if (!node) return emptyInfo('other')
     const [type, body] = node
     const kind = this.dispatch(type, body, new Set())
-    return finishInfo(kind, {reads: this.reads, writes: this.writes, locks: this.locks, ddl: this.ddl, joins: this.joins})
+    if (kind === 'ddl') {
+      // Relations a DDL statement names besides its target (REFERENCES, INHERITS, PARTITION OF,
+      // LIKE, GRANT … ON): its structure depends on them; record them as DDL on them.
+      const known = new Set([...this.sets.reads, ...this.sets.writes, ...this.sets.locks, ...this.sets.ddl])
+      for (const name of allRangeVars(body)) if (!known.has(name)) this.sets.ddl.add(name)
+    }
+    return finishInfo(kind, this.sets)
   }
 
   /** Handle one statement node; returns its kind and records its tables. */
   private dispatch(type: string, body: Obj, ctes: Set<string>): StatementKind {
+    const s = this.sets
     switch (type) {
       case 'SelectStmt':
         this.select(body, ctes)
-        return 'select'
+        return body.intoClause ? 'ddl' : 'select'
       case 'InsertStmt':
         this.insert(body, ctes)
         return 'insert'
@@ -112,56 +147,75 @@ class Walker {
         return 'merge'
       case 'CopyStmt': {
         const rel = obj(body.relation)
-        if (rel) (body.is_from ? this.writes : this.reads).add(rangeVarName(rel))
+        if (rel) (body.is_from ? s.writes : s.reads).add(rangeVarName(rel))
         if (body.query) this.visit(body.query, ctes)
         return 'copy'
       }
       case 'TruncateStmt':
-        for (const r of arr(body.relations)) {
-          const rv = unwrap(r)
-          if (rv?.[0] === 'RangeVar') this.writes.add(rangeVarName(rv[1]))
-        }
+        for (const name of allRangeVars(body.relations)) s.writes.add(name)
         return 'truncate'
+      case 'LockStmt':
+        for (const name of allRangeVars(body.relations)) s.locks.add(name)
+        return 'lock'
+      case 'VacuumStmt':
+        for (const name of allRangeVars(body.rels)) s.maintenance.add(name)
+        return 'maintenance'
+      case 'ClusterStmt':
+      case 'ReindexStmt': {
+        const rel = obj(body.relation)
+        if (rel) s.maintenance.add(rangeVarName(rel))
+        return 'maintenance'
+      }
       case 'TransactionStmt':
         return TRANSACTION_KINDS[str(body.kind) ?? ''] ?? 'other'
       case 'ExplainStmt':
       case 'PrepareStmt':
       case 'DeclareCursorStmt': {
+        // EXPLAIN ANALYZE runs its statement; plain EXPLAIN plans it: both name what it touches.
         const inner = unwrap(body.query)
         return inner ? this.dispatch(inner[0], inner[1], ctes) : 'other'
       }
       case 'CreateTableAsStmt': {
+        // CREATE TABLE … AS / CREATE MATERIALIZED VIEW: a new table filled with rows = written.
         const into = obj(obj(body.into)?.rel)
-        if (into) this.ddl.add(rangeVarName(into))
+        if (into) {
+          s.ddl.add(rangeVarName(into))
+          s.writes.add(rangeVarName(into))
+        }
         this.visit(body.query, ctes)
         return 'ddl'
       }
       case 'ViewStmt': {
         const view = obj(body.view)
-        if (view) this.ddl.add(rangeVarName(view))
+        if (view) s.ddl.add(rangeVarName(view))
         this.visit(body.query, ctes)
         return 'ddl'
       }
       case 'RefreshMatViewStmt': {
         const rel = obj(body.relation)
-        if (rel) this.writes.add(rangeVarName(rel))
+        if (rel) s.writes.add(rangeVarName(rel))
         return 'ddl'
       }
       case 'DropStmt': {
         if (!DROPPABLE_RELATIONS.has(str(body.removeType) ?? '')) return 'ddl'
         for (const o of arr(body.objects)) {
-          const parts = arr(unwrap(o)?.[1]?.items).map((i) => str(unwrap(i)?.[1]?.sval)).filter((s): s is string => !!s)
-          if (parts.length) this.ddl.add(parts.slice(-2).join('.'))
+          const parts = arr(unwrap(o)?.[1]?.items).map((i) => str(unwrap(i)?.[1]?.sval)).filter((x): x is string => !!x)
+          if (parts.length) s.ddl.add(parts.slice(-2).join('.'))
         }
         return 'ddl'
       }
+      case 'CallStmt':
+      case 'DoStmt':
+        this.visit(body, ctes)
+        return 'other'
       default:
         if (DDL_ON_RELATION.has(type)) {
           const rel = obj(body.relation)
-          if (rel) this.ddl.add(rangeVarName(rel))
+          if (rel) s.ddl.add(rangeVarName(rel))
           return 'ddl'
         }
         if (/^(Create|Alter|Drop|Comment|Grant|Revoke)/.test(type)) return 'ddl'
+        this.visit(body, ctes)
         return 'other'
     }
   }
@@ -171,33 +225,44 @@ class Walker {
     const withClause = obj(unwrap(body.withClause)?.[1] ?? body.withClause)
     const list = arr(withClause?.ctes)
     if (list.length === 0) return outer
-    const scope = new Set(outer)
-    for (const c of list) {
-      const name = str(unwrap(c)?.[1]?.ctename)
-      if (name) scope.add(name)
-    }
-    // Each CTE body is its own statement (it may be data-modifying: WITH x AS (UPDATE …)).
-    for (const c of list) {
+    const names = list.map((c) => str(unwrap(c)?.[1]?.ctename))
+    const scope = new Set([...outer, ...names.filter((n): n is string => !!n)])
+    // Each CTE body is its own statement (it may be data-modifying: WITH x AS (UPDATE …)). Without
+    // RECURSIVE a body sees only the CTEs before it: its own name there is a table.
+    list.forEach((c, i) => {
       const query = unwrap(unwrap(c)?.[1]?.ctequery)
-      if (query) this.dispatch(query[0], query[1], scope)
-    }
+      if (!query) return
+      const visible = withClause?.recursive ? scope : new Set([...outer, ...names.slice(0, i).filter((n): n is string => !!n)])
+      this.dispatch(query[0], query[1], visible)
+    })
     return scope
   }
 
-  /** A SELECT block; returns the tables of its FROM (for the enclosing block's join pairs). */
+  /** A SELECT block or set operation; returns the tables of its FROM lists (for join pairs). */
   private select(body: Obj, outer: Set<string>): string[] {
     const ctes = this.withCtes(body, outer)
+    const into = obj(obj(body.intoClause)?.rel)
+    if (into) {
+      // SELECT … INTO new_table: creates and fills a table.
+      this.sets.ddl.add(rangeVarName(into))
+      this.sets.writes.add(rangeVarName(into))
+    }
     const op = str(body.op)
     if (op && op !== 'SETOP_NONE') {
-      const left = unwrap(body.larg)?.[1]
-      const right = unwrap(body.rarg)?.[1]
-      return [...(left ? this.select(left, ctes) : []), ...(right ? this.select(right, ctes) : [])]
+      const tables: string[] = []
+      for (const side of [body.larg, body.rarg]) {
+        const arm = selectBody(side)
+        if (arm) tables.push(...this.select(arm, ctes))
+      }
+      // ORDER BY / LIMIT of the whole set operation may hold subqueries too.
+      for (const key of ['sortClause', 'limitCount', 'limitOffset']) this.visit(body[key], ctes)
+      return tables
     }
     const block: string[] = []
     const aliases = new Map<string, string>()
     for (const item of arr(body.fromClause)) this.fromItem(item, ctes, block, aliases)
-    for (const t of block) this.reads.add(t)
-    addPairs(block, this.joins)
+    for (const t of block) this.sets.reads.add(t)
+    addPairs(block, this.sets.joins)
     for (const key of ['targetList', 'whereClause', 'havingClause', 'groupClause', 'sortClause', 'valuesLists', 'distinctClause', 'windowClause', 'limitCount', 'limitOffset']) {
       this.visit(body[key], ctes)
     }
@@ -205,19 +270,19 @@ class Walker {
       const clause = unwrap(lc)?.[1]
       if (!clause) continue
       const rels = arr(clause.lockedRels)
-      if (rels.length === 0) for (const t of block) this.locks.add(t)
+      if (rels.length === 0) for (const t of block) this.sets.locks.add(t)
       for (const r of rels) {
         const rv = unwrap(r)
         if (rv?.[0] !== 'RangeVar') continue
         const named = rangeVarName(rv[1])
         const target = aliases.get(named) ?? named
-        if (!ctes.has(target)) this.locks.add(target)
+        if (!ctes.has(target)) this.sets.locks.add(target)
       }
     }
     return block
   }
 
-  /** One FROM item: a table, a join tree, a derived table or a function. */
+  /** One FROM item: a table, a join tree, a derived table (LATERAL too) or a function. */
   private fromItem(item: Json | undefined, ctes: Set<string>, block: string[], aliases: Map<string, string>): void {
     const node = unwrap(item)
     if (!node) return
@@ -238,9 +303,12 @@ class Walker {
       return
     }
     if (type === 'RangeSubselect') {
-      const sub = unwrap(body.subquery)
-      // A derived table's tables are joined with the block that uses it.
-      if (sub?.[0] === 'SelectStmt') block.push(...this.select(sub[1], ctes))
+      const sub = selectBody(body.subquery)
+      // A derived table's tables are joined with the block that uses it — unless it is a set
+      // operation, whose arms are alternatives, not a join (pairing them would invent joins).
+      if (!sub) this.visit(body.subquery, ctes)
+      else if (str(sub.op) && str(sub.op) !== 'SETOP_NONE') this.select(sub, ctes)
+      else block.push(...this.select(sub, ctes))
       return
     }
     this.visit(item, ctes)
@@ -249,10 +317,10 @@ class Walker {
   private insert(body: Obj, outer: Set<string>): void {
     const ctes = this.withCtes(body, outer)
     const rel = obj(body.relation)
-    if (rel) this.writes.add(rangeVarName(rel))
+    if (rel) this.sets.writes.add(rangeVarName(rel))
     this.visit(body.selectStmt, ctes)
     this.visit(body.onConflictClause, ctes)
-    this.visit(body.returningList, ctes)
+    this.visit([body.returningList ?? null, body.returningClause ?? null], ctes) // returningClause since PostgreSQL 18
   }
 
   /** UPDATE … FROM and DELETE … USING: the target is joined with the extra tables. */
@@ -260,28 +328,29 @@ class Walker {
     const ctes = this.withCtes(body, outer)
     const rel = obj(body.relation)
     const target = rel ? rangeVarName(rel) : undefined
-    if (target) this.writes.add(target)
+    if (target) this.sets.writes.add(target)
     const block: string[] = []
     const aliases = new Map<string, string>()
     for (const item of arr(body[extraKey])) this.fromItem(item, ctes, block, aliases)
-    for (const t of block) this.reads.add(t)
-    addPairs(target ? [target, ...block] : block, this.joins)
+    for (const t of block) this.sets.reads.add(t)
+    addPairs(target ? [target, ...block] : block, this.sets.joins)
     this.visit(body.targetList, ctes)
     this.visit(body.whereClause, ctes)
-    this.visit(body.returningList, ctes)
+    this.visit([body.returningList ?? null, body.returningClause ?? null], ctes) // returningClause since PostgreSQL 18
   }
 
   private merge(body: Obj, outer: Set<string>): void {
     const ctes = this.withCtes(body, outer)
     const rel = obj(body.relation)
     const target = rel ? rangeVarName(rel) : undefined
-    if (target) this.writes.add(target)
+    if (target) this.sets.writes.add(target)
     const block: string[] = []
     this.fromItem(body.sourceRelation, ctes, block, new Map())
-    for (const t of block) this.reads.add(t)
-    addPairs(target ? [target, ...block] : block, this.joins)
+    for (const t of block) this.sets.reads.add(t)
+    addPairs(target ? [target, ...block] : block, this.sets.joins)
     this.visit(body.joinCondition, ctes)
     this.visit(body.mergeWhenClauses, ctes)
+    this.visit([body.returningList ?? null, body.returningClause ?? null], ctes) // returningClause since PostgreSQL 18
   }
 
   /** Expressions: find subqueries (sublinks) and nested statements anywhere inside. */
@@ -297,7 +366,7 @@ class Walker {
       if (inner && (key.endsWith('Stmt') || key === 'RangeVar')) {
         if (key === 'RangeVar') {
           const name = rangeVarName(inner)
-          if (inner.schemaname || !ctes.has(name)) this.reads.add(name)
+          if (inner.schemaname || !ctes.has(name)) this.sets.reads.add(name)
         } else {
           this.dispatch(key, inner, ctes)
         }

@@ -48,7 +48,7 @@ export class StatementAnalyzer {
     let analysis: Analysis
     try {
       const infos = this.dialect === 'postgres' ? analyzePg(sql) : this.analyzeMysql!(sql, this.flavor)
-      const tables = infos.map((i) => [i.kind, i.reads.join(','), i.writes.join(','), i.locks.join(','), i.ddl.join(',')].join('|')).join(';')
+      const tables = infos.map((i) => [i.kind, i.reads.join(','), i.writes.join(','), i.locks.join(','), i.ddl.join(','), ...(i.maintenance.length ? [i.maintenance.join(',')] : [])].join('|')).join(';')
       analysis = {fingerprint: `${base}-${hash(tables, 8)}`, infos}
     } catch (error) {
       analysis = {fingerprint: base, error: (error as Error).message.split('\n')[0]!.slice(0, 300)}

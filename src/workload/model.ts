@@ -33,7 +33,11 @@ export interface StatementStats {
   writes: string[]
   locks: string[]
   ddl: string[]
+  /** Tables VACUUM / ANALYZE / CLUSTER / REINDEX (or MySQL's OPTIMIZE …) worked on: not reads. */
+  maintenance?: string[]
   joins: [string, string][]
+  /** Some tables were found by a fallback, not the parse tree (see StatementInfo.approximate). */
+  approximate?: true
 }
 
 export interface TableAccess {
@@ -80,10 +84,14 @@ export interface Workload {
     unparsedCalls: number
     transactions: number
     multiTableWriteTransactions: number
+    /** Executions of statements whose tables were found (partly) by a fallback: counted, flagged. */
+    approximateCalls?: number
   }
   services: ServiceSummary[]
   statements: StatementStats[]
   access: TableAccess[]
+  /** Accesses to system catalogs (pg_catalog, information_schema, mysql.* …): not application tables. */
+  system?: TableAccess[]
   joins: WeightedGroup[]
   /** Transactions that wrote two or more tables: tomorrow's distributed transactions. */
   transactions: WeightedGroup[]
