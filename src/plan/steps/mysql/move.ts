@@ -1,4 +1,6 @@
 /** 1→2: move a context's tables into its own logical database behind compatibility views. */
+import {createHash} from 'node:crypto'
+
 import type {Table} from '../../../introspect/model.js'
 import type {ContextSpec, PlanInput} from '../../context.js'
 import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
@@ -105,6 +107,19 @@ export function unqualifiedNames(body: string): Set<string> {
   return out
 }
 
+/** Marks the placeholder table a move creates, so that a re-run or down.sql knows it is Carve's own. */
+export const PLACEHOLDER_COMMENT = 'carve:move-placeholder'
+
+/**
+ * Short fixed-length names for the two transient objects of a table's move: a view under a
+ * temporary name in the table's database, and the placeholder once it has been swapped out.
+ * Derived from the table's identity, so a resumed run and down.sql find the same names.
+ */
+export function transientNames(table: Table): {view: string; placeholder: string} {
+  const h = createHash('sha256').update(`${table.schema}\0${table.name}`).digest('hex').slice(0, 12)
+  return {view: `carve_v_${h}`, placeholder: `carve_p_${h}`}
+}
+
 export function moveStep(sql: MysqlSql, ctx: ContextSpec): StepDraft {
   const tables = movingTables(ctx)
   const target = ctx.schema
@@ -113,31 +128,58 @@ export function moveStep(sql: MysqlSql, ctx: ContextSpec): StepDraft {
   const guards: string[] = []
   const moves: string[] = []
   const downs: string[] = []
+  const leftovers: string[] = []
   const checks: string[] = []
+  const placeholder = (db: string, name: string) =>
+    `EXISTS (SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${bin(db)} AND TABLE_NAME = ${bin(name)} AND TABLE_COMMENT = ${lit(PLACEHOLDER_COMMENT)})`
   for (const table of tables) {
     const from = sql.q(table.schema, table.name)
     const to = sql.q(target, table.name)
+    const temp = transientNames(table)
+    const tempView = sql.q(table.schema, temp.view)
+    const parked = sql.q(target, temp.placeholder)
+    const isTable = sql.relationExists(table.schema, table.name, 'table')
+    const atTarget = sql.relationExists(target, table.name, 'any')
     const label = `${table.schema}.${table.name} → ${target}.${table.name}`
     guards.push(
-      sql.check(`CASE WHEN ${sql.relationExists(table.schema, table.name, 'table')} AND ${sql.relationExists(target, table.name, 'any')}
+      sql.check(`CASE WHEN ${isTable} AND ${atTarget} AND NOT ${placeholder(target, table.name)}
   THEN ${lit(truncate(`carve: cannot move ${table.schema}.${table.name}: ${target}.${table.name} already exists`))} END`),
     )
     const columns = table.columns.map((c) => id(c.name)).join(', ')
-    moves.push(`${comment(label)}
-${table.triggers.map((t) => `DROP TRIGGER IF EXISTS ${sql.q(table.schema, t.name)};`).join('\n')}
-${sql.when(`${sql.relationExists(table.schema, table.name, 'table')} AND NOT ${sql.relationExists(target, table.name, 'any')}`, `RENAME TABLE ${from} TO ${to}`)}
-${table.triggers.map((t) => sql.createTrigger(target, table.name, t)).join('\n')}
-CREATE OR REPLACE ALGORITHM = MERGE SQL SECURITY DEFINER VIEW ${from} AS
-  SELECT ${columns}
-  FROM ${to};
-${sql.when(registryExists, `UPDATE ${registry} SET ${id('table_schema')} = ${lit(target)} WHERE ${id('table_schema')} = ${lit(table.schema)} AND ${id('table_name')} = ${lit(table.name)}`)}`)
     // The compatibility view is recognised by what it reads: `ctx`.`t`, exactly as the server prints it.
+    const readsMoved = (db: string, name: string) =>
+      `EXISTS (SELECT 1 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ${bin(db)} AND TABLE_NAME = ${bin(name)} AND LOCATE(${lit(`from ${to}`)}, VIEW_DEFINITION) > 0)`
+    // No moment without the old name: the view is created beforehand under a temporary name (on a
+    // placeholder with the table's columns, since a view needs its table to exist), and one
+    // RENAME TABLE swaps placeholder, table and view at once. Queries wait on its metadata lock
+    // (milliseconds) instead of failing with 1146. Only the triggers cannot come along: MySQL
+    // refuses to move a table with triggers, so they are dropped right before the swap and
+    // re-created right after it.
+    moves.push(`${comment(label)}
+${sql.when(`${isTable} AND NOT ${atTarget}`, `CREATE TABLE ${to} ENGINE = InnoDB COMMENT = ${lit(PLACEHOLDER_COMMENT)} AS SELECT ${columns} FROM ${from} WHERE FALSE`)}
+${sql.when(`${isTable} AND ${placeholder(target, table.name)}`, `CREATE OR REPLACE ALGORITHM = MERGE SQL SECURITY DEFINER VIEW ${tempView} AS SELECT ${columns} FROM ${to}`)}
+${table.triggers.map((t) => `DROP TRIGGER IF EXISTS ${sql.q(table.schema, t.name)};`).join('\n')}
+${sql.when(`${isTable} AND ${placeholder(target, table.name)} AND ${sql.relationExists(table.schema, temp.view, 'view')}`, `RENAME TABLE ${to} TO ${parked}, ${from} TO ${to}, ${tempView} TO ${from}`)}
+${sql.when(`NOT ${sql.relationExists(table.schema, table.name, 'any')} AND ${sql.relationExists(target, table.name, 'table')} AND NOT ${placeholder(target, table.name)}`, `CREATE ALGORITHM = MERGE SQL SECURITY DEFINER VIEW ${from} AS SELECT ${columns} FROM ${to}`)}
+${table.triggers.map((t) => sql.createTrigger(target, table.name, t)).join('\n')}
+${sql.when(placeholder(target, temp.placeholder), `DROP TABLE ${parked}`)}
+${sql.when(registryExists, `UPDATE ${registry} SET ${id('table_schema')} = ${lit(target)} WHERE ${id('table_schema')} = ${lit(table.schema)} AND ${id('table_name')} = ${lit(table.name)}`)}`)
+    // Back the same way: triggers off, one RENAME swaps the view out and the table in, triggers on;
+    // then whatever a half-applied up.sql left (temporary view, placeholder) goes.
     downs.unshift(`${comment(`${target}.${table.name} → ${table.schema}.${table.name}`)}
-${sql.when(`${sql.relationExists(table.schema, table.name, 'view')} AND EXISTS (SELECT 1 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ${bin(table.schema)} AND TABLE_NAME = ${bin(table.name)} AND LOCATE(${lit(`from ${to}`)}, VIEW_DEFINITION) > 0)`, `DROP VIEW ${from}`)}
 ${table.triggers.map((t) => `DROP TRIGGER IF EXISTS ${sql.q(target, t.name)};`).join('\n')}
-${sql.when(`${sql.relationExists(target, table.name, 'table')} AND NOT ${sql.relationExists(table.schema, table.name, 'any')}`, `RENAME TABLE ${to} TO ${from}`)}
+${sql.when(
+  `${sql.relationExists(table.schema, table.name, 'view')} AND ${readsMoved(table.schema, table.name)} AND ${sql.relationExists(target, table.name, 'table')} AND NOT ${placeholder(target, table.name)} AND NOT ${sql.relationExists(table.schema, temp.view, 'any')}`,
+  `RENAME TABLE ${from} TO ${tempView}, ${to} TO ${from}`,
+)}
 ${table.triggers.map((t) => sql.createTrigger(table.schema, table.name, t)).join('\n')}
+${sql.when(`${sql.relationExists(table.schema, temp.view, 'view')} AND ${readsMoved(table.schema, temp.view)}`, `DROP VIEW ${tempView}`)}
+${sql.when(placeholder(target, table.name), `DROP TABLE ${to}`)}
+${sql.when(placeholder(target, temp.placeholder), `DROP TABLE ${parked}`)}
 ${sql.when(registryExists, `UPDATE ${registry} SET ${id('table_schema')} = ${lit(table.schema)} WHERE ${id('table_schema')} = ${lit(target)} AND ${id('table_name')} = ${lit(table.name)}`)}`)
+    leftovers.push(
+      sql.check(`CASE WHEN NOT ${isTable} THEN ${lit(truncate(`carve rollback: ${table.schema}.${table.name} is not a table again (${target}.${table.name} was not moved back)`))} END`),
+    )
     checks.push(sql.failWhen(`NOT ${sql.relationExists(target, table.name, 'table')}`, `${target}.${table.name} is not a table in database ${target}`))
     checks.push(sql.failWhen(`NOT ${sql.relationExists(table.schema, table.name, 'view')}`, `the compatibility view ${table.schema}.${table.name} is missing`))
     for (const t of table.triggers) {
@@ -163,6 +205,9 @@ ${moves.length ? moves.join('\n\n') : '-- nothing to move: the tables are in thi
 ${downs.join('\n\n')}
 
 ${sql.dropDatabaseIfEmpty(target)}
+
+-- Never report success with a table left behind: each table is a table under its old name again.
+${leftovers.join('\n')}
 `
   const verify = `${header(`Verify: the tables of context ${ctx.name} live in database ${target}, reachable under their old names`)}
 ${checks.length ? checks.join('\n') : 'DO 0;'}
@@ -173,12 +218,12 @@ ${checks.length ? checks.join('\n') : 'DO 0;'}
     : ''
   const readme = stepReadme({
     title: `Move ${code(ctx.name)} into database ${code(target)} (level 1 → 2)`,
-    what: `Creates database ${code(target)} (MySQL's schema) and moves ${plural(tables.length, 'table')} (${size.text}) into it with \`RENAME TABLE\`: data, indexes, foreign keys (both directions) and \`AUTO_INCREMENT\` counters move with each table. A compatibility view takes each old name (\`SELECT <columns> FROM ${target}.<table>\`, \`ALGORITHM = MERGE\`): MySQL makes such views updatable, so legacy code that reads or writes the old names keeps working, \`LAST_INSERT_ID()\` included.\n\n${tables.map((t) => `- ${code(`${t.schema}.${t.name}`)} → ${code(`${target}.${t.name}`)}`).join('\n')}${triggerNote}`,
+    what: `Creates database ${code(target)} (MySQL's schema) and moves ${plural(tables.length, 'table')} (${size.text}) into it with \`RENAME TABLE\`, without a moment where the old name is missing: the compatibility view is created first under a temporary name (on an empty placeholder that has the table's columns), then one atomic \`RENAME TABLE placeholder TO …, table TO ctx.table, view TO old name\` swaps all three; queries on the old name wait for that rename's metadata lock (milliseconds) instead of failing. Data, indexes, foreign keys (both directions) and \`AUTO_INCREMENT\` counters move with each table. A compatibility view takes each old name (\`SELECT <columns> FROM ${target}.<table>\`, \`ALGORITHM = MERGE\`): MySQL makes such views updatable, so legacy code that reads or writes the old names keeps working, \`LAST_INSERT_ID()\` included.\n\n${tables.map((t) => `- ${code(`${t.schema}.${t.name}`)} → ${code(`${target}.${t.name}`)}`).join('\n')}${triggerNote}`,
     why: 'Level 2: the data of a context lives in the owner\'s database, where its grants can be managed as a unit. The views are the strangler facade: nothing else has to change on the day of the move.',
     risk: `Low. Data is not copied or rewritten. Views and routines that name the old tables now go through the compatibility views. Privileges granted on a table *by name* stay with the old name, that is with the view (MySQL privileges do not follow a rename): the views run with \`SQL SECURITY DEFINER\`, so existing accounts keep their access through them, and the applying account must stay (a view whose definer is dropped stops working). Columns added to a moved table later do not appear in its view until the view is recreated. MySQL has no transactional DDL: if the step fails half-way, \`down.sql\` (idempotent) puts back what was done.`,
     lock: 'an exclusive metadata lock on each moved table for the rename (milliseconds); the executor sets `lock_wait_timeout` and retries, so the step never queues behind a long transaction.',
     duration: 'under a second (independent of table size)',
-    rollback: '`down.sql` drops the compatibility views (only views reading the moved table), moves the tables back, re-creates their triggers where they were, and drops the database when empty.',
+    rollback: '`down.sql` swaps each table back the same way (one `RENAME TABLE` takes the compatibility view out of the old name and puts the table in; only views reading the moved table), re-creates the triggers where they were, removes what a half-applied up.sql left (temporary view, placeholder), drops the database when empty, and fails unless every table is a table under its old name again. Every statement checks the state first, so down.sql undoes exactly what ran, after a complete or a partial apply.',
   })
   return {
     key: `move-to-schema-${ctx.name}`,

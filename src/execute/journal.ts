@@ -1,0 +1,248 @@
+/**
+ * Statement journals: how a step runs where DDL is not transactional (every step on
+ * MySQL/MariaDB, where each DDL statement commits by itself).
+ *
+ * A step there cannot be all or nothing, so it is made *resumable* instead. Its file is cut into
+ * units (one statement, or a conditional's `SET @…; PREPARE; EXECUTE; DEALLOCATE` group, which
+ * only works in one session), and after each unit the ledger records how many have completed
+ * (state in-progress, checkpoint `{journal: {file, done, total}}`). After a crash:
+ *
+ *  - `carve status` shows the step as partial (k of n) instead of hiding it;
+ *  - `carve apply` resumes from unit k+1 (the unit that was running when the process died may
+ *    have completed without being recorded: generated units are idempotent and guarded — each
+ *    checks the state before it acts — so running it again is harmless);
+ *  - `carve rollback` runs down.sql, whose units are guarded the same way, so it undoes exactly
+ *    what ran: a partial apply as much as a complete one. A rollback killed half-way is journaled
+ *    too and resumes where it stopped.
+ *
+ * A unit that fails makes the step clean up with down.sql (journaled as well); when that cleanup
+ * fails too, the step stays in-progress with its journal (PartialStepFailure), so that status
+ * shows it and rollback still targets it — it is never recorded as "failed, nothing left".
+ */
+import {z} from 'zod'
+
+import type {Connection} from '../db/connection.js'
+import {splitStatements} from '../workload/mask.js'
+import type {LoadedStep} from './plan-files.js'
+import {backoffMs, describeSqlError, Interrupted, sqlstateOf, StepFailure, type SqlStepEnv} from './sql-step.js'
+
+const journalSchema = z.object({
+  journal: z.object({
+    file: z.enum(['up', 'down']),
+    done: z.number().int().min(0),
+    total: z.number().int().min(0),
+  }),
+})
+
+/** How far a journaled step got: `done` of `total` units of its up.sql or down.sql completed. */
+export type Journal = z.infer<typeof journalSchema>['journal']
+
+/** The journal in a ledger checkpoint, or null when the checkpoint is not one (a runner's, or none). */
+export function journalOf(checkpoint: unknown): Journal | null {
+  const parsed = journalSchema.safeParse(checkpoint)
+  return parsed.success ? parsed.data.journal : null
+}
+
+/** "up.sql 3 of 12" — for status lines. */
+export function describeJournal(j: Journal): string {
+  return `${j.file}.sql ${j.done} of ${j.total}`
+}
+
+export interface JournalUnit {
+  /** The statements of the unit, sent one at a time, in order. */
+  statements: {text: string; offset: number}[]
+}
+
+/**
+ * A statement that only prepares the next one of the same session: a user variable, PREPARE,
+ * EXECUTE. Resuming after one of them in a new session would run the rest without it.
+ */
+const PREPARES_NEXT = /^(SET\s+@|PREPARE\b|EXECUTE\b)/i
+
+function bodyOf(text: string): string {
+  return text.replace(/^(\s*(--[^\n]*(\n|$)|#[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/, '')
+}
+
+/** The units of a MySQL file: a unit ends with the first statement that does not prepare the next. */
+export function journalUnits(text: string): JournalUnit[] {
+  const units: JournalUnit[] = []
+  let current: JournalUnit['statements'] = []
+  for (const st of splitStatements(text, 'mysql')) {
+    if (bodyOf(st.text).trim() === '') continue
+    current.push({text: st.text, offset: st.offset})
+    if (!PREPARES_NEXT.test(bodyOf(st.text))) {
+      units.push({statements: current})
+      current = []
+    }
+  }
+  if (current.length) units.push({statements: current})
+  return units
+}
+
+/** A step that stopped part-way and could not clean up: the ledger keeps its journal (in-progress). */
+export class PartialStepFailure extends StepFailure {}
+
+/** Wall time of a step, and the part of it spent waiting for metadata/row locks (timeouts and backoff). */
+export interface JournalTiming {
+  durationMs: number
+  waitedMs: number
+  retries: number
+}
+
+export interface JournalEnv extends SqlStepEnv {
+  /** Says that a step resumes (and from where). */
+  onInfo?: (message: string) => void
+}
+
+/** ER_LOCK_WAIT_TIMEOUT (lock_wait_timeout / innodb_lock_wait_timeout) and ER_LOCK_DEADLOCK: the statement lost a race, nothing of it happened. */
+const MYSQL_RETRYABLE = new Set([1205, 1213])
+
+function isRetryable(error: unknown): boolean {
+  return MYSQL_RETRYABLE.has(Number((error as {errno?: number})?.errno))
+}
+
+class Clock {
+  readonly started = performance.now()
+  waitedMs = 0
+  retries = 0
+  timing(): JournalTiming {
+    return {durationMs: performance.now() - this.started, waitedMs: this.waitedMs, retries: this.retries}
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<boolean>((resolve) => {
+    if (signal.aborted) return resolve(false)
+    const timer = setTimeout(() => resolve(true), ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve(false)
+    }, {once: true})
+  })
+
+function fileName(s: LoadedStep, key: string): string {
+  const path = s.step.files[key]
+  return path ? path.split('/').pop()! : `${key}.sql`
+}
+
+/** One statement, retried after a lock wait timeout or deadlock with jittered backoff (bounded). */
+async function runStatement(env: JournalEnv, s: LoadedStep, clock: Clock, key: string, text: string, st: {text: string; offset: number}): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const tried = performance.now()
+    try {
+      await env.conn.query(st.text)
+      return
+    } catch (error) {
+      const lead = text.indexOf(st.text, st.offset)
+      const reason = describeSqlError(error, fileName(s, key), text, lead >= 0 ? lead : st.offset)
+      if (!isRetryable(error)) throw new StepFailure(s.step.id, reason, sqlstateOf(error))
+      clock.waitedMs += performance.now() - tried
+      if (attempt >= env.lockRetries) {
+        const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
+        throw new StepFailure(
+          s.step.id,
+          `could not take its locks${locks} within lock_wait_timeout, ${env.lockRetries + 1} attempts (${reason}); a long-running transaction holds them — find it in SHOW PROCESSLIST, or retry later`,
+          sqlstateOf(error),
+          true,
+        )
+      }
+      const waitMs = backoffMs(env.retryBaseMs, attempt)
+      clock.retries++
+      env.onRetry?.({attempt: attempt + 1, retries: env.lockRetries, waitMs, reason})
+      const slept = performance.now()
+      const go = await sleep(waitMs, env.signal)
+      clock.waitedMs += performance.now() - slept
+      if (!go) throw new Interrupted()
+    }
+  }
+}
+
+/** Units `from`… of a file, recording each completed unit in the ledger. */
+async function runJournaled(env: JournalEnv, s: LoadedStep, clock: Clock, file: 'up' | 'down', text: string, from: number): Promise<void> {
+  const units = journalUnits(text)
+  const record = (done: number) => env.ledger.saveCheckpoint(s, {journal: {file, done, total: units.length}})
+  await record(from)
+  for (let i = from; i < units.length; i++) {
+    if (env.signal.aborted) throw new Interrupted()
+    for (const st of units[i]!.statements) await runStatement(env, s, clock, file, text, st)
+    await record(i + 1)
+  }
+}
+
+/** verify.sql, not journaled: it changes nothing. */
+async function runPlain(env: JournalEnv, s: LoadedStep, clock: Clock, key: string, text: string): Promise<void> {
+  for (const unit of journalUnits(text)) for (const st of unit.statements) await runStatement(env, s, clock, key, text, st)
+}
+
+async function withSessionTimeouts<T>(conn: Connection, lockTimeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const seconds = Math.max(1, Math.ceil(lockTimeoutMs / 1000))
+  await conn.query(`SET SESSION lock_wait_timeout = ${seconds}`)
+  await conn.query(`SET SESSION innodb_lock_wait_timeout = ${seconds}`)
+  try {
+    return await work()
+  } finally {
+    await conn.query('SET SESSION lock_wait_timeout = DEFAULT').catch(() => {})
+    await conn.query('SET SESSION innodb_lock_wait_timeout = DEFAULT').catch(() => {})
+  }
+}
+
+/** Where a file's journal resumes: after the units recorded for the same file, else at the start. */
+async function resumePoint(env: JournalEnv, s: LoadedStep, file: 'up' | 'down', text: string): Promise<number> {
+  const journal = journalOf(await env.ledger.loadCheckpoint(s.step.id))
+  const total = journalUnits(text).length
+  if (!journal || journal.file !== file || journal.total !== total || journal.done === 0) return 0
+  env.onInfo?.(`${s.step.id}: resuming ${file}.sql after statement ${journal.done} of ${total} (recorded in the ledger by an earlier run)`)
+  return Math.min(journal.done, total)
+}
+
+export async function applyJournaled(env: JournalEnv, s: LoadedStep): Promise<JournalTiming> {
+  const up = s.files.up ?? ''
+  const clock = new Clock()
+  return withSessionTimeouts(env.conn, env.lockTimeoutMs, async () => {
+    try {
+      await runJournaled(env, s, clock, 'up', up, await resumePoint(env, s, 'up', up))
+      if (s.files.verify) await runPlain(env, s, clock, 'verify', s.files.verify)
+    } catch (error) {
+      const failure = error instanceof StepFailure ? error : error instanceof Interrupted ? null : new StepFailure(s.step.id, (error as Error).message, null)
+      const cleanup = await cleanUp(env, s, clock)
+      if (cleanup) {
+        const why = failure ? failure.reason : 'interrupted'
+        throw new PartialStepFailure(s.step.id, `${why}; cleanup with down.sql failed too: ${cleanup}; the step is left partial (carve status shows how far): run carve apply to finish it or carve rollback to undo it`, failure?.sqlstate ?? null)
+      }
+      if (!failure) {
+        await env.ledger.markRolledBack(s, clock.timing().durationMs)
+        throw error
+      }
+      throw new StepFailure(s.step.id, `${failure.reason}; down.sql ran to clean up`, failure.sqlstate)
+    }
+    const t = clock.timing()
+    const waited = t.retries ? ` (${Math.round(t.waitedMs)} ms of it waiting for locks, ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'})` : ''
+    await env.ledger.markApplied(s, t.durationMs, `applied statement by statement (journaled) in ${Math.round(t.durationMs)} ms${waited}`)
+    return t
+  })
+}
+
+/** down.sql from its start after a failed apply; returns what went wrong, or null when it ran through. */
+async function cleanUp(env: JournalEnv, s: LoadedStep, clock: Clock): Promise<string | null> {
+  const down = s.files.down
+  if (down === undefined) return 'the step has no down.sql'
+  try {
+    // Not interruptible: a second Ctrl-C must not leave the step half cleaned.
+    await runJournaled({...env, signal: new AbortController().signal}, s, clock, 'down', down, 0)
+    return null
+  } catch (error) {
+    return error instanceof StepFailure ? error.reason : (error as Error).message
+  }
+}
+
+export async function rollbackJournaled(env: JournalEnv, s: LoadedStep): Promise<JournalTiming> {
+  const down = s.files.down
+  if (down === undefined) throw new StepFailure(s.step.id, 'has no down file: it cannot be rolled back', null)
+  const clock = new Clock()
+  return withSessionTimeouts(env.conn, env.lockTimeoutMs, async () => {
+    await runJournaled(env, s, clock, 'down', down, await resumePoint(env, s, 'down', down))
+    const t = clock.timing()
+    await env.ledger.markRolledBack(s, t.durationMs)
+    return t
+  })
+}
