@@ -1,0 +1,121 @@
+/**
+ * Findings from the evidence of who does what: writes and reads of another context's tables
+ * that no exception covers, joins across contexts, and write transactions across contexts.
+ * Pure: workload + boundaries in, drafts out (plus which exceptions the evidence used).
+ */
+import type {Workload} from '../workload/model.js'
+import {type Sightings, statementEvidence} from './evidence.js'
+import type {Draft} from './model.js'
+import {isExpired, type Ownership} from './ownership.js'
+
+export interface AccessOptions {
+  today: string
+  /** Foreign reads are errors instead of warnings. */
+  strictReads: boolean
+  sightings: Sightings | null
+}
+
+export interface AccessResult {
+  drafts: Draft[]
+  /** Indexes of the exceptions some access in the evidence matched (expired or not). */
+  usedExceptions: Set<number>
+}
+
+export function accessFindings(workload: Workload, own: Ownership, options: AccessOptions): AccessResult {
+  const drafts: Draft[] = []
+  const used = new Set<number>()
+  for (const a of workload.access) {
+    const context = own.contextOf(a.table)
+    if (!context || own.contextsOfService(a.service).has(context)) continue
+    const table = own.keyOf(a.table)
+    const owner = own.ownerOf(context)
+    const kinds: ['write' | 'read', number][] = [['write', a.write], ['read', a.read + a.lock]]
+    for (const [access, count] of kinds) {
+      if (count === 0) continue
+      // Everyone reads shared reference data (code lists): that is what it is for.
+      if (access === 'read' && own.classification(table) === 'shared-reference') continue
+      const exceptions = own.exceptionsFor(a.service, table, access)
+      for (const e of exceptions) used.add(e.index)
+      if (exceptions.some((e) => !isExpired(e.exception.expires, options.today))) continue
+      const expired = exceptions[0]?.exception
+      const evidence = statementEvidence(workload, a.service, (s) => (access === 'write' ? s.writes.includes(a.table) : s.reads.includes(a.table) || s.locks.includes(a.table)), options.sightings, count)
+      const verb = access === 'write' ? 'writes' : 'reads'
+      drafts.push({
+        rule: access === 'write' ? 'foreign-write' : 'foreign-read',
+        severity: access === 'write' || options.strictReads ? 'error' : 'warning',
+        context,
+        table,
+        consumer: a.service,
+        access,
+        message: `${a.service} ${verb} ${table} of context ${context}${owner ? ` (owner ${owner})` : ''}: ${count} execution${count === 1 ? '' : 's'}, ${expired ? `its exception expired on ${expired.expires}` : 'no exception'}`,
+        evidence,
+        anchor: {kind: 'table', table},
+      })
+    }
+  }
+  drafts.push(...joinFindings(workload, own, options), ...transactionFindings(workload, own, options))
+  return {drafts, usedExceptions: used}
+}
+
+/** The side of a pair the service does not own (the one that makes it a cross-context access). */
+function foreignSide(own: Ownership, service: string, tables: string[]): string {
+  const mine = own.contextsOfService(service)
+  return tables.find((t) => !mine.has(own.contextOf(t)!)) ?? tables[0]!
+}
+
+function joinFindings(workload: Workload, own: Ownership, options: AccessOptions): Draft[] {
+  const drafts: Draft[] = []
+  for (const j of workload.joins) {
+    const [a, b] = j.tables as [string, string]
+    const ca = own.contextOf(a)
+    const cb = own.contextOf(b)
+    if (!ca || !cb || ca === cb) continue
+    // A join with a code list is how reference data is meant to be used.
+    if (own.classification(a) === 'shared-reference' || own.classification(b) === 'shared-reference') continue
+    for (const [service, calls] of Object.entries(j.services)) {
+      const table = own.keyOf(foreignSide(own, service, [a, b]))
+      const other = own.keyOf(table === own.keyOf(a) ? b : a)
+      const context = own.contextOf(table)!
+      drafts.push({
+        rule: 'cross-context-join',
+        severity: 'warning',
+        context,
+        table,
+        consumer: service,
+        access: 'join',
+        subject: other,
+        message: `${service} joins ${table} (${context}) with ${other} (${own.contextOf(other)}): ${calls} execution${calls === 1 ? '' : 's'}`,
+        evidence: statementEvidence(workload, service, (s) => s.joins.some(([x, y]) => (x === a && y === b) || (x === b && y === a)), options.sightings, calls),
+        anchor: {kind: 'table', table},
+      })
+    }
+  }
+  return drafts
+}
+
+function transactionFindings(workload: Workload, own: Ownership, options: AccessOptions): Draft[] {
+  const drafts: Draft[] = []
+  for (const t of workload.transactions) {
+    const contexts = [...new Set(t.tables.map((x) => own.contextOf(x)).filter((c): c is string => c !== null))].sort()
+    if (contexts.length < 2) continue
+    const tables = t.tables.map((x) => own.keyOf(x))
+    for (const [service, calls] of Object.entries(t.services)) {
+      const table = foreignSide(own, service, t.tables.filter((x) => own.contextOf(x) !== null))
+      const context = own.contextOf(table)!
+      const inGroup = new Set(t.tables)
+      drafts.push({
+        rule: 'cross-context-transaction',
+        severity: 'warning',
+        context,
+        table: own.keyOf(table),
+        consumer: service,
+        access: 'transaction',
+        subject: tables.join(','),
+        message: `${service} writes ${tables.join(', ')} (contexts ${contexts.join(', ')}) in one transaction: ${calls} time${calls === 1 ? '' : 's'}`,
+        evidence: statementEvidence(workload, service, (s) => s.writes.includes(table) && s.writes.every((w) => inGroup.has(w)), options.sightings, calls),
+        anchor: {kind: 'table', table: own.keyOf(table)},
+      })
+    }
+  }
+  return drafts
+}

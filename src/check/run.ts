@@ -1,0 +1,92 @@
+/**
+ * `carve check` as one pure function over gathered inputs: every finding family, identities and
+ * carve.yml locations, the baseline, the summary. The command (commands/check.ts) gathers the
+ * inputs (files, database, logs) and writes the report in the format asked for.
+ */
+import type {BoundariesFile} from '../boundaries/file.js'
+import type {Catalog} from '../introspect/model.js'
+import type {Assessment} from '../plan/assess.js'
+import type {Workload} from '../workload/model.js'
+import {accessFindings} from './access.js'
+import {applyBaseline, type Baseline} from './baseline.js'
+import type {Sightings} from './evidence.js'
+import {exceptionFindings} from './exceptions.js'
+import type {Locator} from './locate.js'
+import {maturityFindings} from './maturity.js'
+import {type CheckReport, compareFindings, type Draft, type Finding, findingId, type RuleId, type Severity, severityRank} from './model.js'
+import {ownership} from './ownership.js'
+import {schemaFindings} from './schema.js'
+
+export interface CheckInputs {
+  boundaries: BoundariesFile
+  boundariesPath: string
+  catalog: Catalog | null
+  catalogLabel: string | null
+  workload: Workload | null
+  /** Labels of the evidence sources (files, live sources, workload file). */
+  evidenceSources: string[]
+  assessment: Assessment | null
+  /** Findings computed elsewhere (plan drift), already drafted. */
+  extra: Draft[]
+  sightings: Sightings | null
+  locate: Locator
+  skipped: {rules: RuleId[]; reason: string}[]
+}
+
+export interface CheckOptions {
+  today: string
+  warnDays: number
+  strictReads: boolean
+  minLevel?: number
+  failOn: Severity
+  baseline?: Baseline
+  /** Only findings about these contexts (null: all). */
+  contexts?: string[]
+}
+
+export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckReport {
+  const own = ownership(inputs.boundaries)
+  const drafts: Draft[] = []
+  let used: Set<number> | null = null
+  if (inputs.workload) {
+    const access = accessFindings(inputs.workload, own, {today: options.today, strictReads: options.strictReads, sightings: inputs.sightings})
+    drafts.push(...access.drafts)
+    used = access.usedExceptions
+  }
+  drafts.push(...exceptionFindings(inputs.boundaries, own, {today: options.today, warnDays: options.warnDays, used}))
+  if (inputs.catalog) drafts.push(...schemaFindings(inputs.catalog, inputs.boundaries, own))
+  if (inputs.assessment) drafts.push(...maturityFindings(inputs.assessment, {minLevel: options.minLevel}))
+  drafts.push(...inputs.extra)
+
+  const only = options.contexts?.length ? new Set(options.contexts) : null
+  let findings: Finding[] = dedupe(drafts)
+    .filter((d) => !only || (d.context !== null && only.has(d.context)))
+    .map(({subject, anchor, ...d}) => ({...d, id: findingId({...d, subject}), location: inputs.locate(anchor)}))
+  if (options.baseline) findings = applyBaseline(findings, options.baseline)
+  findings.sort(compareFindings)
+
+  const count = (s: Severity) => findings.filter((f) => f.severity === s && !f.known).length
+  const failing = findings.filter((f) => !f.known && severityRank(f.severity) >= severityRank(options.failOn)).length
+  const w = inputs.workload
+  return {
+    format: 'carve.check/v1',
+    boundaries: inputs.boundariesPath,
+    today: options.today,
+    evidence: w ? {sources: inputs.evidenceSources, window: w.window, calls: w.totals.calls} : null,
+    catalog: inputs.catalogLabel,
+    skipped: inputs.skipped,
+    failOn: options.failOn,
+    findings,
+    summary: {error: count('error'), warning: count('warning'), info: count('info'), known: findings.filter((f) => f.known).length, failing},
+  }
+}
+
+/** The same problem found twice (two join pairs of one statement …) is reported once. */
+function dedupe(drafts: Draft[]): Draft[] {
+  const seen = new Map<string, Draft>()
+  for (const d of drafts) {
+    const id = findingId(d)
+    if (!seen.has(id)) seen.set(id, d)
+  }
+  return [...seen.values()]
+}
