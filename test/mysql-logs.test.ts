@@ -4,6 +4,7 @@
  * CARVE_TEST_MYSQL_URL: both logs switched on for a moment, statements from two users, read back.
  */
 import {randomBytes} from 'node:crypto'
+import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, rm, unlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -20,6 +21,7 @@ import type {StatementEvent} from '../src/workload/events.js'
 import {emitDigests, readMysqlDigests, type DigestRow} from '../src/workload/sources/mysql-digest.js'
 import {mysqlTimestampToIso, readMysqlGeneralLog} from '../src/workload/sources/mysql-general.js'
 import {readMysqlSlowLog} from '../src/workload/sources/mysql-slow.js'
+import {announcePtSkip, asPtAdmin, PT_QUERY_DIGEST, ptCounts} from './support/pt-query-digest.js'
 import {MYSQL_URL, announceSkip, siblingDatabaseUrl} from './support/servers.js'
 
 let dir: string
@@ -340,7 +342,7 @@ suite('MySQL/MariaDB real capture', () => {
   const baseUrl = MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/carve'
   const target = siblingDatabaseUrl(baseUrl, 'logs')
   const tag = randomBytes(3).toString('hex')
-  const users = {orders: `carve_ord_${tag}`, billing: `carve_bil_${tag}`}
+  const users = {orders: `carve_ord_${tag}`, billing: `carve_bil_${tag}`, cli: `carve_cli_${tag}`}
   const password = `Carve-${tag}-pw`
   const hosts = ['%', 'localhost', '127.0.0.1']
   const generalFile = `/tmp/carve-genlog-${tag}.log`
@@ -356,6 +358,9 @@ suite('MySQL/MariaDB real capture', () => {
   let saved: Record<string, string | number | null> | undefined
   let actualGeneralFile = ''
   let actualSlowFile = ''
+  /** Connection ids of this run's sessions, learned from the server (not from the logs). */
+  const threads: string[] = []
+  let cliRan = false
 
   // What each user runs, in order (the mysql2 prepared statement shows as Prepare + Execute).
   const ordersSql = [
@@ -416,6 +421,8 @@ suite('MySQL/MariaDB real capture', () => {
 
       const orders = await openMysql(urlFor(users.orders))
       const billing = await mysql.createConnection({host: base.hostname, port: Number(base.port || 3306), user: users.billing, password, database: target.name})
+      const [ids] = await admin.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ?', [users.orders])
+      threads.push(...(ids as {id: number}[]).map((r) => String(r.id)), String(billing.threadId))
       try {
         await orders.query(ordersSql[0]!)
         await billing.query(billingSql[0]!)
@@ -424,9 +431,28 @@ suite('MySQL/MariaDB real capture', () => {
         await orders.query(ordersSql[2]!)
         await billing.query(billingSql[1]!)
         await orders.query(ordersSql[3]!)
+        await billing.unprepare('select name from customers where id = ?') // Close stmt
       } finally {
         await orders.close()
         await billing.end()
+      }
+      // Change user: connect without a database, then switch to it.
+      const switcher = await mysql.createConnection({host: base.hostname, port: Number(base.port || 3306), user: users.cli, password})
+      threads.push(String(switcher.threadId))
+      try {
+        await switcher.changeUser({user: users.cli, password, database: target.name})
+        await switcher.query('select count(*) from orders')
+      } finally {
+        await switcher.end()
+      }
+      // The mysql client: Init DB for `use`, its own start-up queries, a statement over two lines.
+      const cli = spawnSync('mysql', ['-h', base.hostname, '-P', base.port || '3306', '-u', users.cli, `-p${password}`, '-N', '-B', '-e',
+        `use ${target.name}; select connection_id(); select o.id,\n  c.name from orders o join customers c on c.id = o.customer_id;`], {encoding: 'utf8'})
+      if (cli.status === 0) {
+        threads.push(cli.stdout.trim().split('\n')[0]!.trim())
+        cliRan = true
+      } else {
+        console.warn(`[carve tests] the mysql client did not run (${cli.error?.message ?? cli.stderr.trim()}): no Init DB in the capture`)
       }
     } finally {
       await restore()
@@ -497,6 +523,35 @@ suite('MySQL/MariaDB real capture', () => {
     const generalSession = (user: string) => ours(g.events).find((e) => e.user === user)?.session
     expect(one(ordersSql[0]!).session).toBe(generalSession(users.orders))
     expect(one(billingSql[0]!).session).toBe(generalSession(users.billing))
+  })
+
+  it('administrator commands: counted apart, per command, with their sessions', async () => {
+    const admin: Record<string, number> = {}
+    const {events} = await collect((path, sink) => readMysqlGeneralLog(path, sink, {onAdminCommand: (c, s) => s !== undefined && threads.includes(s) && (admin[c] = (admin[c] ?? 0) + 1)}), actualGeneralFile)
+    expect(threads).toHaveLength(cliRan ? 4 : 3)
+    expect(admin).toMatchObject({Connect: threads.length, Quit: threads.length, Prepare: 1, 'Close stmt': 1, 'Change user': 1, ...(cliRan ? {'Init DB': 1} : {})})
+    expect(events.some((e) => /^(Connect|Quit|Init DB)\b/.test(e.sql))).toBe(false)
+    if (cliRan) expect(events.filter((e) => e.session === threads[3]).map((e) => e.database).at(-1)).toBe(target.name)
+  })
+
+  it('pt-query-digest counts the same statements and administrator commands in both logs (this run\'s sessions)', async (ctx) => {
+    if (!PT_QUERY_DIGEST) {
+      announcePtSkip()
+      return ctx.skip()
+    }
+    for (const [type, file] of [['genlog', actualGeneralFile], ['slowlog', actualSlowFile]] as const) {
+      const admin: Record<string, number> = {}
+      const events: StatementEvent[] = []
+      const options = {onAdminCommand: (c: string, s: string | undefined) => void (s !== undefined && threads.includes(s) && (admin[c] = (admin[c] ?? 0) + 1))}
+      const push = (e: StatementEvent) => void (e.session !== undefined && threads.includes(e.session) && events.push(e))
+      await (type === 'genlog' ? readMysqlGeneralLog(file, push, options) : readMysqlSlowLog(file, push, options))
+      expect(events.length, type).toBeGreaterThanOrEqual(10)
+      const pt = ptCounts(type, file, threads)
+      // pt-query-digest counts a general log's Execute as an administrator command; Carve, as the statement it ran.
+      const executes = type === 'genlog' ? 1 : 0
+      expect(pt.queries + (type === 'genlog' ? (pt.admin.Execute ?? 0) : 0), type).toBe(events.length)
+      expect(pt.admin, type).toEqual(asPtAdmin(type, admin, executes))
+    }
   })
 
   it('statement digests: MariaDB without performance_schema says how to enable it', async () => {
