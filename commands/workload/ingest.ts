@@ -20,7 +20,7 @@ import {listExampleLogs} from '../../src/workload/example-logs.js'
 
 export default class WorkloadIngest extends CarveCommand {
   static override summary = 'Learn from query logs which service reads and writes which table.'
-  static override description = `Reads PostgreSQL logs (stderr with any log_line_prefix, csvlog, jsonlog; plain or gzipped), MySQL/MariaDB general and slow query logs, folders of .sql files per service, or live statistics (pg_stat_statements, performance_schema digests with --live), parses every distinct statement once with a real SQL parser, and writes workload.json: per-statement stats, per service×table reads/writes, joins, multi-table write transactions, and each table's classification (single writer, shared writers, common, read-only, untouched).
+  static override description = `Reads PostgreSQL logs (stderr with any log_line_prefix — detected from the lines —, csvlog, jsonlog, syslog, journalctl -o json, Heroku logplex, Google Cloud SQL and CloudNativePG JSON; plain or gzip/bzip2/xz/zstd-compressed), MySQL/MariaDB general and slow query logs, folders of .sql files per service, or live statistics (pg_stat_statements, performance_schema digests with --live), parses every distinct statement once with a real SQL parser, and writes workload.json: per-statement stats, per service×table reads/writes, joins, multi-table write transactions, and each table's classification (single writer, shared writers, common, read-only, untouched).
 
 Services are attributed from sqlcommenter tags, then application_name, then the service map (users, client addresses), then the database user. Unparseable statements and garbage lines are counted and sampled, never fatal.`
 
@@ -86,6 +86,17 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
     const {seconds, bytes} = progress.finish()
     writeOutputFile(flags.out, JSON.stringify(workload, null, 2) + '\n')
     this.progress(`read ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / Math.max(seconds, 0.001))}/s); workload written to ${flags.out}`)
+    if (workload.totals.calls === 0) {
+      // No silent zero: the workload (with every file's warning) is written and shown, and the
+      // command fails, naming what the inputs looked like.
+      const warnings = workload.sources.flatMap((s) => s.warnings.map((m) => `${s.file}: ${m}`))
+      const message = `no statement found in ${workload.sources.length} input${workload.sources.length === 1 ? '' : 's'}`
+      if (this.jsonEnabled()) {
+        this.logJson({...workload, error: {code: 'workload.no-statements', message, hint: warnings[0] ?? null}})
+        this.exit(EXIT.failure)
+      }
+      throw new CarveError('workload.no-statements', message, {hint: warnings.join('\n') || undefined})
+    }
     this.log(workloadReport(workload, {limit: flags.limit}))
     return workload
   }

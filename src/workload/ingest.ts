@@ -13,58 +13,23 @@ import {Attributor, type ServiceMap} from './attribution.js'
 import type {EventSink} from './events.js'
 import type {Workload} from './model.js'
 import {readMysqlDigests} from './sources/mysql-digest.js'
-import {readMysqlGeneralLog} from './sources/mysql-general.js'
-import {readMysqlSlowLog} from './sources/mysql-slow.js'
-import {headLines, readPgCsvLog, readPgJsonLog, readPgStderrLog, splitCsvRecord} from './sources/pg-logs.js'
-import {detectPrefix} from './sources/pg-prefix.js'
 import {readPgStatStatements} from './sources/pg-stat-statements.js'
+import {detectFileFormat, FILE_FORMATS, logFormat, settlePrefix, type FileFormat, type WorkUnit} from './sources/registry.js'
 import type {SourceReport} from './sources/report.js'
-import {runUnits, splitIntoUnits, type WorkUnit} from './parallel.js'
-import {readSqlFolder} from './sources/sql-folder.js'
+import {runUnits, splitIntoUnits} from './parallel.js'
+import {silentFileWarning} from './sources/silent.js'
 
-export const FILE_FORMATS = ['pg-stderr', 'pg-csvlog', 'pg-jsonlog', 'mysql-general', 'mysql-slow', 'sql-postgres', 'sql-mysql'] as const
+export {FILE_FORMATS, type FileFormat}
+// Other stages read a single file the way ingestion does.
+export {runUnit} from './sources/registry.js'
 export const LIVE_FORMATS = ['pg_stat_statements', 'mysql-digest'] as const
-export type FileFormat = (typeof FILE_FORMATS)[number]
 export type LiveFormat = (typeof LIVE_FORMATS)[number]
 
-const ENGINE: Record<FileFormat | LiveFormat, 'postgres' | 'mysql'> = {
-  'pg-stderr': 'postgres', 'pg-csvlog': 'postgres', 'pg-jsonlog': 'postgres', 'sql-postgres': 'postgres', pg_stat_statements: 'postgres',
-  'mysql-general': 'mysql', 'mysql-slow': 'mysql', 'sql-mysql': 'mysql', 'mysql-digest': 'mysql',
-}
+const LIVE_ENGINE: Record<LiveFormat, 'postgres' | 'mysql'> = {pg_stat_statements: 'postgres', 'mysql-digest': 'mysql'}
 
-const MYSQL_GENERAL_ENTRY = /^(\d{6}\s+\d{1,2}:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?)?\s+\d+ (Query|Connect|Quit|Init DB|Execute|Prepare|Close stmt)\b/
-const MYSQL_HEADER = /(started with:|^Tcp port: \d+|^Time\s+Id Command\s+Argument)/
-
-/**
- * Format of a log file from its first lines: each format counts the lines it recognises and the
- * most recognised wins, so a file that mixes formats is read as what most of it is. Null when
- * nothing fits.
- */
-export async function detectFormat(path: string): Promise<FileFormat | null> {
-  if (statSync(path).isDirectory()) return 'sql-postgres'
-  const lines = (await headLines(path, 200)).filter((l) => l.trim() !== '')
-  if (lines.length === 0) return null
-  const count = (test: (l: string) => boolean) => lines.reduce((n, l) => n + (test(l) ? 1 : 0), 0)
-  const isJsonlog = (l: string) => {
-    if (!l.startsWith('{')) return false
-    try {
-      return typeof (JSON.parse(l) as {error_severity?: unknown}).error_severity === 'string'
-    } catch {
-      return false
-    }
-  }
-  const prefix = detectPrefix(lines)
-  const scores: [FileFormat, number][] = [
-    ['pg-jsonlog', count(isJsonlog)],
-    ['pg-csvlog', count((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^,]*,/.test(l) && splitCsvRecord(l).length >= 22)],
-    ['mysql-slow', count((l) => /^# (Time|User@Host|Query_time): /.test(l)) * 3],
-    ['mysql-general', count((l) => MYSQL_GENERAL_ENTRY.test(l) || MYSQL_HEADER.test(l))],
-    ['pg-stderr', prefix ? count((l) => prefix.match(l) !== null) : 0],
-  ]
-  const [format, score] = scores.reduce((best, x) => (x[1] > best[1] ? x : best))
-  if (score > 0) return format
-  if (path.endsWith('.sql')) return 'sql-postgres'
-  return null
+/** Format of a log file from its first lines (see sources/registry.ts); null when nothing fits. */
+export async function detectFormat(path: string, givenPrefix?: string): Promise<FileFormat | null> {
+  return (await detectFileFormat(path, givenPrefix)).format
 }
 
 export interface IngestProgress {
@@ -103,12 +68,18 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
       skipped.push({file, reason: 'the file is empty'})
       continue
     }
-    const format = options.format ?? (await detectFormat(file))
-    if (!format) {
-      skipped.push({file, reason: 'not a PostgreSQL (stderr, csvlog, jsonlog) or MySQL (general, slow) log, nor SQL'})
+    if (options.format) {
+      plan.push({file, format: options.format})
       continue
     }
-    plan.push({file, format})
+    const detection = await detectFileFormat(file, options.logLinePrefix)
+    if (!detection.format) {
+      const closest = detection.closest ? logFormat(detection.closest.format) : undefined
+      const like = closest ? `; ${detection.closest!.score} of its first ${detection.closest!.of} lines look like ${closest.label}: ${closest.hint}` : ''
+      skipped.push({file, reason: `not a log format Carve reads (PostgreSQL stderr/csvlog/jsonlog/syslog/journald/Heroku/Cloud SQL/CloudNativePG, MySQL general/slow) nor SQL${like}`})
+      continue
+    }
+    plan.push({file, format: detection.format})
   }
   for (const s of skipped) options.onWarning?.(`${s.file}: skipped: ${s.reason}`)
   if (plan.length === 0 && !options.live) {
@@ -117,7 +88,7 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
       hint: 'pass log files (PostgreSQL stderr/csvlog/jsonlog, MySQL general/slow log, .sql files) or --format to force one',
     })
   }
-  const engines = new Set([...plan.map((p) => ENGINE[p.format]), ...(options.live ? [ENGINE[options.live.format]] : [])])
+  const engines = new Set([...plan.map((p) => logFormat(p.format).engine), ...(options.live ? [LIVE_ENGINE[options.live.format]] : [])])
   if (engines.size > 1) {
     throw new CarveError('workload.mixed', 'the inputs mix PostgreSQL and MySQL logs', {
       hint: 'ingest each database\'s logs into its own workload file',
@@ -132,7 +103,7 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
   // The stderr prefix is settled once, here, so every worker reads a file the same way.
   const units: WorkUnit[] = []
   for (const {file, format} of plan) {
-    const prefix = format === 'pg-stderr' ? options.logLinePrefix ?? (await detectPrefix((await headLines(file, 500)).filter((l) => l.trim() !== '')))?.prefix : undefined
+    const prefix = await settlePrefix(file, format, options.logLinePrefix)
     units.push(...(await splitIntoUnits(file, format, prefix, options.workers ?? defaultWorkers())))
   }
   const sizes = new Map(plan.map(({file}) => [file, statSync(file).isDirectory() ? 0 : statSync(file).size]))
@@ -147,9 +118,12 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
 
   const results = await runUnits(units, engine, options, aggregator, onUnitBytes)
   // One source entry per file, whatever the number of pieces it was read in.
-  for (const {file} of plan) {
+  for (const {file, format} of plan) {
     const parts = results.filter((r) => r.unit.file === file).map((r) => r.report)
     const report = combineReports(parts)
+    // No silent zero: a file with lines but no statement says what it looked like and what to try.
+    const silent = silentFileWarning(file, format, report)
+    if (silent) report.warnings.push(silent)
     for (const w of report.warnings) options.onWarning?.(`${w.file}: ${w.message}`)
     aggregator.addSource({file, format: report.format, lines: report.lines, events: report.events, warnings: report.warnings.map((w) => w.message)}, report)
   }
@@ -165,26 +139,6 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
 
 function defaultWorkers(): number {
   return Math.max(1, availableParallelism())
-}
-
-/** Read one piece of input into a sink: the same code in the main thread and in workers. */
-export async function runUnit(unit: WorkUnit, sink: EventSink, onBytes: (bytes: number) => void): Promise<SourceReport> {
-  const {file, format, range} = unit
-  switch (format) {
-    case 'pg-stderr':
-      return readPgStderrLog(file, sink, {prefix: unit.prefix, onBytes, range})
-    case 'pg-csvlog':
-      return readPgCsvLog(file, sink, {onBytes})
-    case 'pg-jsonlog':
-      return readPgJsonLog(file, sink, {onBytes, range})
-    case 'mysql-general':
-      return readMysqlGeneralLog(file, sink, {onBytes})
-    case 'mysql-slow':
-      return readMysqlSlowLog(file, sink, {onBytes})
-    case 'sql-postgres':
-    case 'sql-mysql':
-      return readSqlFolder(file, format === 'sql-mysql' ? 'mysql' : 'postgres', sink)
-  }
 }
 
 function combineReports(parts: SourceReport[]): SourceReport {

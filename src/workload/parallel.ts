@@ -12,26 +12,19 @@ import {Worker} from 'node:worker_threads'
 
 import {CarveError} from '../errors.js'
 import type {WorkloadAggregator, AggregatorState} from './aggregate.js'
-import type {IngestOptions, FileFormat} from './ingest.js'
-import {runUnit} from './ingest.js'
-import {isGzip} from './sources/lines.js'
+import type {IngestOptions} from './ingest.js'
+import {isCompressed} from './sources/lines.js'
+import {logFormat, runUnit, type FileFormat, type WorkUnit} from './sources/registry.js'
 import type {SourceReport} from './sources/report.js'
 
-export interface WorkUnit {
-  file: string
-  format: FileFormat
-  prefix?: string
-  range?: {start: number; end: number; firstLine: number}
-}
+export type {WorkUnit}
 
 /** Below this, a file is one unit: cutting costs more than it saves. */
 export const MIN_SPLIT_BYTES = 32 * 1024 * 1024
 
-const SPLITTABLE: FileFormat[] = ['pg-stderr', 'pg-jsonlog']
-
 export async function splitIntoUnits(file: string, format: FileFormat, prefix: string | undefined, workers: number, minSplitBytes = MIN_SPLIT_BYTES): Promise<WorkUnit[]> {
   const stat = statSync(file)
-  if (workers <= 1 || !SPLITTABLE.includes(format) || stat.isDirectory() || stat.size < minSplitBytes || (await isGzip(file))) {
+  if (workers <= 1 || !logFormat(format).splittable || stat.isDirectory() || stat.size < minSplitBytes || (await isCompressed(file))) {
     return [{file, format, prefix}]
   }
   const size = stat.size

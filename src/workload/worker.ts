@@ -7,8 +7,7 @@ import {parentPort, workerData} from 'node:worker_threads'
 import {WorkloadAggregator} from './aggregate.js'
 import {StatementAnalyzer} from './analyzer.js'
 import {Attributor, type ServiceMap} from './attribution.js'
-import {runUnit} from './ingest.js'
-import type {WorkUnit} from './parallel.js'
+import {runUnit, type WorkUnit} from './sources/registry.js'
 
 const {engine, serviceMap} = workerData as {engine: 'postgres' | 'mysql'; serviceMap?: ServiceMap}
 const port = parentPort!

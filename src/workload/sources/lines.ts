@@ -1,18 +1,20 @@
 /**
- * Read a log file as lines, whatever it holds: gzip is detected by its magic bytes, invalid
+ * Read a log file as lines, whatever it holds: gzip, bzip2, xz and zstd are detected by their
+ * magic bytes (decompress.ts), invalid
  * UTF-8 is replaced and counted, binary lines (NUL bytes) are counted, and a line longer than
  * `maxLineBytes` is skipped to its end without ever being held in memory — a 2 GB single line
  * costs no more memory than a short one.
  */
 import {createReadStream} from 'node:fs'
-import {open} from 'node:fs/promises'
-import {createGunzip} from 'node:zlib'
+
+import {type Compression, decompress, detectCompression, plainStream} from './decompress.js'
 
 export interface LineWarnings {
   invalidUtf8: number[]
   binary: number[]
   tooLong: number[]
-  truncatedGzip: boolean
+  /** The compression of a file whose compressed stream was cut short or damaged. */
+  truncated?: Compression
 }
 
 export interface LineReadOptions {
@@ -27,14 +29,9 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
 /** Line numbers kept per kind of warning; the counts go on. */
 const MAX_WARNING_LINES = 20
 
-export async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r')
-  try {
-    const {buffer, bytesRead} = await handle.read(Buffer.alloc(2), 0, 2, 0)
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b
-  } finally {
-    await handle.close()
-  }
+/** Whether a file is compressed (such a file is read whole, never in byte ranges). */
+export async function isCompressed(path: string): Promise<boolean> {
+  return (await detectCompression(path)) !== null
 }
 
 /**
@@ -49,20 +46,26 @@ export async function forEachLine(
 ): Promise<void> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
   // Decide before the stream exists: a stream that starts flowing during an await loses chunks.
-  const gz = await isGzip(path)
-  const range = gz ? undefined : options.range
+  const compression = await detectCompression(path)
+  const range = compression ? undefined : options.range
   const file = createReadStream(path, {highWaterMark: 1 << 20, start: range?.start, end: range ? range.end - 1 : undefined})
   let onDisk = 0
-  let stream: AsyncIterable<Buffer>
-  if (gz) {
+  // Progress counts on-disk (compressed) bytes, whatever the stream yields.
+  // A callback that throws (a reader that has seen enough) stops the read, here as in the loop.
+  let stopped: unknown
+  if (compression) {
     file.on('data', (chunk) => {
       onDisk += chunk.length
-      options.onBytes?.(onDisk)
+      try {
+        options.onBytes?.(onDisk)
+      } catch (error) {
+        stopped ??= error
+        file.destroy()
+      }
     })
-    stream = file.pipe(createGunzip())
-  } else {
-    stream = file
   }
+  const source = compression ? decompress(compression, file, path) : plainStream(file)
+  const stream = source.stream
   const decoder = new TextDecoder('utf-8', {fatal: false})
   let parts: Buffer[] = []
   let partBytes = 0
@@ -92,9 +95,10 @@ export async function forEachLine(
     onLine(lineNo, text)
   }
 
-  try {
+  {
     for await (const chunk of stream) {
-      if (!gz) {
+      if (stopped !== undefined) throw stopped
+      if (!compression) {
         onDisk += chunk.length
         options.onBytes?.(onDisk)
       }
@@ -128,16 +132,14 @@ export async function forEachLine(
         }
       }
     }
-  } catch (error) {
-    // A truncated gzip stream ends with an error: keep what was read and say so.
-    if (gz && /unexpected end|incorrect header|invalid/i.test((error as Error).message)) warnings.truncatedGzip = true
-    else throw error
   }
+  if (stopped !== undefined) throw stopped
+  if (source.damaged()) warnings.truncated = compression!
   if (parts.length || skipping) {
     emit(Buffer.concat(parts))
   }
 }
 
 export function newLineWarnings(): LineWarnings & {counts: {invalidUtf8: number; binary: number; tooLong: number}} {
-  return {invalidUtf8: [], binary: [], tooLong: [], truncatedGzip: false, counts: {invalidUtf8: 0, binary: 0, tooLong: 0}}
+  return {invalidUtf8: [], binary: [], tooLong: [], counts: {invalidUtf8: 0, binary: 0, tooLong: 0}}
 }

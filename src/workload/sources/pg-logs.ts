@@ -50,6 +50,9 @@ function readerState(sink: EventSink) {
   return {tally: new WarningTally(), lineWarnings: newLineWarnings(), window, processor}
 }
 
+/** Bytes read at most for a file's head: a file of huge lines must not be read whole to detect it. */
+const HEAD_MAX_BYTES = 8 << 20
+
 /** Read up to `count` leading lines (for format and prefix detection). */
 export async function headLines(path: string, count: number): Promise<string[]> {
   const lines: string[] = []
@@ -57,7 +60,12 @@ export async function headLines(path: string, count: number): Promise<string[]> 
     await forEachLine(path, newLineWarnings(), (_n, text) => {
       if (lines.length < count) lines.push(text)
       else throw new StopReading()
-    }, {maxLineBytes: 1 << 20})
+    }, {
+      maxLineBytes: 1 << 20,
+      onBytes: (bytes) => {
+        if (bytes > HEAD_MAX_BYTES) throw new StopReading()
+      },
+    })
   } catch (error) {
     if (!(error instanceof StopReading)) throw error
   }
@@ -170,7 +178,37 @@ function opensQuote(text: string, open: boolean): boolean {
   return state
 }
 
-const CSV_RECORD_START = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/
+/** A csvlog record starts with its log_time, bare or quoted. */
+const CSV_RECORD_START = /^"?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/
+const CSV_SEVERITIES = new Set(['LOG', 'ERROR', 'WARNING', 'FATAL', 'PANIC', 'NOTICE', 'INFO', 'DEBUG', 'DEBUG1', 'DEBUG2', 'DEBUG3', 'DEBUG4', 'DEBUG5', 'DETAIL', 'HINT', 'STATEMENT'])
+
+/**
+ * Whether split values are a csvlog record: 22 (9.x without application_name) to 26 (14+)
+ * fields, with a process id, a session line number and a severity where csvlog puts them. A
+ * stderr line with many commas in its SQL splits into as many fields but fails these.
+ */
+export function isCsvlogRecord(values: string[]): boolean {
+  return values.length >= 22 && values.length <= 26 && CSV_RECORD_START.test(values[0]!) &&
+    /^\d*$/.test(values[3]!) && /^\d+$/.test(values[6]!) && CSV_SEVERITIES.has(values[11]!)
+}
+
+/** How many of these lines (a file's head) form csvlog records, multi-line quoted ones included. */
+export function countCsvlogRecords(lines: string[]): number {
+  let count = 0
+  let record: string[] = []
+  let open = false
+  for (const line of lines) {
+    if (!open) {
+      if (record.length && isCsvlogRecord(splitCsvRecord(record.join('\n')))) count += record.length
+      record = []
+      if (!CSV_RECORD_START.test(line)) continue
+    }
+    record.push(line)
+    open = opensQuote(line, open)
+  }
+  if (!open && record.length && isCsvlogRecord(splitCsvRecord(record.join('\n')))) count += record.length
+  return count
+}
 
 function csvFields(values: string[]): {fields: PrefixFields; severity: string; message: string; detail: string} {
   const get = (name: (typeof CSV_COLUMNS)[number]) => {
@@ -206,7 +244,7 @@ export async function readPgCsvLog(path: string, sink: EventSink, options: LineR
       return
     }
     const values = splitCsvRecord(text)
-    if (values.length < 14 || !CSV_RECORD_START.test(values[0] ?? '')) {
+    if (!isCsvlogRecord(values)) {
       tally.add('lines that are not csvlog records', recordLine)
       return
     }

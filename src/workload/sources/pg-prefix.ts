@@ -27,6 +27,8 @@ export interface PrefixMatcher {
   match(line: string): {fields: PrefixFields; severity: string; message: string} | null
 }
 
+import {inferPrefixes} from './pg-prefix-infer.js'
+
 const TIMESTAMP = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z][A-Za-z0-9+\-/_]*| [+\-]\d\d(?::?\d\d)?)?`
 
 const ESCAPES: Record<string, {pattern: string; field?: keyof PrefixFields}> = {
@@ -52,7 +54,7 @@ const ESCAPES: Record<string, {pattern: string; field?: keyof PrefixFields}> = {
   Q: {pattern: String.raw`(-?\d+)`, field: 'queryId'},
 }
 
-const SEVERITY = String.raw`(LOG|ERROR|WARNING|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|NOTICE|INFO|QUERY|LOCATION|DEBUG[1-5]?):  `
+const SEVERITY = String.raw`(LOG|ERROR|WARNING|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|NOTICE|INFO|QUERY|LOCATION|DEBUG[1-5]?): {1,2}`
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -125,10 +127,11 @@ export const COMMON_PREFIXES = [
 ]
 
 /**
- * Pick the prefix that matches most of a sample of lines; ties go to the one that names more
- * fields. Returns null when none matches any line.
+ * Pick the prefix that matches most of a sample of lines; ties go to the one whose fields hold no
+ * stray spaces, then to the one that names more fields. Candidates are the prefixes inferred
+ * from the lines themselves (any prefix), then the common ones. Null when none matches any line.
  */
-export function detectPrefix(lines: string[], candidates: string[] = COMMON_PREFIXES): PrefixMatcher | null {
+export function detectPrefix(lines: string[], candidates: string[] = [...inferPrefixes(lines), ...COMMON_PREFIXES]): PrefixMatcher | null {
   let best: {matcher: PrefixMatcher; score: number; fields: number; spaces: number} | null = null
   for (const prefix of candidates) {
     const matcher = compilePrefix(prefix)

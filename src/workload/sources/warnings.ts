@@ -27,7 +27,7 @@ export class WarningTally {
     if (c.invalidUtf8) out.push({file, line: lineWarnings.invalidUtf8[0], message: `${c.invalidUtf8} lines with invalid UTF-8, read with replacement characters (${lines(lineWarnings.invalidUtf8, c.invalidUtf8)})`})
     if (c.binary) out.push({file, line: lineWarnings.binary[0], message: `${c.binary} binary lines skipped (${lines(lineWarnings.binary, c.binary)})`})
     if (c.tooLong) out.push({file, line: lineWarnings.tooLong[0], message: `${c.tooLong} over-long lines skipped (${lines(lineWarnings.tooLong, c.tooLong)})`})
-    if (lineWarnings.truncatedGzip) out.push({file, message: 'the gzip stream is truncated: read up to the damage'})
+    if (lineWarnings.truncated) out.push({file, message: `the ${lineWarnings.truncated} stream is truncated or damaged: read up to the damage`})
     return out
   }
 }
