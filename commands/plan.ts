@@ -10,6 +10,7 @@ import {exampleDir} from '../src/db/examples.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
 import {generatePlan} from '../src/plan/generate.js'
+import {chooseSplitMode, SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
 import {comparePlan, rehashPlan, writePlan} from '../src/plan/write.js'
 import {loadServiceMap} from '../src/workload/attribution.js'
 import {listExampleLogs} from '../src/workload/example-logs.js'
@@ -27,6 +28,8 @@ interface PlanResult {
   drift?: {changed: string[]; missing: string[]; extra: string[]}
   rehashed?: string[]
   notes: string[]
+  /** With --split: the sync mode chosen and why. */
+  splitMode?: SplitModeChoice
   rendered?: string[] | {unavailable: string}
 }
 
@@ -60,7 +63,8 @@ The same inputs give byte-identical files. --check compares the folder with what
     workload: Flags.string({char: 'w', summary: 'A workload from `carve workload ingest` (with --example: the example\'s logs).'}),
     context: Flags.string({char: 'c', multiple: true, summary: 'Only plan these contexts (repeatable).'}),
     'target-level': Flags.integer({default: 4, min: 1, max: 5, summary: 'Highest maturity level to plan for (5 includes the physical split).'}),
-    split: Flags.boolean({summary: 'Include the physical split: a database per context, logical replication, cut-over.'}),
+    split: Flags.boolean({summary: 'Include the physical split: a database per context, logical replication or change capture, cut-over.'}),
+    'split-mode': Flags.string({options: [...SPLIT_MODE_FLAGS], summary: 'How the split\'s target follows the source (default: logical when the server has wal_level=logical, else change-capture).'}),
     'role-prefix': Flags.string({default: 'carve_', summary: 'Prefix of the roles the plan creates (roles are cluster-wide).'}),
     check: Flags.boolean({summary: 'Write nothing; exit 1 when the folder differs from what would be written.'}),
     force: Flags.boolean({summary: 'Write into a non-empty folder that holds no plan.yml.'}),
@@ -82,6 +86,11 @@ The same inputs give byte-identical files. --check compares the folder with what
     const catalog = await inspect(conn)
     assertNotEmpty(catalog, conn.label)
     const workload = await this.workload(flags.workload, flags.example)
+    const splitting = flags.split || flags['target-level'] >= 5
+    if (flags['split-mode'] && !splitting) throw new CarveError('usage.split-mode', '--split-mode needs --split (or --target-level 5)', {exitCode: EXIT.usage})
+    const splitMode = splitting && conn.engine === 'postgres'
+      ? chooseSplitMode(flags['split-mode'] as SplitModeFlag | undefined, {flavor: conn.flavor, walLevel: conn.flavor === 'postgresql' ? await walLevel(conn) : null})
+      : undefined
     const name = flags.name ?? (flags.out.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'plan')
     this.progress(`planning ${flags.context?.length ? flags.context.join(', ') : `${boundaries.contexts.length} contexts`} up to level ${flags.split ? 5 : flags['target-level']}`)
     const plan = generatePlan(catalog, boundaries, workload, {
@@ -89,6 +98,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       only: flags.context,
       targetLevel: flags['target-level'],
       split: flags.split,
+      splitMode,
       conventions: {rolePrefix: flags['role-prefix']},
     })
     const result: PlanResult = {
@@ -97,6 +107,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       steps: plan.manifest.steps.map((s) => ({id: s.id, context: s.context, kind: s.kind, level: s.level})),
       files: plan.files.size + 1,
       notes: plan.notes,
+      ...(splitMode ? {splitMode} : {}),
     }
     if (flags.check) {
       const drift = comparePlan(flags.out, plan)
@@ -166,4 +177,10 @@ The same inputs give byte-identical files. --check compares the folder with what
     this.log(`Rendered ${r.rendered.length} diagrams.`)
     return r.rendered
   }
+}
+
+/** The server's wal_level, which decides whether a split can use logical replication. */
+async function walLevel(conn: {query: <T>(sql: string) => Promise<T[]>}): Promise<string | null> {
+  const [row] = await conn.query<{wal_level: string | null}>(`SELECT current_setting('wal_level', true) AS wal_level`)
+  return row?.wal_level ?? null
 }

@@ -13,6 +13,7 @@ import {runnerFor} from './kinds/index.js'
 import {Ledger, type LedgerRow, type LedgerState} from './ledger.js'
 import {acquirePlanLock, lockHolder, type HeldLock, type LockHolder} from './lock.js'
 import {findStep, type LoadedPlan, type LoadedStep} from './plan-files.js'
+import {preflightApply} from './preflight.js'
 import {DEFAULT_RUN_OPTIONS, type RunContext, type RunEvent, type RunOptions, type StepRunner} from './runner.js'
 import {
   applySqlStep,
@@ -257,6 +258,10 @@ export async function applyPlan(conn: Connection, plan: LoadedPlan, options: Exe
   const lock = await takeLock(conn, plan, options)
   try {
     const ledger = new Ledger(conn, plan.manifest.name)
+    // Preflight, before the ledger is created or any step runs: a requirement the server can
+    // tell us about (wal_level, privileges, engine) must never strand a plan half way.
+    const known = (await ledger.exists()) ? await ledger.rows() : new Map<string, LedgerRow>()
+    await preflightApply(conn, plan.manifest, scope.filter((s) => !isApplied(known, s.step.id)), options.connectDatabase !== undefined)
     await ledger.ensure()
     const rows = await ledger.rows()
     refuseDrift(plan, rows, options)

@@ -12,7 +12,7 @@ import type {GeneratedPlan, PlanManifest} from './model.js'
 import {contextErDiagram, cutoverSequence, dualWriteSequence, maturityDiagram} from './diagrams.js'
 import {eventCatalog, ownershipDocument, planReadme} from './docs.js'
 import {mysqlDrafts} from './steps/mysql.js'
-import {splitSteps} from './steps/split.js'
+import {type SplitMode, splitSteps} from './steps/split.js'
 import {apiStubFiles} from './stubs/index.js'
 
 export interface GenerateOptions {
@@ -20,6 +20,8 @@ export interface GenerateOptions {
   only?: string[]
   targetLevel?: number
   split?: boolean
+  /** The split's sync mode and why (commands/plan.ts chooses it from the server's wal_level). */
+  splitMode?: {mode: SplitMode; reason: string}
   conventions?: Partial<PlanConventions>
 }
 
@@ -29,14 +31,17 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
   const unknown = (options.only ?? []).filter((c) => !boundaries.contexts.some((b) => b.name === c))
   if (unknown.length) throw new CarveError('plan.context', `unknown context${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {exitCode: EXIT.usage, hint: `the boundaries file has: ${boundaries.contexts.map((c) => c.name).join(', ')}`})
   const input = resolvePlanInput(catalog, boundaries, workload, {name: options.name, only: options.only, conventions: options.conventions})
-  return buildPlan(input, {
+  // The split's mode is said up front: in the plan's README and in carve plan's notes.
+  const splitNote = (options.split || (options.targetLevel ?? 0) >= 5) && options.splitMode ? `physical split mode: ${options.splitMode.reason}` : null
+  const plan = buildPlan(input, {
     targetLevel: options.targetLevel,
     split: options.split,
     generatedBy: CARVE_VERSION,
-    documents: planDocuments,
+    documents: (input, manifest, notes) => planDocuments(input, manifest, splitNote ? [splitNote, ...notes] : notes),
     mysqlDrafts,
-    splitSteps: (ctx, input, after) => splitSteps(ctx, input, after),
+    splitSteps: (ctx, input, after) => splitSteps(ctx, input, after, {mode: options.splitMode?.mode}),
   })
+  return splitNote ? {...plan, notes: [splitNote, ...plan.notes]} : plan
 }
 
 /** Everything in the plan folder that is not a step: documents, API stubs, diagrams. */
