@@ -17,6 +17,7 @@ import {exampleDir} from '../src/db/examples.js'
 import {analyzePg, analyzePgDetailed, initPgParser} from '../src/workload/analyze-pg.js'
 import {ingest} from '../src/workload/ingest.js'
 import {packageRoot} from '../src/paths.js'
+import type {StatementInfo} from '../src/workload/statement.js'
 
 const CORPUS = process.env.CARVE_SQL_CORPUS ?? resolve(packageRoot(), '..', 'shared', 'sql-corpus', 'cases.jsonl')
 const present = existsSync(CORPUS)
@@ -66,7 +67,7 @@ describe.skipIf(!present)('sql-corpus: table recall and precision on real SQL', 
     const violations: string[] = []
     const unparsed: string[] = []
     for (const c of cases) {
-      let infos
+      let infos: StatementInfo[]
       try {
         infos = analyzePg(c.sql)
         for (const d of analyzePgDetailed(c.sql)) if (d.unaccounted.length) violations.push(`${c.id}: ${d.unaccounted.join(', ')}`)

@@ -1,0 +1,129 @@
+/**
+ * Tables from MySQL tokens, for statements node-sql-parser's grammars reject (CALL with a
+ * subquery argument, JSON_TABLE, TABLE t, DELETE … USING, vendor syntax): the text is still real
+ * SQL the server ran, so its tables must be counted, never dropped. The result is flagged
+ * approximate. Table-maintenance statements, whose grammar is a plain name list, are read here
+ * exactly.
+ */
+import {type Token, unquote} from './mysql-lexer.js'
+import {emptySets, finishInfo, type StatementInfo, type StatementKind} from './statement.js'
+
+const isName = (t: Token | undefined) => !!t && (t.kind === 'ident' || (t.kind === 'word' && !NOT_NAMES.has(t.upper)))
+
+// Words that can follow FROM/JOIN/INTO/… without being a table name.
+const NOT_NAMES = new Set([
+  'SELECT', 'DUAL', 'LATERAL', 'JSON_TABLE', 'OUTFILE', 'DUMPFILE', 'TABLE', 'WHERE', 'SET', 'VALUES', 'VALUE',
+  'ON', 'USING', 'AS', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'CROSS', 'NATURAL', 'OUTER', 'STRAIGHT_JOIN', 'WITH',
+  'GROUP', 'ORDER', 'HAVING', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'FOR', 'LOCK', 'WINDOW', 'INTO', 'PARTITION',
+  'USE', 'FORCE', 'IGNORE', 'LOW_PRIORITY', 'QUICK', 'DELAYED', 'HIGH_PRIORITY', 'LOCAL', 'CONCURRENT', 'REPLACE',
+  'IF', 'EXISTS', 'NOT', 'SELECT', 'DISTINCT', 'ALL',
+])
+
+/** A possibly qualified name starting at `i`: [name, index after it]. */
+function nameAt(tokens: Token[], i: number): [string, number] | undefined {
+  if (!isName(tokens[i])) return undefined
+  const parts = [unquote(tokens[i]!)]
+  let j = i + 1
+  while (tokens[j]?.text === '.' && (tokens[j + 1]?.kind === 'ident' || tokens[j + 1]?.kind === 'word')) {
+    parts.push(unquote(tokens[j + 1]!))
+    j += 2
+  }
+  return [parts.join('.'), j]
+}
+
+/** Is this FROM a table FROM (of a SELECT/DELETE block), not EXTRACT(x FROM y) / TRIM(… FROM y)? */
+function isTableFrom(tokens: Token[], at: number): boolean {
+  const depth = tokens[at]!.depth
+  for (let j = at - 1; j >= 0 && tokens[j]!.depth >= depth; j--) {
+    const t = tokens[j]!
+    if (t.depth === depth && t.kind === 'word' && (t.upper === 'SELECT' || t.upper === 'DELETE')) return true
+  }
+  return false
+}
+
+const MAINTENANCE = new Set(['OPTIMIZE', 'ANALYZE', 'CHECK', 'REPAIR', 'CHECKSUM'])
+
+/** `OPTIMIZE|ANALYZE|CHECK|REPAIR|CHECKSUM [NO_WRITE_TO_BINLOG|LOCAL] TABLE[S] t [, t …] [options]`. */
+export function maintenanceStatement(tokens: Token[]): StatementInfo | undefined {
+  if (tokens[0]?.kind !== 'word' || !MAINTENANCE.has(tokens[0].upper)) return undefined
+  let i = 1
+  if (tokens[i]?.upper === 'NO_WRITE_TO_BINLOG' || tokens[i]?.upper === 'LOCAL') i++
+  if (tokens[i]?.upper !== 'TABLE' && tokens[i]?.upper !== 'TABLES') return undefined
+  i++
+  const sets = emptySets()
+  for (;;) {
+    const name = nameAt(tokens, i)
+    if (!name) break
+    sets.maintenance.add(name[0])
+    i = name[1]
+    if (tokens[i]?.text !== ',') break
+    i++
+  }
+  return sets.maintenance.size ? finishInfo('maintenance', sets) : undefined
+}
+
+const LEADING_KINDS: Record<string, StatementKind> = {
+  SELECT: 'select', TABLE: 'select', VALUES: 'select', WITH: 'select', EXPLAIN: 'select', DESCRIBE: 'select', DESC: 'select',
+  INSERT: 'insert', REPLACE: 'insert', UPDATE: 'update', DELETE: 'delete', LOAD: 'copy', CALL: 'other', DO: 'other', SET: 'other',
+}
+
+/**
+ * Every table the tokens name after FROM (of a query block), JOIN, USING, INTO, UPDATE and TABLE,
+ * with comma lists. The statement's target (INTO / UPDATE / DELETE FROM / LOAD … INTO TABLE) is
+ * written; the rest are read. Undefined when no table is found.
+ */
+export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
+  const sets = emptySets()
+  const lead = tokens.find((t) => t.kind === 'word' && t.depth === 0 && LEADING_KINDS[t.upper] && t.upper !== 'WITH' && t.upper !== 'EXPLAIN')
+  const kind: StatementKind = lead ? LEADING_KINDS[lead.upper]! : tokens[0]?.kind === 'word' ? LEADING_KINDS[tokens[0].upper] ?? 'other' : 'other'
+  let targetTaken = false
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!
+    if (t.kind !== 'word') continue
+    const u = t.upper
+    let list = false
+    let isTarget = false
+    if (u === 'FROM') {
+      if (!isTableFrom(tokens, i)) continue
+      list = true
+      isTarget = kind === 'delete' && t.depth === 0 && !targetTaken
+    } else if (u === 'JOIN' || u === 'STRAIGHT_JOIN') {
+      // one table
+    } else if (u === 'USING') {
+      if (tokens[i + 1]?.text === '(') continue // USING (columns)
+      list = true
+    } else if (u === 'INTO') {
+      isTarget = (kind === 'insert' || kind === 'copy') && !targetTaken
+      if (tokens[i + 1]?.upper === 'TABLE') i++
+    } else if (u === 'UPDATE' && t === lead) {
+      list = true
+      isTarget = true
+    } else if (u === 'TABLE' && (i === 0 || tokens[i - 1]?.upper === 'UNION' || tokens[i - 1]?.text === '(')) {
+      // TABLE t: a whole-table read
+    } else {
+      continue
+    }
+    let j = i + 1
+    for (;;) {
+      const name = nameAt(tokens, j)
+      if (!name) break
+      // A name followed by `(` after FROM/JOIN is a table function, not a table (INTO t (cols) is a table).
+      if (u !== 'INTO' && tokens[name[1]]?.text === '(' && tokens[name[1]]?.depth === t.depth) break
+      if (isTarget && !targetTaken) {
+        sets.writes.add(name[0])
+        targetTaken = true
+      } else {
+        sets.reads.add(name[0])
+      }
+      j = name[1]
+      if (!list) break
+      if (tokens[j]?.upper === 'AS') j++
+      if (isName(tokens[j]) && tokens[j + 1]?.text !== '.') j++ // alias
+      if (tokens[j]?.text !== ',' || tokens[j]!.depth !== t.depth) break
+      j++
+    }
+  }
+  for (const w of sets.writes) sets.reads.delete(w)
+  if (sets.reads.size + sets.writes.size === 0) return undefined
+  return finishInfo(kind, sets, true)
+}
