@@ -35,27 +35,27 @@ const COMMANDS = [
 /** 5.0 cuts names at 11 characters (`%-11.11s`); longest first so `Connect Out` wins over `Connect`. */
 const PADDED_NAMES = [...new Set(COMMANDS.map((c) => c.slice(0, 11)))].sort((a, b) => b.length - a.length)
 const FULL_NAME = new Map(COMMANDS.map((c) => [c.slice(0, 11), c]))
+const KNOWN = new Set(COMMANDS)
 
-const HEAD =
-  /^(\d{6}\s+\d{1,2}:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?\s+(\d+) (?=[A-Z])/
-/** A command name in the tab layout: capitalised words (`Init DB`, `Close stmt`, `Bulk_execute`). */
-const TAB_COMMAND = /^[A-Z][A-Za-z_]*(?: [A-Za-z_]+){0,2}$/
+const TS = String.raw`\d{6}\s+\d{1,2}:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?`
+/** The tab layout (5.1 onwards) in one match: the hot path. The command is capitalised words (`Init DB`, `Close stmt`). */
+const TAB_ENTRY = new RegExp(String.raw`^(${TS})?\s+(\d+) ([A-Z][A-Za-z_]*(?: [A-Za-z_]+){0,2})(?:\t(.*))?$`, 's')
+/** Timestamp and id of any layout, for the padded 5.0 commands. */
+const HEAD = new RegExp(String.raw`^(${TS})?\s+(\d+) (?=[A-Z])`)
 
 /** The entry a line starts, or null for a line that does not start one (a statement's next line). */
 export function parseGeneralEntry(line: string): GeneralEntry | null {
   const c = line.charCodeAt(0)
   // Entries start with a digit (timestamp) or whitespace; anything else only continues a statement.
   if (!(c === 9 || c === 32 || (c >= 48 && c <= 57))) return null
+  const tab = TAB_ENTRY.exec(line)
+  // Without its tab (stripped trailing whitespace) only a known command name ends the line.
+  if (tab && (tab[4] !== undefined || KNOWN.has(tab[3]!))) return {time: tab[1], id: tab[2]!, command: tab[3]!, argument: tab[4] ?? ''}
   const head = HEAD.exec(line)
   if (!head) return null
   const rest = line.slice(head[0].length)
   const time = head[1]
   const id = head[2]!
-  const tab = rest.indexOf('\t')
-  if (tab !== -1) {
-    const command = rest.slice(0, tab).trimEnd()
-    if (TAB_COMMAND.test(command)) return {time, id, command, argument: rest.slice(tab + 1)}
-  }
   // 5.0: the command padded with spaces to 11 characters, then the argument.
   for (const name of PADDED_NAMES) {
     if (!rest.startsWith(name)) continue
