@@ -140,12 +140,12 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
       this.progress(`recorded ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} in ${flags['write-baseline']}; check with --baseline ${flags['write-baseline']}`)
       const recorded = {...report, findings: applyBaseline(report.findings, baselineOf(report.findings, today))}
       recorded.summary = {...report.summary, error: 0, warning: 0, info: 0, known: report.findings.length, failing: 0}
-      return this.emit(recorded, flags.format, flags.out, flags.limit)
+      return await this.emit(recorded, flags.format, flags.out, flags.limit)
     }
-    return this.emit(report, flags.format, flags.out, flags.limit)
+    return await this.emit(report, flags.format, flags.out, flags.limit)
   }
 
-  private emit(report: CheckReport, format: string, out: string | undefined, limit: number): CheckReport {
+  private async emit(report: CheckReport, format: string, out: string | undefined, limit: number): Promise<CheckReport> {
     const json = this.jsonEnabled() || format === 'json'
     const text =
       json ? jsonReport(report)
@@ -156,8 +156,10 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
     if (out) {
       writeOutputFile(out, text + '\n')
       this.progress(`report written to ${out}`)
-    } else if (json) process.stdout.write(text + '\n')
-    else this.log(text)
+    } else {
+      // Written and flushed before any exit: a pipe takes a large report in several chunks.
+      await new Promise<void>((resolve) => process.stdout.write(text + '\n', () => resolve()))
+    }
     if (report.summary.failing > 0) {
       if (json || format !== 'text') this.exit(EXIT.failure)
       throw new CarveError('check.failed', `${report.summary.failing} finding${report.summary.failing === 1 ? '' : 's'} at or above ${report.failOn}`, {
