@@ -1,7 +1,11 @@
 /** PostgreSQL statement analysis on the real parser: reads, writes, locks, joins, DDL. */
 import {beforeAll, describe, expect, it} from 'vitest'
 
+import {workloadReport} from '../src/render/workload-report.js'
+import {WorkloadAggregator} from '../src/workload/aggregate.js'
 import {analyzePg, analyzePgDetailed, initPgParser, SqlParseError, withUnaccounted} from '../src/workload/analyze-pg.js'
+import {StatementAnalyzer} from '../src/workload/analyzer.js'
+import {isSystemRelation} from '../src/workload/system-catalog.js'
 
 beforeAll(async () => initPgParser())
 
@@ -141,5 +145,39 @@ describe('analyzePg conformance per construct', () => {
     expect(walked.approximate).toBeUndefined()
     expect(withUnaccounted(walked, ['b'])).toEqual({...walked, reads: ['a', 'b'], approximate: true})
     expect(withUnaccounted(walked, [])).toBe(walked)
+  })
+})
+
+describe('system catalogs: their own workload section, not the access matrix', () => {
+  const event = (sql: string, user: string) => ({sql, calls: 1, user, file: 'test.log', line: 1})
+
+  it('isSystemRelation on PostgreSQL and MySQL', () => {
+    for (const name of ['pg_class', 'pg_stat_activity', 'pg_catalog.pg_namespace', 'information_schema.tables', 'pg_toast.pg_toast_1']) {
+      expect(isSystemRelation(name, 'postgres'), name).toBe(true)
+    }
+    for (const name of ['orders', 'public.pg_like_name_in_public', 'billing.invoices', 'page_views']) expect(isSystemRelation(name, 'postgres'), name).toBe(false)
+    for (const name of ['mysql.user', 'performance_schema.events_statements_summary_by_digest', 'INFORMATION_SCHEMA.TABLES', 'sys.schema_table_statistics']) {
+      expect(isSystemRelation(name, 'mysql'), name).toBe(true)
+    }
+    for (const name of ['orders', 'shop.pg_class', 'mysqlx']) expect(isSystemRelation(name, 'mysql'), name).toBe(false)
+  })
+
+  it('a monitoring agent reading pg_catalog and information_schema adds no tables, no joins, and a System catalogs section', async () => {
+    const aggregator = new WorkloadAggregator(await StatementAnalyzer.create('postgres'))
+    aggregator.add(event('select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace join orders o on true', 'agent'))
+    aggregator.add(event('select * from information_schema.tables union select * from pg_stat_user_tables', 'agent'))
+    aggregator.add(event('update orders set x = 1', 'app'))
+    const w = aggregator.finish('postgres')
+    expect(w.tables.map((t) => t.table)).toEqual(['orders'])
+    expect(w.access.map((a) => `${a.service}:${a.table}`)).toEqual(['agent:orders', 'app:orders'])
+    expect(w.joins).toEqual([])
+    expect(w.system!.map((a) => `${a.service}:${a.table}:${a.read}`)).toEqual([
+      'agent:information_schema.tables:1', 'agent:pg_class:1', 'agent:pg_namespace:1', 'agent:pg_stat_user_tables:1',
+    ])
+    // the statement keeps its full analysis
+    expect(w.statements.find((s) => s.text.includes('pg_class'))!.reads).toEqual(['orders', 'pg_class', 'pg_namespace'])
+    const report = workloadReport(w, {limit: 0})
+    expect(report).toContain('System catalogs: 4')
+    expect(report).toMatch(/pg_class 1/)
   })
 })
