@@ -5,7 +5,7 @@
  */
 import {randomBytes} from 'node:crypto'
 import {spawnSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {mkdtemp, rm, unlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -441,7 +441,9 @@ suite('MySQL/MariaDB real capture', () => {
       threads.push(String(switcher.threadId))
       try {
         await switcher.changeUser({user: users.cli, password, database: target.name})
-        await switcher.query('select count(*) from orders')
+        // MariaDB's verbose slow-log entries: `# Full_scan:` lines and `# explain:` rows (with `;` inside) in the header.
+        await switcher.query("SET SESSION log_slow_verbosity = 'query_plan,explain'")
+        await switcher.query('select count(*) from orders o join customers c on c.id = o.customer_id')
       } finally {
         await switcher.end()
       }
@@ -532,6 +534,16 @@ suite('MySQL/MariaDB real capture', () => {
     expect(admin).toMatchObject({Connect: threads.length, Quit: threads.length, Prepare: 1, 'Close stmt': 1, 'Change user': 1, ...(cliRan ? {'Init DB': 1} : {})})
     expect(events.some((e) => /^(Connect|Quit|Init DB)\b/.test(e.sql))).toBe(false)
     if (cliRan) expect(events.filter((e) => e.session === threads[3]).map((e) => e.database).at(-1)).toBe(target.name)
+  })
+
+  it('slow log: MariaDB\'s explain lines stay in the header; the statement and its database are read', async () => {
+    expect(readFileSync(actualSlowFile, 'utf8')).toMatch(/^# explain: .*;/m)
+    const {events, report} = await collect(slow, actualSlowFile)
+    expect(report.warnings).toEqual([])
+    const join = events.filter((e) => e.session === threads[2] && e.sql === 'select count(*) from orders o join customers c on c.id = o.customer_id')
+    expect(join).toHaveLength(1)
+    expect(join[0]!).toMatchObject({user: users.cli, database: target.name, rows: 1})
+    expect(events.some((e) => e.sql.includes('explain:') || e.sql.includes('Full_scan'))).toBe(false)
   })
 
   it('pt-query-digest counts the same statements and administrator commands in both logs (this run\'s sessions)', async (ctx) => {
