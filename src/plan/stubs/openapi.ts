@@ -42,8 +42,14 @@ export function openApiDocument(api: ContextApi, catalog: Catalog, planName: str
         'Errors use one contract (`application/problem+json`): `code`, `message`, `correlation_id`, `details`.',
         ...(skipped ? [`Owned tables without an API:\n${skipped}`] : []),
       ].join('\n\n'),
+      license: {name: 'Proprietary: the owner of the database decides', identifier: 'LicenseRef-Proprietary'},
       'x-carve': {context: ctx.name, owner: ctx.owner, schema: ctx.schema, plan: planName},
     },
+    // The generated server listens on PORT (default 8080); behind the gateway in production.
+    servers: [
+      {url: 'http://localhost:{port}', description: 'The generated server stub (server.ts) run locally', variables: {port: {default: '8080'}}},
+      {url: `https://api.example.com/${ctx.name}`, description: 'Replace with the gateway route of this context'},
+    ],
     security: [{gateway: []}],
     tags: api.entities.map((e) => ({name: e.table.name, description: tableDescription(e)})),
     paths,
