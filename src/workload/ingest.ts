@@ -122,10 +122,10 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
     const parts = results.filter((r) => r.unit.file === file).map((r) => r.report)
     const report = combineReports(parts)
     // No silent zero: a file with lines but no statement says what it looked like and what to try.
-    const silent = silentFileWarning(file, format, report)
+    const silent = silentFileWarning(file, format, report, units.find((u) => u.file === file)?.prefix)
     if (silent) report.warnings.push(silent)
     for (const w of report.warnings) options.onWarning?.(`${w.file}: ${w.message}`)
-    aggregator.addSource({file, format: report.format, lines: report.lines, events: report.events, warnings: report.warnings.map((w) => w.message)}, report)
+    aggregator.addSource({file, format: report.format, lines: report.lines, events: report.events, warnings: report.warnings.map((w) => w.message), ...(report.adminCommands ? {adminCommands: report.adminCommands} : {})}, report)
   }
   if (options.live) {
     const {format, conn} = options.live
@@ -152,5 +152,13 @@ function combineReports(parts: SourceReport[]): SourceReport {
     warnings: parts.flatMap((p) => p.warnings),
     from: min(parts.map((p) => p.from)),
     to: max(parts.map((p) => p.to)),
+    ...sumAdminCommands(parts),
   }
+}
+
+/** MySQL administrator commands of a file's pieces, summed per command (absent when there are none). */
+function sumAdminCommands(parts: SourceReport[]): Pick<SourceReport, 'adminCommands'> {
+  const sum = new Map<string, number>()
+  for (const p of parts) for (const [c, n] of Object.entries(p.adminCommands ?? {})) sum.set(c, (sum.get(c) ?? 0) + n)
+  return sum.size ? {adminCommands: Object.fromEntries([...sum].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))} : {}
 }
