@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {ddlFlags, interruptible, lockFlags, parseDuration, planArg, siblingOpener} from '../src/execute/cli-support.js'
-import {applyPlan, defaultExecuteOptions, dryRunApply, type ApplyResult} from '../src/execute/executor.js'
+import {applyPlan, defaultExecuteOptions, dryRunApply, runTotals, waitText, type ApplyResult} from '../src/execute/executor.js'
 import {formatMs} from '../src/execute/lock.js'
 import {loadPlan} from '../src/execute/plan-files.js'
 import {createRenderer, progressMode} from '../src/execute/progress.js'
@@ -91,9 +91,9 @@ Ctrl-C stops at the next safe point (after the current step, or at a batch bound
       })
     }
     if (!this.jsonEnabled()) {
-      const took = result.applied.reduce((n, a) => n + a.durationMs, 0)
+      const took = runTotals(result.applied)
       if (result.applied.length === 0) this.log(`Nothing to apply: ${result.alreadyApplied} step${result.alreadyApplied === 1 ? ' was' : 's were'} applied already${result.pending.length ? `; ${result.pending.length} pending after --to` : ''}.`)
-      else this.log(`Applied ${result.applied.length} step${result.applied.length === 1 ? '' : 's'} of plan ${result.plan} in ${formatMs(took)}${result.alreadyApplied ? ` (${result.alreadyApplied} applied before)` : ''}; ${result.pending.length ? `${result.pending.length} pending` : 'the plan is fully applied'}.`)
+      else this.log(`Applied ${result.applied.length} step${result.applied.length === 1 ? '' : 's'} of plan ${result.plan} in ${formatMs(took.durationMs)}${waitText(took)}${result.alreadyApplied ? ` (${result.alreadyApplied} applied before)` : ''}; ${result.pending.length ? `${result.pending.length} pending` : 'the plan is fully applied'}.`)
     }
     return result
   }

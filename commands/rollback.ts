@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {ddlFlags, interruptible, lockFlags, parseDuration, planArg, siblingOpener} from '../src/execute/cli-support.js'
-import {defaultExecuteOptions, dryRunRollback, rollbackPlan, type RollbackResult} from '../src/execute/executor.js'
+import {defaultExecuteOptions, dryRunRollback, rollbackPlan, runTotals, waitText, type RollbackResult} from '../src/execute/executor.js'
 import {formatMs} from '../src/execute/lock.js'
 import {loadPlan} from '../src/execute/plan-files.js'
 import {createRenderer, progressMode} from '../src/execute/progress.js'
@@ -81,8 +81,8 @@ Steps marked irreversible (dropping the source copy after a split, ...) refuse w
     }
     const failed = result.reverified.filter((r) => !r.ok)
     if (!this.jsonEnabled()) {
-      const took = result.rolledBack.reduce((n, a) => n + a.durationMs, 0)
-      this.log(result.rolledBack.length ? `Rolled back ${result.rolledBack.length} step${result.rolledBack.length === 1 ? '' : 's'} of plan ${result.plan} in ${formatMs(took)}.` : 'Nothing to roll back.')
+      const took = runTotals(result.rolledBack)
+      this.log(result.rolledBack.length ? `Rolled back ${result.rolledBack.length} step${result.rolledBack.length === 1 ? '' : 's'} of plan ${result.plan} in ${formatMs(took.durationMs)}${waitText(took)}.` : 'Nothing to roll back.')
       if (result.reverified.length) this.log(`Re-verified the ${result.reverified.length} step${result.reverified.length === 1 ? '' : 's'} still applied: ${failed.length ? `${failed.length} FAILED` : 'all hold'}.`)
       for (const f of failed) this.log(`  ${f.id}: ${f.error}`)
     }

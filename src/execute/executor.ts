@@ -11,7 +11,8 @@ import type {Connection} from '../db/connection.js'
 import {CarveError, EXIT} from '../errors.js'
 import {runnerFor} from './kinds/index.js'
 import {Ledger, type LedgerRow, type LedgerState} from './ledger.js'
-import {acquirePlanLock, lockHolder, type HeldLock, type LockHolder} from './lock.js'
+import {acquirePlanLock, formatMs, lockHolder, type HeldLock, type LockHolder} from './lock.js'
+import {applyJournaled, type Journal, type JournalEnv, journalOf, PartialStepFailure, rollbackJournaled} from './journal.js'
 import {findStep, type LoadedPlan, type LoadedStep} from './plan-files.js'
 import {preflightApply} from './preflight.js'
 import {DEFAULT_RUN_OPTIONS, type RunContext, type RunEvent, type RunOptions, type StepRunner} from './runner.js'
@@ -26,6 +27,7 @@ import {
   StepFailure,
   verifySqlStep,
   type SqlStepEnv,
+  type StepTiming,
 } from './sql-step.js'
 
 export type Action = 'apply' | 'rollback' | 'verify'
@@ -36,7 +38,7 @@ export type ExecEvent =
   | {type: 'lock-wait'; holder: LockHolder | null}
   | {type: 'info'; message: string}
   | {type: 'step-start'; action: Action; step: string; title: string; transactional: boolean}
-  | {type: 'step-done'; action: Action; step: string; durationMs: number}
+  | {type: 'step-done'; action: Action; step: string; durationMs: number; waitedMs: number; retries: number}
   | {type: 'step-failed'; action: Action; step: string; error: string; sqlstate: string | null}
   | {type: 'retry'; step: string; attempt: number; retries: number; waitMs: number; reason: string}
   | ({type: 'progress'} & RunEvent)
@@ -85,6 +87,8 @@ export interface StepStatus {
   drift: boolean
   irreversible: boolean
   lastError: string | null
+  /** In progress on MySQL/MariaDB: how far its up.sql or down.sql got (statement journal). */
+  journal: Journal | null
 }
 
 export interface StatusResult {
@@ -95,6 +99,8 @@ export interface StatusResult {
   applied: number
   pending: number
   failed: number
+  /** Steps stopped part-way (statement journal): neither applied nor untouched. */
+  partial: number
   drift: string[]
   /** Ledger rows of steps the plan no longer has (the plan was regenerated after applying). */
   unknownSteps: string[]
@@ -102,11 +108,36 @@ export interface StatusResult {
   running: LockHolder | null
 }
 
+/** A step that ran: its wall time, and how much of it went on waiting for locks (failed attempts, backoff). */
+export interface StepRun {
+  id: string
+  durationMs: number
+  waitedMs: number
+  retries: number
+}
+
+/** Totals for a summary line: wall time, time waiting for locks, retries. */
+export function runTotals(runs: StepRun[]): {durationMs: number; waitedMs: number; retries: number} {
+  return runs.reduce((t, r) => ({durationMs: t.durationMs + r.durationMs, waitedMs: t.waitedMs + r.waitedMs, retries: t.retries + r.retries}), {durationMs: 0, waitedMs: 0, retries: 0})
+}
+
+/** " (3.2 s of it waiting for locks, 4 retries)" for a summary line; empty when nothing waited. */
+export function waitText(t: {waitedMs: number; retries: number}): string {
+  return t.retries ? ` (${formatMs(t.waitedMs)} of it waiting for locks, ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'})` : ''
+}
+
+function stepRun(id: string, t: StepTiming): StepRun {
+  return {id, durationMs: Math.round(t.durationMs), waitedMs: Math.round(t.waitedMs), retries: t.retries}
+}
+
 export interface ApplyResult {
   plan: string
   database: string
   dryRun: boolean
-  applied: {id: string; durationMs: number}[]
+  applied: StepRun[]
+  /** Over the steps of this run: time spent waiting for locks (failed attempts, backoff) and retries. */
+  waitedMs?: number
+  retries?: number
   alreadyApplied: number
   /** Steps still pending after this run (beyond --to, or after an interruption). */
   pending: string[]
@@ -119,7 +150,10 @@ export interface RollbackResult {
   plan: string
   database: string
   dryRun: boolean
-  rolledBack: {id: string; durationMs: number}[]
+  rolledBack: StepRun[]
+  /** Over the steps of this run: time spent waiting for locks (failed attempts, backoff) and retries. */
+  waitedMs?: number
+  retries?: number
   /** Steps still applied, re-verified after the rollback. */
   reverified: {id: string; ok: boolean; error: string | null}[]
   interrupted: boolean
@@ -201,6 +235,7 @@ export async function planStatus(conn: Connection, plan: LoadedPlan): Promise<St
       drift: drifted.has(step.id),
       irreversible: step.irreversible,
       lastError: row?.state === 'failed' ? (lastErrors.get(step.id) ?? null) : null,
+      journal: row?.state === 'in-progress' ? journalOf(row.checkpoint) : null,
     }
   })
   const known = new Set(plan.steps.map((s) => s.step.id))
@@ -212,6 +247,7 @@ export async function planStatus(conn: Connection, plan: LoadedPlan): Promise<St
     applied: steps.filter((s) => s.state === 'applied').length,
     pending: steps.filter((s) => s.state !== 'applied').length,
     failed: steps.filter((s) => s.state === 'failed').length,
+    partial: steps.filter((s) => s.journal !== null).length,
     drift: [...drifted],
     unknownSteps: [...rows.values()].filter((r) => !known.has(r.step) && r.state === 'applied').map((r) => r.step),
     running: await lockHolder(conn, plan.manifest.name).catch(() => null),
@@ -300,11 +336,15 @@ export async function applyPlan(conn: Connection, plan: LoadedPlan, options: Exe
         break
       }
       done.add(s.step.id)
-      result.applied.push({id: s.step.id, durationMs: Math.round(outcome)})
-      options.onEvent({type: 'step-done', action: 'apply', step: s.step.id, durationMs: Math.round(outcome)})
+      const run = stepRun(s.step.id, outcome)
+      result.applied.push(run)
+      options.onEvent({type: 'step-done', action: 'apply', step: s.step.id, durationMs: run.durationMs, waitedMs: run.waitedMs, retries: run.retries})
     }
     const appliedNow = new Set(result.applied.map((a) => a.id))
     result.pending = plan.steps.filter((s) => !done.has(s.step.id) && !appliedNow.has(s.step.id)).map((s) => s.step.id)
+    const totals = runTotals(result.applied)
+    result.waitedMs = totals.waitedMs
+    result.retries = totals.retries
     options.onEvent({type: 'end', action: 'apply', ok: !result.interrupted, interrupted: result.interrupted})
     return result
   } finally {
@@ -312,31 +352,36 @@ export async function applyPlan(conn: Connection, plan: LoadedPlan, options: Exe
   }
 }
 
-/** Apply one step; returns its duration, or 'interrupted' when Ctrl-C stopped it cleanly. */
-async function applyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): Promise<number | 'interrupted'> {
+/** Apply one step; returns its timing, or 'interrupted' when Ctrl-C stopped it cleanly. */
+async function applyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): Promise<StepTiming | 'interrupted'> {
   const runner = runnerFor(s.step.kind)
   try {
-    if (!runner) return await applySqlStep(sqlEnv(conn, ledger, s, options), s)
+    // MySQL/MariaDB: no transactional DDL, so the step keeps a statement journal (journal.ts).
+    if (!runner) return await (conn.engine === 'mysql' ? applyJournaled(journalEnv(conn, ledger, s, options), s) : applySqlStep(sqlEnv(conn, ledger, s, options), s))
     return await applyWithRunner(conn, ledger, plan, s, runner, options)
   } catch (error) {
     if (error instanceof Interrupted) return 'interrupted'
     if (error instanceof CarveError) throw error
     const failure = error instanceof StepFailure ? error : new StepFailure(s.step.id, (error as Error).message ?? String(error), null)
     options.onEvent({type: 'step-failed', action: 'apply', step: s.step.id, error: failure.reason, sqlstate: failure.sqlstate})
-    await ledger.markFailed(s, failure.reason).catch(() => {})
+    // A partial step keeps its journal (in-progress), so status shows it and rollback undoes it.
+    if (failure instanceof PartialStepFailure) await ledger.event(s.step.id, 'fail', failure.reason).catch(() => {})
+    else await ledger.markFailed(s, failure.reason).catch(() => {})
     const transactional = !runner && runsInTransaction(s, conn)
     throw new CarveError('apply.step-failed', failure.message, {
       hint: transactional
         ? 'the step\'s transaction was rolled back, so it left nothing behind; steps before it stay applied. Fix the cause and run carve apply again'
         : runner
           ? 'the step stopped where it was (its checkpoint is kept); fix the cause and run carve apply again to resume it'
-          : 'the step ran statement by statement; down.sql ran to clean up. Fix the cause and run carve apply again',
+          : failure instanceof PartialStepFailure
+            ? 'carve status shows how far the step got; carve apply resumes it, carve rollback undoes what ran'
+            : 'the step ran statement by statement; down.sql ran to clean up. Fix the cause and run carve apply again',
       cause: error,
     })
   }
 }
 
-async function applyWithRunner(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, runner: StepRunner, options: ExecuteOptions): Promise<number | 'interrupted'> {
+async function applyWithRunner(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, runner: StepRunner, options: ExecuteOptions): Promise<StepTiming | 'interrupted'> {
   const started = performance.now()
   const {ctx, close} = runContext(conn, ledger, plan, s, options)
   try {
@@ -348,7 +393,8 @@ async function applyWithRunner(conn: Connection, ledger: Ledger, plan: LoadedPla
     await runner.verify(ctx, s.step)
     const ms = performance.now() - started
     await ledger.markApplied(s, ms, `applied in ${Math.round(ms)} ms`)
-    return ms
+    // Runners wait and retry inside (cut-over attempts report their own pauses as progress).
+    return {durationMs: ms, waitedMs: 0, retries: 0}
   } catch (error) {
     if (options.signal.aborted) {
       await ledger.event(s.step.id, 'checkpoint', `interrupted (${(error as Error).message}); the next apply resumes from the saved checkpoint`).catch(() => {})
@@ -369,7 +415,8 @@ function rollbackTargets(plan: LoadedPlan, rows: Map<string, LedgerRow>, to: str
     .filter((s) => s.index > floor)
     .filter((s) => {
       const state = rows.get(s.step.id)?.state
-      return state === 'applied' || (state === 'in-progress' && runnerFor(s.step.kind) !== undefined)
+      // In progress: a runner's checkpoint, or a statement journal (a step killed part-way on MySQL).
+      return state === 'applied' || (state === 'in-progress' && (runnerFor(s.step.kind) !== undefined || journalOf(rows.get(s.step.id)?.checkpoint) !== null))
     })
     .reverse()
 }
@@ -433,7 +480,7 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
       options.onEvent({type: 'step-start', action: 'rollback', step: s.step.id, title: s.step.title, transactional: runsInTransaction(s, conn)})
       const runner = runnerFor(s.step.kind)
       try {
-        let ms: number
+        let timing: StepTiming
         if (runner) {
           const started = performance.now()
           const {ctx, close} = runContext(conn, ledger, plan, s, options)
@@ -442,14 +489,16 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
           } finally {
             await close()
           }
-          ms = performance.now() - started
+          const ms = performance.now() - started
           await ledger.markRolledBack(s, ms)
+          timing = {durationMs: ms, waitedMs: 0, retries: 0}
         } else {
-          ms = await rollbackSqlStep(sqlEnv(conn, ledger, s, options), s)
+          timing = await (conn.engine === 'mysql' ? rollbackJournaled(journalEnv(conn, ledger, s, options), s) : rollbackSqlStep(sqlEnv(conn, ledger, s, options), s))
         }
         rows.set(s.step.id, {...rows.get(s.step.id)!, state: 'rolled-back'})
-        result.rolledBack.push({id: s.step.id, durationMs: Math.round(ms)})
-        options.onEvent({type: 'step-done', action: 'rollback', step: s.step.id, durationMs: Math.round(ms)})
+        const run = stepRun(s.step.id, timing)
+        result.rolledBack.push(run)
+        options.onEvent({type: 'step-done', action: 'rollback', step: s.step.id, durationMs: run.durationMs, waitedMs: run.waitedMs, retries: run.retries})
       } catch (error) {
         if (error instanceof Interrupted) {
           result.interrupted = true
@@ -459,7 +508,7 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
         options.onEvent({type: 'step-failed', action: 'rollback', step: s.step.id, error: failure.reason, sqlstate: failure.sqlstate})
         await ledger.event(s.step.id, 'fail', `rollback: ${failure.reason}`).catch(() => {})
         throw new CarveError('rollback.step-failed', `rollback of ${failure.message}`, {
-          hint: runsInTransaction(s, conn) ? 'its down.sql transaction was rolled back: the step is still applied; steps after it are rolled back' : 'down.sql ran statement by statement and stopped: check what is left of the step',
+          hint: runsInTransaction(s, conn) ? 'its down.sql transaction was rolled back: the step is still applied; steps after it are rolled back' : conn.engine === 'mysql' ? 'the ledger records how far down.sql got (carve status shows it); fix the cause and run carve rollback again to resume it' : 'down.sql ran statement by statement and stopped: check what is left of the step',
           cause: error,
         })
       }
@@ -471,6 +520,9 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
         result.reverified.push({id: s.step.id, ok: check.ok, error: check.error})
       }
     }
+    const totals = runTotals(result.rolledBack)
+    result.waitedMs = totals.waitedMs
+    result.retries = totals.retries
     options.onEvent({type: 'end', action: 'rollback', ok: result.reverified.every((r) => r.ok), interrupted: result.interrupted})
     return result
   } finally {
@@ -501,7 +553,7 @@ export async function verifyPlan(conn: Connection, plan: LoadedPlan, options: Ex
       options.onEvent({type: 'step-start', action: 'verify', step: s.step.id, title: s.step.title, transactional: true})
       const check = await verifyOne(conn, ledger, plan, s, options)
       result.steps.push({id: s.step.id, ...check})
-      if (check.ok) options.onEvent({type: 'step-done', action: 'verify', step: s.step.id, durationMs: check.durationMs})
+      if (check.ok) options.onEvent({type: 'step-done', action: 'verify', step: s.step.id, durationMs: check.durationMs, waitedMs: 0, retries: 0})
       else options.onEvent({type: 'step-failed', action: 'verify', step: s.step.id, error: check.error ?? '', sqlstate: null})
     }
     result.ok = result.steps.every((s) => s.ok)
@@ -575,6 +627,10 @@ function sqlEnv(conn: Connection, ledger: Ledger, s: LoadedStep, options: Execut
     signal: options.signal,
     onRetry: (info) => options.onEvent({type: 'retry', step: s.step.id, ...info}),
   }
+}
+
+function journalEnv(conn: Connection, ledger: Ledger, s: LoadedStep, options: ExecuteOptions): JournalEnv {
+  return {...sqlEnv(conn, ledger, s, options), onInfo: (message) => options.onEvent({type: 'info', message})}
 }
 
 function runContext(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): {ctx: RunContext; close: () => Promise<void>} {

@@ -63,11 +63,11 @@ export function describeEvent(e: ExecEvent): string | null {
     case 'step-start':
       return `${VERB[e.action]} ${e.step}: ${e.title}${e.transactional ? '' : ' (statement by statement)'}`
     case 'step-done':
-      return `${DONE[e.action]} ${e.step} in ${formatMs(e.durationMs)}`
+      return `${DONE[e.action]} ${e.step} in ${formatMs(e.durationMs)}${e.retries ? ` (${formatMs(e.waitedMs)} of it waiting for locks, ${e.retries} retr${e.retries === 1 ? 'y' : 'ies'})` : ''}`
     case 'step-failed':
       return `${e.step} failed: ${e.error}`
     case 'retry':
-      return `${e.step}: lock not granted within lock_timeout (${e.reason}); retry ${e.attempt}/${e.retries} in ${formatMs(e.waitMs)}`
+      return `${e.step}: lost a race for its locks, rolled back (${e.reason}); retry ${e.attempt}/${e.retries} in ${formatMs(e.waitMs)}`
     case 'progress':
       return `${e.step} ${e.phase}: ${progressText(e)}`
     case 'end':

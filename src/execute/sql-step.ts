@@ -6,7 +6,12 @@
  * step leaves nothing behind. DDL waits for its lock behind any long transaction and, while it
  * waits, blocks every query queued after it; lock_timeout bounds that wait, and a timeout
  * (SQLSTATE 55P03) rolls back, backs off with jitter and tries again a bounded number of times
- * (pgroll's approach), so a busy table never turns into an outage.
+ * (pgroll's approach), so a busy table never turns into an outage. A deadlock (40P01) or a
+ * serialization failure (40001) is the same kind of event — the step lost a race with live
+ * traffic and its transaction left nothing behind — so it is retried the same way. Generated
+ * steps take all their table locks up front in one canonical order (plan/steps/common.ts,
+ * lockTablesUpFront), so every attempt starts from nothing held. Time spent in failed attempts
+ * and backoff is reported per step (StepTiming): a summary never hides waiting.
  *
  * Steps marked `transactional: false` (CREATE INDEX CONCURRENTLY, subscriptions, ...) and every
  * step on MySQL/MariaDB (DDL commits implicitly there) run statement by statement; on failure
@@ -29,13 +34,23 @@ export interface SqlStepEnv {
   onRetry?: (info: {attempt: number; retries: number; waitMs: number; reason: string}) => void
 }
 
+/** How long a step took, and how much of it went on lost races for locks. */
+export interface StepTiming {
+  /** Wall time of the whole step, every attempt and backoff included. */
+  durationMs: number
+  /** Part of durationMs spent in attempts rolled back for a lock timeout, deadlock or serialization failure, and in backoff. */
+  waitedMs: number
+  retries: number
+}
+
 /** A step that failed; its message is one line: step, file and line, SQLSTATE, server message. */
 export class StepFailure extends Error {
   constructor(
     readonly stepId: string,
     readonly reason: string,
     readonly sqlstate: string | null,
-    readonly lockTimeout = false,
+    /** A lost race with concurrent traffic (lock timeout, deadlock, serialization failure): worth retrying. */
+    readonly retryable = false,
   ) {
     super(`step ${stepId} failed: ${reason}`)
   }
@@ -59,12 +74,15 @@ interface DbError {
   where?: string
 }
 
-const PG_LOCK_TIMEOUT = '55P03'
-const MYSQL_LOCK_WAIT = 1205
+/** lock_not_available (lock_timeout, NOWAIT), deadlock_detected, serialization_failure. */
+const PG_RETRYABLE = new Set(['55P03', '40P01', '40001'])
+/** ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK. */
+const MYSQL_RETRYABLE = new Set([1205, 1213])
 
-export function isLockTimeout(error: unknown, engine: Connection['engine']): boolean {
+/** Did the statement lose a race with concurrent traffic (its transaction rolled back, nothing left behind)? */
+export function isRetryable(error: unknown, engine: Connection['engine']): boolean {
   const e = error as DbError
-  return engine === 'postgres' ? e?.code === PG_LOCK_TIMEOUT : e?.errno === MYSQL_LOCK_WAIT
+  return engine === 'postgres' ? PG_RETRYABLE.has(String(e?.code)) : MYSQL_RETRYABLE.has(Number(e?.errno))
 }
 
 export function sqlstateOf(error: unknown): string | null {
@@ -132,32 +150,51 @@ export function backoffMs(base: number, attempt: number): number {
   return Math.round(Math.min(base * 2 ** attempt, 30_000) * (0.5 + Math.random()))
 }
 
-/** Run `attempt` until it succeeds or fails with something other than a lock timeout. */
-async function withLockRetries<T>(env: SqlStepEnv, s: LoadedStep, attempt: () => Promise<T>): Promise<T> {
+/** Counts lost races while a step runs: what StepTiming reports. */
+class RaceClock {
+  waitedMs = 0
+  retries = 0
+  readonly started = performance.now()
+  timing(): StepTiming {
+    return {durationMs: performance.now() - this.started, waitedMs: this.waitedMs, retries: this.retries}
+  }
+}
+
+/** Run `attempt` until it succeeds or fails with something that is not a lost race (isRetryable). */
+async function withLockRetries<T>(env: SqlStepEnv, s: LoadedStep, clock: RaceClock, attempt: () => Promise<T>): Promise<T> {
   for (let n = 0; ; n++) {
+    const tried = performance.now()
     try {
       return await attempt()
     } catch (error) {
-      if (!(error instanceof StepFailure) || !error.lockTimeout) throw error
+      if (!(error instanceof StepFailure) || !error.retryable) throw error
+      clock.waitedMs += performance.now() - tried
       if (n >= env.lockRetries) {
         const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
+        const race = error.sqlstate === '40P01' || error.sqlstate === '40001'
         throw new StepFailure(
           s.step.id,
-          `could not take its locks${locks} within lock_timeout ${env.lockTimeoutMs} ms, ${env.lockRetries + 1} attempts (${error.reason}); a long-running transaction holds them — find it in pg_stat_activity / SHOW PROCESSLIST, or retry later`,
+          race
+            ? `lost ${env.lockRetries + 1} attempts to concurrent transactions (${error.reason}); retry at a quieter time or raise --retries`
+            : `could not take its locks${locks} within lock_timeout ${env.lockTimeoutMs} ms, ${env.lockRetries + 1} attempts (${error.reason}); a long-running transaction holds them — find it in pg_stat_activity / SHOW PROCESSLIST, or retry later`,
           error.sqlstate,
           true,
         )
       }
       const waitMs = backoffMs(env.retryBaseMs, n)
+      clock.retries++
       env.onRetry?.({attempt: n + 1, retries: env.lockRetries, waitMs, reason: error.reason})
-      if (!(await sleep(waitMs, env.signal))) throw new Interrupted()
+      const slept = performance.now()
+      const go = await sleep(waitMs, env.signal)
+      clock.waitedMs += performance.now() - slept
+      if (!go) throw new Interrupted()
     }
   }
 }
 
 function fail(s: LoadedStep, env: SqlStepEnv, error: unknown, file: string, text: string | undefined, offset = 0): StepFailure {
   if (error instanceof StepFailure) return error
-  return new StepFailure(s.step.id, describeSqlError(error, file, text, offset), sqlstateOf(error), isLockTimeout(error, env.conn.engine))
+  return new StepFailure(s.step.id, describeSqlError(error, file, text, offset), sqlstateOf(error), isRetryable(error, env.conn.engine))
 }
 
 function fileName(s: LoadedStep, key: string): string {
@@ -173,27 +210,27 @@ export function runsInTransaction(s: LoadedStep, conn: Pick<Connection, 'engine'
 // ---------------------------------------------------------------------------------------------
 // apply
 
-export async function applySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<number> {
+export async function applySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<StepTiming> {
   const up = s.files.up ?? ''
   const verify = s.files.verify
+  const clock = new RaceClock()
   if (runsInTransaction(s, env.conn)) {
     assertNoTransactionControl(s, fileName(s, 'up'), up)
-    return withLockRetries(env, s, () =>
-      inTransaction(env, s, async (started) => {
+    await withLockRetries(env, s, clock, () =>
+      inTransaction(env, s, async () => {
         await run(env, s, 'up', up)
         if (verify) await run(env, s, 'verify', verify)
-        const ms = performance.now() - started
-        await env.ledger.markApplied(s, ms, `applied in ${Math.round(ms)} ms`)
-        return ms
+        const t = clock.timing()
+        await env.ledger.markApplied(s, t.durationMs, appliedDetail('applied', t))
       }),
     )
+    return clock.timing()
   }
-  const started = performance.now()
   await setSessionLockTimeout(env)
   try {
     try {
-      await runStatements(env, s, 'up', up)
-      if (verify) await runStatements(env, s, 'verify', verify)
+      await runStatements(env, s, clock, 'up', up)
+      if (verify) await runStatements(env, s, clock, 'verify', verify)
     } catch (error) {
       if (error instanceof Interrupted) {
         await cleanUp(env, s)
@@ -201,11 +238,11 @@ export async function applySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<numb
       }
       const failure = fail(s, env, error, fileName(s, 'up'), up)
       const cleanup = await cleanUp(env, s)
-      throw new StepFailure(s.step.id, `${failure.reason}${cleanup}`, failure.sqlstate, failure.lockTimeout)
+      throw new StepFailure(s.step.id, `${failure.reason}${cleanup}`, failure.sqlstate, failure.retryable)
     }
-    const ms = performance.now() - started
-    await env.ledger.markApplied(s, ms, `applied statement by statement in ${Math.round(ms)} ms`)
-    return ms
+    const t = clock.timing()
+    await env.ledger.markApplied(s, t.durationMs, appliedDetail('applied statement by statement', t))
+    return t
   } finally {
     await resetSessionLockTimeout(env)
   }
@@ -229,32 +266,37 @@ async function cleanUp(env: SqlStepEnv, s: LoadedStep): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // rollback
 
-export async function rollbackSqlStep(env: SqlStepEnv, s: LoadedStep): Promise<number> {
+export async function rollbackSqlStep(env: SqlStepEnv, s: LoadedStep): Promise<StepTiming> {
   const down = s.files.down
   if (down === undefined) throw new StepFailure(s.step.id, 'has no down file: it cannot be rolled back', null)
+  const clock = new RaceClock()
   if (runsInTransaction(s, env.conn)) {
     assertNoTransactionControl(s, fileName(s, 'down'), down)
-    return withLockRetries(env, s, () =>
-      inTransaction(env, s, async (started) => {
+    await withLockRetries(env, s, clock, () =>
+      inTransaction(env, s, async () => {
         await run(env, s, 'down', down)
-        const ms = performance.now() - started
-        await env.ledger.markRolledBack(s, ms)
-        return ms
+        await env.ledger.markRolledBack(s, clock.timing().durationMs)
       }),
     )
+    return clock.timing()
   }
-  const started = performance.now()
   await setSessionLockTimeout(env)
   try {
-    await runStatements(env, s, 'down', down)
+    await runStatements(env, s, clock, 'down', down)
   } catch (error) {
     throw fail(s, env, error, fileName(s, 'down'), down)
   } finally {
     await resetSessionLockTimeout(env)
   }
-  const ms = performance.now() - started
-  await env.ledger.markRolledBack(s, ms)
-  return ms
+  const t = clock.timing()
+  await env.ledger.markRolledBack(s, t.durationMs)
+  return t
+}
+
+/** The ledger's event detail: "applied in 812 ms (600 ms of it waiting for locks, 2 retries)". */
+function appliedDetail(what: string, t: StepTiming): string {
+  const waited = t.retries ? ` (${Math.round(t.waitedMs)} ms of it waiting for locks, ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'})` : ''
+  return `${what} in ${Math.round(t.durationMs)} ms${waited}`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,7 +313,7 @@ export async function verifySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<boo
       await conn.query(`SET LOCAL lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
       await run(env, s, 'verify', verify)
     } else {
-      await runStatements(env, s, 'verify', verify)
+      await runStatements(env, s, new RaceClock(), 'verify', verify)
     }
   } catch (error) {
     throw fail(s, env, error, fileName(s, 'verify'), verify)
@@ -284,13 +326,12 @@ export async function verifySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<boo
 // ---------------------------------------------------------------------------------------------
 // the pieces
 
-async function inTransaction<T>(env: SqlStepEnv, s: LoadedStep, work: (started: number) => Promise<T>): Promise<T> {
+async function inTransaction<T>(env: SqlStepEnv, s: LoadedStep, work: () => Promise<T>): Promise<T> {
   const conn = env.conn
-  const started = performance.now()
   await conn.query('BEGIN')
   try {
     await conn.query(`SET LOCAL lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
-    const result = await work(started)
+    const result = await work()
     await conn.query('COMMIT')
     return result
   } catch (error) {
@@ -308,10 +349,10 @@ async function run(env: SqlStepEnv, s: LoadedStep, key: string, text: string): P
   }
 }
 
-async function runStatements(env: SqlStepEnv, s: LoadedStep, key: string, text: string): Promise<void> {
+async function runStatements(env: SqlStepEnv, s: LoadedStep, clock: RaceClock, key: string, text: string): Promise<void> {
   for (const st of splitStatements(text, dialect(env))) {
     if (env.signal.aborted) throw new Interrupted()
-    await withLockRetries(env, s, async () => {
+    await withLockRetries(env, s, clock, async () => {
       try {
         await env.conn.query(st.text)
       } catch (error) {
@@ -356,7 +397,7 @@ export function describeSqlApply(s: LoadedStep, engine: Connection['engine'], lo
   const verify = s.files.verify
   if (engine === 'postgres' && s.step.transactional) {
     return [
-      `-- on lock timeout (SQLSTATE 55P03): ROLLBACK, wait with jittered backoff, retry (at most ${lockRetries} times)`,
+      `-- on lock timeout, deadlock or serialization failure (SQLSTATE 55P03, 40P01, 40001): ROLLBACK, wait with jittered backoff, retry (at most ${lockRetries} times)`,
       'BEGIN;',
       `SET LOCAL lock_timeout = '${Math.round(lockTimeoutMs)}ms';`,
       section(fileName(s, 'up'), up),

@@ -10,12 +10,12 @@
 import type {PlanInput} from './context.js'
 import {sha256} from './manifest.js'
 import {type GeneratedPlan, PLAN_FORMAT, type PlanManifest, type PlanStep} from './model.js'
-import {Locator} from './steps/common.js'
+import {Locator, schemaExisted} from './steps/common.js'
 import {ownershipStep} from './steps/document-ownership.js'
 import {foreignKeysStep} from './steps/foreign-keys.js'
 import {grantsStep, rolesStep} from './steps/grants.js'
 import {moveStep} from './steps/move-to-schema.js'
-import {outboxStep} from './steps/outbox.js'
+import {outboxNameNote, outboxStep} from './steps/outbox.js'
 import {readModelsStep, reportingReadModelsStep} from './steps/read-models.js'
 import type {StepDraft} from './steps/types.js'
 
@@ -52,7 +52,12 @@ export function planDrafts(input: PlanInput, options: BuildOptions = {}): {draft
   const moved = level >= 2 ? contexts : []
   const locator = new Locator(input, moved)
   if (level >= 2) {
-    for (const c of contexts) drafts.push(moveStep(c, input))
+    for (const c of contexts) {
+      drafts.push(moveStep(c, input))
+      if (schemaExisted(input, c.schema) && c.tables.some((t) => t.table.schema !== c.schema)) {
+        notes.push(`schema ${c.schema} existed before this plan: context ${c.name}'s tables move into it, and rollback leaves the schema (and whatever else it holds) in place`)
+      }
+    }
     drafts.push(rolesStep(input))
     for (const c of contexts) drafts.push(grantsStep(c, input, locator, true))
   }
@@ -72,6 +77,8 @@ export function planDrafts(input: PlanInput, options: BuildOptions = {}): {draft
   if (level >= 4) {
     for (const c of contexts) {
       const d = outboxStep(c, input, locator, [lastOf.get(c.name)!])
+      const note = outboxNameNote(c, input)
+      if (d && note) notes.push(note)
       if (d) {
         drafts.push(d)
         lastOf.set(c.name, d.key)

@@ -69,6 +69,60 @@ BEGIN
 END`)
 }
 
+/**
+ * Did the schema exist before the plan ran? Then the plan may put things in it but never creates
+ * or drops it: it is not Carve's. (The catalog lists every schema unless `--schema` narrowed the
+ * inspection; a schema it does not list is created with a plain CREATE SCHEMA, which fails
+ * cleanly at apply if the schema exists after all, instead of adopting it.)
+ */
+export function schemaExisted(input: PlanInput, schema: string): boolean {
+  return input.catalog.schemas.includes(schema) || input.catalog.tables.some((t) => t.schema === schema)
+}
+
+/** A relation a step locks: where it is when the step runs, and its name before the plan (the order key). */
+export interface LockTarget {
+  /** Quoted, qualified name at the time the script runs. */
+  at: string
+  /** The table's original schema and name: the same key in up.sql and down.sql, so both lock in one order. */
+  schema: string
+  name: string
+  /** Locks of one key are taken in the order given (a compatibility view before its table, as queries do). */
+  mode: 'ACCESS EXCLUSIVE' | 'SHARE ROW EXCLUSIVE'
+}
+
+/**
+ * Every table lock a step needs, taken before it changes anything, in one canonical order (the
+ * tables' original qualified names). Only the first lock waits, up to the executor's lock_timeout,
+ * holding nothing; the others must be free at once (NOWAIT). So a step never keeps one table
+ * locked while it waits for another — it cannot stall readers of a table it already holds, nor
+ * close a deadlock cycle with application transactions that lock in another order. When a lock is
+ * busy the statement fails with SQLSTATE 55P03, the transaction rolls back (everything released)
+ * and the executor retries the step after a jittered backoff.
+ */
+export function lockTablesUpFront(targets: LockTarget[]): string {
+  if (targets.length === 0) return ''
+  const order = targets
+    .map((t, i) => ({t, i}))
+    .sort((a, b) => cmpText(a.t.schema, b.t.schema) || cmpText(a.t.name, b.t.name) || a.i - b.i)
+    .map(({t}) => t)
+  const seen = new Set<string>()
+  const lines: string[] = []
+  for (const t of order) {
+    if (seen.has(t.at)) continue
+    seen.add(t.at)
+    lines.push(`LOCK TABLE ONLY ${t.at} IN ${t.mode} MODE${lines.length ? ' NOWAIT' : ''};`)
+  }
+  return `-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+${lines.join('\n')}
+`
+}
+
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 /** Drop a schema only when it is empty: never CASCADE away something a person put there. */
 export function dropSchemaIfEmpty(schema: string): string {
   return doBlock(`

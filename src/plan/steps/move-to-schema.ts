@@ -9,7 +9,7 @@
 import type {Table} from '../../introspect/model.js'
 import type {ContextSpec, PlanInput} from '../context.js'
 import {doBlock, ident, literal, qualified} from '../quote.js'
-import {code, dropSchemaIfEmpty, header, partitionsOf, sizeOf, stepReadme} from './common.js'
+import {code, dropSchemaIfEmpty, header, lockTablesUpFront, partitionsOf, schemaExisted, sizeOf, stepReadme, type LockTarget} from './common.js'
 import type {StepDraft} from './types.js'
 
 /** The marker in a compatibility view's comment: down.sql drops only views that carry it. */
@@ -92,8 +92,17 @@ BEGIN
   END LOOP;
 END`)
     : ''
+  // Moving a table locks it; moving it back also drops its view, which queries lock first.
+  const upLocks: LockTarget[] = tables.map(({table}) => ({at: qualified(table.schema, table.name), schema: table.schema, name: table.name, mode: 'ACCESS EXCLUSIVE'}))
+  const downLocks: LockTarget[] = tables.flatMap(({table}) => [
+    {at: qualified(table.schema, table.name), schema: table.schema, name: table.name, mode: 'ACCESS EXCLUSIVE' as const},
+    {at: qualified(ctx.schema, table.name), schema: table.schema, name: table.name, mode: 'ACCESS EXCLUSIVE' as const},
+  ])
+  // A schema that existed before the plan is used but never created or dropped: it is not Carve's.
+  const existed = schemaExisted(input, ctx.schema)
   const up = `${header(`Step: move the tables of context ${ctx.name} into schema ${ctx.schema}`, ['and leave a compatibility view under each old name'])}
-CREATE SCHEMA IF NOT EXISTS ${target};
+${lockTablesUpFront(upLocks)}${existed ? `-- Schema ${ctx.schema.replace(/[\r\n]+/g, ' ')} existed before this plan: it is used, and never dropped on rollback.` : `-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA ${target};`}
 ${tables.length ? doBlock(`BEGIN\n${moves.join('\n')}\nEND`) : '-- nothing to move'}
 
 ${views.join('\n\n')}
@@ -102,8 +111,8 @@ ${views.join('\n\n')}
 ${ownership}
 `
   const down = `${header(`Undo: move the tables of context ${ctx.name} back and drop the compatibility views`)}
-${tables.length ? doBlock(`BEGIN\n${unViews.join('\n')}\n${moveBacks.join('\n')}\nEND`) : ''}
-${dropSchemaIfEmpty(ctx.schema)}
+${lockTablesUpFront(downLocks)}${tables.length ? doBlock(`BEGIN\n${unViews.join('\n')}\n${moveBacks.join('\n')}\nEND`) : ''}
+${existed ? `-- Schema ${ctx.schema.replace(/[\r\n]+/g, ' ')} existed before this plan: it stays.` : dropSchemaIfEmpty(ctx.schema)}
 `
   const verify = `${header(`Verify: the tables of context ${ctx.name} live in schema ${ctx.schema}, reachable under their old names`)}
 ${tables.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
@@ -114,9 +123,9 @@ ${tables.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
     what: `Creates schema ${code(ctx.schema)} and moves ${tables.length} table${tables.length === 1 ? '' : 's'} (${size.text}) into it with \`ALTER TABLE … SET SCHEMA\`: indexes, constraints, owned sequences, triggers and grants move with each table. A compatibility view takes each old name (\`SELECT <columns> FROM ${ctx.schema}.<table>\`): PostgreSQL makes such views automatically updatable, so legacy code that reads or writes the old names keeps working.\n\n${tables.map((m) => `- ${code(`${m.table.schema}.${m.table.name}`)} → ${code(`${ctx.schema}.${m.table.name}`)}`).join('\n')}`,
     why: 'Level 2: the data of a context lives in the owner\'s schema, where its grants can be managed as a unit. The views are the strangler facade: nothing else has to change on the day of the move.',
     risk: 'Low. Data is not copied or rewritten. Views on these tables, foreign keys and triggers keep working (they reference tables by identity, not by name). Code that names a schema explicitly (`public.x`) keeps working through the view. Functions that run `CREATE TABLE` or DDL under the old names, and tools that introspect `public`, will see views instead of tables. Columns added to a moved table later do not appear in its view until the view is recreated.',
-    lock: 'ACCESS EXCLUSIVE on each moved table, for the catalog update only (milliseconds); the executor sets `lock_timeout` and retries, so the step never queues behind a long transaction.',
+    lock: 'ACCESS EXCLUSIVE on each moved table (and on its compatibility view when moving back), all taken first in one order by table name: the first waits up to `lock_timeout`, the others must be free at once (`NOWAIT`), so the step never holds one table while waiting for another. Held for the catalog update only (milliseconds). A busy table rolls the step back and the executor retries it with jittered backoff.',
     duration: 'under a second (independent of table size)',
-    rollback: '`down.sql` drops the compatibility views (only views carrying Carve\'s marker comment) and moves the tables back; the schema is dropped when empty.',
+    rollback: `\`down.sql\` drops the compatibility views (only views carrying Carve's marker comment) and moves the tables back; ${existed ? `schema ${code(ctx.schema)} existed before the plan and stays` : 'the schema, created by this step, is dropped when empty'}.`,
     extra: '## Owners and grants\nEach view is owned by its table\'s owner and carries the table\'s grants, and the tables\' owners get `USAGE` on the new schema: a legacy login that owns its tables (the usual shared-login setup) keeps reading and writing them under the old names. Apply the plan as a superuser or as a member of the tables\' owning role.\n\nSchema changes under the old names (`ALTER TABLE public.x ADD COLUMN`, `CREATE INDEX ON public.x`) are refused after the move (they name a view): point migrations at the new schema, and recreate the view after adding a column.',
   })
   return {

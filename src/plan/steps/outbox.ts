@@ -6,16 +6,40 @@
  */
 import type {ContextSpec, PlanInput} from '../context.js'
 import {doBlock, dollarQuote, ident, literal, qualified} from '../quote.js'
-import {code, header, Locator, stepReadme} from './common.js'
+import {code, header, Locator, lockTablesUpFront, stepReadme, type LockTarget} from './common.js'
 import type {StepDraft} from './types.js'
 
 export const OUTBOX_TRIGGER = 'carve_outbox'
 export const OUTBOX_FUNCTION = 'carve_outbox_emit'
 
-/** The outbox table's name in a context: the convention, unless an owned table already has it. */
+/** The marker at the start of the outbox's comment: down.sql drops only a table carrying it. */
+export const OUTBOX_MARK = 'carve:outbox'
+
+/**
+ * The outbox table's name in a context: the convention, unless that name is taken — by an owned
+ * table (it moves into the schema) or by a relation already in the context's schema that Carve
+ * did not create. A taken name is never adopted (its rows would be dropped on rollback): the
+ * first free one of `carve_<name>`, `carve_<name>_2`, … is used, and the plan's notes say so.
+ */
 export function outboxName(ctx: ContextSpec, input: PlanInput): string {
   const wanted = input.conventions.outboxTable
-  return ctx.tables.some((t) => t.table.name === wanted) ? `carve_${wanted}` : wanted
+  const taken = new Set(ctx.tables.map((t) => t.table.name))
+  for (const t of input.catalog.tables) if (t.schema === ctx.schema) taken.add(t.name)
+  for (const v of input.catalog.views) if (v.schema === ctx.schema) taken.add(v.name)
+  if (!taken.has(wanted)) return wanted
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? `carve_${wanted}` : `carve_${wanted}_${n}`
+    if (!taken.has(candidate)) return candidate
+  }
+}
+
+/** A plan note when the outbox could not take its conventional name, naming what holds it. */
+export function outboxNameNote(ctx: ContextSpec, input: PlanInput): string | null {
+  const name = outboxName(ctx, input)
+  const wanted = input.conventions.outboxTable
+  if (name === wanted || eventTables(ctx).length === 0) return null
+  const owned = ctx.tables.some((t) => t.table.name === wanted)
+  return `the outbox of context ${ctx.name} is ${ctx.schema}.${name}: ${owned ? `the context owns a table named ${wanted}` : `${ctx.schema}.${wanted} already exists and was not created by this plan (it is left alone)`}`
 }
 
 export function eventTables(ctx: ContextSpec): ContextSpec['tables'] {
@@ -47,8 +71,9 @@ END`
   const checks: string[] = []
   for (const t of tables) {
     const rel = locator.at(t.table)
-    creates.push(`DROP TRIGGER IF EXISTS ${ident(OUTBOX_TRIGGER)} ON ${rel};
-CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${rel}
+    // No DROP TRIGGER IF EXISTS first: a trigger of that name that Carve did not create is not
+    // replaced — CREATE TRIGGER fails and the step leaves nothing behind.
+    creates.push(`CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${rel}
   FOR EACH ROW EXECUTE FUNCTION ${fn}(${t.table.primaryKey.map(literal).join(', ')});`)
     drops.push(`  IF to_regclass(${literal(rel)}) IS NOT NULL THEN
     DROP TRIGGER IF EXISTS ${ident(OUTBOX_TRIGGER)} ON ${rel};
@@ -81,8 +106,12 @@ CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${re
   END IF;`
       })()
     : ''
+  // CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table, DROP TRIGGER ACCESS EXCLUSIVE.
+  const lockOf = (mode: LockTarget['mode']) => (t: (typeof tables)[number]): LockTarget => ({at: locator.at(t.table), schema: t.table.schema, name: t.table.name, mode})
   const up = `${header(`Step: an outbox for context ${ctx.name}, fed by triggers on its tables`)}
-CREATE TABLE IF NOT EXISTS ${outbox} (
+${lockTablesUpFront(tables.map(lockOf('SHARE ROW EXCLUSIVE')))}-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE ${outbox} (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -90,17 +119,18 @@ CREATE TABLE IF NOT EXISTS ${outbox} (
   payload jsonb NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE ${outbox} IS ${literal(`carve:outbox events of context ${ctx.name} (owner: ${ctx.owner}); a relay publishes and deletes them`)};
+COMMENT ON TABLE ${outbox} IS ${literal(`${OUTBOX_MARK} events of context ${ctx.name} (owner: ${ctx.owner}); a relay publishes and deletes them`)};
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS ${dollarQuote(fnBody)};
+CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS ${dollarQuote(fnBody)};
 ${creates.join('\n')}
 GRANT SELECT, DELETE ON ${outbox} TO ${ident(ctx.role)};
 `
   const down = `${header(`Undo: the outbox of context ${ctx.name}`)}
-${doBlock(`BEGIN\n${drops.join('\n')}\nEND`)}
+${lockTablesUpFront(tables.map(lockOf('ACCESS EXCLUSIVE')))}${doBlock(`BEGIN\n${drops.join('\n')}\nEND`)}
 DROP FUNCTION IF EXISTS ${fn}();
 ${doBlock(`BEGIN
-  IF to_regclass(${literal(outbox)}) IS NOT NULL THEN
+  IF to_regclass(${literal(outbox)}) IS NOT NULL
+     AND obj_description(to_regclass(${literal(outbox)}), 'pg_class') LIKE ${literal(`${OUTBOX_MARK} %`)} THEN
     REVOKE ALL ON ${outbox} FROM ${ident(ctx.role)};
     DROP TABLE ${outbox};
   END IF;
@@ -124,7 +154,7 @@ END`)}
     what: `Creates ${code(`${schema}.${outboxName(ctx, input)}`)} and an \`AFTER INSERT OR UPDATE OR DELETE\` row trigger ${code(OUTBOX_TRIGGER)} on ${tables.length} table${tables.length === 1 ? '' : 's'}: every committed change becomes an event \`<table>.created|updated|deleted\` with the row as JSON payload and the primary key as aggregate id. The events are listed in [contexts/${ctx.name}/events.md](../../contexts/${ctx.name}/events.md). A relay (Debezium's outbox router, or a small poller that publishes and deletes in order) moves them to the broker.`,
     why: 'Other services react to changes through events instead of reading or polling the tables (concepts: react to a change → subscribe to its events).',
     risk: 'Each write to these tables also inserts one outbox row (a few percent more write latency; measure with `npm run bench`). The outbox grows until a relay drains it.',
-    lock: 'SHARE ROW EXCLUSIVE on each table while its trigger is created (milliseconds)',
+    lock: 'SHARE ROW EXCLUSIVE on each table while its trigger is created (ACCESS EXCLUSIVE to drop it on rollback), all taken first in one order by table name; only the first lock waits, the others must be free at once, and a busy table rolls the step back for a retry (milliseconds)',
     duration: 'under a second',
     rollback: '`down.sql` drops the triggers, the function and the outbox table (undelivered events are lost — drain the relay first).',
   })

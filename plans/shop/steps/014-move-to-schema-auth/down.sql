@@ -1,5 +1,22 @@
 -- Undo: move the tables of context auth back and drop the compatibility views
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."auth_sessions" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."auth_sessions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."auth_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."auth_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."login_identities" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."login_identities" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."mfa_factors" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."mfa_factors" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."password_resets" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."password_resets" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."refresh_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."refresh_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."user_credentials" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."user_credentials" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."user_credentials"') AND relkind = 'v')

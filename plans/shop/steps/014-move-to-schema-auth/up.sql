@@ -1,7 +1,18 @@
 -- Step: move the tables of context auth into schema auth
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "auth";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."auth_sessions" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."auth_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."login_identities" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."mfa_factors" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."password_resets" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."refresh_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."user_credentials" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "auth";
 DO $carve$
 BEGIN
   IF to_regclass('"auth"."user_credentials"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."user_credentials"') AND relkind IN ('r', 'p')) THEN

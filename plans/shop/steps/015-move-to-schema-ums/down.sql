@@ -1,5 +1,22 @@
 -- Undo: move the tables of context ums back and drop the compatibility views
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."module_access" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."module_access" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."modules" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."modules" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."org_memberships" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."org_memberships" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."organizations" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."user_attributes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."user_attributes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."user_profiles" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."user_profiles" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."users" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."users"') AND relkind = 'v')

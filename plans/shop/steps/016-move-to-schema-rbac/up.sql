@@ -1,7 +1,16 @@
 -- Step: move the tables of context rbac into schema rbac
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "rbac";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."access_policies" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."permissions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."role_permissions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."roles" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."user_role_assignments" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "rbac";
 DO $carve$
 BEGIN
   IF to_regclass('"rbac"."roles"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."roles"') AND relkind IN ('r', 'p')) THEN

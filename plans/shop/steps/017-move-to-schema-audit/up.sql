@@ -1,7 +1,19 @@
 -- Step: move the tables of context audit into schema audit
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "audit";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."action_traces" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."action_traces_2024" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."action_traces_2025" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."action_traces_default" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."audit_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."auth_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."error_logs" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."rbac_decisions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "audit";
 DO $carve$
 BEGIN
   IF to_regclass('"audit"."audit_events"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."audit_events"') AND relkind IN ('r', 'p')) THEN

@@ -1,7 +1,17 @@
 -- Step: move the tables of context catalog into schema catalog
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "catalog";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."bundle_items" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."bundles" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."categories" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."product_descriptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."product_tags" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."products" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "catalog";
 DO $carve$
 BEGIN
   IF to_regclass('"catalog"."categories"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."categories"') AND relkind IN ('r', 'p')) THEN

@@ -1,5 +1,22 @@
 -- Undo: move the tables of context pricing back and drop the compatibility views
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."discounts" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."discounts" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."price_lists" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."price_lists" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."price_rules" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."price_rules" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."pricing_snapshots" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."pricing_snapshots" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."promotion_redemptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."promotion_redemptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."promotions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."promotions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."tax_rates" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."tax_rates" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."price_lists"') AND relkind = 'v')

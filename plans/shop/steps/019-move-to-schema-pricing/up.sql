@@ -1,7 +1,18 @@
 -- Step: move the tables of context pricing into schema pricing
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "pricing";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."discounts" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."price_lists" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."price_rules" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."pricing_snapshots" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."promotion_redemptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."promotions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."tax_rates" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "pricing";
 DO $carve$
 BEGIN
   IF to_regclass('"pricing"."price_lists"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."price_lists"') AND relkind IN ('r', 'p')) THEN

@@ -1,7 +1,16 @@
 -- Step: move the tables of context availability into schema availability
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "availability";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."service_capacity" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."slot_reservations" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."stock_levels" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."stock_locations" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."time_slots" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "availability";
 DO $carve$
 BEGIN
   IF to_regclass('"availability"."stock_locations"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."stock_locations"') AND relkind IN ('r', 'p')) THEN

@@ -1,7 +1,17 @@
 -- Step: move the tables of context orders into schema orders
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "orders";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."cart_items" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."carts" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."order_lines" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."order_snapshots" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."order_status_history" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."orders" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "orders";
 DO $carve$
 BEGIN
   IF to_regclass('"orders"."carts"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."carts"') AND relkind IN ('r', 'p')) THEN

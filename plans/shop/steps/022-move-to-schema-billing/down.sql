@@ -1,5 +1,16 @@
 -- Undo: move the tables of context billing back and drop the compatibility views
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."billing_accounts" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."billing_accounts" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."credit_notes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "billing"."credit_notes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."invoice_lines" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "billing"."invoice_lines" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."invoices" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "billing"."invoices" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."billing_accounts"') AND relkind = 'v')

@@ -1,7 +1,15 @@
 -- Step: move the tables of context billing into schema billing
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "billing";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."billing_accounts" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."credit_notes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."invoice_lines" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."invoices" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "billing";
 DO $carve$
 BEGIN
   IF to_regclass('"billing"."billing_accounts"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."billing_accounts"') AND relkind IN ('r', 'p')) THEN

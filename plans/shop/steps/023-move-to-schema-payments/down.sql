@@ -1,5 +1,20 @@
 -- Undo: move the tables of context payments back and drop the compatibility views
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."gateway_transactions" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."gateway_transactions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."payment_attempts" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."payment_attempts" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."payment_methods" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."payment_methods" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."payments" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."payments" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."refunds" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."refunds" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."webhook_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."webhook_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."payment_methods"') AND relkind = 'v')

@@ -1,7 +1,17 @@
 -- Step: move the tables of context payments into schema payments
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "payments";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."gateway_transactions" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."payment_attempts" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."payment_methods" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."payments" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."refunds" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."webhook_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "payments";
 DO $carve$
 BEGIN
   IF to_regclass('"payments"."payment_methods"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."payment_methods"') AND relkind IN ('r', 'p')) THEN

@@ -1,5 +1,22 @@
 -- Undo: move the tables of context memberships back and drop the compatibility views
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."entitlements" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "memberships"."entitlements" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."membership_plans" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."membership_plans" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."plan_subscriptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."plan_subscriptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."usage_records" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."usage_records" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."wallet_fundings" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallet_fundings" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."wallet_transactions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallet_transactions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."wallets" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallets" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."membership_plans"') AND relkind = 'v')

@@ -1,7 +1,18 @@
 -- Step: move the tables of context memberships into schema memberships
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "memberships";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."entitlements" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."membership_plans" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."plan_subscriptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."usage_records" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."wallet_fundings" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."wallet_transactions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."wallets" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "memberships";
 DO $carve$
 BEGIN
   IF to_regclass('"memberships"."membership_plans"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."membership_plans"') AND relkind IN ('r', 'p')) THEN

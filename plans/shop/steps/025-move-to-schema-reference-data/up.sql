@@ -1,7 +1,17 @@
 -- Step: move the tables of context reference-data into schema reference_data
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "reference_data";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."countries" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."currencies" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."exchange_rates" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."locales" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."status_codes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."time_zones" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "reference_data";
 DO $carve$
 BEGIN
   IF to_regclass('"reference_data"."countries"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."countries"') AND relkind IN ('r', 'p')) THEN

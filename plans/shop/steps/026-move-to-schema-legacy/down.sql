@@ -1,5 +1,12 @@
 -- Undo: move the tables of context legacy back and drop the compatibility views
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."legacy_user_prefs" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "legacy"."legacy_user_prefs" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "public"."old_payment_log" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "legacy"."old_payment_log" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."legacy_user_prefs"') AND relkind = 'v')

@@ -1,7 +1,13 @@
 -- Step: move the tables of context legacy into schema legacy
 -- and leave a compatibility view under each old name
 
-CREATE SCHEMA IF NOT EXISTS "legacy";
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "public"."legacy_user_prefs" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."old_payment_log" IN ACCESS EXCLUSIVE MODE NOWAIT;
+-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
+CREATE SCHEMA "legacy";
 DO $carve$
 BEGIN
   IF to_regclass('"legacy"."legacy_user_prefs"') IS NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('"public"."legacy_user_prefs"') AND relkind IN ('r', 'p')) THEN

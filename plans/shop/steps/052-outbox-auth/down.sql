@@ -1,5 +1,15 @@
 -- Undo: the outbox of context auth
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "auth"."auth_sessions" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."auth_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."login_identities" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."mfa_factors" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."password_resets" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."refresh_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."user_credentials" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"auth"."user_credentials"') IS NOT NULL THEN
@@ -28,7 +38,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "auth"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"auth"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"auth"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"auth"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "auth"."outbox" FROM "carve_auth_service";
     DROP TABLE "auth"."outbox";
   END IF;

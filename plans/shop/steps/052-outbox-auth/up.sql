@@ -1,6 +1,18 @@
 -- Step: an outbox for context auth, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "auth"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "auth"."auth_sessions" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."auth_tokens" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."login_identities" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."mfa_factors" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."password_resets" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."refresh_tokens" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "auth"."user_credentials" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "auth"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +22,7 @@ CREATE TABLE IF NOT EXISTS "auth"."outbox" (
 );
 COMMENT ON TABLE "auth"."outbox" IS 'carve:outbox events of context auth (owner: auth-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "auth"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "auth"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,25 +37,18 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."user_credentials";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."user_credentials"
   FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."login_identities";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."login_identities"
   FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."auth_sessions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."auth_sessions"
   FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."refresh_tokens";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."refresh_tokens"
   FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."auth_tokens";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."auth_tokens"
   FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."password_resets";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."password_resets"
   FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "auth"."mfa_factors";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."mfa_factors"
   FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "auth"."outbox" TO "carve_auth_service";

@@ -1,5 +1,15 @@
 -- Undo: the outbox of context ums
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "ums"."module_access" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."modules" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."org_memberships" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."user_attributes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."user_profiles" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"ums"."users"') IS NOT NULL THEN
@@ -28,7 +38,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "ums"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"ums"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"ums"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"ums"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "ums"."outbox" FROM "carve_ums_service";
     DROP TABLE "ums"."outbox";
   END IF;

@@ -1,6 +1,18 @@
 -- Step: an outbox for context ums, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "ums"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "ums"."module_access" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."modules" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."org_memberships" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."organizations" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."user_attributes" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."user_profiles" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "ums"."users" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "ums"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +22,7 @@ CREATE TABLE IF NOT EXISTS "ums"."outbox" (
 );
 COMMENT ON TABLE "ums"."outbox" IS 'carve:outbox events of context ums (owner: ums-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "ums"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "ums"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,25 +37,18 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "ums"."users";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."users"
   FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "ums"."user_profiles";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."user_profiles"
   FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('user_id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "ums"."organizations";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."organizations"
   FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "ums"."org_memberships";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."org_memberships"
   FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "ums"."modules";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."modules"
   FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('code');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "ums"."module_access";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."module_access"
   FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "ums"."user_attributes";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."user_attributes"
   FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "ums"."outbox" TO "carve_ums_service";

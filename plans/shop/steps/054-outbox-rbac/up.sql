@@ -1,6 +1,16 @@
 -- Step: an outbox for context rbac, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "rbac"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "rbac"."access_policies" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "rbac"."permissions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "rbac"."role_permissions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "rbac"."roles" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "rbac"."user_role_assignments" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "rbac"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +20,7 @@ CREATE TABLE IF NOT EXISTS "rbac"."outbox" (
 );
 COMMENT ON TABLE "rbac"."outbox" IS 'carve:outbox events of context rbac (owner: rbac-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "rbac"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "rbac"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,19 +35,14 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "rbac"."roles";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."roles"
   FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "rbac"."permissions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."permissions"
   FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "rbac"."role_permissions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."role_permissions"
   FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('role_id', 'permission_id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "rbac"."user_role_assignments";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."user_role_assignments"
   FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "rbac"."access_policies";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."access_policies"
   FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "rbac"."outbox" TO "carve_rbac_service";

@@ -1,5 +1,13 @@
 -- Undo: the outbox of context audit
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "audit"."action_traces" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "audit"."audit_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "audit"."auth_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "audit"."error_logs" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "audit"."rbac_decisions" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"audit"."audit_events"') IS NOT NULL THEN
@@ -22,7 +30,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "audit"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"audit"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"audit"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"audit"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "audit"."outbox" FROM "carve_audit_service";
     DROP TABLE "audit"."outbox";
   END IF;

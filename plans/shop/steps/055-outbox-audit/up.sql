@@ -1,6 +1,16 @@
 -- Step: an outbox for context audit, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "audit"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "audit"."action_traces" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "audit"."audit_events" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "audit"."auth_events" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "audit"."error_logs" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "audit"."rbac_decisions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "audit"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +20,7 @@ CREATE TABLE IF NOT EXISTS "audit"."outbox" (
 );
 COMMENT ON TABLE "audit"."outbox" IS 'carve:outbox events of context audit (owner: audit-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "audit"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "audit"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,19 +35,14 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "audit"."audit_events";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."audit_events"
   FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "audit"."auth_events";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."auth_events"
   FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "audit"."rbac_decisions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."rbac_decisions"
   FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "audit"."action_traces";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."action_traces"
   FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id', 'occurred_at');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "audit"."error_logs";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."error_logs"
   FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "audit"."outbox" TO "carve_audit_service";

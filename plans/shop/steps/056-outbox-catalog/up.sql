@@ -1,6 +1,17 @@
 -- Step: an outbox for context catalog, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "catalog"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "catalog"."bundle_items" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "catalog"."bundles" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "catalog"."categories" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "catalog"."product_descriptions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "catalog"."product_tags" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "catalog"."products" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "catalog"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +21,7 @@ CREATE TABLE IF NOT EXISTS "catalog"."outbox" (
 );
 COMMENT ON TABLE "catalog"."outbox" IS 'carve:outbox events of context catalog (owner: catalog-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "catalog"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "catalog"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,22 +36,16 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."categories";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."categories"
   FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."products";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."products"
   FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."product_descriptions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."product_descriptions"
   FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_id', 'locale');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."product_tags";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."product_tags"
   FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_id', 'tag');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."bundles";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."bundles"
   FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "catalog"."bundle_items";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."bundle_items"
   FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('bundle_id', 'product_id');
 GRANT SELECT, DELETE ON "catalog"."outbox" TO "carve_catalog_service";

@@ -1,5 +1,15 @@
 -- Undo: the outbox of context pricing
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "pricing"."discounts" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."price_lists" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."price_rules" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."pricing_snapshots" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."promotion_redemptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."promotions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."tax_rates" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"pricing"."price_lists"') IS NOT NULL THEN
@@ -28,7 +38,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "pricing"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"pricing"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"pricing"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"pricing"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "pricing"."outbox" FROM "carve_pricing_service";
     DROP TABLE "pricing"."outbox";
   END IF;

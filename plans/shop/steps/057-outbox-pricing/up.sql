@@ -1,6 +1,18 @@
 -- Step: an outbox for context pricing, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "pricing"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "pricing"."discounts" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."price_lists" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."price_rules" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."pricing_snapshots" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."promotion_redemptions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."promotions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "pricing"."tax_rates" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "pricing"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +22,7 @@ CREATE TABLE IF NOT EXISTS "pricing"."outbox" (
 );
 COMMENT ON TABLE "pricing"."outbox" IS 'carve:outbox events of context pricing (owner: pricing-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "pricing"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "pricing"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,25 +37,18 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "pricing"."price_lists";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."price_lists"
   FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "pricing"."price_rules";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."price_rules"
   FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "pricing"."discounts";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."discounts"
   FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "pricing"."promotions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."promotions"
   FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "pricing"."promotion_redemptions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."promotion_redemptions"
   FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "pricing"."pricing_snapshots";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."pricing_snapshots"
   FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "pricing"."tax_rates";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."tax_rates"
   FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "pricing"."outbox" TO "carve_pricing_service";

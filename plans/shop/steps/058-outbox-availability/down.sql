@@ -1,5 +1,13 @@
 -- Undo: the outbox of context availability
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "availability"."service_capacity" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "availability"."slot_reservations" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "availability"."stock_levels" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "availability"."stock_locations" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "availability"."time_slots" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"availability"."stock_locations"') IS NOT NULL THEN
@@ -22,7 +30,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "availability"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"availability"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"availability"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"availability"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "availability"."outbox" FROM "carve_availability_service";
     DROP TABLE "availability"."outbox";
   END IF;

@@ -1,6 +1,16 @@
 -- Step: an outbox for context availability, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "availability"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "availability"."service_capacity" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "availability"."slot_reservations" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "availability"."stock_levels" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "availability"."stock_locations" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "availability"."time_slots" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "availability"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +20,7 @@ CREATE TABLE IF NOT EXISTS "availability"."outbox" (
 );
 COMMENT ON TABLE "availability"."outbox" IS 'carve:outbox events of context availability (owner: availability-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "availability"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "availability"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,19 +35,14 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."stock_locations";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."stock_locations"
   FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."stock_levels";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."stock_levels"
   FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."service_capacity";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."service_capacity"
   FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."time_slots";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."time_slots"
   FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "availability"."slot_reservations";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."slot_reservations"
   FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "availability"."outbox" TO "carve_availability_service";

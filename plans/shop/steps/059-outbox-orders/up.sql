@@ -1,6 +1,17 @@
 -- Step: an outbox for context orders, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "orders"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "orders"."cart_items" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."carts" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "orders"."order_lines" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "orders"."order_snapshots" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "orders"."order_status_history" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "orders"."orders" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "orders"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +21,7 @@ CREATE TABLE IF NOT EXISTS "orders"."outbox" (
 );
 COMMENT ON TABLE "orders"."outbox" IS 'carve:outbox events of context orders (owner: orders-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "orders"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "orders"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,22 +36,16 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."carts";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."carts"
   FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."cart_items";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."cart_items"
   FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."orders";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."orders"
   FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."order_lines";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_lines"
   FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."order_status_history";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_status_history"
   FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "orders"."order_snapshots";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_snapshots"
   FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('order_id');
 GRANT SELECT, DELETE ON "orders"."outbox" TO "carve_orders_service";

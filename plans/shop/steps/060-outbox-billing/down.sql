@@ -1,5 +1,12 @@
 -- Undo: the outbox of context billing
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "billing"."billing_accounts" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."credit_notes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "billing"."invoice_lines" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "billing"."invoices" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"billing"."billing_accounts"') IS NOT NULL THEN
@@ -19,7 +26,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "billing"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"billing"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"billing"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"billing"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "billing"."outbox" FROM "carve_billing_service";
     DROP TABLE "billing"."outbox";
   END IF;

@@ -1,6 +1,15 @@
 -- Step: an outbox for context billing, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "billing"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "billing"."billing_accounts" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."credit_notes" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "billing"."invoice_lines" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "billing"."invoices" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "billing"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +19,7 @@ CREATE TABLE IF NOT EXISTS "billing"."outbox" (
 );
 COMMENT ON TABLE "billing"."outbox" IS 'carve:outbox events of context billing (owner: billing-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "billing"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "billing"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,16 +34,12 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."billing_accounts";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."billing_accounts"
   FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."invoices";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."invoices"
   FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."invoice_lines";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."invoice_lines"
   FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "billing"."credit_notes";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."credit_notes"
   FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "billing"."outbox" TO "carve_billing_service";

@@ -1,5 +1,14 @@
 -- Undo: the outbox of context payments
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "payments"."gateway_transactions" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."payment_attempts" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."payment_methods" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."payments" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."refunds" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."webhook_events" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"payments"."payment_methods"') IS NOT NULL THEN
@@ -25,7 +34,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "payments"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"payments"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"payments"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"payments"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "payments"."outbox" FROM "carve_payments_service";
     DROP TABLE "payments"."outbox";
   END IF;

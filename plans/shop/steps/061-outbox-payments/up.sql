@@ -1,6 +1,17 @@
 -- Step: an outbox for context payments, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "payments"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "payments"."gateway_transactions" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."payment_attempts" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."payment_methods" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."payments" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."refunds" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "payments"."webhook_events" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "payments"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +21,7 @@ CREATE TABLE IF NOT EXISTS "payments"."outbox" (
 );
 COMMENT ON TABLE "payments"."outbox" IS 'carve:outbox events of context payments (owner: payments-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "payments"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "payments"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,22 +36,16 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."payment_methods";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payment_methods"
   FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."payments";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payments"
   FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."payment_attempts";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payment_attempts"
   FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."gateway_transactions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."gateway_transactions"
   FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."webhook_events";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."webhook_events"
   FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "payments"."refunds";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."refunds"
   FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "payments"."outbox" TO "carve_payments_service";

@@ -1,5 +1,15 @@
 -- Undo: the outbox of context memberships
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "memberships"."entitlements" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "memberships"."membership_plans" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."plan_subscriptions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."usage_records" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallet_fundings" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallet_transactions" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallets" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"memberships"."membership_plans"') IS NOT NULL THEN
@@ -28,7 +38,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "memberships"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"memberships"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"memberships"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"memberships"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "memberships"."outbox" FROM "carve_memberships_service";
     DROP TABLE "memberships"."outbox";
   END IF;

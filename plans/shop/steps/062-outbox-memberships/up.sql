@@ -1,6 +1,18 @@
 -- Step: an outbox for context memberships, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "memberships"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "memberships"."entitlements" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "memberships"."membership_plans" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."plan_subscriptions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."usage_records" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallet_fundings" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallet_transactions" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "memberships"."wallets" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "memberships"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +22,7 @@ CREATE TABLE IF NOT EXISTS "memberships"."outbox" (
 );
 COMMENT ON TABLE "memberships"."outbox" IS 'carve:outbox events of context memberships (owner: memberships-service); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "memberships"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "memberships"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,25 +37,18 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."membership_plans";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."membership_plans"
   FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."plan_subscriptions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."plan_subscriptions"
   FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."entitlements";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."entitlements"
   FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."usage_records";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."usage_records"
   FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."wallets";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallets"
   FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."wallet_transactions";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallet_transactions"
   FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "memberships"."wallet_fundings";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallet_fundings"
   FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
 GRANT SELECT, DELETE ON "memberships"."outbox" TO "carve_memberships_service";

@@ -1,5 +1,14 @@
 -- Undo: the outbox of context reference-data
 
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "reference_data"."countries" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "reference_data"."currencies" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."exchange_rates" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."locales" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."status_codes" IN ACCESS EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."time_zones" IN ACCESS EXCLUSIVE MODE NOWAIT;
 DO $carve$
 BEGIN
   IF to_regclass('"reference_data"."countries"') IS NOT NULL THEN
@@ -25,7 +34,8 @@ $carve$;
 DROP FUNCTION IF EXISTS "reference_data"."carve_outbox_emit"();
 DO $carve$
 BEGIN
-  IF to_regclass('"reference_data"."outbox"') IS NOT NULL THEN
+  IF to_regclass('"reference_data"."outbox"') IS NOT NULL
+     AND obj_description(to_regclass('"reference_data"."outbox"'), 'pg_class') LIKE 'carve:outbox %' THEN
     REVOKE ALL ON "reference_data"."outbox" FROM "carve_reference_data";
     DROP TABLE "reference_data"."outbox";
   END IF;

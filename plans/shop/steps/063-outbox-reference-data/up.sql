@@ -1,6 +1,17 @@
 -- Step: an outbox for context reference-data, fed by triggers on its tables
 
-CREATE TABLE IF NOT EXISTS "reference_data"."outbox" (
+-- Every lock up front, in one order (by original table name, as in the other direction). Only
+-- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
+-- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+LOCK TABLE ONLY "reference_data"."countries" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "reference_data"."currencies" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."exchange_rates" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."locales" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."status_codes" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+LOCK TABLE ONLY "reference_data"."time_zones" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
+-- step instead of being adopted, so rollback can never drop someone else's table.
+CREATE TABLE "reference_data"."outbox" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   aggregate_type text NOT NULL,
   aggregate_id text NOT NULL,
@@ -10,7 +21,7 @@ CREATE TABLE IF NOT EXISTS "reference_data"."outbox" (
 );
 COMMENT ON TABLE "reference_data"."outbox" IS 'carve:outbox events of context reference-data (owner: reference-data); a relay publishes and deletes them';
 -- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE OR REPLACE FUNCTION "reference_data"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+CREATE FUNCTION "reference_data"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
   row_data jsonb;
   key_text text;
@@ -25,22 +36,16 @@ BEGIN
   RETURN NULL;
 END
 $body$;
-DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."countries";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."countries"
   FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."currencies";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."currencies"
   FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."exchange_rates";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."exchange_rates"
   FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('id');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."status_codes";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."status_codes"
   FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('domain', 'code');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."time_zones";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."time_zones"
   FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('name');
-DROP TRIGGER IF EXISTS "carve_outbox" ON "reference_data"."locales";
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."locales"
   FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
 GRANT SELECT, DELETE ON "reference_data"."outbox" TO "carve_reference_data";
