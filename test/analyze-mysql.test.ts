@@ -129,6 +129,10 @@ for (const flavor of ['mysql', 'mariadb'] as const) {
       expect(analyzeMysql('/* only a comment */', flavor)).toEqual([])
     })
 
+    it('a routine body does not split its log entry; statements after it do', () => {
+      expect(analyzeMysql('CREATE PROCEDURE p() BEGIN SELECT 1 FROM a; END; SELECT * FROM b', flavor).map((i) => [i.kind, ...i.reads])).toEqual([['ddl', 'a'], ['select', 'b']])
+    })
+
     it('comments are ignored; executable comments are SQL', () => {
       expect(one("select /* from hidden */ a.x -- from other\n# from more\nfrom a where s = ';' /* ; */")).toMatchObject({reads: ['a']})
       expect(analyzeMysql('/*!50001 CREATE VIEW `v` AS SELECT * FROM `orders` */; select 1', flavor).map((s) => s.ddl)).toEqual([['v'], []])
@@ -207,6 +211,13 @@ export const MYSQL_CONFORMANCE: [string, string, Expected][] = [
     {kind: 'select', reads: ['t'], approximate: true}],
   ['DELETE … USING (no grammar accepts it): tokens, approximate', 'delete from a using a join b on a.id = b.id where extract(year from b.d) = 2020',
     {kind: 'delete', writes: ['a'], reads: ['b'], approximate: true}],
+  ['CREATE TRIGGER … BEGIN … END: DDL on its table, body tables, approximate',
+    'CREATE TRIGGER upd_film AFTER UPDATE ON film FOR EACH ROW BEGIN IF (old.title != new.title) THEN UPDATE film_text SET title = new.title WHERE film_id = old.film_id; END IF; END',
+    {kind: 'ddl', ddl: ['film'], writes: ['film_text'], approximate: true}],
+  ['CREATE PROCEDURE with CASE statements and expressions: one statement, body tables',
+    'CREATE DEFINER=`root`@`localhost` PROCEDURE p(IN x INT) BEGIN CASE x WHEN 1 THEN INSERT INTO a SELECT * FROM b; ELSE DELETE FROM c; END CASE; SELECT CASE WHEN x THEN 1 END INTO @v FROM d; END',
+    {kind: 'ddl', writes: ['a', 'c'], reads: ['b', 'd'], approximate: true}],
+  ['CREATE TABLE named like a routine keyword is a table', 'create table event (id int, `begin` int)', {kind: 'ddl', ddl: ['event']}],
   ['system schemas are tables like any other here', 'select * from information_schema.tables t join mysql.user u on true',
     {kind: 'select', reads: ['information_schema.tables', 'mysql.user'], joins: [['information_schema.tables', 'mysql.user']]}],
 ]

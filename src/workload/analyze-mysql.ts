@@ -39,6 +39,7 @@ import {SqlParseError, withUnaccounted} from './analyze-pg.js'
 import {applyEdits, basicEdits, deeperEdits, DML} from './mysql-edits.js'
 import {type Piece, splitStatements, type Token} from './mysql-lexer.js'
 import {mysqlRelationNodes, unaccountedMysql} from './mysql-relations.js'
+import {routineStatement} from './mysql-routines.js'
 import {findTablesByTokens, maintenanceStatement} from './mysql-token-tables.js'
 import {type Json, obj, type Obj, Walker} from './mysql-walker.js'
 import {emptySets, finishInfo, type StatementInfo, type StatementKind} from './statement.js'
@@ -90,6 +91,9 @@ function analyzePiece(piece: Piece, grammars: string[]): MysqlDetailedInfo {
   // OPTIMIZE / ANALYZE / CHECK / REPAIR TABLE: a name list, read exactly from the tokens.
   const maintenance = maintenanceStatement(piece.tokens)
   if (maintenance) return exact(maintenance)
+  // CREATE TRIGGER / PROCEDURE / FUNCTION / EVENT: header and body statements (mysql-routines.ts).
+  const routine = routineStatement(piece, (body) => bodyStatements(body, grammars))
+  if (routine) return exact(routine)
 
   const basic = applyEdits(piece.text, basicEdits(piece))
   const plain = tryParse(basic, grammars)
@@ -112,6 +116,20 @@ function analyzePiece(piece: Piece, grammars: string[]): MysqlDetailedInfo {
   const e = plain.error as {message?: string; location?: {start?: {offset?: number}}}
   const at = e?.location?.start?.offset
   throw new SqlParseError(e?.message ?? String(plain.error), typeof at === 'number' ? piece.offset + at : null)
+}
+
+/** A routine body's statements; pieces that are only control flow (`END IF`, `RETURN x`) name no table. */
+function bodyStatements(body: string, grammars: string[]): StatementInfo[] {
+  const out: StatementInfo[] = []
+  for (const piece of splitStatements(body)) {
+    try {
+      const {walked, unaccounted} = analyzePiece(piece, grammars)
+      out.push(withUnaccounted(walked, unaccounted))
+    } catch (error) {
+      if (!(error instanceof SqlParseError)) throw error
+    }
+  }
+  return out
 }
 
 /** A piece is one statement; should a grammar still return several, merge them into the first's kind. */

@@ -30,6 +30,54 @@ const isWordChar = (c: number) =>
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11
 
+export const ROUTINES = new Set(['TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT'])
+/** The words that say what a CREATE creates: the first one decides (`CREATE TABLE event` is a table). */
+export const CREATED_OBJECTS = new Set([...ROUTINES, 'TABLE', 'VIEW', 'INDEX', 'DATABASE', 'SCHEMA', 'USER', 'ROLE', 'SERVER', 'TABLESPACE', 'SEQUENCE', 'LOGFILE'])
+
+/**
+ * `CREATE TRIGGER|PROCEDURE|FUNCTION|EVENT … BEGIN … END` is one statement whose body holds `;`
+ * (clients send it whole; DELIMITER exists for that). Counts BEGIN and CASE against END so the
+ * body's `;` do not split it: `END IF` / `END LOOP` / `END WHILE` / `END REPEAT` close
+ * constructs that are not counted, bare `END` or `END CASE` close one counted.
+ */
+class CompoundTracker {
+  open = 0
+  private routine = false
+  private decided = false
+  private lastEnd = false
+
+  word(tokens: Token[], upper: string): void {
+    if (tokens.length === 1) {
+      this.routine = false
+      this.decided = tokens[0]!.upper !== 'CREATE'
+      this.lastEnd = false
+      return
+    }
+    if (!this.decided) {
+      if (CREATED_OBJECTS.has(upper) && tokens.at(-1)!.depth === 0) {
+        this.decided = true
+        this.routine = ROUTINES.has(upper)
+      }
+      return
+    }
+    if (!this.routine) return
+    if (this.lastEnd) {
+      this.lastEnd = false
+      // END IF / END LOOP …: the END was not one of ours after all; END CASE was.
+      if (upper === 'IF' || upper === 'LOOP' || upper === 'WHILE' || upper === 'REPEAT') {
+        this.open++
+        return
+      }
+      if (upper === 'CASE') return
+    }
+    if (upper === 'BEGIN' || upper === 'CASE') this.open++
+    else if (upper === 'END' && this.open > 0) {
+      this.open--
+      this.lastEnd = true
+    }
+  }
+}
+
 /** Split on top-level semicolons (outside quotes, comments and parentheses); drop empty pieces. */
 export function splitStatements(sql: string): Piece[] {
   const pieces: Piece[] = []
@@ -38,6 +86,7 @@ export function splitStatements(sql: string): Piece[] {
   let pieceStart = 0
   let depth = 0
   let execOpen = 0
+  const compound = new CompoundTracker()
   const n = sql.length
   let i = 0
   const finish = (end: number) => {
@@ -56,6 +105,7 @@ export function splitStatements(sql: string): Piece[] {
     tokens = []
     marks = []
     depth = 0
+    compound.open = 0
   }
   while (i < n) {
     const c = sql.charCodeAt(i)
@@ -125,11 +175,13 @@ export function splitStatements(sql: string): Piece[] {
       let j = i + 1
       while (j < n && isWordChar(sql.charCodeAt(j))) j++
       const text = sql.slice(i, j)
-      tokens.push({kind: 'word', text, upper: text.toUpperCase(), start: i, end: j, depth})
+      const upper = text.toUpperCase()
+      tokens.push({kind: 'word', text, upper, start: i, end: j, depth})
+      compound.word(tokens, upper)
       i = j
       continue
     }
-    if (c === 59 && depth === 0) {
+    if (c === 59 && depth === 0 && compound.open === 0) {
       finish(i)
       pieceStart = i + 1
       i++

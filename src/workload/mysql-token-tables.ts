@@ -20,7 +20,7 @@ const NOT_NAMES = new Set([
 ])
 
 /** A possibly qualified name starting at `i`: [name, index after it]. */
-function nameAt(tokens: Token[], i: number): [string, number] | undefined {
+export function nameAt(tokens: Token[], i: number): [string, number] | undefined {
   if (!isName(tokens[i])) return undefined
   const parts = [unquote(tokens[i]!)]
   let j = i + 1
@@ -93,7 +93,9 @@ export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
       if (tokens[i + 1]?.text === '(') continue // USING (columns)
       list = true
     } else if (u === 'INTO') {
-      isTarget = (kind === 'insert' || kind === 'copy') && !targetTaken
+      // SELECT … INTO @var / OUTFILE names no table; INSERT/REPLACE/LOAD … INTO does.
+      if (kind !== 'insert' && kind !== 'copy') continue
+      isTarget = !targetTaken
       if (tokens[i + 1]?.upper === 'TABLE') i++
     } else if (u === 'UPDATE' && t === lead) {
       list = true
