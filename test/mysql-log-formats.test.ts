@@ -11,7 +11,9 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {workloadReport} from '../src/render/workload-report.js'
 import type {StatementEvent} from '../src/workload/events.js'
+import {ingest} from '../src/workload/ingest.js'
 import {parseGeneralEntry} from '../src/workload/sources/mysql-general-entry.js'
 import {readMysqlGeneralLog} from '../src/workload/sources/mysql-general.js'
 import {readMysqlSlowLog} from '../src/workload/sources/mysql-slow.js'
@@ -174,5 +176,21 @@ describe('slow log: entry boundaries', () => {
       ['select 2', undefined, '2007-12-18T16:48:28.000Z'],
     ])
     expect(report.warnings.map((w) => w.message)).toEqual(['1 entries without a statement (line 1)'])
+  })
+})
+
+describe('carve workload ingest: every layout with no flags', () => {
+  it('detects each file, counts its statements, and keeps its administrator commands apart in sources[]', async () => {
+    const files = ['mysql-5.0-general.log', 'mysql-8.0-general.log', 'mysql-5.5-short-slow.log', 'percona-8.0-slow.log'].map((f) => join(FIXTURES, f))
+    const workload = await ingest({files, workers: 1})
+    expect(workload.engine).toBe('mysql')
+    expect(workload.sources.map(({format, events, adminCommands}) => ({format, events, adminCommands}))).toEqual([
+      {format: 'mysql-general', events: 4, adminCommands: {'Close stmt': 1, Connect: 2, 'Field List': 1, 'Init DB': 1, Ping: 1, Prepare: 1, Quit: 2, Statistics: 1}},
+      {format: 'mysql-general', events: 4, adminCommands: {'Close stmt': 1, Connect: 2, 'Field List': 1, 'Init DB': 1, Ping: 1, Prepare: 1, Quit: 2, Statistics: 1}},
+      {format: 'mysql-slow', events: 4, adminCommands: {Quit: 1}},
+      {format: 'mysql-slow', events: 4, adminCommands: {Quit: 1}},
+    ])
+    expect(workload.totals.calls).toBe(16)
+    expect(workloadReport(workload, {limit: 10})).toMatch(/Administrator commands, not counted as statements: Quit 6, Connect 4, .*Init DB 2/)
   })
 })

@@ -52,6 +52,10 @@ export function workloadReport(w: Workload, options: ReportOptions): string {
       `(${formatCount(w.totals.multiTableWriteTransactions)} multi-table)`,
   )
   if (w.totals.unparsedCalls) out.push(ansis.yellow(`${formatCount(w.totals.unparsedCalls)} executions (${w.unparsed.distinct} distinct statements) could not be parsed: see "Unparsed" below`))
+  // MySQL logs: Connect, Quit, Init DB … are the protocol's commands, not statements (as pt-query-digest counts them).
+  const admin = new Map<string, number>()
+  for (const s of w.sources) for (const [c, n] of Object.entries(s.adminCommands ?? {})) admin.set(c, (admin.get(c) ?? 0) + n)
+  if (admin.size) out.push(ansis.dim(`Administrator commands, not counted as statements: ${[...admin].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([c, n]) => `${safeText(c)} ${formatCount(n)}`).join(', ')}`))
 
   const multi = w.tables.filter((t) => t.classification === 'shared-writers' || t.classification === 'common')
   out.push('')

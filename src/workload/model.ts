@@ -18,6 +18,8 @@ export interface WorkloadSource {
   lines: number
   events: number
   warnings: string[]
+  /** MySQL logs: administrator commands (Connect, Quit, Init DB, …) per command, not counted as statements. */
+  adminCommands?: Record<string, number>
 }
 
 export interface StatementStats {
