@@ -125,6 +125,12 @@ export const PG_CONFORMANCE: [string, string, Expected][] = [
   ['UPDATE … FROM with a join tree', 'update p set s = 1 from o join u on u.id = o.uid where o.id = p.oid', {kind: 'update', writes: ['p'], reads: ['o', 'u'], joins: [['o', 'p'], ['o', 'u'], ['p', 'u']]}],
   ['FOR UPDATE OF an alias', 'select * from a x join b on true for update of x', {kind: 'select', reads: ['a', 'b'], locks: ['a'], joins: [['a', 'b']]}],
   ['CREATE TABLE … REFERENCES / INHERITS names its dependencies', 'create table c (id int references p(id)) inherits (base)', {kind: 'ddl', ddl: ['base', 'c', 'p']}],
+  ['TABLESAMPLE is still a table of its block', 'select * from a tablesample system (10) join b on true', {kind: 'select', reads: ['a', 'b'], joins: [['a', 'b']]}],
+  ['CREATE TABLE AS WITH: the CTE name is not a table', 'create temp table t on commit drop as with x as (select * from a) select * from x',
+    {kind: 'ddl', writes: ['t'], ddl: ['t'], reads: ['a']}],
+  ['SQL-standard function body: what it runs', 'create function f() returns int language sql begin atomic select count(*) from a; insert into b values (1); end',
+    {kind: 'ddl', reads: ['a'], writes: ['b']}],
+  ['CREATE RULE: DDL on its table, its actions', 'create rule r as on insert to a do also insert into b values (new.x)', {kind: 'ddl', ddl: ['a'], writes: ['b']}],
   ['system catalogs are relations like any other here', 'select * from pg_catalog.pg_class c join information_schema.tables t on true',
     {kind: 'select', reads: ['information_schema.tables', 'pg_catalog.pg_class'], joins: [['information_schema.tables', 'pg_catalog.pg_class']]}],
 ]

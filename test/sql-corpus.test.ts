@@ -7,7 +7,7 @@
  * (every relation node of every parse tree accounted for) on every case, on the SQL of the test
  * fixtures and on every statement of the example logs. Skips, visibly, without ../shared.
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -103,6 +103,23 @@ describe('relation invariant on every statement Carve has fixtures and logs for'
     const detailed = analyzePgDetailed(sql)
     expect(detailed.length).toBeGreaterThan(10)
     expect(detailed.filter((d) => d.unaccounted.length).map((d) => d.unaccounted)).toEqual([])
+  })
+
+  const corporaDir = process.env.CARVE_CORPORA_DIR ?? resolve(packageRoot(), '..', 'shared', 'corpora')
+  const schemas = existsSync(corporaDir) ? readdirSync(corporaDir).filter((d) => existsSync(join(corporaDir, d, 'schema.sql'))).sort() : []
+  if (schemas.length === 0) console.warn(`[carve tests] SKIPPING the invariant on real schemas: no corpora at ${corporaDir}`)
+  it.skipIf(schemas.length === 0)('../shared/corpora/*/schema.sql (real DDL, views, functions): every relation accounted for', () => {
+    let statements = 0
+    const violations: string[] = []
+    for (const name of schemas) {
+      for (const d of analyzePgDetailed(readFileSync(join(corporaDir, name, 'schema.sql'), 'utf8'))) {
+        statements++
+        if (d.unaccounted.length) violations.push(`${name}: ${d.unaccounted.join(', ')}`)
+      }
+    }
+    console.log(`[sql-corpus] relation invariant on ${schemas.length} real schemas: ${statements} statements, ${violations.length} violations`)
+    expect(statements).toBeGreaterThan(1000)
+    expect(violations).toEqual([])
   })
 
   const logs = ['postgresql.csv', 'postgresql.log.gz', 'postgresql.json.gz', 'mariadb-general.log']

@@ -98,15 +98,16 @@ const TRANSACTION_KINDS: Record<string, StatementKind> = {
 }
 
 const DDL_ON_RELATION = new Set([
-  'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'RenameStmt', 'CreateTrigStmt', 'RuleStmt',
+  'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'RenameStmt', 'CreateTrigStmt',
   'AlterObjectSchemaStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'CreateStatsStmt',
 ])
 
 const DROPPABLE_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_INDEX', 'OBJECT_SEQUENCE'])
 
-/** Every RangeVar under a node, wrapped or bare (for DDL, whose relations sit in many fields). */
+/** Every RangeVar under a node, wrapped or bare, minus unqualified CTE names (DDL's relations sit in many fields). */
 function allRangeVars(node: Json | undefined): string[] {
-  return [...pgRelationNodes(node ?? null).relations]
+  const {relations, cteNames} = pgRelationNodes(node ?? null)
+  return [...relations].filter((name) => name.includes('.') || !cteNames.has(name))
 }
 
 class Walker {
@@ -202,6 +203,17 @@ class Walker {
           const parts = arr(unwrap(o)?.[1]?.items).map((i) => str(unwrap(i)?.[1]?.sval)).filter((x): x is string => !!x)
           if (parts.length) s.ddl.add(parts.slice(-2).join('.'))
         }
+        return 'ddl'
+      }
+      case 'CreateFunctionStmt':
+        // SQL-standard bodies (BEGIN ATOMIC … END) are parsed statements: what the routine runs.
+        this.visit(body.sql_body, ctes)
+        return 'ddl'
+      case 'RuleStmt': {
+        const rel = obj(body.relation)
+        if (rel) s.ddl.add(rangeVarName(rel))
+        this.visit(body.whereClause, ctes)
+        this.visit(body.actions, ctes)
         return 'ddl'
       }
       case 'CallStmt':
@@ -300,6 +312,12 @@ class Walker {
       this.fromItem(body.larg, ctes, block, aliases)
       this.fromItem(body.rarg, ctes, block, aliases)
       this.visit(body.quals, ctes)
+      return
+    }
+    if (type === 'RangeTableSample') {
+      // t TABLESAMPLE method (args): still table t of this block.
+      this.fromItem(body.relation, ctes, block, aliases)
+      this.visit([body.args ?? null, body.repeatable ?? null], ctes)
       return
     }
     if (type === 'RangeSubselect') {
