@@ -93,7 +93,7 @@ The report is not a gate: it exits 0 whatever the levels, unless --min-level is 
       if (file === undefined && example) {
         const designed = exampleBoundaries(exampleDir(example))
         if (designed) {
-          this.progress(`no carve.yml: assessing the contexts designed for the example (examples/${example}/contexts.yml)`)
+          this.progress(`no carve.yml: assessing the example's boundaries file (examples/${example}/carve.yml)`)
           return designed
         }
       }

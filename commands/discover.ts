@@ -3,14 +3,17 @@ import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {boundariesFromProposal, decisionsFrom, diffBoundaries, keepNames, loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
+import {exampleBoundariesPath} from '../src/boundaries/example-contexts.js'
+import {type BoundariesFile, boundariesFromProposal, decisionsFrom, diffBoundaries, loadBoundaries, sameBoundaries, saveBoundaries} from '../src/boundaries/file.js'
+import {assertBoundariesMatch} from '../src/boundaries/file-check.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
+import {applicationCatalog, databaseRoles} from '../src/boundaries/scope.js'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
 import {writeOutputFile} from '../src/cli/output.js'
 import {exampleDir} from '../src/db/examples.js'
 import {CarveError, EXIT} from '../src/errors.js'
-import {DEFAULT_WEIGHTS, type GraphWeights} from '../src/graph/build.js'
+import {DEFAULT_WEIGHTS, type GraphWeights, tableKeyer} from '../src/graph/build.js'
 import {inspect} from '../src/introspect/index.js'
 import type {Catalog} from '../src/introspect/model.js'
 import {discoveryFiles, EXPORT_FORMATS, type ExportFormat} from '../src/render/discovery-files.js'
@@ -43,7 +46,11 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
   static override flags = {
     ...connectionFlags,
     workload: Flags.string({char: 'w', summary: 'A workload from `carve workload ingest` (with --example: the example\'s logs by default).'}),
-    file: Flags.string({char: 'f', default: 'carve.yml', summary: 'The boundaries file to respect and update.'}),
+    file: Flags.string({
+      char: 'f',
+      summary: 'The boundaries file to respect and update (default carve.yml).',
+      description: 'With --example, no --file and no ./carve.yml, discovery starts from the example\'s committed boundaries file (examples/NAME/carve.yml) and writes ./carve.yml.',
+    }),
     yes: Flags.boolean({char: 'y', summary: 'Accept the proposal and write the boundaries file, without prompts.'}),
     contexts: Flags.integer({min: 1, summary: 'About how many contexts you expect (a hint for the resolution).'}),
     resolution: Flags.string({default: 'auto', summary: 'Louvain resolution: a number (higher = smaller contexts) or auto.'}),
@@ -83,13 +90,23 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
         }
       }
     }
-    const previous = loadBoundaries(flags.file)
-    const {pins, owners} = decisionsFrom(previous)
+    // Without a boundaries file yet, an example starts from the one its team committed.
+    const path = flags.file ?? 'carve.yml'
+    const fileExists = existsSync(path)
+    const exampleFile = !fileExists && !flags.file && flags.example ? exampleBoundariesPath(exampleDir(flags.example)) : null
+    const source = exampleFile ?? path
+    if (exampleFile) this.progress(`no ${path}: starting from the example's ${exampleFile}`)
+    const previous = loadBoundaries(source)
+    const roles = await databaseRoles(conn)
+    const app = applicationCatalog(catalog)
+    const keyOf = tableKeyer(app)
+    assertBoundariesMatch(source, previous, new Set(app.tables.filter((t) => !t.partitionOf).map((t) => keyOf(t.schema, t.name))), roles)
+    const {pins, owners, previous: was} = decisionsFrom(previous)
     const resolution: number | 'auto' = flags.resolution === 'auto' ? 'auto' : Number(flags.resolution)
     if (resolution !== 'auto' && !(resolution > 0)) this.error('--resolution takes a positive number or auto', {exit: 2})
-    this.progress(`clustering ${catalog.tables.length} tables${workload ? ' with the workload' : ' from the schema alone'}`)
-    const settings = {resolution, seed: flags.seed, contextsHint: flags.contexts, ...parseWeights(flags.weight ?? [])}
-    const proposal = keepNames(propose(catalog, workload, {pins, owners, ...settings}), previous)
+    this.progress(`clustering ${app.tables.length} tables${workload ? ' with the workload' : ' from the schema alone'}`)
+    const settings = {resolution, seed: flags.seed, contextsHint: flags.contexts, reservedNames: roles, ...parseWeights(flags.weight ?? [])}
+    const proposal = propose(catalog, workload, {pins, owners, previous: was, ...settings})
     const next = boundariesFromProposal(proposal, previous)
     const changes = diffBoundaries(previous, next)
     this.log(proposalSummary(proposal))
@@ -98,31 +115,47 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     if (interactive) {
       // The session needs no database: let go of it (an embedded one holds hundreds of MB).
       await conn.close()
-      if (previous.contexts.length === 0) this.log(`${flags.file} has no contexts yet: the session below decides what goes in it.`)
-      else this.log(changes.length ? `Compared with ${flags.file}: ${changes.length} table${changes.length > 1 ? 's' : ''} would move (see "Show what would change").` : `The proposal matches ${flags.file}.`)
+      if (previous.contexts.length === 0) this.log(`${path} has no contexts yet: the session below decides what goes in it.`)
+      else this.log(changes.length ? `Compared with ${path}: ${changes.length} table${changes.length > 1 ? 's' : ''} would move (see "Show what would change").` : `The proposal matches ${path}.`)
       // Imported only here: the prompts are not needed by --yes, --json or piped runs.
       const {runDiscoverSession} = await import('../src/cli/discover-session.js')
+      const {editEnv} = await import('../src/boundaries/edit.js')
+      const {proposalFromFile} = await import('../src/boundaries/resume.js')
+      const env = editEnv(catalog, workload, {...settings})
+      // The session opens what the file says; the fresh proposal is what re-clustering offers.
+      const start = previous.contexts.length ? proposalFromFile(env, previous, proposal) : proposal
       const result = await runDiscoverSession({
-        proposal, catalog, workload, file: previous, filePath: flags.file,
+        proposal: start, catalog, workload, env, file: previous, filePath: path, fileExists,
         recluster: (decisions) => propose(catalog, workload, {...decisions, ...settings}),
       })
       if (result.interrupted) {
-        process.stderr.write(`\nInterrupted: ${flags.file} was left as it was.\n`)
+        process.stderr.write(`\nInterrupted: ${path} was left as it was.\n`)
         this.exit(EXIT.interrupted)
       }
-      if (!result.saved) this.log(`Not saved: ${flags.file} was left as it was.`)
+      if (!result.saved) this.log(`Not saved: ${path} was left as it was.`)
       this.writeExports(result.proposal, catalog, flags.export, flags['export-dir'])
       return result.proposal
     }
-    this.log(changesSummary(changes, flags.file))
+    this.log(changesSummary(changes, source))
+    this.warnUnowned(next, path)
     if (flags.yes) {
-      saveBoundaries(flags.file, next)
-      this.log(`Wrote ${flags.file}.`)
+      if (fileExists && sameBoundaries(previous, next)) this.log(`${path} is unchanged (not rewritten).`)
+      else {
+        saveBoundaries(path, next)
+        this.log(`Wrote ${path}.`)
+      }
     } else if (!this.jsonEnabled()) {
-      this.log(`Run again with --yes to write ${flags.file}${process.stdin.isTTY && process.stdout.isTTY ? '' : ', or on a terminal to review it interactively'}.`)
+      this.log(`Run again with --yes to write ${path}${process.stdin.isTTY && process.stdout.isTTY ? '' : ', or on a terminal to review it interactively'}.`)
     }
     this.writeExports(proposal, catalog, flags.export, flags['export-dir'])
     return proposal
+  }
+
+  /** A context without an owner stays unowned (nothing invents one): say so, once. */
+  private warnUnowned(file: BoundariesFile, path: string): void {
+    const unowned = file.contexts.filter((c) => c.owner === null).map((c) => c.name)
+    if (!unowned.length) return
+    process.stderr.write(`warning: ${unowned.length} context${unowned.length === 1 ? ' has' : 's have'} no owner (${unowned.slice(0, 5).join(', ')}${unowned.length > 5 ? ', …' : ''}): they stay unowned until someone sets one (owner: in ${path}, or "Set the owner" in the session)\n`)
   }
 
   private writeExports(proposal: Proposal, catalog: Catalog, formats: string[] | undefined, dir: string): void {

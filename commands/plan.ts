@@ -11,7 +11,7 @@ import {CarveError, EXIT} from '../src/errors.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
 import {generatePlan} from '../src/plan/generate.js'
 import {chooseSplitMode, SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
-import {comparePlan, rehashPlan, writePlan} from '../src/plan/write.js'
+import {comparePlan, planLocation, rehashPlan, writePlan} from '../src/plan/write.js'
 import {loadServiceMap} from '../src/workload/attribution.js'
 import {listExampleLogs} from '../src/workload/example-logs.js'
 import type {Workload} from '../src/workload/model.js'
@@ -66,6 +66,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     split: Flags.boolean({summary: 'Include the physical split: a database per context, logical replication or change capture, cut-over.'}),
     'split-mode': Flags.string({options: [...SPLIT_MODE_FLAGS], summary: 'How the split\'s target follows the source (default: logical when the server has wal_level=logical, else change-capture).'}),
     'role-prefix': Flags.string({default: 'carve_', summary: 'Prefix of the roles the plan creates (roles are cluster-wide).'}),
+    'codeowners-org': Flags.string({summary: 'Write CODEOWNERS owners as @ORG/<owner> teams (default @<owner>).', helpValue: 'ORG'}),
     check: Flags.boolean({summary: 'Write nothing; exit 1 when the folder differs from what would be written.'}),
     force: Flags.boolean({summary: 'Write into a non-empty folder that holds no plan.yml.'}),
     rehash: Flags.string({summary: 'Recompute the checksums in PLAN/plan.yml after a reviewed hand edit, and exit.', helpValue: 'PLAN'}),
@@ -100,6 +101,8 @@ The same inputs give byte-identical files. --check compares the folder with what
       split: flags.split,
       splitMode,
       conventions: {rolePrefix: flags['role-prefix']},
+      location: planLocation(flags.out),
+      codeownersOrg: flags['codeowners-org'],
     })
     const result: PlanResult = {
       out: flags.out,
@@ -150,7 +153,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     }
     const b = exampleBoundaries(exampleDir(example))
     if (!b) throw new CarveError('plan.no-contexts', `no ${file}, and the example "${example}" has no designed contexts`, {exitCode: EXIT.usage})
-    this.progress(`using the designed contexts of the example (examples/${example}/contexts.yml)`)
+    this.progress(`no ${file}: using the example's boundaries file (examples/${example}/carve.yml)`)
     return b
   }
 

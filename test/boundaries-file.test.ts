@@ -7,6 +7,8 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {type BoundariesFile, diffBoundaries, emptyBoundaries, keepNames, loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
 import type {Proposal} from '../src/boundaries/model.js'
+import {designedBoundaries, exampleBoundaries} from '../src/boundaries/example-contexts.js'
+import {exampleDir} from '../src/db/examples.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'carve-boundaries-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -66,5 +68,17 @@ describe('the boundaries file', () => {
     expect(kept.contexts.map((c) => c.name)).toEqual(['billing', 'orders', 'billing-2'])
     expect(kept.tables[0]!.context).toBe('billing-2')
     expect(kept.couplings[0]).toMatchObject({from: 'billing', to: 'orders'})
+  })
+
+  it('the example\'s committed carve.yml is a valid boundaries file saying what its designers intended', () => {
+    const path = join(exampleDir('shop'), 'carve.yml')
+    const committed = loadBoundaries(path)
+    // contexts.yml is the designers' answer sheet; carve.yml the team's file plan and assess read.
+    expect(committed).toEqual(designedBoundaries(exampleDir('shop')))
+    expect(exampleBoundaries(exampleDir('shop'))).toEqual(committed)
+    // Saving it again gives the same bytes: it is exactly what discover --yes writes.
+    const copy = join(dir, 'shop.yml')
+    saveBoundaries(copy, committed)
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(path, 'utf8'))
   })
 })

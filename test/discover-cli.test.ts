@@ -27,6 +27,9 @@ describe('carve discover (no terminal)', () => {
     }
     const file = loadBoundaries(join(dir, 'carve.yml'))
     expect(file.contexts.map((c) => c.name).sort()).toEqual(proposal.contexts.map((c: {name: string}) => c.name).sort())
+    // Without a carve.yml the example starts from its committed one, and discovery recovers it:
+    // what it writes is that file, byte for byte, so plan and assess read the same contexts.
+    expect(readFileSync(join(dir, 'carve.yml'), 'utf8')).toBe(readFileSync(join(import.meta.dirname, '..', 'examples', 'shop', 'carve.yml'), 'utf8'))
     for (const f of ['README.md', 'context-map.mmd', 'er/orders.mmd', 'contexts.dbml', 'tables.graphml', 'tables.gexf', 'proposal.json']) {
       expect(existsSync(join(dir, 'carve-discovery', f)), f).toBe(true)
     }
@@ -47,7 +50,27 @@ describe('carve discover (no terminal)', () => {
     const withNames = await runCarve(['discover', '--example', 'shop', '--schema-only', '--json', '--file', 'none.yml'], {cwd: dir})
     expect(schemaOnly.code, schemaOnly.stderr).toBe(0)
     expect(JSON.parse(schemaOnly.stdout).contexts).not.toEqual(JSON.parse(withNames.stdout).contexts)
-  })
+  }, 180_000)
+
+  it('a file naming a table that does not exist: exit 2 with file:line; an unowned context stays unowned, with a warning', async () => {
+    const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'shop', 'carve.yml'), 'utf8')
+    writeFileSync(join(dir, 'typo.yml'), example.replace('      - refresh_tokens\n', '      - refresh_token\n'))
+    const typo = await runCarve(['discover', '--example', 'shop', '--schema-only', '--file', 'typo.yml', '--yes'], {cwd: dir})
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toMatch(/typo\.yml:\d+: contexts\.0\.tables\.3: table "refresh_token" does not exist/)
+    expect(hasStackTrace(typo.stderr)).toBe(false)
+    writeFileSync(join(dir, 'unowned.yml'), example.replace('    owner: audit-service\n', '    owner: null\n'))
+    const unowned = await runCarve(['discover', '--example', 'shop', '--schema-only', '--file', 'unowned.yml', '--yes'], {cwd: dir})
+    expect(unowned.code, unowned.stderr).toBe(0)
+    // From the schema alone nothing proposes owners: the unowned contexts stay unowned (no
+    // invented service), each named in the warning; the owners people set are kept.
+    const written = loadBoundaries(join(dir, 'unowned.yml'))
+    const nulls = written.contexts.filter((c) => c.owner === null).map((c) => c.name)
+    expect(nulls.length).toBeGreaterThan(0)
+    expect(unowned.stderr).toMatch(new RegExp(`warning: ${nulls.length} contexts? (has|have) no owner \\(${nulls.slice(0, 5).join(', ')}`))
+    const decided = new Set(loadBoundaries(join(import.meta.dirname, '..', 'examples', 'shop', 'carve.yml')).contexts.map((c) => c.owner))
+    for (const c of written.contexts) if (c.owner !== null) expect(decided, c.name).toContain(c.owner)
+  }, 180_000)
 
   it('a broken boundaries file: exit 2, file:line and field, no stack trace', async () => {
     writeFileSync(join(dir, 'broken.yml'), 'version: 1\ncontexts:\n  - name: Bad Name\n')

@@ -7,7 +7,7 @@
 // Must come first: it mocks @inquirer/prompts for the modules imported after it.
 import {screen} from '@inquirer/testing/vitest'
 
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {stripVTControlCharacters} from 'node:util'
@@ -22,6 +22,7 @@ import {
 import {type BoundariesFile, boundariesFromProposal, boundariesSchema, emptyBoundaries, loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
+import {proposalFromFile} from '../src/boundaries/resume.js'
 import {exceptionQuestions, runDiscoverSession, type SessionPrompts} from '../src/cli/discover-session.js'
 import type {Catalog, Table} from '../src/introspect/model.js'
 import type {Workload} from '../src/workload/model.js'
@@ -335,7 +336,6 @@ describe('the discover session (scripted answers)', () => {
       pick(/^Review a context/), pick(/^orders\b/), pick(/^Rename/), 'sales', pick(/^← Back/),
       pick(/^billing\b/), pick(/^Move tables out/), ['payments'], pick(/^customer\b/), pick(/^← Back/), pick(/^← Back/),
       pick(/^Pin contexts and re-cluster/), checked('customer'),
-      true,
       pick(/^Save/),
     ])
     const result = await s.result
@@ -345,8 +345,8 @@ describe('the discover session (scripted answers)', () => {
     expect(home).toMatchObject({payments: 'customer', customers: 'customer', customer_addresses: 'customer', orders: 'sales', order_lines: 'sales', products: 'catalog'})
     expect(file.pins).toEqual({customer_addresses: 'customer', customers: 'customer', payments: 'customer'})
     expect(s.asked).toContain('checkbox: Pin which contexts? (space toggles, ⏎ re-clusters) Pinned tables stay put; the rest is clustered again.')
-    // What would move was shown before it was kept.
-    expect(s.out.join('\n')).toMatch(/Re-clustering would move \d+ tables?:/)
+    // The pins and the names people gave hold: nothing the person placed moves back.
+    expect(s.out.join('\n')).toMatch(/Re-clustered: no table moved/)
   })
 
   it('split and move to a new context; an empty name cancels; owner from the writers', async () => {
@@ -369,12 +369,14 @@ describe('the discover session (scripted answers)', () => {
 
   it('declining a re-cluster keeps the contexts; undo restores the previous state', async () => {
     const s = session([
-      pick(/^Review a context/), pick(/^billing\b/), pick(/^Move tables out/), ['payments'], pick(/^customer\b/), pick(/^← Back/), pick(/^← Back/),
+      pick(/^Review a context/), pick(/^catalog\b/), pick(/^Merge/), pick(/^orders\b/), 'catalog', pick(/^← Back/), pick(/^← Back/),
       pick(/^Pin contexts and re-cluster/), () => [], false,
-      pick(/^Undo: move 1 table to customer/),
+      pick(/^Undo: merge orders into catalog/),
       pick(/^Save/),
     ])
     const result = await s.result
+    // What would move was shown before it was declined.
+    expect(s.out.join('\n')).toMatch(/Re-clustering would move 2 tables:/)
     expect(where(result.proposal)).toEqual(where(base))
     expect(loadBoundaries(s.filePath).pins).toEqual({})
   })
@@ -411,6 +413,47 @@ describe('the discover session (scripted answers)', () => {
     }, pick(/^← Back/), pick(/^← Back/), pick(/^Quit/), true], {proposal: weird})
     await s.result
     expect(s.out.join('\n')).toContain('svc\\x1b[2Jx')
+  })
+})
+
+describe('a session resumed from carve.yml', () => {
+  it('opens what the file says (names, owners, reviewed marks); saving without edits leaves it byte-identical', async () => {
+    const filePath = freshPath()
+    // A file a team edited: a renamed context with its own words, a context without an owner, a reviewed mark.
+    const fromProposal = boundariesFromProposal(renameContext(env, base, 'orders', 'sales'), emptyBoundaries())
+    const file: BoundariesFile = {
+      ...fromProposal,
+      contexts: fromProposal.contexts.map((c) => (c.name === 'sales' ? {...c, description: 'What was sold'} : c.name === 'billing' ? {...c, owner: null} : c)),
+      reviewed: ['sales'],
+    }
+    saveBoundaries(filePath, file)
+    const text = readFileSync(filePath, 'utf8').replace('contexts:', '# the team\'s own comment\ncontexts:')
+    writeFileSync(filePath, text)
+    const loaded = loadBoundaries(filePath)
+    const start = proposalFromFile(env, loaded, base)
+    const s = session([
+      (c: Config) => {
+        expect(c.message).toBe('5 contexts, 1 reviewed. What next?')
+        return pick(/^Show what would change/)(c)
+      },
+      pick(/^Save/),
+    ], {file: loaded, filePath, proposal: start})
+    expect(await s.result).toMatchObject({saved: true, interrupted: false})
+    expect(s.out.join('\n')).toMatch(/sales ✓/)
+    expect(s.out.join('\n')).toMatch(/Saving would not change/)
+    expect(s.out.join('\n')).toMatch(/is unchanged: nothing to write/)
+    expect(readFileSync(filePath, 'utf8')).toBe(text)
+  })
+
+  it('an accepted context is recorded as reviewed; the owner left empty stays empty', async () => {
+    const filePath = freshPath()
+    saveBoundaries(filePath, {...boundariesFromProposal(base, emptyBoundaries()), contexts: boundariesFromProposal(base, emptyBoundaries()).contexts.map((c) => ({...c, owner: c.name === 'billing' ? null : c.owner}))})
+    const loaded = loadBoundaries(filePath)
+    const s = session([pick(/^Review a context/), pick(/^catalog\b/), pick(/^Accept/), pick(/^← Back/), pick(/^Save/)], {file: loaded, filePath, proposal: proposalFromFile(env, loaded, base)})
+    expect(await s.result).toMatchObject({saved: true})
+    const saved = loadBoundaries(filePath)
+    expect(saved.reviewed).toEqual(['catalog'])
+    expect(saved.contexts.find((c) => c.name === 'billing')!.owner).toBeNull()
   })
 })
 

@@ -15,9 +15,10 @@ import {CarveError, EXIT} from '../errors.js'
 import {buildTableGraph, type BuildOptions, type TableGraph} from '../graph/build.js'
 import type {Catalog} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
-import {type BoundariesFile, boundariesFromProposal, keepNames} from './file.js'
+import {type BoundariesFile, boundariesFromProposal} from './file.js'
 import type {Proposal, ProposedContext} from './model.js'
 import {analyse} from './propose.js'
+import {applicationCatalog, reservedNameProblem} from './scope.js'
 
 const modularity = modularityModule as unknown as (graph: UndirectedGraph, options: {getNodeCommunity: (node: string) => string | number; getEdgeWeight?: string}) => number
 
@@ -27,10 +28,14 @@ export interface EditEnv {
   workload: Workload | undefined
   /** The table graph of the catalog and workload (buildTableGraph); only read. */
   tg: TableGraph
+  /** Names no context may take besides the fixed ones: the database's roles, when known. */
+  reservedNames?: readonly string[]
 }
 
-export function editEnv(catalog: Catalog, workload?: Workload, options: BuildOptions = {}): EditEnv {
-  return {catalog, workload, tg: buildTableGraph(catalog, workload, options)}
+/** Carve's own schema and the system catalogs are left out, as discovery leaves them out. */
+export function editEnv(catalog: Catalog, workload?: Workload, options: BuildOptions & {reservedNames?: readonly string[]} = {}): EditEnv {
+  const app = applicationCatalog(catalog)
+  return {catalog: app, workload, tg: buildTableGraph(app, workload, options), reservedNames: options.reservedNames}
 }
 
 export type Exception = BoundariesFile['exceptions'][number]
@@ -41,14 +46,18 @@ function fail(message: string): never {
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/
 
-/** Why `name` cannot be a new context name in `p` (or null when it can). `except`: the context being renamed. */
-export function nameProblem(p: Proposal, name: string, except?: string): string | null {
+/**
+ * Why `name` cannot be a new context name in `p` (or null when it can). `except`: the context
+ * being renamed; `reserved`: the database's roles (carve, public and pg_* are always refused).
+ */
+export function nameProblem(p: Proposal, name: string, except?: string, reserved: readonly string[] = []): string | null {
   if (!name) return 'give the context a name'
   if (!NAME.test(name)) {
     const suggestion = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
     return `use lower-case letters, digits and dashes (kebab-case)${suggestion && suggestion !== name ? `: ${suggestion}` : ', e.g. order-fulfilment'}`
   }
   if (name !== except && p.contexts.some((c) => c.name === name)) return `there is already a context called "${name}"`
+  if (name !== except) return reservedNameProblem(name, reserved)
   return null
 }
 
@@ -109,7 +118,7 @@ export function reanalyse(env: EditEnv, p: Proposal, contexts: ProposedContext[]
 export function renameContext(env: EditEnv, p: Proposal, from: string, to: string): Proposal {
   contextOf(p, from)
   if (from === to) return p
-  const problem = nameProblem(p, to, from)
+  const problem = nameProblem(p, to, from, env.reservedNames)
   if (problem) fail(problem)
   return reanalyse(env, p, cloneContexts(p).map((c) => (c.name === from ? {...c, name: to} : c)))
 }
@@ -121,7 +130,7 @@ export function mergeContexts(env: EditEnv, p: Proposal, a: string, b: string, n
   if (a === b) fail('pick two different contexts to merge')
   const name = newName ?? a
   if (name !== a && name !== b) {
-    const problem = nameProblem(p, name)
+    const problem = nameProblem(p, name, undefined, env.reservedNames)
     if (problem) fail(problem)
   }
   const merged: ProposedContext = {...x, name, owner: x.owner ?? y.owner, tables: [...x.tables, ...y.tables], pinned: [...x.pinned, ...y.pinned]}
@@ -137,7 +146,7 @@ export function splitContext(env: EditEnv, p: Proposal, name: string, tablesToMo
   const outside = moving.filter((t) => !source.tables.includes(t))
   if (outside.length) fail(`not in context "${name}": ${outside.join(', ')}`)
   if (moving.length === source.tables.length) fail(`that is every table of "${name}": rename the context instead`)
-  const problem = nameProblem(p, newName)
+  const problem = nameProblem(p, newName, undefined, env.reservedNames)
   if (problem) fail(problem)
   const set = new Set(moving)
   const fresh: ProposedContext = {
@@ -215,38 +224,24 @@ export function ownersOf(p: Proposal): Map<string, string> {
 export interface ReclusterDecisions {
   pins: Map<string, string>
   owners: Map<string, string>
+  /** table → its context now: names continue, and a pinned context keeps its other tables. */
+  previous: Map<string, string>
 }
 
 /**
  * Cluster again around the pins: `run` is discovery (propose) with the session's settings. Pinned
- * tables stay in their contexts under their names; the other contexts take the current names by
- * overlap (keepNames), and contexts that keep a name keep its owner and description.
+ * tables stay in their contexts under their names, and so do the tables that were with them and
+ * still belong together; the other contexts take the current names by overlap, and contexts that
+ * keep a name keep its owner and description.
  */
 export function recluster(env: EditEnv, p: Proposal, run: (decisions: ReclusterDecisions) => Proposal): Proposal {
-  const pins = pinsOf(p)
-  const owners = ownersOf(p)
-  const fresh = run({pins, owners})
-  const pinnedNames = new Set(fresh.contexts.filter((c) => c.pinned.length > 0).map((c) => c.name))
-  const current: BoundariesFile = {
-    version: 1, pins: {}, classifications: {}, exceptions: [],
-    contexts: p.contexts.filter((c) => !pinnedNames.has(c.name)).map((c) => ({name: c.name, owner: c.owner, description: c.description, tables: c.tables})),
-  }
-  const free = fresh.contexts.filter((c) => !pinnedNames.has(c.name))
-  const named = keepNames({...fresh, contexts: free, tables: [], couplings: []}, current).contexts
-  const used = new Set(pinnedNames)
-  const renamed = new Map<ProposedContext, string>()
-  free.forEach((c, i) => {
-    let n = named[i]!.name
-    for (let k = 2; used.has(n); k++) n = `${named[i]!.name}-${k}`
-    used.add(n)
-    renamed.set(c, n)
-  })
+  const previous = new Map(p.contexts.flatMap((c) => c.tables.map((t) => [t, c.name] as const)))
+  const fresh = run({pins: pinsOf(p), owners: ownersOf(p), previous})
   const before = new Map(p.contexts.map((c) => [c.name, c]))
   const contexts = fresh.contexts.map((c) => {
-    const name = renamed.get(c) ?? c.name
-    const old = before.get(name)
+    const old = before.get(c.name)
     return {
-      ...c, name, tables: [...c.tables], pinned: [...c.pinned], metrics: {...c.metrics, foreignWriters: []},
+      ...c, tables: [...c.tables], pinned: [...c.pinned], metrics: {...c.metrics, foreignWriters: []},
       owner: old ? old.owner : c.owner,
       description: old && !AUTO_DESCRIPTION.test(old.description) ? old.description : c.description,
     }
@@ -296,10 +291,14 @@ export function recordException(file: BoundariesFile, exception: Exception, toda
  * exceptions, the base file's classifications (plus deprecated and reference tables).
  * Descriptions come from the proposal (the session starts with the file's descriptions).
  */
-export function sessionBoundaries(p: Proposal, base: BoundariesFile): BoundariesFile {
-  const file = boundariesFromProposal(p, {...base, contexts: []})
+export function sessionBoundaries(p: Proposal, base: BoundariesFile, reviewed: Iterable<string> = []): BoundariesFile {
+  // The base's tables count as known (their classifications are the file's), its descriptions do
+  // not: the session's contexts carry the descriptions as edited.
+  const file = boundariesFromProposal(p, {...base, reviewed: [], contexts: base.contexts.map((c) => ({...c, name: '\u0000', description: ''}))})
   const pins = Object.fromEntries([...pinsOf(p)].sort(([a], [b]) => (a < b ? -1 : 1)))
-  return {...file, pins}
+  const names = new Set(p.contexts.map((c) => c.name))
+  const marks = [...new Set(reviewed)].filter((r) => names.has(r)).sort()
+  return {version: 1, contexts: file.contexts, pins, ...(marks.length ? {reviewed: marks} : {}), classifications: file.classifications, exceptions: file.exceptions}
 }
 
 /** The file's own descriptions on the proposal's contexts of the same name. */

@@ -14,7 +14,7 @@ import {parse} from 'yaml'
 import {z} from 'zod'
 
 import {CarveError} from '../errors.js'
-import {type BoundariesFile, boundariesSchema} from './file.js'
+import {type BoundariesFile, boundariesSchema, loadBoundaries} from './file.js'
 
 const designSchema = z.object({
   contexts: z
@@ -27,8 +27,25 @@ const designSchema = z.object({
 export const REFERENCE_CONTEXT = 'reference-data'
 export const LEGACY_CONTEXT = 'legacy'
 
-/** The example's contexts.yml as a validated BoundariesFile, or null when the example has none. */
+/** The example's committed boundaries file (examples/<name>/carve.yml), or null when it has none. */
+export function exampleBoundariesPath(exampleDir: string): string | null {
+  const path = join(exampleDir, 'carve.yml')
+  return existsSync(path) ? path : null
+}
+
+/**
+ * The example's boundaries: its committed carve.yml (what a team would have in its repository,
+ * and what plan and assess read for `--example`), else its contexts.yml translated; null when it
+ * has neither.
+ */
 export function exampleBoundaries(exampleDir: string): BoundariesFile | null {
+  const committed = exampleBoundariesPath(exampleDir)
+  if (committed) return loadBoundaries(committed)
+  return designedBoundaries(exampleDir)
+}
+
+/** The designers' contexts.yml as a validated BoundariesFile, or null when the example has none. */
+export function designedBoundaries(exampleDir: string): BoundariesFile | null {
   const path = join(exampleDir, 'contexts.yml')
   if (!existsSync(path)) return null
   const parsed = designSchema.safeParse(parse(readFileSync(path, 'utf8')) ?? {})

@@ -10,8 +10,14 @@ import {z} from 'zod'
 import {CarveError, EXIT} from '../errors.js'
 import {lineOfPath} from '../yaml-lines.js'
 import type {Proposal} from './model.js'
+import {reservedNameProblem} from './scope.js'
 
 const name = z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes (kebab-case)')
+// Names a context can never take, whatever the database (its roles are checked with a connection).
+const contextName = name.superRefine((value, ctx) => {
+  const problem = reservedNameProblem(value)
+  if (problem) ctx.addIssue({code: 'custom', message: problem})
+})
 const isoDate = z.string().regex(/^\d{4}-\d\d-\d\d$/, 'use a date like 2027-03-31')
 
 export const boundariesSchema = z
@@ -21,7 +27,7 @@ export const boundariesSchema = z
       .array(
         z
           .object({
-            name,
+            name: contextName,
             owner: z.string().min(1).nullable().default(null),
             description: z.string().default(''),
             tables: z.array(z.string().min(1)).default([]),
@@ -31,6 +37,8 @@ export const boundariesSchema = z
       .default([]),
     /** table → context: never moved by re-clustering. */
     pins: z.record(z.string(), name).default({}),
+    /** Contexts a person reviewed and accepted in the session (kept so a new session shows them). */
+    reviewed: z.array(name).optional(),
     /** table → classification; owned is the default for tables in a context. */
     classifications: z.record(z.string(), z.enum(['owned', 'shared-reference', 'deprecated'])).default({}),
     exceptions: z
@@ -62,6 +70,9 @@ export const boundariesSchema = z
     for (const [table, context] of Object.entries(file.pins)) {
       if (!names.has(context)) ctx.addIssue({code: 'custom', path: ['pins', table], message: `pinned to "${context}", which is not a context in this file`})
     }
+    file.reviewed?.forEach((context, i) => {
+      if (!names.has(context)) ctx.addIssue({code: 'custom', path: ['reviewed', i], message: `"${context}" is not a context in this file`})
+    })
   })
 
 export type BoundariesFile = z.infer<typeof boundariesSchema>
@@ -107,27 +118,65 @@ export function saveBoundaries(path: string, file: BoundariesFile): void {
   renameSync(tmp, path)
 }
 
-/** The file's decisions as inputs to discovery: pins (explicit ones win) and owners. */
-export function decisionsFrom(file: BoundariesFile): {pins: Map<string, string>; owners: Map<string, string>} {
+/**
+ * The file's decisions as inputs to discovery: pins (explicit ones win), the owners people set
+ * (a null owner is no decision: discovery may still propose one) and where each table was, so
+ * re-clustering keeps the file's names and pinned contexts keep their tables.
+ */
+export function decisionsFrom(file: BoundariesFile): {pins: Map<string, string>; owners: Map<string, string>; previous: Map<string, string>} {
   const pins = new Map(Object.entries(file.pins))
   const owners = new Map(file.contexts.filter((c) => c.owner).map((c) => [c.name, c.owner!]))
-  return {pins, owners}
+  const previous = new Map(file.contexts.flatMap((c) => c.tables.map((t) => [t, c.name] as const)))
+  return {pins, owners, previous}
 }
 
-/** The proposal as the file would record it, keeping the file's exceptions and classifications. */
+/**
+ * The proposal as the file would record it. The file's descriptions, exceptions, reviewed marks
+ * (of contexts still there) and classifications are kept; tables the file did not know yet are
+ * classified from the proposal (deprecated, shared reference data).
+ */
 export function boundariesFromProposal(proposal: Proposal, previous: BoundariesFile): BoundariesFile {
-  const classifications: BoundariesFile['classifications'] = {...previous.classifications}
+  const known = new Set(previous.contexts.flatMap((c) => c.tables))
+  const tables = new Set(proposal.contexts.flatMap((c) => c.tables))
+  const classifications: BoundariesFile['classifications'] = Object.fromEntries(Object.entries(previous.classifications).filter(([t]) => tables.has(t) || !known.has(t)))
   for (const t of proposal.tables) {
+    if (known.has(t.table) || classifications[t.table]) continue
     if (t.deprecated) classifications[t.table] = 'deprecated'
-    else if (t.reference && !classifications[t.table]) classifications[t.table] = 'shared-reference'
+    else if (t.reference) classifications[t.table] = 'shared-reference'
+  }
+  const names = new Set(proposal.contexts.map((c) => c.name))
+  const reviewed = (previous.reviewed ?? []).filter((r) => names.has(r))
+  // The file's order of contexts and of their tables is kept (new ones after): a re-run that
+  // changes nothing rewrites nothing, and one that does shows as a small diff in review.
+  const before = new Map(previous.contexts.map((c, i) => [c.name, {c, i}]))
+  const rank = (name: string) => before.get(name)?.i ?? Number.MAX_SAFE_INTEGER
+  const ordered = proposal.contexts.map((c, i) => ({c, i})).sort((a, b) => rank(a.c.name) - rank(b.c.name) || a.i - b.i).map((x) => x.c)
+  const tablesOf = (name: string, tables: string[]) => {
+    const old = before.get(name)?.c.tables ?? []
+    const now = new Set(tables)
+    const kept = old.filter((t) => now.has(t))
+    const keptSet = new Set(kept)
+    return [...kept, ...tables.filter((t) => !keptSet.has(t))]
   }
   return {
     version: 1,
-    contexts: proposal.contexts.map((c) => ({name: c.name, owner: c.owner, description: previous.contexts.find((p) => p.name === c.name)?.description || c.description, tables: [...c.tables]})),
+    contexts: ordered.map((c) => ({name: c.name, owner: c.owner, description: before.has(c.name) ? before.get(c.name)!.c.description : c.description, tables: tablesOf(c.name, c.tables)})),
     pins: previous.pins,
+    ...(reviewed.length ? {reviewed} : {}),
     classifications: Object.fromEntries(Object.entries(classifications).sort(([a], [b]) => (a < b ? -1 : 1))),
     exceptions: previous.exceptions,
   }
+}
+
+/** Whether two files say the same (table order inside a context and key order aside). */
+export function sameBoundaries(a: BoundariesFile, b: BoundariesFile): boolean {
+  const norm = (f: BoundariesFile) => canonical({...f, contexts: f.contexts.map((c) => ({...c, tables: [...c.tables].sort()})), reviewed: [...(f.reviewed ?? [])].sort()})
+  return norm(a) === norm(b)
+}
+
+/** JSON with object keys sorted, to compare files regardless of key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v))
 }
 
 export interface BoundariesChange {
@@ -163,6 +212,14 @@ export function keepNames(proposal: Proposal, previous: BoundariesFile): Proposa
   const taken = new Set<number>()
   const used = new Set<string>()
   const renamed = proposal.contexts.map((c) => ({...c}))
+  // A context holding pinned tables carries the person's name: nothing may take it over (the
+  // automatic group of deprecated tables is no person's pin).
+  const deprecated = new Set((proposal.tables ?? []).filter((t) => t.deprecated).map((t) => t.table))
+  proposal.contexts.forEach((c, i) => {
+    if (!(c.pinned ?? []).some((t) => !deprecated.has(t))) return
+    taken.add(i)
+    used.add(c.name)
+  })
   for (const p of pairs) {
     if (taken.has(p.proposed) || used.has(p.name)) continue
     taken.add(p.proposed)

@@ -9,15 +9,27 @@ import type {Catalog} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import {clusterTables, type ClusterOptions} from './cluster.js'
 import type {AccessClass, Coupling, ContextMetrics, Proposal, ProposedContext, TableReport} from './model.js'
+import {applicationCatalog, safeContextName} from './scope.js'
 
 export interface ProposeOptions extends ClusterOptions, BuildOptions {
-  /** Names for pinned contexts come from the pins; owners can be fixed per context name. */
+  /** Owners people decided, per context name: they win over the main writer. */
   owners?: ReadonlyMap<string, string>
+  /**
+   * table → the context it is in now (the boundaries file, or the session before a re-cluster).
+   * Contexts take these names by overlap, and tables that were in a pinned context and cluster
+   * apart from its pinned tables stay with it: a pin keeps its context's name and tables.
+   */
+  previous?: ReadonlyMap<string, string>
+  /** Names no context may take besides the fixed ones (the database's roles). */
+  reservedNames?: readonly string[]
 }
 
 export const DEPRECATED_CONTEXT = 'deprecated'
+const DEPRECATED_GROUP = '\u0000deprecated'
 
-export function propose(catalog: Catalog, workload?: Workload, options: ProposeOptions = {}): Proposal {
+export function propose(fullCatalog: Catalog, workload?: Workload, options: ProposeOptions = {}): Proposal {
+  // Carve's own schema and the system catalogs are never the application's.
+  const catalog = applicationCatalog(fullCatalog)
   const tg = buildTableGraph(catalog, workload, options)
   const keyOf = tableKeyer(catalog)
   // Deprecated tables are not to be owned but retired: they form their own group and stay out
@@ -29,26 +41,117 @@ export function propose(catalog: Catalog, workload?: Workload, options: ProposeO
 
   const groups = new Map<string, string[]>()
   for (const [table, label] of clustering.assignment) groups.set(label, [...(groups.get(label) ?? []), table])
-  if (deprecated.size) groups.set(`pin:${DEPRECATED_CONTEXT}`, [...deprecated].sort())
+  const previous = options.previous ?? new Map<string, string>()
+  stayWithPins(groups, previous, pins)
+  if (deprecated.size) groups.set(DEPRECATED_GROUP, [...deprecated].sort())
 
   const writers = workloadWriters(workload)
   const contexts: ProposedContext[] = []
-  const used = new Set<string>()
   const prefix = globalPrefix(catalog.tables.map((t) => t.name))
   // Pinned contexts first (their names are the person's), then by size, then by first table.
   const ordered = [...groups].sort(([a, x], [b, y]) => Number(b.startsWith('pin:')) - Number(a.startsWith('pin:')) || y.length - x.length || (x[0]! < y[0]! ? -1 : 1))
+  for (const [, tables] of ordered) tables.sort()
+  const names = nameGroups(ordered, previous, (label, tables) => {
+    if (label === DEPRECATED_GROUP) return DEPRECATED_CONTEXT
+    return safeContextName(contextName(tables, topWriter(tables, writers), prefix, tg), options.reservedNames)
+  })
   for (const [label, tables] of ordered) {
-    tables.sort()
-    const owner = label.startsWith('pin:') && options.owners?.get(label.slice(4)) ? options.owners.get(label.slice(4))! : topWriter(tables, writers)
-    const name = label.startsWith('pin:') ? label.slice(4) : uniqueName(contextName(tables, owner, prefix, tg), used)
-    used.add(name)
+    const name = names.get(label)!
+    const owner = options.owners?.get(name) ?? topWriter(tables, writers)
     contexts.push({
       name, owner, description: describe(tables, owner), tables,
-      pinned: tables.filter((t) => pins.has(t) || (label === `pin:${DEPRECATED_CONTEXT}` && deprecated.has(t))),
+      pinned: tables.filter((t) => pins.has(t) || (label === DEPRECATED_GROUP && deprecated.has(t))),
       metrics: {tables: tables.length, crossFksOut: 0, crossFksIn: 0, crossJoinCalls: 0, crossWriteTransactions: 0, foreignWriters: []},
     })
   }
   return analyse(catalog, workload, tg, contexts, clustering, options.seed ?? 42)
+}
+
+/**
+ * Continuity around pins, when the previous contexts are known (the file, or the session before
+ * a re-cluster). A pin moves the pinned table, not its neighbours: unpinned tables Louvain put
+ * in a pinned community that were in another, unpinned context go back to that context's
+ * community. And tables clustered apart from their context's pinned tables stay with them: a
+ * community whose tables were mostly (more than half) in a context that is pinned now joins it.
+ * A person who pinned one table to `audit` meant `audit` to stay, not `audit` and `audit-2`.
+ */
+function stayWithPins(groups: Map<string, string[]>, previous: ReadonlyMap<string, string>, pins: ReadonlyMap<string, string>): void {
+  if (!previous.size) return
+  const majority = (tables: string[]) => {
+    const counts = new Map<string, number>()
+    for (const t of tables) {
+      const was = previous.get(t)
+      if (was !== undefined) counts.set(was, (counts.get(was) ?? 0) + 1)
+    }
+    const [name, n] = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0] ?? ['', 0]
+    return n * 2 > tables.length ? name : null
+  }
+  const strays = new Map<string, string[]>()
+  for (const [label, tables] of groups) {
+    if (!label.startsWith('pin:')) continue
+    const home = label.slice(4)
+    const keep = tables.filter((t) => {
+      const was = previous.get(t)
+      if (pins.has(t) || was === undefined || was === home || groups.has(`pin:${was}`)) return true
+      strays.set(was, [...(strays.get(was) ?? []), t])
+      return false
+    })
+    groups.set(label, keep)
+  }
+  const freeByMajority = new Map<string, string>()
+  for (const [label, tables] of groups) {
+    if (label.startsWith('pin:')) continue
+    const was = majority(tables)
+    if (was === null) continue
+    const pinned = groups.get(`pin:${was}`)
+    if (pinned) {
+      pinned.push(...tables)
+      groups.delete(label)
+    } else if (!freeByMajority.has(was)) freeByMajority.set(was, label)
+  }
+  for (const [was, tables] of strays) {
+    const label = freeByMajority.get(was)
+    if (label) groups.get(label)!.push(...tables)
+    else groups.set(`was:${was}`, tables)
+  }
+}
+
+/**
+ * Context names: a pinned context's is the person's; the others take the name of the previous
+ * context they share most tables with (greedy by overlap, each name once), else a generated
+ * one, made unique.
+ */
+function nameGroups(groups: [string, string[]][], previous: ReadonlyMap<string, string>, generate: (label: string, tables: string[]) => string): Map<string, string> {
+  const names = new Map<string, string>()
+  const used = new Set<string>()
+  for (const [label] of groups) {
+    if (!label.startsWith('pin:')) continue
+    names.set(label, label.slice(4))
+    used.add(label.slice(4))
+  }
+  const pairs: {label: string; name: string; overlap: number; order: number}[] = []
+  groups.forEach(([label, tables], order) => {
+    if (names.has(label)) return
+    const counts = new Map<string, number>()
+    for (const t of tables) {
+      const was = previous.get(t)
+      if (was !== undefined) counts.set(was, (counts.get(was) ?? 0) + 1)
+    }
+    for (const [name, overlap] of counts) pairs.push({label, name, overlap, order})
+  })
+  pairs.sort((a, b) => b.overlap - a.overlap || a.order - b.order || (a.name < b.name ? -1 : 1))
+  for (const p of pairs) {
+    if (names.has(p.label) || used.has(p.name)) continue
+    names.set(p.label, p.name)
+    used.add(p.name)
+  }
+  for (const [label, tables] of groups) {
+    if (names.has(label)) continue
+    const name = uniqueName(generate(label, tables), used)
+    names.set(label, name)
+    used.add(name)
+  }
+  return names
 }
 
 /**
