@@ -79,7 +79,7 @@ export function workloadReport(w: Workload, options: ReportOptions): string {
 
   const shown = options.service ? w.tables.filter((t) => t.writers[options.service!] || t.readers[options.service!]) : w.tables
   out.push('')
-  out.push(ansis.bold('Access matrix') + ansis.dim('  W write · R read · L lock (FOR UPDATE) · D DDL only'))
+  out.push(ansis.bold('Access matrix') + ansis.dim('  W write · R read · L lock (FOR UPDATE, LOCK TABLE) · D DDL only'))
   const cols = options.service ? [options.service] : services
   out.push(textTable(
     ['table', 'class', ...cols.map(abbreviate)],
