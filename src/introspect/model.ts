@@ -137,6 +137,8 @@ export interface TableFlags {
 
 export interface View extends RelationRef {
   materialized: boolean
+  /** Materialized views only: false for one created WITH NO DATA and never refreshed (it cannot be read). */
+  populated?: boolean
   definition: string
   comment: string | null
   columns: Pick<Column, 'name' | 'type'>[]

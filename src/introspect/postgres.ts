@@ -31,7 +31,7 @@ where n.nspname not in ('pg_catalog', 'information_schema')
 /** Exact on-disk sizes, each relation's computed once (a partition is also in its parent's sum). */
 const RELATIONS_SQL = `
 with rel as materialized (
-  select c.oid, c.relname, c.relnamespace, c.relkind, c.reltuples, c.relispartition
+  select c.oid, c.relname, c.relnamespace, c.relkind, c.reltuples, c.relispartition, c.relispopulated
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where c.relkind in ('r', 'p', 'v', 'm') and n.nspname = any($1::text[])
     and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}
@@ -63,7 +63,8 @@ select coalesce(json_agg(json_build_object(
             (select json_build_object('schema', pn.nspname, 'name', pc.relname)
                from pg_inherits i join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
               where i.inhrelid = c.oid limit 1) end,
-  'viewdef', case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end
+  'viewdef', case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end,
+  'populated', case when c.relkind = 'm' then c.relispopulated end
 ) order by n.nspname, c.relname), '[]')::text as j
 from rel c join pg_namespace n on n.oid = c.relnamespace
 left join pg_description d on d.objoid = c.oid and d.classoid = 'pg_class'::regclass and d.objsubid = 0
@@ -195,6 +196,7 @@ interface RelationRow {
   oid: number; schema: string; name: string; kind: 'r' | 'p' | 'v' | 'm'; comment: string | null
   rows: number | null; size: number | null; partkey: string | null
   partitions: RelationRef[] | null; parent: RelationRef | null; viewdef: string | null
+  populated: boolean | null
 }
 interface ColumnRow {
   rel: number; num: number; name: string; type: string; notnull: boolean; expr: string | null
@@ -271,6 +273,7 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
       const view: View = {
         schema: r.schema, name: r.name, materialized: r.kind === 'm', definition: (r.viewdef ?? '').trim(),
         comment: r.comment, columns: [], dependsOn: [],
+        ...(r.kind === 'm' ? {populated: r.populated !== false} : {}),
       }
       views.set(key(r.schema, r.name), view)
       viewsByOid.set(r.oid, view)

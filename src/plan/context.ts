@@ -137,14 +137,20 @@ export function resolvePlanInput(catalog: Catalog, boundaries: BoundariesFile, w
   for (const c of boundaries.contexts) for (const t of c.tables) if (byKey.has(t)) contextOf.set(t, c.name)
   const tableContext = (t: Table): string | undefined => contextOf.get(keyOf(t.schema, t.name))
 
+  // A partition's own foreign keys (pagila declares payment's on each partition) cross the
+  // boundary of its partitioned root's context: the root is what the boundaries file names.
+  const bySchemaName = new Map(catalog.tables.map((t) => [`${t.schema}\u0000${t.name}`, t]))
+  const rootOf = (t: Table | undefined): Table | undefined => {
+    for (let depth = 0; t?.partitionOf && depth < 32; depth++) t = bySchemaName.get(`${t.partitionOf.schema}\u0000${t.partitionOf.name}`)
+    return t
+  }
   const crossFks: CrossFk[] = []
   for (const table of catalog.tables) {
-    if (table.partitionOf) continue
-    const from = tableContext(table)
+    const from = tableContext(rootOf(table) ?? table)
     if (!from) continue
     for (const fk of table.foreignKeys) {
-      const target = byKey.get(keyOf(fk.refSchema, fk.refTable))
-      const to = target && tableContext(target)
+      const target = bySchemaName.get(`${fk.refSchema}\u0000${fk.refTable}`)
+      const to = target && tableContext(rootOf(target) ?? target)
       if (target && to && to !== from) crossFks.push({from: {context: from, table}, to: {context: to, table: target}, fk})
     }
   }

@@ -12,6 +12,7 @@ import type {GeneratedPlan, PlanManifest} from './model.js'
 import {contextErDiagram, cutoverSequence, dualWriteSequence, maturityDiagram} from './diagrams.js'
 import {eventCatalog, ownershipDocument, planReadme} from './docs.js'
 import {mysqlDrafts} from './steps/mysql.js'
+import {unpopulatedViewsNote} from './steps/read-models.js'
 import {type SplitMode, splitSteps} from './steps/split.js'
 import {apiStubFiles} from './stubs/index.js'
 
@@ -31,17 +32,20 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
   const unknown = (options.only ?? []).filter((c) => !boundaries.contexts.some((b) => b.name === c))
   if (unknown.length) throw new CarveError('plan.context', `unknown context${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {exitCode: EXIT.usage, hint: `the boundaries file has: ${boundaries.contexts.map((c) => c.name).join(', ')}`})
   const input = resolvePlanInput(catalog, boundaries, workload, {name: options.name, only: options.only, conventions: options.conventions})
-  // The split's mode is said up front: in the plan's README and in carve plan's notes.
+  // Said up front, in the plan's README and in carve plan's notes: the split's mode and why, and
+  // views the read models leave out.
   const splitNote = (options.split || (options.targetLevel ?? 0) >= 5) && options.splitMode ? `physical split mode: ${options.splitMode.reason}` : null
+  const viewsNote = (options.targetLevel ?? 4) >= 4 && catalog.database.engine === 'postgres' ? unpopulatedViewsNote(input) : null
+  const extraNotes = [splitNote, viewsNote].filter((n): n is string => n !== null)
   const plan = buildPlan(input, {
     targetLevel: options.targetLevel,
     split: options.split,
     generatedBy: CARVE_VERSION,
-    documents: (input, manifest, notes) => planDocuments(input, manifest, splitNote ? [splitNote, ...notes] : notes),
+    documents: (input, manifest, notes) => planDocuments(input, manifest, [...extraNotes, ...notes]),
     mysqlDrafts,
     splitSteps: (ctx, input, after) => splitSteps(ctx, input, after, {mode: options.splitMode?.mode}),
   })
-  return splitNote ? {...plan, notes: [splitNote, ...plan.notes]} : plan
+  return extraNotes.length ? {...plan, notes: [...extraNotes, ...plan.notes]} : plan
 }
 
 /** Everything in the plan folder that is not a step: documents, API stubs, diagrams. */

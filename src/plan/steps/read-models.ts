@@ -144,14 +144,35 @@ ${sql.up}
   }
 }
 
+/**
+ * Materialized views created WITH NO DATA and never refreshed (pagila's rental_by_category, as
+ * pg_dump-style restores leave them) cannot be read, so no projection is built from them. Carve
+ * does not refresh them itself: populating someone else's view is a change it could not undo,
+ * and a refresh may run for hours under an exclusive lock. The plan says so instead.
+ */
+export function unpopulatedCrossViews(input: PlanInput): View[] {
+  const views = new Map<string, View>()
+  for (const c of input.contexts) for (const v of c.crossViews) if (v.materialized && v.populated === false) views.set(`${v.schema}.${v.name}`, v)
+  return [...views.values()].sort((a, b) => (`${a.schema}.${a.name}` < `${b.schema}.${b.name}` ? -1 : 1))
+}
+
+/** The plan note for the views `unpopulatedCrossViews` skips, or null. */
+export function unpopulatedViewsNote(input: PlanInput): string | null {
+  const skipped = unpopulatedCrossViews(input)
+  if (!skipped.length) return null
+  const names = skipped.map((v) => `${v.schema}.${v.name}`)
+  return `no reporting projection for ${names.join(', ')}: ${skipped.length === 1 ? 'a materialized view' : 'materialized views'} created WITH NO DATA and never refreshed cannot be read; REFRESH MATERIALIZED VIEW ${skipped.length === 1 ? 'it' : 'them'} and re-plan to add ${skipped.length === 1 ? 'its' : 'their'} projection`
+}
+
 /** Views joining several contexts become projections owned by their readers (reporting). */
 export function reportingReadModelsStep(input: PlanInput, dependsOn: string[]): StepDraft | null {
   const views = new Map<string, View>()
-  for (const c of input.contexts) for (const v of c.crossViews) views.set(`${v.schema}.${v.name}`, v)
+  for (const c of input.contexts) for (const v of c.crossViews) if (!(v.materialized && v.populated === false)) views.set(`${v.schema}.${v.name}`, v)
   if (views.size === 0) return null
   const consumer = input.conventions.reportingService
   const schema = safeName(consumer.replace(/-/g, '_'))
   const role = input.services.find((s) => s.name === consumer)?.role ?? null
+  const skipped = unpopulatedCrossViews(input)
   const models: ReadModel[] = [...views.values()]
     .sort((a, b) => (`${a.schema}.${a.name}` < `${b.schema}.${b.name}` ? -1 : 1))
     .map((v) => ({
@@ -169,7 +190,7 @@ export function reportingReadModelsStep(input: PlanInput, dependsOn: string[]): 
     [...new Set(v.dependsOn.map((d) => input.contextOf.get(d.name) ?? input.contextOf.get(`${d.schema}.${d.name}`)).filter(Boolean))].sort().join(', ')
   const readme = stepReadme({
     title: 'Reporting projections for views that join several contexts (level 3 → 4)',
-    what: `Creates schema ${code(schema)} owned by ${code(consumer)} and one projection table per view that reads several contexts' tables (a table refreshed by \`refresh.sql\`, not a materialized view: views may call functions that find tables through search_path, which PostgreSQL 17+ pins inside materialized views):\n\n${[...views.values()].map((v) => `- ${code(`${schema}.${safeName(`rm_${v.name}`)}`)} ← ${code(`${v.schema}.${v.name}`)} (contexts: ${contextsOf(v)})`).join('\n')}`,
+    what: `Creates schema ${code(schema)} owned by ${code(consumer)} and one projection table per view that reads several contexts' tables (a table refreshed by \`refresh.sql\`, not a materialized view: views may call functions that find tables through search_path, which PostgreSQL 17+ pins inside materialized views):\n\n${[...views.values()].map((v) => `- ${code(`${schema}.${safeName(`rm_${v.name}`)}`)} ← ${code(`${v.schema}.${v.name}`)} (contexts: ${contextsOf(v)})`).join('\n')}${skipped.length ? `\n\nSkipped: ${skipped.map((v) => code(`${v.schema}.${v.name}`)).join(', ')} — created WITH NO DATA and never refreshed, so it cannot be read. Carve does not refresh it (a change to your view it could not undo, possibly long, under an exclusive lock): refresh it and re-plan.` : ''}`,
     why: 'Reports that join every operational table are a classic legacy coupling (concepts: analytics and reporting → replica, warehouse, CDC/ETL). A projection owned by reporting decouples the report from the owners\' schemas.',
     risk: 'The projections are copies: refresh them on the reporting schedule (`refresh.sql`).',
     lock: 'ACCESS SHARE on the underlying tables while each projection is built',
