@@ -179,6 +179,24 @@ describe('slow log: entry boundaries', () => {
   })
 })
 
+describe("the shop example's MariaDB capture (examples/shop/logs/mariadb-general.log)", () => {
+  it('pt-query-digest counts the same statements and administrator commands', async (ctx) => {
+    const path = join(import.meta.dirname, '..', 'examples', 'shop', 'logs', 'mariadb-general.log')
+    const {report} = await read('general', path)
+    expect(report.warnings).toEqual([])
+    expect(report.events).toBeGreaterThan(5000)
+    if (!PT_QUERY_DIGEST) {
+      announcePtSkip()
+      return ctx.skip()
+    }
+    const pt = ptCounts('genlog', path)
+    // pt-query-digest counts Execute as an administrator command; Carve, as the statement it ran.
+    expect(pt.queries + (pt.admin.Execute ?? 0)).toBe(report.events)
+    const {Execute: _, ...ptAdmin} = pt.admin
+    expect(ptAdmin).toEqual(asPtAdmin('genlog', report.adminCommands))
+  })
+})
+
 describe('carve workload ingest: every layout with no flags', () => {
   it('detects each file, counts its statements, and keeps its administrator commands apart in sources[]', async () => {
     const files = ['mysql-5.0-general.log', 'mysql-8.0-general.log', 'mysql-5.5-short-slow.log', 'percona-8.0-slow.log'].map((f) => join(FIXTURES, f))
