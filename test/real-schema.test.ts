@@ -138,6 +138,12 @@ describe.skipIf(!PG_URL || !existsSync(PAGILA))('pagila as upstream (partition f
     const events = await conn.query<{aggregate_type: string; event_type: string}>(`SELECT aggregate_type, event_type FROM payment.outbox WHERE aggregate_id LIKE '%1000' ORDER BY id`)
     expect(events).toEqual([{aggregate_type: 'payment', event_type: 'payment.created'}, {aggregate_type: 'payment', event_type: 'payment.deleted'}])
     await conn.exec(`DELETE FROM payment.outbox`)
+    // What README's Limits say compatibility views cannot do, and the workaround (the new name) that works.
+    await expect(conn.exec(`COPY public.rental FROM '/dev/null'`)).rejects.toThrow(/cannot copy to view/)
+    await expect(conn.exec(`TRUNCATE public.rental`)).rejects.toThrow(/is not a table/)
+    await expect(conn.query(`SELECT xmin FROM public.rental LIMIT 1`)).rejects.toThrow(/column "xmin" does not exist/)
+    await conn.exec(`COPY rental.rental FROM '/dev/null'`)
+    expect(await conn.query(`SELECT xmin::text AS x FROM rental.rental LIMIT 1`)).toHaveLength(1)
 
     const rolled = await runCarve(['rollback', join(dir, 'plan'), '--all', '--db', db.url], {cwd: dir, timeoutMs: 180_000})
     expect(rolled.code, rolled.stderr).toBe(0)
