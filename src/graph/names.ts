@@ -183,3 +183,19 @@ function segment(name: string, family: string, byName: Map<string, string>): str
   }
   return out
 }
+
+/**
+ * Name stems, the simplest module guess: each name's first word (split on `_`, spaces and
+ * camelCase), after dropping a first word that starts at least 80% of all names (a global
+ * prefix such as `mdl_`, `sylius_`, ERPNext's `tab`). Returned per input name, in order.
+ */
+export function nameStems(names: readonly string[]): string[] {
+  const words = names.map((n) => nameWords(n))
+  const firsts = new Map<string, number>()
+  for (const w of words) if (w.length) firsts.set(w[0]!, (firsts.get(w[0]!) ?? 0) + 1)
+  const global = [...firsts].find(([, n]) => names.length >= 3 && n >= 0.8 * names.length)?.[0]
+  return words.map((w, i) => {
+    const rest = global !== undefined && w[0] === global && w.length > 1 ? w.slice(1) : w
+    return rest[0] ?? names[i]!.toLowerCase()
+  })
+}
