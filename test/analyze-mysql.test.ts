@@ -2,7 +2,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {SqlParseError} from '../src/workload/analyze-pg.js'
+import {WorkloadAggregator} from '../src/workload/aggregate.js'
 import {analyzeMysql, analyzeMysqlDetailed} from '../src/workload/analyze-mysql.js'
+import {StatementAnalyzer} from '../src/workload/analyzer.js'
 
 for (const flavor of ['mysql', 'mariadb'] as const) {
   const one = (sql: string) => {
@@ -234,3 +236,17 @@ for (const flavor of ['mysql', 'mariadb'] as const) {
     }
   })
 }
+
+describe('MySQL system schemas in the workload', () => {
+  it('USE information_schema: unqualified names are system tables; mysql.* / sys.* too; none in the access matrix', async () => {
+    const aggregator = new WorkloadAggregator(await StatementAnalyzer.create('mysql'))
+    const event = (sql: string, database: string) => ({sql, calls: 1, user: 'agent', database, file: 'general.log', line: 1})
+    aggregator.add(event('select * from TABLES join COLUMNS using (TABLE_NAME)', 'information_schema'))
+    aggregator.add(event('select * from mysql.user union select * from sys.processlist', 'shop'))
+    aggregator.add(event('select * from shop.orders join mysql.db on true', 'shop'))
+    const w = aggregator.finish('mysql')
+    expect(w.tables.map((t) => t.table)).toEqual(['orders'])
+    expect(w.joins).toEqual([])
+    expect(w.system!.map((a) => a.table)).toEqual(['information_schema.COLUMNS', 'information_schema.TABLES', 'mysql.db', 'mysql.user', 'sys.processlist'])
+  })
+})

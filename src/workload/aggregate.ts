@@ -168,9 +168,13 @@ export class WorkloadAggregator {
   private normalize(infos: StatementInfo[], database: string | undefined): StatementInfo[] {
     const prefix = this.analyzer.dialect === 'postgres' ? 'public.' : database ? `${database}.` : undefined
     if (!prefix) return infos
-    const needs = infos.some((i) => [...i.reads, ...i.writes, ...i.locks, ...i.ddl, ...i.maintenance].some((t) => t.startsWith(prefix)))
+    // A MySQL session whose database is a system schema (USE information_schema): its unqualified
+    // names are system tables, so they are qualified instead of stripped.
+    const systemSession = this.analyzer.dialect === 'mysql' && isSystemRelation(`${prefix}x`, 'mysql')
+    const all = (i: StatementInfo) => [...i.reads, ...i.writes, ...i.locks, ...i.ddl, ...i.maintenance]
+    const needs = infos.some((i) => all(i).some((t) => (systemSession ? !t.includes('.') : t.startsWith(prefix))))
     if (!needs) return infos
-    const strip = (t: string) => (t.startsWith(prefix) ? t.slice(prefix.length) : t)
+    const strip = systemSession ? (t: string) => (t.includes('.') ? t : prefix + t) : (t: string) => (t.startsWith(prefix) ? t.slice(prefix.length) : t)
     const list = (ts: string[]) => [...new Set(ts.map(strip))].sort()
     return infos.map((i) => ({
       kind: i.kind,
