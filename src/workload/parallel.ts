@@ -3,8 +3,8 @@
  * boundaries, every piece (and every other file) is a work unit, and a pool of worker threads
  * reads units with their own parser and aggregator; the main thread merges the counts.
  *
- * Sessions that straddle a cut lose at most the pairing of one duration line or one open
- * transaction per session — the same trade pgBadger's -j makes.
+ * Transactions that straddle a cut are stitched: each piece hands the events at its edges back
+ * (stitch.ts) and the main thread replays them in file order, so any -j gives the same workload.
  */
 import {existsSync, openSync, readSync, closeSync, statSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
@@ -12,6 +12,7 @@ import {Worker} from 'node:worker_threads'
 
 import {CarveError} from '../errors.js'
 import type {WorkloadAggregator, AggregatorState} from './aggregate.js'
+import type {StatementEvent} from './events.js'
 import type {IngestOptions} from './ingest.js'
 import {isCompressed} from './sources/lines.js'
 import {logFormat, runUnit, type FileFormat, type WorkUnit} from './sources/registry.js'
@@ -22,7 +23,13 @@ export type {WorkUnit}
 /** Below this, a file is one unit: cutting costs more than it saves. */
 export const MIN_SPLIT_BYTES = 32 * 1024 * 1024
 
-export async function splitIntoUnits(file: string, format: FileFormat, prefix: string | undefined, workers: number, minSplitBytes = MIN_SPLIT_BYTES): Promise<WorkUnit[]> {
+/** CARVE_MIN_SPLIT_BYTES lowers the threshold: tests cut small files into many pieces. */
+const minSplitFromEnv = () => {
+  const n = Number(process.env.CARVE_MIN_SPLIT_BYTES)
+  return Number.isInteger(n) && n > 0 ? n : MIN_SPLIT_BYTES
+}
+
+export async function splitIntoUnits(file: string, format: FileFormat, prefix: string | undefined, workers: number, minSplitBytes = minSplitFromEnv()): Promise<WorkUnit[]> {
   const stat = statSync(file)
   if (workers <= 1 || !logFormat(format).splittable || stat.isDirectory() || stat.size < minSplitBytes || (await isCompressed(file))) {
     return [{file, format, prefix}]
@@ -51,7 +58,7 @@ export async function splitIntoUnits(file: string, format: FileFormat, prefix: s
     cuts.push(size)
     // Line numbers of each cut, so warnings and samples name real lines.
     const firstLines = countLinesAt(fd, cuts)
-    return cuts.slice(0, -1).map((start, i) => ({file, format, prefix, range: {start, end: cuts[i + 1]!, firstLine: firstLines[i]!}}))
+    return cuts.slice(0, -1).map((start, i) => ({file, format, prefix, range: {start, end: cuts[i + 1]!, firstLine: firstLines[i]!, last: i === cuts.length - 2}}))
   } finally {
     closeSync(fd)
   }
@@ -104,6 +111,7 @@ export async function runUnits(
     return results
   }
   const reports = new Array<SourceReport | undefined>(units.length)
+  const edges = new Array<{head: StatementEvent[]; tail: StatementEvent[]} | undefined>(units.length)
   let next = 0
   const runOne = () =>
     new Promise<AggregatorState>((resolve, reject) => {
@@ -116,10 +124,11 @@ export async function runUnits(
           worker.postMessage({type: 'finish'})
         }
       }
-      worker.on('message', (msg: {type: string; index: number; bytes: number; report: SourceReport; state: AggregatorState; message: string}) => {
+      worker.on('message', (msg: {type: string; index: number; bytes: number; report: SourceReport; state: AggregatorState; message: string; head: StatementEvent[]; tail: StatementEvent[]}) => {
         if (msg.type === 'progress') onUnitBytes(msg.index, msg.bytes)
         else if (msg.type === 'done') {
           reports[msg.index] = msg.report
+          edges[msg.index] = {head: msg.head, tail: msg.tail}
           feed()
         } else if (msg.type === 'state') {
           resolve(msg.state)
@@ -134,5 +143,10 @@ export async function runUnits(
     })
   const states = await Promise.all(Array.from({length: workers}, runOne))
   for (const state of states) aggregator.merge(state)
+  // The pieces' edges, in file order: the tail of piece i-1 meets the head of piece i.
+  for (const edge of edges) {
+    for (const e of edge?.head ?? []) aggregator.add(e)
+    for (const e of edge?.tail ?? []) aggregator.add(e)
+  }
   return units.map((unit, i) => ({unit, report: reports[i]!}))
 }

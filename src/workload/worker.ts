@@ -8,6 +8,7 @@ import {WorkloadAggregator} from './aggregate.js'
 import {StatementAnalyzer} from './analyzer.js'
 import {Attributor, type ServiceMap} from './attribution.js'
 import {runUnit, type WorkUnit} from './sources/registry.js'
+import {BoundaryStitcher} from './stitch.js'
 
 const {engine, serviceMap} = workerData as {engine: 'postgres' | 'mysql'; serviceMap?: ServiceMap}
 const port = parentPort!
@@ -21,7 +22,11 @@ port.on('message', async (msg: {type: 'unit'; index: number; unit: WorkUnit} | {
       return
     }
     let last = 0
-    const report = await runUnit(msg.unit, (e) => aggregator.add(e), (bytes) => {
+    // A piece of a cut file: transactions at its edges go back to the main thread (stitch.ts).
+    const range = msg.unit.range
+    const stitcher = range ? new BoundaryStitcher(analyzer, range.start === 0, range.last === true, (e) => aggregator.add(e)) : undefined
+    const sink = stitcher ? (e: Parameters<BoundaryStitcher['event']>[0]) => stitcher.event(e) : (e: Parameters<BoundaryStitcher['event']>[0]) => aggregator.add(e)
+    const report = await runUnit(msg.unit, sink, (bytes) => {
       // Progress every 4 MB is plenty and keeps the message channel quiet.
       if (bytes - last >= 4 << 20) {
         last = bytes
@@ -29,7 +34,8 @@ port.on('message', async (msg: {type: 'unit'; index: number; unit: WorkUnit} | {
       }
     })
     port.postMessage({type: 'progress', index: msg.index, bytes: msg.unit.range ? msg.unit.range.end - msg.unit.range.start : last})
-    port.postMessage({type: 'done', index: msg.index, report})
+    const tail = stitcher?.finish() ?? []
+    port.postMessage({type: 'done', index: msg.index, report, head: stitcher?.head ?? [], tail})
   } catch (error) {
     port.postMessage({type: 'error', message: (error as Error).message})
   }

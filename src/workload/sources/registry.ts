@@ -29,7 +29,8 @@ export interface WorkUnit {
   format: FileFormat
   /** The log_line_prefix settled for the file (formats that carry stderr text). */
   prefix?: string
-  range?: {start: number; end: number; firstLine: number}
+  /** A byte range of a plain file; `last` when it ends the file. */
+  range?: {start: number; end: number; firstLine: number; last?: boolean}
 }
 
 export interface Sample {
