@@ -22,6 +22,7 @@ import {buildPlan} from '../src/plan/build.js'
 import {type PlanInput, resolvePlanInput} from '../src/plan/context.js'
 import {contextErDiagram, cutoverSequence, dualWriteSequence, MATURITY_LEVELS, type MaturityLevel, maturityDiagram} from '../src/plan/diagrams.js'
 import {eventCatalog, fenced, inlineCode, markdownText, ownershipDocument, planReadme, renderTemplate, resourcePath} from '../src/plan/docs.js'
+import {planDocuments} from '../src/plan/generate.js'
 import {type PlanManifest, planSchema} from '../src/plan/model.js'
 import {MERMAID_KEYWORDS} from '../src/render/mermaid.js'
 import {locateMermaidCli, renderingUnavailable, renderMermaidFiles, resolveBeside} from '../src/render/mermaid-cli.js'
@@ -705,13 +706,16 @@ describe('ownership documents and event catalogs (shop)', () => {
 })
 
 describe('plan README', () => {
-  it('explains how to review and run the plan, lists every step, embeds the diagrams and links each context', () => {
+  it('explains how to review and run the plan in at most 300 lines, lists every step, links the diagrams and each context', () => {
     const plan = buildPlan(shop, {generatedBy: 'carve test'})
     const m = plan.manifest
     const diagrams = LEVELS.filter((l) => l <= m.target_level).map((level) => ({level, mermaid: maturityDiagram(shop, level)}))
     const md = planReadme(m, shop, diagrams, plan.notes)
-    expect(md.startsWith('# Plan shop\n')).toBe(true)
+    expect(md.startsWith(`# Migration plan shop for database ${shop.catalog.database.name}\n`)).toBe(true)
+    expect(md.split('\n').length).toBeLessThanOrEqual(300)
     for (const command of ['apply', 'status', 'verify', 'rollback']) expect(md).toContain(`carve ${command} plans/shop`)
+    // The folder's real place in the repository, not plans/<name>, when it is elsewhere.
+    expect(planReadme(m, shop, diagrams, plan.notes, 'db/migrations/split')).toContain('carve apply db/migrations/split')
     checkMarkdownTables(md)
     for (const s of m.steps) {
       const row = md.split('\n').find((l) => l.startsWith(`| [${s.id}](`) || l.startsWith(`| ${s.id} |`))
@@ -719,14 +723,48 @@ describe('plan README', () => {
       expect(row).toContain(`| ${s.kind} | ${s.level.from} → ${s.level.to} |`)
       for (const d of s.depends_on) expect(row).toContain(d)
     }
-    const blocks = [...md.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((b) => b[1]!)
-    expect(blocks).toHaveLength(diagrams.length)
-    blocks.forEach((b, i) => expect(`${b}\n`).toBe(diagrams[i]!.mermaid))
+    // Diagrams are linked, never embedded: six system-wide diagrams made the README unreadable.
+    expect(md).not.toContain('```mermaid')
+    for (const d of diagrams) expect(md).toContain(`(diagrams/level-${d.level}.mmd)`)
     for (const c of m.contexts) {
-      for (const doc of ['OWNERSHIP.md', 'events.md', 'api/', 'er.mmd']) expect(md).toContain(`(contexts/${c.name}/${doc})`)
+      for (const doc of ['README.md', 'OWNERSHIP.md', 'events.md', 'api/', 'er.mmd']) expect(md).toContain(`(contexts/${c.name}/${doc})`)
     }
     for (const note of plan.notes) expect(md).toContain(`- ${markdownText(note)}`)
     expect(planReadme(m, shop, diagrams, plan.notes)).toBe(md)
+  })
+
+  it('comes with .gitattributes, CODEOWNERS covering every context step, and a page per context with its own diagrams', () => {
+    const plan = buildPlan(shop, {generatedBy: 'carve test'})
+    const m = plan.manifest
+    const docs = planDocuments(shop, m, plan.notes, {location: 'plans/shop', codeownersOrg: 'acme'})
+    expect(docs.get('.gitattributes')).toMatch(/^contexts\/\*\/api\/\*\* linguist-generated=true$/m)
+    const owners = docs.get('CODEOWNERS')!
+    const rules = owners.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' '))
+    for (const s of m.steps.filter((x) => x.context)) {
+      const ctx = m.contexts.find((c) => c.name === s.context)!
+      const folder = `/plans/shop/${s.files.readme!.slice(0, s.files.readme!.lastIndexOf('/') + 1)}`
+      expect(rules, `${s.id} owned by ${ctx.owner}`).toContainEqual([folder, `@acme/${ctx.owner}`])
+    }
+    for (const c of m.contexts) {
+      expect(rules).toContainEqual([`/plans/shop/contexts/${c.name}/`, `@acme/${c.owner}`])
+      const page = docs.get(`contexts/${c.name}/README.md`)!
+      checkMarkdownTables(page)
+      for (const s of m.steps.filter((x) => x.context === c.name)) expect(page).toContain(`[${s.id}](../../steps/`)
+      const blocks = [...page.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((b) => b[1]!)
+      expect(blocks).toHaveLength(2)
+      for (const b of blocks) {
+        const f = parseFlowchart(b)
+        // One context's page draws that context's data, not the whole database.
+        expect([...f.nodes.values()].filter((l) => /^<b>[^<]*<\/b>( tables)?<br\/>\d+ tables?/.test(l)).length).toBe(1)
+      }
+      // Its links point at files the plan has.
+      for (const [, target] of page.matchAll(/\]\(([^)#]+)\)/g)) {
+        const path = new URL(target!, `file:///contexts/${c.name}/`).pathname.slice(1)
+        expect(docs.has(path) || m.steps.some((s) => path.startsWith(s.files.readme!.slice(0, s.files.readme!.lastIndexOf('/')))), `${c.name}: ${target}`).toBe(true)
+      }
+    }
+    // No split in this plan: no split sequence diagrams nobody links to.
+    expect([...docs.keys()].filter((p) => /dual-write|cutover/.test(p))).toEqual([])
   })
 
   it('escapes hostile names in steps, contexts and notes', () => {

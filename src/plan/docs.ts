@@ -450,8 +450,8 @@ const LEVEL_NOTES: Record<number, string> = {
 }
 
 /** The plan's top-level README.md: what it is, how to review and run it, steps, diagrams, contexts, notes. */
-export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {level: number; mermaid: string}[], notes: string[] = []): string {
-  const planDir = `plans/${manifest.name}`
+export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {level: number; mermaid: string}[], notes: string[] = [], location = `plans/${manifest.name}`): string {
+  const planDir = location || '.'
   const tableCount = manifest.contexts.reduce((n, c) => n + c.tables.length, 0)
   const summary = `A staged, reversible migration of ${plural(manifest.contexts.length, 'context')} (${plural(tableCount, 'table')}) of a shared ${
     manifest.engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'
@@ -485,13 +485,14 @@ export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {
       )
     : 'This plan has no steps.'
 
-  const diagramText = [...diagrams]
-    .sort((a, b) => a.level - b.level)
-    .map((d) => {
-      const state = MATURITY_LEVELS.find((l) => l.level === d.level)?.state ?? ''
-      return `### Level ${d.level}: ${state}\n\n${LEVEL_NOTES[d.level] ?? ''}\n\n${fenced(d.mermaid, 'mermaid')}`
-    })
-    .join('\n\n')
+  // The level diagrams are linked, not embedded: six system-wide diagrams made the README
+  // thousands of lines long. Each context's README links its part.
+  const diagramText = mdTable(
+    ['level', 'where the data stands', 'diagram'],
+    [...diagrams]
+      .sort((a, b) => a.level - b.level)
+      .map((d) => [String(d.level), `**${MATURITY_LEVELS.find((l) => l.level === d.level)?.state ?? ''}** — ${LEVEL_NOTES[d.level] ?? ''}`, `[level-${d.level}.mmd](diagrams/level-${d.level}.mmd)`]),
+  )
 
   const specOf = new Map(input.contexts.map((c) => [c.name, c]))
   const contexts = manifest.contexts.length
@@ -502,7 +503,7 @@ export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {
           const spec = specOf.get(c.name)
           const links = [`[ownership](${base}OWNERSHIP.md)`, `[events](${base}events.md)`, `[API](${base}api/)`, `[ER diagram](${base}er.mmd)`]
           return [
-            markdownText(c.name),
+            `[${markdownText(c.name)}](${base}README.md)`,
             markdownText(c.owner),
             markdownText(c.schema),
             markdownText(c.role),
@@ -520,6 +521,7 @@ export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {
 
   return renderTemplate(loadTemplate('plan-readme.md'), {
     name: markdownText(manifest.name),
+    database: markdownText(input.catalog.database.name),
     summary,
     generated_by: markdownText(manifest.generated_by),
     catalog_hash: manifest.inputs.catalog.replace(/`/g, ''),

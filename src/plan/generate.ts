@@ -14,6 +14,7 @@ import {eventCatalog, ownershipDocument, planReadme} from './docs.js'
 import {mysqlDrafts} from './steps/mysql.js'
 import {unpopulatedViewsNote} from './steps/read-models.js'
 import {type SplitMode, splitSteps} from './steps/split.js'
+import {codeowners, contextReadme, gitattributes, type ReviewOptions} from './review-files.js'
 import {apiStubFiles} from './stubs/index.js'
 
 export interface GenerateOptions {
@@ -24,6 +25,10 @@ export interface GenerateOptions {
   /** The split's sync mode and why (commands/plan.ts chooses it from the server's wal_level). */
   splitMode?: {mode: SplitMode; reason: string}
   conventions?: Partial<PlanConventions>
+  /** The plan folder from the repository root (default plans/<name>): commands and CODEOWNERS use it. */
+  location?: string
+  /** CODEOWNERS owners as @ORG/<owner> teams. */
+  codeownersOrg?: string
 }
 
 export const CARVE_VERSION = 'carve 0.1'
@@ -41,7 +46,7 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
     targetLevel: options.targetLevel,
     split: options.split,
     generatedBy: CARVE_VERSION,
-    documents: (input, manifest, notes) => planDocuments(input, manifest, [...extraNotes, ...notes]),
+    documents: (input, manifest, notes) => planDocuments(input, manifest, [...extraNotes, ...notes], {location: options.location ?? `plans/${options.name}`, codeownersOrg: options.codeownersOrg}),
     mysqlDrafts,
     splitSteps: (ctx, input, after) => splitSteps(ctx, input, after, {mode: options.splitMode?.mode}),
   })
@@ -49,20 +54,30 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
 }
 
 /** Everything in the plan folder that is not a step: documents, API stubs, diagrams. */
-export function planDocuments(input: PlanInput, manifest: PlanManifest, notes: string[]): Map<string, string> {
+export function planDocuments(input: PlanInput, manifest: PlanManifest, notes: string[], review: ReviewOptions = {location: `plans/${input.name}`}): Map<string, string> {
   const files = new Map<string, string>()
   const levels = ([0, 1, 2, 3, 4, 5] as const).map((level) => ({level, mermaid: maturityDiagram(input, level)}))
   for (const d of levels) files.set(`diagrams/level-${d.level}.mmd`, d.mermaid)
-  files.set('README.md', planReadme(manifest, input, levels, notes))
+  files.set('README.md', planReadme(manifest, input, levels, notes, review.location))
+  files.set('.gitattributes', gitattributes())
+  files.set('CODEOWNERS', codeowners(manifest, input, review))
+  // Split sequences only for contexts this plan splits: elsewhere nothing would link to them.
+  const splitting = new Set(manifest.steps.filter((s) => s.kind.startsWith('split-')).map((s) => s.context))
   for (const ctx of input.contexts) {
     if (ctx.tables.length === 0) continue
     const dir = `contexts/${ctx.name}`
     files.set(`${dir}/OWNERSHIP.md`, ownershipDocument(ctx, input))
     files.set(`${dir}/events.md`, eventCatalog(ctx, input))
     files.set(`${dir}/er.mmd`, contextErDiagram(ctx, input))
-    files.set(`${dir}/dual-write.mmd`, dualWriteSequence(ctx))
-    files.set(`${dir}/cutover.mmd`, cutoverSequence(ctx))
+    if (splitting.has(ctx.name)) {
+      files.set(`${dir}/dual-write.mmd`, dualWriteSequence(ctx))
+      files.set(`${dir}/cutover.mmd`, cutoverSequence(ctx))
+    }
   }
   for (const [path, text] of apiStubFiles(input)) files.set(path, text)
+  const written = new Set(files.keys())
+  for (const ctx of input.contexts) {
+    if (ctx.tables.length) files.set(`contexts/${ctx.name}/README.md`, contextReadme(ctx, manifest, input, {...review, files: written}))
+  }
   return files
 }

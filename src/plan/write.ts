@@ -5,7 +5,7 @@
  * empties a folder it did not create.
  */
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {dirname, join, relative} from 'node:path'
+import {dirname, join, relative, resolve} from 'node:path'
 
 import {stringify} from 'yaml'
 
@@ -43,9 +43,27 @@ function listFiles(dir: string): string[] {
   return out.sort()
 }
 
+/**
+ * Where a plan folder sits in its repository (posix, from the root holding .git), so commands in
+ * its README and CODEOWNERS patterns are right whatever folder carve ran from; the path as given
+ * when the folder is in no repository.
+ */
+export function planLocation(dir: string): string {
+  const absolute = resolve(dir)
+  for (let d = absolute; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return relative(d, absolute).split('\\').join('/') || '.'
+    if (dirname(d) === d) return dir.replace(/\\/g, '/').replace(/\/+$/, '') || '.'
+  }
+}
+
+/** Images `--render` made beside the diagrams: outputs of the plan, not part of it (never drift, never removed). */
+export function isRendered(path: string): boolean {
+  return /\.(svg|png)$/i.test(path)
+}
+
 /** Files Carve may delete in a plan folder: what it generates, never a person's notes beside them. */
 function isGenerated(path: string): boolean {
-  return path === MANIFEST || path === 'README.md' || /^(steps|contexts|diagrams)\//.test(path)
+  return path === MANIFEST || path === 'README.md' || path === '.gitattributes' || path === 'CODEOWNERS' || (/^(steps|contexts|diagrams)\//.test(path) && !isRendered(path))
 }
 
 export interface WriteResult {
