@@ -135,6 +135,11 @@ for (const flavor of ['mysql', 'mariadb'] as const) {
       expect(analyzeMysql('CREATE PROCEDURE p() BEGIN SELECT 1 FROM a; END; SELECT * FROM b', flavor).map((i) => [i.kind, ...i.reads])).toEqual([['ddl', 'a'], ['select', 'b']])
     })
 
+    it('DELIMITER lines of .sql files and dumps change the separator', () => {
+      const sql = 'DELIMITER ;;\nCREATE TRIGGER t AFTER INSERT ON a FOR EACH ROW BEGIN INSERT INTO b VALUES (1); END ;;\nDELIMITER ;\nSELECT * FROM c; SELECT 1 FROM d'
+      expect(analyzeMysql(sql, flavor).map((i) => [i.kind, ...i.ddl, ...i.writes, ...i.reads])).toEqual([['ddl', 'a', 'b'], ['select', 'c'], ['select', 'd']])
+    })
+
     it('comments are ignored; executable comments are SQL', () => {
       expect(one("select /* from hidden */ a.x -- from other\n# from more\nfrom a where s = ';' /* ; */")).toMatchObject({reads: ['a']})
       expect(analyzeMysql('/*!50001 CREATE VIEW `v` AS SELECT * FROM `orders` */; select 1', flavor).map((s) => s.ddl)).toEqual([['v'], []])

@@ -78,7 +78,10 @@ class CompoundTracker {
   }
 }
 
-/** Split on top-level semicolons (outside quotes, comments and parentheses); drop empty pieces. */
+/**
+ * Split on top-level semicolons (outside quotes, comments and parentheses); drop empty pieces.
+ * The mysql client's `DELIMITER x` lines (in .sql files and dumps) change the separator.
+ */
 export function splitStatements(sql: string): Piece[] {
   const pieces: Piece[] = []
   let tokens: Token[] = []
@@ -87,6 +90,7 @@ export function splitStatements(sql: string): Piece[] {
   let depth = 0
   let execOpen = 0
   const compound = new CompoundTracker()
+  let delimiter = ';'
   const n = sql.length
   let i = 0
   const finish = (end: number) => {
@@ -111,6 +115,11 @@ export function splitStatements(sql: string): Piece[] {
     const c = sql.charCodeAt(i)
     if (isSpace(c)) {
       i++
+      continue
+    }
+    if (delimiter !== ';' && depth === 0 && sql.startsWith(delimiter, i)) {
+      finish(i)
+      i += delimiter.length
       continue
     }
     const next = i + 1 < n ? sql.charCodeAt(i + 1) : -1
@@ -176,12 +185,23 @@ export function splitStatements(sql: string): Piece[] {
       while (j < n && isWordChar(sql.charCodeAt(j))) j++
       const text = sql.slice(i, j)
       const upper = text.toUpperCase()
+      if (upper === 'DELIMITER' && tokens.length === 0) {
+        // A client command, not SQL: the rest of its line is the new separator.
+        const nl = sql.indexOf('\n', j)
+        const end = nl === -1 ? n : nl
+        const chosen = sql.slice(j, end).trim()
+        if (chosen) {
+          delimiter = chosen
+          i = end
+          continue
+        }
+      }
       tokens.push({kind: 'word', text, upper, start: i, end: j, depth})
       compound.word(tokens, upper)
       i = j
       continue
     }
-    if (c === 59 && depth === 0 && compound.open === 0) {
+    if (c === 59 && depth === 0 && compound.open === 0 && delimiter === ';') {
       finish(i)
       pieceStart = i + 1
       i++
