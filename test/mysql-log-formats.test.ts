@@ -67,6 +67,9 @@ describe('general log: every version layout gives the same statements and admini
     expect(parseGeneralEntry('\t\t      7 Connect Out ')).toMatchObject({command: 'Connect Out', argument: ''})
     // pt-query-digest's genlog003 sample: spaces where the timestamp was
     expect(parseGeneralEntry('               \t     11 Connect     root@localhost on  ')).toMatchObject({time: undefined, id: '11', command: 'Connect'})
+    // spaces only, no tab at all (pt-query-digest's genlog002 sample)
+    expect(parseGeneralEntry('100211  0:55:24      51 Query       SELECT category_id')).toEqual({time: '100211  0:55:24', id: '51', command: 'Query', argument: 'SELECT category_id'})
+    expect(parseGeneralEntry('                     51 Query       SELECT auction_id,')).toMatchObject({time: undefined, id: '51', command: 'Query', argument: 'SELECT auction_id,'})
     expect(parseGeneralEntry('2025-11-21T18:40:01Z 12 Query\tselect\t1')).toEqual({time: '2025-11-21T18:40:01Z', id: '12', command: 'Query', argument: 'select\t1'})
     expect(parseGeneralEntry('\t\t   12 Bulk_execute\tinsert into t values (?)')).toMatchObject({command: 'Bulk_execute'})
     for (const line of ['   and 3 Queries later', '  42 rows', 'select 1', '12 Query\tx', '\t\t   12 Queryx']) expect(parseGeneralEntry(line), line).toBeNull()
