@@ -109,6 +109,9 @@ export class WorkloadAggregator {
         calls: 0, totalMs: 0, rows: 0, services: new Map(), infos,
       }
       this.fingerprints.set(analysis.fingerprint, acc)
+    } else if (acc.text !== masked.key && masked.key.slice(0, MAX_TEXT) < acc.text) {
+      // One shape, several spellings: keep the smallest, never the first read (-j reads out of order).
+      acc.text = masked.key.slice(0, MAX_TEXT)
     }
     acc.calls += event.calls
     acc.totalMs += event.totalMs ?? 0
@@ -273,6 +276,7 @@ export class WorkloadAggregator {
         this.fingerprints.set(f.fingerprint, {...f, services: new Map(f.services)})
         continue
       }
+      if (f.text < acc.text) acc.text = f.text
       acc.calls += f.calls
       acc.totalMs += f.totalMs
       acc.rows += f.rows
