@@ -225,6 +225,10 @@ export const MYSQL_CONFORMANCE: [string, string, Expected][] = [
     'CREATE DEFINER=`root`@`localhost` PROCEDURE p(IN x INT) BEGIN CASE x WHEN 1 THEN INSERT INTO a SELECT * FROM b; ELSE DELETE FROM c; END CASE; SELECT CASE WHEN x THEN 1 END INTO @v FROM d; END',
     {kind: 'ddl', writes: ['a', 'c'], reads: ['b', 'd'], approximate: true}],
   ['CREATE TABLE named like a routine keyword is a table', 'create table event (id int, `begin` int)', {kind: 'ddl', ddl: ['event']}],
+  ['ALTER TABLE … DISABLE KEYS (no grammar accepts it): DDL from tokens', '/*!40000 ALTER TABLE `actor` DISABLE KEYS */', {kind: 'ddl', ddl: ['actor'], approximate: true}],
+  ['a mysqldump view no grammar accepts: DDL on the view, its parenthesized join tree and subquery read from tokens',
+    "/*!50001 CREATE ALGORITHM=UNDEFINED */ /*!50013 DEFINER=`root`@`localhost` SQL SECURITY INVOKER */ /*!50001 VIEW `actor_info` AS select `a`.`actor_id` AS `actor_id`,group_concat(distinct concat(`c`.`name`,': ',(select group_concat(`f`.`title` order by `f`.`title` ASC separator ', ') from ((`sakila`.`film` `f` join `sakila`.`film_category` `fc` on((`f`.`film_id` = `fc`.`film_id`))) join `sakila`.`film_actor` `fa` on((`f`.`film_id` = `fa`.`film_id`))) where ((`fc`.`category_id` = `c`.`category_id`) and (`fa`.`actor_id` = `a`.`actor_id`)))) order by `c`.`name` ASC separator '; ') AS `film_info` from (((`sakila`.`actor` `a` left join `sakila`.`film_actor` `fa` on((`a`.`actor_id` = `fa`.`actor_id`))) left join `sakila`.`film_category` `fc` on((`fa`.`film_id` = `fc`.`film_id`))) left join `sakila`.`category` `c` on((`fc`.`category_id` = `c`.`category_id`))) group by `a`.`actor_id` */",
+    {kind: 'ddl', ddl: ['actor_info'], reads: ['sakila.actor', 'sakila.category', 'sakila.film', 'sakila.film_actor', 'sakila.film_category'], approximate: true}],
   ['system schemas are tables like any other here', 'select * from information_schema.tables t join mysql.user u on true',
     {kind: 'select', reads: ['information_schema.tables', 'mysql.user'], joins: [['information_schema.tables', 'mysql.user']]}],
 ]

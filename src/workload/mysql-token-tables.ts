@@ -5,7 +5,7 @@
  * approximate. Table-maintenance statements, whose grammar is a plain name list, are read here
  * exactly.
  */
-import {type Token, unquote} from './mysql-lexer.js'
+import {CREATED_OBJECTS, ROUTINES, type Token, unquote} from './mysql-lexer.js'
 import {emptySets, finishInfo, type StatementInfo, type StatementKind} from './statement.js'
 
 const isName = (t: Token | undefined) => !!t && (t.kind === 'ident' || (t.kind === 'word' && !NOT_NAMES.has(t.upper)))
@@ -62,6 +62,54 @@ export function maintenanceStatement(tokens: Token[]): StatementInfo | undefined
   return sets.maintenance.size ? finishInfo('maintenance', sets) : undefined
 }
 
+const DDL_WORDS = new Set(['CREATE', 'ALTER', 'DROP'])
+
+/**
+ * CREATE / ALTER / DROP TABLE|VIEW (name list) and CREATE|DROP INDEX … ON t the grammars reject
+ * (vendor table options, `ALTER TABLE t DISABLE KEYS`): DDL on the named tables and on the tables
+ * it REFERENCES.
+ */
+function ddlByTokens(tokens: Token[]): StatementInfo | undefined {
+  if (!DDL_WORDS.has(tokens[0]?.upper ?? '')) return undefined
+  const o = tokens.findIndex((t, i) => i > 0 && t.depth === 0 && t.kind === 'word' && CREATED_OBJECTS.has(t.upper))
+  if (o === -1 || ROUTINES.has(tokens[o]!.upper)) return undefined
+  const sets = emptySets()
+  const kind = tokens[o]!.upper
+  if (kind === 'TABLE' || kind === 'VIEW') {
+    let j = o + 1
+    while (tokens[j]?.upper === 'IF' || tokens[j]?.upper === 'NOT' || tokens[j]?.upper === 'EXISTS') j++
+    let first: string | undefined
+    for (;;) {
+      const name = nameAt(tokens, j)
+      if (!name) break
+      sets.ddl.add(name[0])
+      first ??= name[0]
+      j = name[1]
+      if (tokens[0]!.upper !== 'DROP' || tokens[j]?.text !== ',') break
+      j++
+    }
+    // CREATE VIEW v AS SELECT … / CREATE TABLE t [AS] SELECT …: the query's tables are read, a
+    // table created from a query is written.
+    const rest = tokens.slice(j)
+    const query = rest.some((t) => t.depth === 0 && t.upper === 'SELECT') ? findTablesByTokens(rest) : undefined
+    if (query) {
+      for (const t of [...query.reads, ...query.writes]) sets.reads.add(t)
+      for (const [a, b] of query.joins) sets.joins.add(`${a}\u0000${b}`)
+      if (kind === 'TABLE' && first) sets.writes.add(first)
+    }
+  } else if (kind === 'INDEX') {
+    const on = tokens.findIndex((t, i) => i > o && t.depth === 0 && t.upper === 'ON')
+    const name = on === -1 ? undefined : nameAt(tokens, on + 1)
+    if (name) sets.ddl.add(name[0])
+  }
+  tokens.forEach((t, i) => {
+    if (t.upper !== 'REFERENCES') return
+    const name = nameAt(tokens, i + 1)
+    if (name) sets.ddl.add(name[0])
+  })
+  return sets.ddl.size ? finishInfo('ddl', sets, true) : undefined
+}
+
 const LEADING_KINDS: Record<string, StatementKind> = {
   SELECT: 'select', TABLE: 'select', VALUES: 'select', WITH: 'select', EXPLAIN: 'select', DESCRIBE: 'select', DESC: 'select',
   INSERT: 'insert', REPLACE: 'insert', UPDATE: 'update', DELETE: 'delete', LOAD: 'copy', CALL: 'other', DO: 'other', SET: 'other',
@@ -73,6 +121,8 @@ const LEADING_KINDS: Record<string, StatementKind> = {
  * written; the rest are read. Undefined when no table is found.
  */
 export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
+  const ddl = ddlByTokens(tokens)
+  if (ddl) return ddl
   const sets = emptySets()
   const lead = tokens.find((t) => t.kind === 'word' && t.depth === 0 && LEADING_KINDS[t.upper] && t.upper !== 'WITH' && t.upper !== 'EXPLAIN')
   const kind: StatementKind = lead ? LEADING_KINDS[lead.upper]! : tokens[0]?.kind === 'word' ? LEADING_KINDS[tokens[0].upper] ?? 'other' : 'other'
@@ -106,11 +156,14 @@ export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
       continue
     }
     let j = i + 1
+    // FROM ((a JOIN b) JOIN c): parenthesized join trees open before their first table.
+    if (u === 'FROM' || u === 'JOIN' || u === 'STRAIGHT_JOIN') while (tokens[j]?.text === '(') j++
+    const depth = tokens[j]?.depth ?? t.depth
     for (;;) {
       const name = nameAt(tokens, j)
       if (!name) break
       // A name followed by `(` after FROM/JOIN is a table function, not a table (INTO t (cols) is a table).
-      if (u !== 'INTO' && tokens[name[1]]?.text === '(' && tokens[name[1]]?.depth === t.depth) break
+      if (u !== 'INTO' && tokens[name[1]]?.text === '(' && tokens[name[1]]?.depth === depth) break
       if (isTarget && !targetTaken) {
         sets.writes.add(name[0])
         targetTaken = true
@@ -121,7 +174,7 @@ export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
       if (!list) break
       if (tokens[j]?.upper === 'AS') j++
       if (isName(tokens[j]) && tokens[j + 1]?.text !== '.') j++ // alias
-      if (tokens[j]?.text !== ',' || tokens[j]!.depth !== t.depth) break
+      if (tokens[j]?.text !== ',' || tokens[j]!.depth !== depth) break
       j++
     }
   }
