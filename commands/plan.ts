@@ -67,6 +67,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     'split-mode': Flags.string({options: [...SPLIT_MODE_FLAGS], summary: 'How the split\'s target follows the source (default: logical when the server has wal_level=logical, else change-capture).'}),
     'role-prefix': Flags.string({default: 'carve_', summary: 'Prefix of the roles the plan creates (roles are cluster-wide).'}),
     'codeowners-org': Flags.string({summary: 'Write CODEOWNERS owners as @ORG/<owner> teams (default @<owner>).', helpValue: 'ORG'}),
+    knex: Flags.boolean({summary: 'Also write knex/: a knexfile (DATABASE_URL) and one migration per step, to run the plan with `npx knex migrate:latest`.'}),
     check: Flags.boolean({summary: 'Write nothing; exit 1 when the folder differs from what would be written.'}),
     force: Flags.boolean({summary: 'Write into a non-empty folder that holds no plan.yml.'}),
     rehash: Flags.string({summary: 'Recompute the checksums in PLAN/plan.yml after a reviewed hand edit, and exit.', helpValue: 'PLAN'}),
@@ -103,6 +104,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       conventions: {rolePrefix: flags['role-prefix']},
       location: planLocation(flags.out),
       codeownersOrg: flags['codeowners-org'],
+      knex: flags.knex,
     })
     const result: PlanResult = {
       out: flags.out,

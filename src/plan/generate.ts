@@ -14,6 +14,7 @@ import {eventCatalog, ownershipDocument, planReadme} from './docs.js'
 import {mysqlDrafts} from './steps/mysql.js'
 import {unpopulatedViewsNote} from './steps/read-models.js'
 import {type SplitMode, splitSteps} from './steps/split.js'
+import {knexFiles} from './knex-files.js'
 import {codeowners, contextReadme, gitattributes, type ReviewOptions} from './review-files.js'
 import {apiStubFiles} from './stubs/index.js'
 
@@ -29,6 +30,8 @@ export interface GenerateOptions {
   location?: string
   /** CODEOWNERS owners as @ORG/<owner> teams. */
   codeownersOrg?: string
+  /** Also write knex/: a knexfile and one migration per step (`knex migrate:latest` runs the plan). */
+  knex?: boolean
 }
 
 export const CARVE_VERSION = 'carve 0.1'
@@ -50,6 +53,8 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
     mysqlDrafts,
     splitSteps: (ctx, input, after) => splitSteps(ctx, input, after, {mode: options.splitMode?.mode}),
   })
+  // Steps with a spec are driven by Carve's executor: their migrations hand over to `carve apply`.
+  if (options.knex) for (const [path, text] of knexFiles(plan.manifest, (step) => step.spec !== undefined)) plan.files.set(path, text)
   return extraNotes.length ? {...plan, notes: [...extraNotes, ...plan.notes]} : plan
 }
 

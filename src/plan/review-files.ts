@@ -32,6 +32,7 @@ export function gitattributes(): string {
 # The SQL of every step, its README and the ownership documents stay expanded: review those.
 contexts/*/api/** linguist-generated=true
 diagrams/** linguist-generated=true
+knex/** linguist-generated=true
 contexts/*/*.mmd linguist-generated=true
 plan.yml linguist-generated=true
 *.sql linguist-language=SQL

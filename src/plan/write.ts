@@ -63,7 +63,7 @@ export function isRendered(path: string): boolean {
 
 /** Files Carve may delete in a plan folder: what it generates, never a person's notes beside them. */
 function isGenerated(path: string): boolean {
-  return path === MANIFEST || path === 'README.md' || path === '.gitattributes' || path === 'CODEOWNERS' || (/^(steps|contexts|diagrams)\//.test(path) && !isRendered(path))
+  return path === MANIFEST || path === 'README.md' || path === '.gitattributes' || path === 'CODEOWNERS' || (/^(steps|contexts|diagrams|knex)\//.test(path) && !isRendered(path))
 }
 
 export interface WriteResult {
