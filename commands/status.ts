@@ -1,6 +1,7 @@
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
 import {formatWhen, planArg} from '../src/execute/cli-support.js'
 import {planStatus, type StatusResult} from '../src/execute/executor.js'
+import {describeJournal} from '../src/execute/journal.js'
 import {describeHolder, formatMs} from '../src/execute/lock.js'
 import {loadPlan} from '../src/execute/plan-files.js'
 import {table} from '../src/render/text.js'
@@ -30,14 +31,14 @@ export default class Status extends CarveCommand {
 }
 
 function render(s: StatusResult): string {
-  const lines = [`Plan ${s.plan} on ${s.database}: ${s.applied} of ${s.steps.length} steps applied, ${s.pending} pending${s.failed ? ` (${s.failed} failed)` : ''}.`]
+  const lines = [`Plan ${s.plan} on ${s.database}: ${s.applied} of ${s.steps.length} steps applied, ${s.pending} pending${s.failed ? ` (${s.failed} failed)` : ''}${s.partial ? `; ${s.partial} stopped part-way` : ''}.`]
   if (!s.ledger) lines.push('No Carve ledger in this database yet: nothing has been applied.')
   if (s.running) lines.push(`A run holds the plan lock now: ${describeHolder(s.running)}.`)
   lines.push('')
   const rows = s.steps.map((step) => {
     const applied = step.state === 'applied' || step.state === 'in-progress'
     return [
-      step.state + (step.drift ? ' (files changed!)' : ''),
+      stateText(step) + (step.drift ? ' (files changed!)' : ''),
       step.id,
       formatWhen(applied ? step.appliedAt : step.changedAt),
       (applied ? step.appliedBy : step.changedBy) ?? '',
@@ -47,6 +48,15 @@ function render(s: StatusResult): string {
   lines.push(table(['STATE', 'STEP', 'WHEN', 'BY', 'TOOK'], rows, {align: ['left', 'left', 'left', 'left', 'right']}))
   for (const step of s.steps.filter((x) => x.lastError)) lines.push(`\n${step.id} failed: ${step.lastError}`)
   if (s.drift.length) lines.push(`\nFiles changed since they were applied: ${s.drift.join(', ')} — apply, verify and rollback refuse without --force.`)
+  for (const step of s.steps.filter((x) => x.journal)) {
+    lines.push(`\n${step.id} stopped part-way (${describeJournal(step.journal!)} statements done): carve apply resumes it, carve rollback undoes what ran.`)
+  }
   if (s.unknownSteps.length) lines.push(`\nApplied steps this plan no longer lists: ${s.unknownSteps.join(', ')}.`)
   return lines.join('\n')
+}
+
+/** A step killed part-way on MySQL/MariaDB is partial (k of n), not merely "in-progress". */
+function stateText(step: StatusResult['steps'][number]): string {
+  if (!step.journal) return step.state
+  return `${step.journal.file === 'up' ? 'partial' : 'rolling back'} (${step.journal.done} of ${step.journal.total})`
 }

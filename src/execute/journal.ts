@@ -125,35 +125,55 @@ function fileName(s: LoadedStep, key: string): string {
   return path ? path.split('/').pop()! : `${key}.sql`
 }
 
-/** One statement, retried after a lock wait timeout or deadlock with jittered backoff (bounded). */
+/** Between two tries of a statement refused a metadata lock: short, jittered. */
+const NOWAIT_PAUSE_MS = [5, 25] as const
+
+/**
+ * One statement. Its metadata lock is asked for without waiting (the session's lock_wait_timeout
+ * is 0, see withSessionTimeouts) and asked again after a short jittered pause until lock_timeout
+ * has passed; then the statement backs off (doubling, jittered) and starts over, a bounded number
+ * of times. Never queueing matters: a DDL statement waiting for a table's metadata lock takes
+ * precedence over the application's next requests, so a transaction that read the table and now
+ * wants to write it waits behind the DDL, which waits for that transaction — MariaDB then
+ * resolves the deadlock by failing the application's transaction (error 1213 in the
+ * application, seen with sysbench). A request that is granted at once or refused at once forms
+ * no such cycle.
+ */
 async function runStatement(env: JournalEnv, s: LoadedStep, clock: Clock, key: string, text: string, st: {text: string; offset: number}): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const tried = performance.now()
-    try {
-      await env.conn.query(st.text)
-      return
-    } catch (error) {
-      const lead = text.indexOf(st.text, st.offset)
-      const reason = describeSqlError(error, fileName(s, key), text, lead >= 0 ? lead : st.offset)
-      if (!isRetryable(error)) throw new StepFailure(s.step.id, reason, sqlstateOf(error))
-      clock.waitedMs += performance.now() - tried
-      if (attempt >= env.lockRetries) {
-        const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
-        throw new StepFailure(
-          s.step.id,
-          `could not take its locks${locks} within lock_wait_timeout, ${env.lockRetries + 1} attempts (${reason}); a long-running transaction holds them — find it in SHOW PROCESSLIST, or retry later`,
-          sqlstateOf(error),
-          true,
-        )
+    let error: unknown
+    for (;;) {
+      try {
+        await env.conn.query(st.text)
+        return
+      } catch (e) {
+        error = e
       }
-      const waitMs = backoffMs(env.retryBaseMs, attempt)
-      clock.retries++
-      env.onRetry?.({attempt: attempt + 1, retries: env.lockRetries, waitMs, reason})
-      const slept = performance.now()
-      const go = await sleep(waitMs, env.signal)
-      clock.waitedMs += performance.now() - slept
-      if (!go) throw new Interrupted()
+      if (!isRetryable(error) || performance.now() - tried >= env.lockTimeoutMs) break
+      const [low, high] = NOWAIT_PAUSE_MS
+      if (!(await sleep(low + Math.random() * (high - low), env.signal))) throw new Interrupted()
     }
+    const lead = text.indexOf(st.text, st.offset)
+    const reason = describeSqlError(error, fileName(s, key), text, lead >= 0 ? lead : st.offset)
+    if (!isRetryable(error)) throw new StepFailure(s.step.id, reason, sqlstateOf(error))
+    clock.waitedMs += performance.now() - tried
+    if (attempt >= env.lockRetries) {
+      const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
+      throw new StepFailure(
+        s.step.id,
+        `could not take its locks${locks} within lock_timeout ${env.lockTimeoutMs} ms, ${env.lockRetries + 1} attempts (${reason}); a long-running transaction holds them — find it in SHOW PROCESSLIST, or retry later`,
+        sqlstateOf(error),
+        true,
+      )
+    }
+    const waitMs = backoffMs(env.retryBaseMs, attempt)
+    clock.retries++
+    env.onRetry?.({attempt: attempt + 1, retries: env.lockRetries, waitMs, reason})
+    const slept = performance.now()
+    const go = await sleep(waitMs, env.signal)
+    clock.waitedMs += performance.now() - slept
+    if (!go) throw new Interrupted()
   }
 }
 
@@ -174,9 +194,13 @@ async function runPlain(env: JournalEnv, s: LoadedStep, clock: Clock, key: strin
   for (const unit of journalUnits(text)) for (const st of unit.statements) await runStatement(env, s, clock, key, text, st)
 }
 
+/**
+ * Metadata locks: never wait (0; MariaDB allows it, MySQL raises it to its minimum, 1 s) — the
+ * statement loop retries instead (runStatement). Row locks: wait up to lock_timeout.
+ */
 async function withSessionTimeouts<T>(conn: Connection, lockTimeoutMs: number, work: () => Promise<T>): Promise<T> {
   const seconds = Math.max(1, Math.ceil(lockTimeoutMs / 1000))
-  await conn.query(`SET SESSION lock_wait_timeout = ${seconds}`)
+  await conn.query('SET SESSION lock_wait_timeout = 0')
   await conn.query(`SET SESSION innodb_lock_wait_timeout = ${seconds}`)
   try {
     return await work()
