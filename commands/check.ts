@@ -70,10 +70,11 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
     'log-format': Flags.string({options: [...FILE_FORMATS], summary: 'Force the format of every log file (auto-detected otherwise).'}),
     'log-line-prefix': Flags.string({summary: "The server's log_line_prefix, for stderr logs (detected otherwise)."}),
     'service-map': Flags.string({summary: 'YAML mapping applications / users / client addresses to services (as for workload ingest).'}),
+    jobs: Flags.integer({char: 'j', min: 1, summary: 'Worker threads for reading logs (default: the machine\'s cores).'}),
     plan: Flags.string({summary: 'A committed plan folder: report drift from what carve plan would write now.', helpValue: 'DIR'}),
     format: Flags.string({options: [...OUTPUT_FORMATS], default: 'text', summary: 'Output: text (grouped by context), json, github (workflow commands), junit, sarif (2.1.0).'}),
     out: Flags.string({char: 'o', summary: 'Write the report to this file instead of stdout.'}),
-    'fail-on': Flags.string({options: [...SEVERITIES], default: 'error', summary: 'Exit 1 when a (new) finding is at or above this severity.'}),
+    'fail-on': Flags.string({options: [...SEVERITIES, 'none'], default: 'error', summary: 'Exit 1 when a (new) finding is at or above this severity (none: report only, exit 0).'}),
     'strict-reads': Flags.boolean({summary: 'Direct reads of another context\'s tables are errors, not warnings.'}),
     'warn-days': Flags.integer({min: 0, default: 14, summary: 'Warn about exceptions expiring within this many days.'}),
     'min-level': Flags.integer({min: 0, max: 5, summary: 'Report contexts below this maturity level as errors (needs a database).'}),
@@ -132,7 +133,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
 
     const report = runCheck(
       {boundaries: boundaries.file, boundariesPath: boundaries.path, catalog, catalogLabel, workload, evidenceSources: sources, assessment, extra, sightings, locate: locator(boundaries.path), skipped},
-      {today, warnDays: flags['warn-days'], strictReads: flags['strict-reads'], minLevel: flags['min-level'], failOn: flags['fail-on'] as Severity, baseline, contexts: flags.context},
+      {today, warnDays: flags['warn-days'], strictReads: flags['strict-reads'], minLevel: flags['min-level'], failOn: flags['fail-on'] as Severity | 'none', baseline, contexts: flags.context},
     )
 
     if (flags['write-baseline']) {
@@ -170,7 +171,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
     return json ? (undefined as unknown as CheckReport) : report
   }
 
-  private evidenceRequest(argv: string[], flags: {example?: string; live?: string; workload?: string; 'log-format'?: string; 'log-line-prefix'?: string; 'service-map'?: string}, conn: Connection | null): EvidenceRequest {
+  private evidenceRequest(argv: string[], flags: {jobs?: number; example?: string; live?: string; workload?: string; 'log-format'?: string; 'log-line-prefix'?: string; 'service-map'?: string}, conn: Connection | null): EvidenceRequest {
     let files = argv
     let serviceMap: ServiceMap | undefined = flags['service-map'] ? loadServiceMap(flags['service-map']) : undefined
     if (flags.example && !files.length && !flags.live && !flags.workload) {
@@ -188,6 +189,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
       format: flags['log-format'] as FileFormat | undefined,
       logLinePrefix: flags['log-line-prefix'],
       serviceMap,
+      workers: flags.jobs,
       onProgress: (m) => this.progress(m),
     }
   }

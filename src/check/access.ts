@@ -4,7 +4,7 @@
  * Pure: workload + boundaries in, drafts out (plus which exceptions the evidence used).
  */
 import type {Workload} from '../workload/model.js'
-import {type Sightings, statementEvidence} from './evidence.js'
+import {type Sightings, statementEvidence, StatementIndex} from './evidence.js'
 import type {Draft} from './model.js'
 import {isExpired, type Ownership} from './ownership.js'
 
@@ -13,6 +13,8 @@ export interface AccessOptions {
   /** Foreign reads are errors instead of warnings. */
   strictReads: boolean
   sightings: Sightings | null
+  /** Built from the workload when not given (callers running this twice share one). */
+  index?: StatementIndex
 }
 
 export interface AccessResult {
@@ -24,6 +26,8 @@ export interface AccessResult {
 export function accessFindings(workload: Workload, own: Ownership, options: AccessOptions): AccessResult {
   const drafts: Draft[] = []
   const used = new Set<number>()
+  const index = options.index ?? new StatementIndex(workload)
+  const opts = {...options, index}
   for (const a of workload.access) {
     const context = own.contextOf(a.table)
     if (!context || own.contextsOfService(a.service).has(context)) continue
@@ -38,7 +42,7 @@ export function accessFindings(workload: Workload, own: Ownership, options: Acce
       for (const e of exceptions) used.add(e.index)
       if (exceptions.some((e) => !isExpired(e.exception.expires, options.today))) continue
       const expired = exceptions[0]?.exception
-      const evidence = statementEvidence(workload, a.service, (s) => (access === 'write' ? s.writes.includes(a.table) : s.reads.includes(a.table) || s.locks.includes(a.table)), options.sightings, count)
+      const evidence = statementEvidence(access === 'write' ? index.writes(a.service, a.table) : index.reads(a.service, a.table), a.service, options.sightings, count)
       const verb = access === 'write' ? 'writes' : 'reads'
       drafts.push({
         rule: access === 'write' ? 'foreign-write' : 'foreign-read',
@@ -53,7 +57,7 @@ export function accessFindings(workload: Workload, own: Ownership, options: Acce
       })
     }
   }
-  drafts.push(...joinFindings(workload, own, options), ...transactionFindings(workload, own, options))
+  drafts.push(...joinFindings(workload, own, opts), ...transactionFindings(workload, own, opts))
   return {drafts, usedExceptions: used}
 }
 
@@ -63,7 +67,7 @@ function foreignSide(own: Ownership, service: string, tables: string[]): string 
   return tables.find((t) => !mine.has(own.contextOf(t)!)) ?? tables[0]!
 }
 
-function joinFindings(workload: Workload, own: Ownership, options: AccessOptions): Draft[] {
+function joinFindings(workload: Workload, own: Ownership, options: AccessOptions & {index: StatementIndex}): Draft[] {
   const drafts: Draft[] = []
   for (const j of workload.joins) {
     const [a, b] = j.tables as [string, string]
@@ -85,7 +89,7 @@ function joinFindings(workload: Workload, own: Ownership, options: AccessOptions
         access: 'join',
         subject: other,
         message: `${service} joins ${table} (${context}) with ${other} (${own.contextOf(other)}): ${calls} execution${calls === 1 ? '' : 's'}`,
-        evidence: statementEvidence(workload, service, (s) => s.joins.some(([x, y]) => (x === a && y === b) || (x === b && y === a)), options.sightings, calls),
+        evidence: statementEvidence(options.index.joins(service, a, b), service, options.sightings, calls),
         anchor: {kind: 'table', table},
       })
     }
@@ -93,7 +97,7 @@ function joinFindings(workload: Workload, own: Ownership, options: AccessOptions
   return drafts
 }
 
-function transactionFindings(workload: Workload, own: Ownership, options: AccessOptions): Draft[] {
+function transactionFindings(workload: Workload, own: Ownership, options: AccessOptions & {index: StatementIndex}): Draft[] {
   const drafts: Draft[] = []
   for (const t of workload.transactions) {
     const contexts = [...new Set(t.tables.map((x) => own.contextOf(x)).filter((c): c is string => c !== null))].sort()
@@ -112,7 +116,7 @@ function transactionFindings(workload: Workload, own: Ownership, options: Access
         access: 'transaction',
         subject: tables.join(','),
         message: `${service} writes ${tables.join(', ')} (contexts ${contexts.join(', ')}) in one transaction: ${calls} time${calls === 1 ? '' : 's'}`,
-        evidence: statementEvidence(workload, service, (s) => s.writes.includes(table) && s.writes.every((w) => inGroup.has(w)), options.sightings, calls),
+        evidence: statementEvidence(options.index.writes(service, table).filter((s) => s.writes.every((w) => inGroup.has(w))), service, options.sightings, calls),
         anchor: {kind: 'table', table: own.keyOf(table)},
       })
     }

@@ -11,14 +11,45 @@ export type Sightings = Map<string, {first: string | null; last: string | null; 
 
 export const sightingKey = (service: string, fingerprint: string): string => `${service}\u0000${fingerprint}`
 
-export function statementEvidence(
-  workload: Workload,
-  service: string,
-  matches: (s: StatementStats) => boolean,
-  sightings: Sightings | null,
-  count?: number,
-): Evidence | null {
-  const statements = workload.statements.filter((s) => (s.services[service] ?? 0) > 0 && matches(s))
+/**
+ * The workload's statements by who runs them and what they touch, built once: a finding's
+ * statements are a lookup, not a scan (thousands of findings × thousands of statements).
+ */
+export class StatementIndex {
+  private byKey = new Map<string, StatementStats[]>()
+
+  constructor(workload: Workload) {
+    for (const s of workload.statements) {
+      for (const service of Object.keys(s.services)) {
+        for (const t of s.writes) this.add(`w\u0000${service}\u0000${t}`, s)
+        for (const t of new Set([...s.reads, ...s.locks])) this.add(`r\u0000${service}\u0000${t}`, s)
+        for (const [a, b] of s.joins) this.add(`j\u0000${service}\u0000${pairKey(a, b)}`, s)
+      }
+    }
+  }
+
+  writes(service: string, table: string): StatementStats[] {
+    return this.byKey.get(`w\u0000${service}\u0000${table}`) ?? []
+  }
+
+  reads(service: string, table: string): StatementStats[] {
+    return this.byKey.get(`r\u0000${service}\u0000${table}`) ?? []
+  }
+
+  joins(service: string, a: string, b: string): StatementStats[] {
+    return this.byKey.get(`j\u0000${service}\u0000${pairKey(a, b)}`) ?? []
+  }
+
+  private add(key: string, s: StatementStats): void {
+    const list = this.byKey.get(key)
+    if (!list) this.byKey.set(key, [s])
+    else if (list.at(-1) !== s) list.push(s)
+  }
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`)
+
+export function statementEvidence(statements: StatementStats[], service: string, sightings: Sightings | null, count?: number): Evidence | null {
   if (!statements.length) return null
   const calls = (s: StatementStats) => s.services[service] ?? 0
   const top = statements.reduce((best, s) => (calls(s) > calls(best) || (calls(s) === calls(best) && s.fingerprint < best.fingerprint) ? s : best))

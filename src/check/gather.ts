@@ -11,7 +11,7 @@ import type {Workload} from '../workload/model.js'
 import {readWorkload} from '../workload/read.js'
 import type {FileFormat} from '../workload/sources/registry.js'
 import {accessFindings} from './access.js'
-import type {Sightings} from './evidence.js'
+import {type Sightings, StatementIndex} from './evidence.js'
 import {collectSightings} from './evidence-logs.js'
 import {assertReadable} from './inputs.js'
 import {ownership} from './ownership.js'
@@ -65,18 +65,19 @@ export async function gatherWorkload(request: EvidenceRequest): Promise<Gathered
 export async function gatherSightings(workload: Workload, boundaries: BoundariesFile, request: EvidenceRequest, today: string): Promise<Sightings | null> {
   if (!request.files.length) return null
   const own = ownership(boundaries)
-  const {drafts} = accessFindings(workload, own, {today, strictReads: false, sightings: null})
+  const index = new StatementIndex(workload)
+  const {drafts} = accessFindings(workload, own, {today, strictReads: false, sightings: null, index})
   const tables = new Set<string>()
   const fingerprints = new Set<string>()
+  // Every statement behind a finding, not only its sample: first/last seen are over all of them.
+  const byTable = new Map<string, string[]>()
+  for (const a of workload.access) byTable.set(own.keyOf(a.table), [...(byTable.get(own.keyOf(a.table)) ?? []), a.table])
   for (const d of drafts) {
     if (!d.table || !d.consumer) continue
     tables.add(d.table)
-    if (d.evidence) fingerprints.add(d.evidence.fingerprint)
-  }
-  // Every statement of the consumers behind a finding that touches its tables, not only the top one.
-  for (const s of workload.statements) {
-    const touched = [...s.reads, ...s.writes, ...s.locks].map((t) => own.keyOf(t))
-    if (touched.some((t) => tables.has(t)) && drafts.some((d) => d.consumer && (s.services[d.consumer] ?? 0) > 0 && touched.includes(d.table!))) fingerprints.add(s.fingerprint)
+    for (const raw of byTable.get(d.table) ?? [d.table]) {
+      for (const s of [...index.writes(d.consumer, raw), ...index.reads(d.consumer, raw)]) fingerprints.add(s.fingerprint)
+    }
   }
   if (!fingerprints.size) return null
   request.onProgress?.(`locating ${fingerprints.size} offending statement${fingerprints.size === 1 ? '' : 's'} in the logs`)

@@ -118,7 +118,7 @@ export interface CheckReport {
   catalog: string | null
   /** Rule families that could not run, and why (no catalog, no database …). */
   skipped: {rules: RuleId[]; reason: string}[]
-  failOn: Severity
+  failOn: Severity | 'none'
   findings: Finding[]
   summary: {error: number; warning: number; info: number; known: number; failing: number}
 }

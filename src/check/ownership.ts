@@ -47,6 +47,12 @@ export function ownership(boundaries: BoundariesFile): Ownership {
     return table
   }
   const owners = new Map(boundaries.contexts.map((c) => [c.name, c.owner]))
+  // By consumer and table: a file may hold thousands of exceptions, looked up per access.
+  const exceptions = new Map<string, {exception: Exception; index: number}[]>()
+  boundaries.exceptions.forEach((exception, index) => {
+    const k = `${exception.consumer}\u0000${keyOf(exception.table)}`
+    exceptions.set(k, [...(exceptions.get(k) ?? []), {exception, index}])
+  })
   return {
     keyOf,
     contextOf: (table) => tableContext.get(keyOf(table)) ?? null,
@@ -54,10 +60,8 @@ export function ownership(boundaries: BoundariesFile): Ownership {
     ownerOf: (context) => owners.get(context) ?? null,
     classification: (table) => boundaries.classifications[keyOf(table)] ?? 'owned',
     exceptionsFor: (consumer, table, access) =>
-      boundaries.exceptions
-        .map((exception, index) => ({exception, index}))
-        // A write exception also lets the consumer read what it writes.
-        .filter(({exception: e}) => e.consumer === consumer && keyOf(e.table) === keyOf(table) && (e.access === access || e.access === 'write')),
+      // A write exception also lets the consumer read what it writes.
+      (exceptions.get(`${consumer}\u0000${keyOf(table)}`) ?? []).filter(({exception: e}) => e.access === access || e.access === 'write'),
   }
 }
 

@@ -38,7 +38,8 @@ export interface CheckOptions {
   warnDays: number
   strictReads: boolean
   minLevel?: number
-  failOn: Severity
+  /** 'none': report only, nothing fails. */
+  failOn: Severity | 'none'
   baseline?: Baseline
   /** Only findings about these contexts (null: all). */
   contexts?: string[]
@@ -66,7 +67,8 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
   findings.sort(compareFindings)
 
   const count = (s: Severity) => findings.filter((f) => f.severity === s && !f.known).length
-  const failing = findings.filter((f) => !f.known && severityRank(f.severity) >= severityRank(options.failOn)).length
+  const failOn = options.failOn
+  const failing = failOn === 'none' ? 0 : findings.filter((f) => !f.known && severityRank(f.severity) >= severityRank(failOn)).length
   const w = inputs.workload
   return {
     format: 'carve.check/v1',

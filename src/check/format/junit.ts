@@ -12,7 +12,8 @@ const xml = (s: string) =>
 
 export function junitReport(report: CheckReport): string {
   const findings = report.findings.filter((f) => !f.known)
-  const failing = (f: Finding) => severityRank(f.severity) >= severityRank(report.failOn)
+  const failOn = report.failOn
+  const failing = (f: Finding) => failOn !== 'none' && severityRank(f.severity) >= severityRank(failOn)
   const suites = new Map<string, Finding[]>()
   for (const f of findings) suites.set(f.context ?? '(no context)', [...(suites.get(f.context ?? '(no context)') ?? []), f])
   const out = [

@@ -44,7 +44,7 @@ export function textReport(report: CheckReport, options: {maxPerContext?: number
   if (report.evidence) out.push(`evidence: ${formatCount(report.evidence.calls)} executions from ${report.evidence.sources.join(', ')}${report.evidence.window.from ? ` (${report.evidence.window.from} … ${report.evidence.window.to})` : ''}`)
   out.push(
     `${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info${s.known ? `; ${s.known} known from the baseline (not shown)` : ''}` +
-      ` — ${s.failing ? `${s.failing} at or above ${report.failOn}: failing` : `nothing at or above ${report.failOn}: passing`}`,
+      (report.failOn === 'none' ? ' (report only)' : ` — ${s.failing ? `${s.failing} at or above ${report.failOn}: failing` : `nothing at or above ${report.failOn}: passing`}`),
   )
   return out.join('\n')
 }
