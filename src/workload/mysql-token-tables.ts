@@ -91,11 +91,11 @@ function ddlByTokens(tokens: Token[]): StatementInfo | undefined {
     // CREATE VIEW v AS SELECT … / CREATE TABLE t [AS] SELECT …: the query's tables are read, a
     // table created from a query is written.
     const rest = tokens.slice(j)
-    const query = rest.some((t) => t.depth === 0 && t.upper === 'SELECT') ? findTablesByTokens(rest) : undefined
-    if (query) {
-      for (const t of [...query.reads, ...query.writes]) sets.reads.add(t)
-      for (const [a, b] of query.joins) sets.joins.add(`${a}\u0000${b}`)
+    if (rest.some((t) => t.depth === 0 && t.upper === 'SELECT')) {
       if (kind === 'TABLE' && first) sets.writes.add(first)
+      const query = findTablesByTokens(rest)
+      for (const t of [...(query?.reads ?? []), ...(query?.writes ?? [])]) sets.reads.add(t)
+      for (const [a, b] of query?.joins ?? []) sets.joins.add(`${a}\u0000${b}`)
     }
   } else if (kind === 'INDEX') {
     const on = tokens.findIndex((t, i) => i > o && t.depth === 0 && t.upper === 'ON')
@@ -108,6 +108,24 @@ function ddlByTokens(tokens: Token[]): StatementInfo | undefined {
     if (name) sets.ddl.add(name[0])
   })
   return sets.ddl.size ? finishInfo('ddl', sets, true) : undefined
+}
+
+/** Names WITH defines: `WITH [RECURSIVE] name [(cols)] AS (`, and `, name [(cols)] AS (` after one. */
+function cteNames(tokens: Token[]): Set<string> {
+  const names = new Set<string>()
+  tokens.forEach((t, i) => {
+    const prev = tokens[i - 1]
+    if (!prev || !(prev.upper === 'WITH' || prev.upper === 'RECURSIVE' || prev.text === ',') || !isName(t)) return
+    let j = i + 1
+    if (tokens[j]?.text === '(') j = closingParen(tokens, j) + 1
+    if (tokens[j]?.upper === 'AS' && (tokens[j + 1]?.text === '(' || tokens[j + 1]?.upper === 'MATERIALIZED' || tokens[j + 1]?.upper === 'NOT')) names.add(unquote(t))
+  })
+  return names
+}
+
+function closingParen(tokens: Token[], open: number): number {
+  for (let i = open + 1; i < tokens.length; i++) if (tokens[i]!.text === ')' && tokens[i]!.kind === 'punct' && tokens[i]!.depth === tokens[open]!.depth) return i
+  return tokens.length - 1
 }
 
 const LEADING_KINDS: Record<string, StatementKind> = {
@@ -126,7 +144,10 @@ export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
   const sets = emptySets()
   const lead = tokens.find((t) => t.kind === 'word' && t.depth === 0 && LEADING_KINDS[t.upper] && t.upper !== 'WITH' && t.upper !== 'EXPLAIN')
   const kind: StatementKind = lead ? LEADING_KINDS[lead.upper]! : tokens[0]?.kind === 'word' ? LEADING_KINDS[tokens[0].upper] ?? 'other' : 'other'
-  let targetTaken = false
+  // Targets are found per statement (a data-modifying CTE is a statement of its own): the nearest
+  // statement keyword at the same depth decides what FROM / INTO mean.
+  const targeted = new Set<Token>()
+  let positions = 0
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!
     if (t.kind !== 'word') continue
@@ -134,20 +155,24 @@ export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
     let list = false
     let isTarget = false
     if (u === 'FROM') {
-      if (!isTableFrom(tokens, i)) continue
+      if (!isTableFrom(tokens, i) || tokens[i - 1]?.upper === 'DISTINCT') continue
       list = true
-      isTarget = kind === 'delete' && t.depth === 0 && !targetTaken
+      const owner = statementAt(tokens, i)
+      isTarget = owner?.upper === 'DELETE' && !targeted.has(owner)
+      if (isTarget) targeted.add(owner!)
     } else if (u === 'JOIN' || u === 'STRAIGHT_JOIN') {
       // one table
     } else if (u === 'USING') {
-      if (tokens[i + 1]?.text === '(') continue // USING (columns)
+      // DELETE FROM t USING a JOIN b: a table list; JOIN … USING (columns) and others are not.
+      if (tokens[i + 1]?.text === '(' || statementAt(tokens, i)?.upper !== 'DELETE') continue
       list = true
     } else if (u === 'INTO') {
       // SELECT … INTO @var / OUTFILE names no table; INSERT/REPLACE/LOAD … INTO does.
-      if (kind !== 'insert' && kind !== 'copy') continue
-      isTarget = !targetTaken
+      const owner = statementAt(tokens, i)
+      if (!owner || !INTO_OWNERS.has(owner.upper)) continue
+      isTarget = true
       if (tokens[i + 1]?.upper === 'TABLE') i++
-    } else if (u === 'UPDATE' && t === lead) {
+    } else if (u === 'UPDATE' && isStatementStart(tokens, i)) {
       list = true
       isTarget = true
     } else if (u === 'TABLE' && (i === 0 || tokens[i - 1]?.upper === 'UNION' || tokens[i - 1]?.text === '(')) {
@@ -164,12 +189,10 @@ export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
       if (!name) break
       // A name followed by `(` after FROM/JOIN is a table function, not a table (INTO t (cols) is a table).
       if (u !== 'INTO' && tokens[name[1]]?.text === '(' && tokens[name[1]]?.depth === depth) break
-      if (isTarget && !targetTaken) {
-        sets.writes.add(name[0])
-        targetTaken = true
-      } else {
-        sets.reads.add(name[0])
-      }
+      positions++
+      // The first table of a target list is written (which of a multi-table UPDATE's are is unknown).
+      ;(isTarget ? sets.writes : sets.reads).add(name[0])
+      isTarget = false
       j = name[1]
       if (!list) break
       if (tokens[j]?.upper === 'AS') j++
@@ -178,7 +201,34 @@ export function findTablesByTokens(tokens: Token[]): StatementInfo | undefined {
       j++
     }
   }
-  for (const w of sets.writes) sets.reads.delete(w)
-  if (sets.reads.size + sets.writes.size === 0) return undefined
+  for (const name of cteNames(tokens)) {
+    sets.reads.delete(name)
+    sets.writes.delete(name)
+  }
+  // Table positions that all named CTEs: a statement on no table, still approximate.
+  if (positions === 0) return undefined
   return finishInfo(kind, sets, true)
+}
+
+const INTO_OWNERS = new Set(['INSERT', 'REPLACE', 'LOAD'])
+const STATEMENT_WORDS = new Set(['SELECT', 'DELETE', 'INSERT', 'REPLACE', 'LOAD', 'UPDATE'])
+
+/** The statement keyword a clause at `at` belongs to: the nearest one before it at its depth. */
+function statementAt(tokens: Token[], at: number): Token | undefined {
+  const depth = tokens[at]!.depth
+  for (let j = at - 1; j >= 0 && tokens[j]!.depth >= depth; j--) {
+    const t = tokens[j]!
+    if (t.depth !== depth || t.kind !== 'word' || !STATEMENT_WORDS.has(t.upper)) continue
+    if (t.upper !== 'UPDATE' || isStatementStart(tokens, j)) return t
+  }
+  return undefined
+}
+
+// What may precede a statement's first keyword: nothing, `(`, a CTE list's `)`, routine flow words.
+const BEFORE_STATEMENT = new Set(['(', ')', 'THEN', 'ELSE', 'BEGIN', 'DO', 'LOOP', 'REPEAT'])
+
+/** UPDATE that starts a statement (not ON DUPLICATE KEY UPDATE, FOR UPDATE, AFTER UPDATE ON …). */
+function isStatementStart(tokens: Token[], at: number): boolean {
+  const prev = tokens[at - 1]
+  return !prev || BEFORE_STATEMENT.has(prev.text.toUpperCase())
 }
