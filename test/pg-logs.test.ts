@@ -13,7 +13,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {StatementEvent} from '../src/workload/events.js'
 import {ingest} from '../src/workload/ingest.js'
-import {readPgCsvLog, readPgJsonLog, readPgStderrLog} from '../src/workload/sources/pg-logs.js'
+import {countCsvlogRecords, readPgCsvLog, readPgJsonLog, readPgStderrLog} from '../src/workload/sources/pg-logs.js'
 import {compilePrefix, detectPrefix} from '../src/workload/sources/pg-prefix.js'
 import {clusterUnavailableReason, type PgCluster, startPgCluster} from './support/pg-cluster.js'
 
@@ -60,6 +60,36 @@ describe('log_line_prefix', () => {
     const lines = ['2026-11-21 18:00:00 UTC [1]: [1-1] user=a,db=b,app=c,client=d LOG:  statement: select 1']
     expect(detectPrefix(lines)?.prefix).toBe('%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ')
     expect(detectPrefix(['this is not a log'])).toBeNull()
+  })
+})
+
+describe('log_line_prefix inferred from the lines (any prefix)', () => {
+  const cases: [string, string[], Record<string, string>][] = [
+    ['%t:%r:%u@%d:[%p]:', [
+      '2026-11-21 18:00:00 UTC:10.0.0.7(5432):orders@shop:[123]:LOG:  statement: select 1',
+      '2026-11-21 18:00:00 UTC::@:[99]:LOG:  checkpoint starting: time',
+    ], {client: '10.0.0.7', user: 'orders', database: 'shop', pid: '123'}],
+    ['%t-%c-', ['2026-11-21 18:00:00 UTC-6b01eaf3.4cdb-LOG:  statement: select 1'], {session: '6b01eaf3.4cdb'}],
+    ['%m [%p] %Q %u@%d %a ', [
+      '2026-11-21 18:00:00.123 UTC [123] -6073449395435404735 orders@shop api LOG:  statement: select 1',
+      '2026-11-21 18:00:00.124 UTC [124] 4411212121212 orders@shop api LOG:  statement: select 2',
+    ], {queryId: '-6073449395435404735', user: 'orders', database: 'shop', application: 'api'}],
+    ['%n|%e|%v|%x|%u@%d|', ['1795284000.123|00000|3/7|0|orders@shop|LOG: statement: select 1'], {timestamp: '1795284000.123', vxid: '3/7', xid: '0', user: 'orders', database: 'shop'}],
+  ]
+  for (const [prefix, lines, fields] of cases) {
+    it(`${prefix} (LOG: with one or two spaces)`, () => {
+      const m = detectPrefix(lines)
+      expect(m?.prefix).toBe(prefix)
+      expect(m!.match(lines[0]!)!.fields).toMatchObject(fields)
+      expect(m!.match(lines[0]!)!.message).toMatch(/^statement: select 1$/)
+    })
+  }
+
+  it('a stderr line with many commas is not csvlog; csvlog needs 22–26 fields where csvlog puts them', () => {
+    const rds = `2026-11-21 18:00:00 UTC:10.0.0.7(5432):orders@shop:[123]:LOG:  statement: insert into t values (${Array.from({length: 30}, (_, i) => i).join(',')})`
+    expect(countCsvlogRecords([rds, rds])).toBe(0)
+    const csv = '2026-11-21 19:03:15.686 UTC,"orders","shop",19675,"127.0.0.1:45378",6b01eaf3.4cdb,1,"idle",2026-11-21 19:03:15 UTC,3/2,0,LOG,00000,"statement: select 1",,,,,,,,,"orders-api","client backend",,0'
+    expect(countCsvlogRecords([csv, `"${csv.replace(',', '",')}`])).toBe(2)
   })
 })
 

@@ -18,8 +18,12 @@ import type {StatementAnalyzer} from './analyzer.js'
 import type {EventSink, StatementEvent} from './events.js'
 import {maskSql} from './mask.js'
 
-/** A session whose head grows past this is taken to be outside any transaction (bounded memory). */
-const MAX_HEAD = 10_000
+/**
+ * A session whose head grows past this many statements without a COMMIT/ROLLBACK is taken to be
+ * outside any transaction (autocommit): this bounds what the main thread replays. Only an explicit
+ * transaction longer than this that straddles a cut would then be split.
+ */
+const MAX_HEAD = 1_000
 
 /** Cheap pre-test: can this statement hold a transaction-control statement at all? */
 const MAYBE_CONTROL = /(?:^|;)\s*(?:\/\*[\s\S]*?\*\/\s*)*(?:begin|start|commit|end|rollback|abort|xa)\b/i

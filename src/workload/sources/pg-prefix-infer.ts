@@ -52,6 +52,8 @@ const esc = (escape: string, value: string): Token => ({escape, value})
 /** A bare number's escape: the first is the process id, a negative or huge one a query id. */
 function numberEscape(value: string, before: Token[]): string {
   if (value.startsWith('-') || value.length >= 11) return 'Q'
+  // `%v %x` is how both are written: a number right after a virtual transaction id is the xid.
+  if (before.filter((t) => t.escape).at(-1)?.escape === 'v') return 'x'
   const seen = new Set(before.map((t) => t.escape))
   if (!seen.has('p')) return 'p'
   if (!seen.has('l')) return 'l'
@@ -89,11 +91,14 @@ const RULES: Rule[] = [
     },
   },
   {re: /^[0-9a-f]{4,16}\.[0-9a-f]{1,8}(?![\w.])/, tokens: (m) => [esc('c', m[0])]},
+  // SQLSTATE: 00000, or five characters with a letter (42P01); an all-digit one reads as a number.
+  {re: /^(?:00000|(?=[0-9A-Z]*[A-Z])[0-9A-Z]{5})(?![\w.])/, tokens: (m) => [esc('e', m[0])]},
   {re: /^\d+\/\d+(?![\w/])/, tokens: (m) => [esc('v', m[0])]},
   {re: /^(?:\[local\]|\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:]+:[0-9a-f]*)\(\d+\)/, tokens: (m) => [esc('r', m[0])]},
   {re: /^(?:\[local\]|\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*::?[0-9a-f:]*:[0-9a-f]+)(?![\w.(])/, tokens: (m) => [esc('h', m[0])]},
   // user@database, either side possibly empty (background processes under %u@%d without %q)
-  {re: /^([^\s@:[\]()=,]*)@([^\s@:[\]()=,]*)(?=[\s:,\]|-]|$)/, tokens: (m) => [esc('u', m[1]!), lit('@'), esc('d', m[2]!)]},
+  // (names as PostgreSQL writes them, and "[unknown]" before authentication)
+  {re: /^((?:\[unknown\]|[\w.$-])*)@((?:\[unknown\]|[\w.$-])*)(?=[\s:,\]|;-]|$)/, tokens: (m) => [esc('u', m[1]!), lit('@'), esc('d', m[2]!)]},
   // [12-1]: a session line number and the first part of a multi-part line (pgBadger's advice)
   {re: /^\[(\d+)-(\d+)\]/, tokens: (m) => [lit('['), esc('l', m[1]!), lit(`-${m[2]}]`)]},
   {re: /^\[(\d+)\]/, tokens: (m) => [lit('['), esc('p', m[1]!), lit(']')]},
