@@ -98,12 +98,16 @@ interface Case {corpus: string; catalog: Catalog; truth: Partition; baselines: [
 
 /**
  * The settings leave-one-corpus-out chooses among: the weight of name evidence against the
- * structure, hub damping and the resolution — the knobs whose best value differs by schema.
+ * structure, whether each name family's weight follows its measured coherence with the
+ * references, hub damping and the resolution — the knobs whose best value differs by schema.
  * Small on purpose: every setting is run on every corpus.
  */
 const GRID: {label: string; options: ProposeOptions}[] = []
-for (const name of [0.5, 1, 2]) for (const hubDamping of [0.5, 1, 2]) for (const resolution of [0.7, 1, 1.4]) {
-  GRID.push({label: `name ${name}, hubDamping ${hubDamping}, resolution ${resolution}`, options: {weights: {name}, hubDamping, resolution}})
+for (const name of [0.5, 1, 2]) for (const familyCoherence of [false, true]) for (const hubDamping of [0.5, 1]) for (const resolution of [0.7, 1, 1.4]) {
+  GRID.push({
+    label: `name ${name}${familyCoherence ? ' × family coherence' : ''}, hubDamping ${hubDamping}, resolution ${resolution}`,
+    options: {weights: {name}, familyCoherence, hubDamping, resolution},
+  })
 }
 
 /** A setting's margin on a case: how far it stays ahead of the best baseline, the worse of ARI and NMI. */

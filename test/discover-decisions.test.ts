@@ -113,6 +113,20 @@ describe('decisions that stick', () => {
   })
 })
 
+describe('placement evidence', () => {
+  it('each table says why it is in its context: its ties there, its name family, who writes it', () => {
+    const p = propose(catalog(), undefined, {seed: 42})
+    const of = (t: string) => p.tables.find((x) => x.table === t)!.evidence
+    expect(of('audit_entries')).toEqual(['1 FK with audit_events', 'name family audit (5 tables here)'])
+    expect(of('audit_events')[0]).toBe('4 FKs with audit_archive, audit_entries, audit_exports +1')
+    // In the session's details too, weakest placements first.
+    const env = editEnv(catalog())
+    const moved = moveTables(env, p, ['order_notes'], p.tables.find((t) => t.table === 'audit_events')!.context)
+    const notes = moved.tables.find((t) => t.table === 'order_notes')!
+    expect(notes.evidence).toEqual(['no tie inside the context: attached to its strongest neighbour'])
+  })
+})
+
 describe('only the application\'s tables, under names that are free', () => {
   it('Carve\'s own schema and system catalogs never appear in a proposal', () => {
     const ledger = [table('ledger_steps', [], 'carve'), table('ledger_events', ['ledger_steps'], 'carve'), table('pg_stat_statements', [], 'pg_catalog')]

@@ -453,6 +453,8 @@ describe('a session resumed from carve.yml', () => {
     expect(await s.result).toMatchObject({saved: true})
     const saved = loadBoundaries(filePath)
     expect(saved.reviewed).toEqual(['catalog'])
+    // The context's details said why each table is there.
+    expect(s.out.join('\n')).toMatch(/why here:\n +categories +1 FK with products; written by catalog-service\n +product_prices +1 FK with products; name family product \(2 tables here\); written by catalog-service \(and 1 other\)/)
     expect(saved.contexts.find((c) => c.name === 'billing')!.owner).toBeNull()
   })
 })

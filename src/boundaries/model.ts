@@ -59,6 +59,8 @@ export interface TableReport {
   /** Writers from the workload; more than one is a multi-writer table. */
   writers: string[]
   access: TableAccess[]
+  /** Why it is in its context: its ties there (FKs, name family, joins, …) and who writes it. */
+  evidence: string[]
 }
 
 export interface Coupling {

@@ -8,6 +8,7 @@ import {globalPrefix, nameEvidence, singular} from '../graph/names.js'
 import type {Catalog} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import {clusterTables, type ClusterOptions} from './cluster.js'
+import {placementEvidence} from './evidence.js'
 import type {AccessClass, Coupling, ContextMetrics, Proposal, ProposedContext, TableReport} from './model.js'
 import {applicationCatalog, safeContextName} from './scope.js'
 
@@ -256,10 +257,17 @@ export function analyse(
     }
     tables.push({
       table: key, context, reference: reference.has(key), deprecated: t.flags.deprecated !== null, scd2: t.flags.scd2 !== null,
-      tenantScoped: t.flags.tenantColumn !== null, writers: tableWriters, access,
+      tenantScoped: t.flags.tenantColumn !== null, writers: tableWriters, access, evidence: [],
     })
   }
   for (const c of contexts) c.metrics.foreignWriters.sort()
+  const evidence = placementEvidence({
+    tg, contextOf: new Map(tables.map((t) => [t.table, t.context])),
+    writers: new Map([...usage].map(([t, u]) => [t, Object.entries(u.writers).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([s]) => s)])),
+    ownerOf: new Map(contexts.map((c) => [c.name, c.owner])),
+    deprecated: new Set(tables.filter((t) => t.deprecated).map((t) => t.table)),
+  })
+  for (const t of tables) t.evidence = evidence.get(t.table) ?? []
 
   return {
     format: 'carve.proposal/v1',

@@ -13,6 +13,9 @@ import {changesSummary} from '../render/proposal-summary.js'
 import {formatCount, table as textTable} from '../render/text.js'
 import {show} from './session-prompts.js'
 
+/** Tables whose placement evidence a context's details show (weakest first). */
+const WHY_LINES = 12
+
 /** The contexts table and the strongest couplings. */
 export function overviewText(p: Proposal, reviewed: ReadonlySet<string>, pinnedIn: (c: ProposedContext) => string[]): string {
   const out: string[] = ['']
@@ -47,6 +50,17 @@ export function contextDetailsText(p: Proposal, c: ProposedContext, pinnedIn: (c
   const marked = c.tables.map((t) => show(t) + (pinned.has(t) ? ' (pinned)' : '') + (multi.has(t) ? ' *' : ''))
   out.push(...wrap(marked, 'tables: ', 100))
   if (multi.size) out.push(ansis.dim(`  * written by other services too (see "Review multi-writer tables")`))
+  // Why each table is here, weakest placements first: what a reviewer should look at.
+  const reports = new Map(p.tables.map((t) => [t.table, t]))
+  const why = c.tables.map((t) => ({t, e: reports.get(t)?.evidence ?? []})).filter((x) => x.e.length)
+  if (why.length) {
+    const weak = (e: string[]) => (e[0]!.startsWith('no tie') || e[0]!.startsWith('no ties') ? 0 : 1)
+    why.sort((a, b) => weak(a.e) - weak(b.e) || (a.t < b.t ? -1 : 1))
+    const width = Math.max(...why.map((x) => stringWidth(show(x.t))))
+    out.push('  why here:')
+    for (const x of why.slice(0, WHY_LINES)) out.push(`    ${pad(show(x.t), width)}  ${ansis.dim(show(x.e.join('; ')))}`)
+    if (why.length > WHY_LINES) out.push(ansis.dim(`    … and ${why.length - WHY_LINES} more (all in --json: tables[].evidence)`))
+  }
   const pairs = pairCouplings(p).filter((x) => x.a === c.name || x.b === c.name)
   if (pairs.length) {
     out.push('  coupled with' + ansis.dim(' (strongest first)') + ':')

@@ -21,7 +21,7 @@ import {UndirectedGraph} from 'graphology'
 
 import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
-import {globalPrefix, nameEvidence, nameWords, singular} from './names.js'
+import {bareNames, nameEvidence, nameWords, singular} from './names.js'
 
 export interface GraphWeights {
   /** A declared foreign key (one per pair of tables, however many FKs join them). */
@@ -75,6 +75,12 @@ export interface BuildOptions {
   referenceSpread?: number
   /** Treat ISO code lists and their lookups as shared reference data (default true). */
   referenceData?: boolean
+  /**
+   * Scale each name family's tie by how much its tables reference each other (twice the share of
+   * members referencing another member): a module's family counts double, a shared word's not at
+   * all. Off by default: it helps on some corpora and hurts on others (docs/discovery.md).
+   */
+  familyCoherence?: boolean
 }
 
 export interface TableNode {
@@ -189,8 +195,8 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
   }
   for (const [to, n] of referencedBy) graph.setNodeAttribute(to, 'referencedBy', n)
 
-  const prefix = globalPrefix(tables.map((t) => t.name))
-  const named = tables.map((t) => [keyOf(t.schema, t.name), t.name.startsWith(prefix) ? t.name.slice(prefix.length) : t.name] as const).filter(([k]) => !deprecated.has(k))
+  const bare = bareNames(tables.map((t) => t.name))
+  const named = tables.map((t, i) => [keyOf(t.schema, t.name), bare[i]!] as const).filter(([k]) => !deprecated.has(k))
   const reference = options.referenceData === false ? new Set<string>() : detectReferenceData(named, refs)
   const crossesReference = (a: string, b: string) => reference.has(a) !== reference.has(b)
 
@@ -231,9 +237,13 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
   // Names: families as normalised cliques, containment as single edges. Deprecated tables are
   // left out (they are not clustered), reference data forms its own family.
   const names = nameEvidence(named)
+  const coherence = options.familyCoherence ? familyCoherence(names.families, refs) : new Map<string, number>()
   for (const family of names.families) {
     const members = family.members.filter((m) => !reference.has(m))
-    normalisedClique(members, w.name, (a, b, x) => add(a, b, 'name', x))
+    // A family whose tables also reference each other is a module; one whose tables do not is
+    // a shared word (status, type, log) and counts less: measured per family, not fixed.
+    const c = options.familyCoherence ? 2 * coherence.get(family.word)! : 1
+    normalisedClique(members, w.name * c, (a, b, x) => add(a, b, 'name', x))
   }
   normalisedClique([...reference].sort(), w.name, (a, b, x) => add(a, b, 'name', x))
   for (const [a, b] of names.contains) if (!crossesReference(a, b)) add(a, b, 'nameContains', w.nameContains)
@@ -267,6 +277,25 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     graph.addEdge(a, b, {weight, signals})
   }
   return {graph, hubs, referenceData: [...reference].sort(), keyOf}
+}
+
+/**
+ * Per name family, the share of its members with a declared or inferred reference to another
+ * member (0–1). Families of one shared word (status, type) score near 0, modules near 1.
+ */
+function familyCoherence(families: {word: string; members: string[]}[], refs: Map<string, Map<string, unknown>>): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const f of families) {
+    const set = new Set(f.members)
+    const linked = new Set<string>()
+    for (const m of f.members) {
+      for (const to of refs.get(m)?.keys() ?? []) {
+        if (to !== m && set.has(to)) linked.add(m).add(to)
+      }
+    }
+    out.set(f.word, linked.size / f.members.length)
+  }
+  return out
 }
 
 /** Members of larger groups are linked to this many others instead of all: linear, same strength. */

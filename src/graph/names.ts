@@ -199,3 +199,19 @@ export function nameStems(names: readonly string[]): string[] {
     return rest[0] ?? names[i]!.toLowerCase()
   })
 }
+
+/**
+ * Names without what nearly all of them start with: a `word_` prefix of 60% of the names
+ * (globalPrefix), else a first word (camelCase or space-separated: ERPNext's `tabSales Order`)
+ * starting 80% of them. Such a prefix names the application, not a module.
+ */
+export function bareNames(names: readonly string[]): string[] {
+  const prefix = globalPrefix([...names])
+  if (prefix) return names.map((n) => (n.startsWith(prefix) ? n.slice(prefix.length) : n))
+  const words = names.map((n) => nameWords(n))
+  const firsts = new Map<string, number>()
+  for (const w of words) if (w.length > 1) firsts.set(w[0]!, (firsts.get(w[0]!) ?? 0) + 1)
+  const global = names.length >= 3 ? [...firsts].find(([, n]) => n >= 0.8 * names.length)?.[0] : undefined
+  if (global === undefined) return [...names]
+  return words.map((w, i) => (w[0] === global && w.length > 1 ? w.slice(1).join('_') : names[i]!))
+}
