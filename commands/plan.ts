@@ -72,6 +72,8 @@ The same inputs give byte-identical files. --check compares the folder with what
     force: Flags.boolean({summary: 'Write into a non-empty folder that holds no plan.yml.'}),
     rehash: Flags.string({summary: 'Recompute the checksums in PLAN/plan.yml after a reviewed hand edit, and exit.', helpValue: 'PLAN'}),
     render: Flags.string({options: ['svg', 'png'], summary: 'Also render the Mermaid diagrams with mermaid-cli (needs a browser; a message, not a failure, when none).'}),
+    'render-width': Flags.integer({min: 400, max: 10_000, default: 1600, summary: 'Width in pixels the rendered diagrams are laid out in.'}),
+    'render-scale': Flags.integer({min: 1, max: 4, default: 1, summary: 'Pixel density of rendered PNGs (2 for high-DPI screens).'}),
   }
 
   async run(): Promise<PlanResult> {
@@ -137,7 +139,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     this.log(`Wrote ${flags.out}: ${plan.manifest.steps.length} steps, ${result.files} files (${written.written} written, ${written.unchanged} unchanged${written.removed.length ? `, ${written.removed.length} removed` : ''}).`)
     for (const s of plan.manifest.steps) this.log(`  ${s.id.padEnd(44)} ${(s.context ?? '(all)').padEnd(16)} ${s.level.from}→${s.level.to}`)
     for (const n of plan.notes) this.log(`note: ${n}`)
-    if (flags.render) result.rendered = await this.render(flags.out, plan.files, flags.render as 'svg' | 'png')
+    if (flags.render) result.rendered = await this.render(flags.out, plan.files, flags.render as 'svg' | 'png', {width: flags['render-width'], scale: flags['render-scale']})
     this.log(`\nReview ${join(flags.out, 'README.md')}, then: carve apply ${flags.out} --dry-run`)
     return result
   }
@@ -170,11 +172,11 @@ The same inputs give byte-identical files. --check compares the folder with what
     return ingest({files: logs, serviceMap: existsSync(map) ? loadServiceMap(map) : undefined})
   }
 
-  private async render(out: string, files: Map<string, string>, format: 'svg' | 'png'): Promise<string[] | {unavailable: string}> {
+  private async render(out: string, files: Map<string, string>, format: 'svg' | 'png', size: {width: number; scale: number}): Promise<string[] | {unavailable: string}> {
     const diagrams = [...files.keys()].filter((p) => p.endsWith('.mmd')).map((p) => ({path: p, mermaid: readFileSync(join(out, p), 'utf8')}))
     const {renderMermaidFiles} = await import('../src/render/mermaid-cli.js')
-    this.progress(`rendering ${diagrams.length} diagrams to ${format}`)
-    const r = await renderMermaidFiles(diagrams, out, format)
+    this.progress(`rendering ${diagrams.length} diagrams to ${format} (rendered images are not part of the plan: --check ignores them)`)
+    const r = await renderMermaidFiles(diagrams, out, format, {...size, onProgress: (done, total, path) => this.progress(`rendered ${done}/${total} ${path}`)})
     if ('unavailable' in r) {
       this.log(`Diagrams not rendered: ${r.unavailable}`)
       return r

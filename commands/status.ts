@@ -1,4 +1,7 @@
+import {Flags} from '@oclif/core'
+
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {EXIT} from '../src/errors.js'
 import {formatWhen, planArg} from '../src/execute/cli-support.js'
 import {planStatus, type StatusResult} from '../src/execute/executor.js'
 import {describeJournal} from '../src/execute/journal.js'
@@ -18,19 +21,48 @@ export default class Status extends CarveCommand {
 
   static override args = planArg
 
-  static override flags = {...connectionFlags}
+  static override flags = {
+    ...connectionFlags,
+    'exit-code': Flags.boolean({
+      summary: 'Exit 3 when steps are pending, 1 when a step failed, stopped part-way or its files changed, 0 when all is applied and unchanged (a deploy gate).',
+    }),
+  }
 
-  async run(): Promise<StatusResult> {
+  async run(): Promise<StatusResult & {edited: EditedStep[]; exitCode: number}> {
     const {args, flags} = await this.parse(Status)
-    const plan = loadPlan(args.plan)
+    // Edited or missing files are a state to show here, not a reason to refuse.
+    const plan = loadPlan(args.plan, {tolerateEdits: true})
     const conn = await this.connect(this.resolveTarget(flags))
     const status = await planStatus(conn, plan)
-    if (!this.jsonEnabled()) this.log(render(status))
-    return status
+    const edited = plan.steps.filter((s) => s.edited).map((s) => ({step: s.step.id, files: s.edited!}))
+    const exitCode = gateCode(status, edited)
+    const result = {...status, edited, exitCode}
+    if (!this.jsonEnabled()) this.log(render(status, edited))
+    if (flags['exit-code'] && exitCode !== 0) {
+      // The report first (exit() skips oclif's own --json output), flushed, then the gate's code.
+      if (this.jsonEnabled()) this.logJson(result)
+      await new Promise<void>((done) => process.stdout.write('', () => done()))
+      this.exit(exitCode)
+    }
+    return result
   }
 }
 
-function render(s: StatusResult): string {
+interface EditedStep {
+  step: string
+  files: {key: string; path: string; problem: 'changed' | 'missing'}[]
+}
+
+/** The deploy gate's answer: 3 pending, 1 something to look at, 0 done and unchanged. */
+export function gateCode(s: StatusResult, edited: EditedStep[]): number {
+  if (s.failed || s.partial || s.drift.length || edited.length) return EXIT.failure
+  if (s.pending) return PENDING_EXIT
+  return EXIT.ok
+}
+
+const PENDING_EXIT = 3
+
+function render(s: StatusResult, edited: EditedStep[]): string {
   const lines = [`Plan ${s.plan} on ${s.database}: ${s.applied} of ${s.steps.length} steps applied, ${s.pending} pending${s.failed ? ` (${s.failed} failed)` : ''}${s.partial ? `; ${s.partial} stopped part-way` : ''}.`]
   if (!s.ledger) lines.push('No Carve ledger in this database yet: nothing has been applied.')
   if (s.running) lines.push(`A run holds the plan lock now: ${describeHolder(s.running)}.`)
@@ -38,7 +70,7 @@ function render(s: StatusResult): string {
   const rows = s.steps.map((step) => {
     const applied = step.state === 'applied' || step.state === 'in-progress'
     return [
-      stateText(step) + (step.drift ? ' (files changed!)' : ''),
+      stateText(step) + (step.drift ? ' (files changed!)' : '') + (edited.some((e) => e.step === step.id) ? ' (edited since generated)' : ''),
       step.id,
       formatWhen(applied ? step.appliedAt : step.changedAt),
       (applied ? step.appliedBy : step.changedBy) ?? '',
@@ -52,6 +84,10 @@ function render(s: StatusResult): string {
     lines.push(`\n${step.id} stopped part-way (${describeJournal(step.journal!)} statements done): carve apply resumes it, carve rollback undoes what ran.`)
   }
   if (s.unknownSteps.length) lines.push(`\nApplied steps this plan no longer lists: ${s.unknownSteps.join(', ')}.`)
+  if (edited.length) {
+    const list = edited.flatMap((e) => e.files.map((f) => `${f.path} (${f.problem})`))
+    lines.push(`\nFiles that differ from plan.yml's checksums: ${list.join(', ')} — apply refuses them; review, then \`carve plan --rehash\` (or regenerate the plan).`)
+  }
   return lines.join('\n')
 }
 

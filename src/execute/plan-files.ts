@@ -24,6 +24,11 @@ export interface LoadedStep {
   checksum: string
   /** Position in the plan (0-based). */
   index: number
+  /**
+   * Files that differ from plan.yml's checksums or are missing — only when loaded with
+   * `{tolerateEdits: true}` (status shows them); every other load refuses such a plan.
+   */
+  edited?: {key: string; path: string; problem: 'changed' | 'missing'}[]
 }
 
 export interface LoadedPlan {
@@ -47,8 +52,12 @@ function refuse(code: string, message: string, hint?: string): CarveError {
   return new CarveError(code, message, {exitCode: EXIT.usage, hint})
 }
 
-/** Load, validate and checksum a plan folder; throws a CarveError (exit 2) on any problem. */
-export function loadPlan(dir: string): LoadedPlan {
+/**
+ * Load, validate and checksum a plan folder; throws a CarveError (exit 2) on any problem. With
+ * `tolerateEdits` (carve status), files changed or missing since plan.yml was written are
+ * reported on their step instead: showing where a plan stands must work on an edited plan too.
+ */
+export function loadPlan(dir: string, options: {tolerateEdits?: boolean} = {}): LoadedPlan {
   const root = resolve(dir)
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw refuse('plan.missing', `${dir} is not a plan folder (it does not exist)`, 'pass the folder `carve plan` wrote, the one holding plan.yml')
@@ -58,21 +67,27 @@ export function loadPlan(dir: string): LoadedPlan {
     throw refuse('plan.missing', `${manifestPath} does not exist`, 'pass the folder `carve plan` wrote, the one holding plan.yml')
   }
   const manifest = parseManifest(manifestPath, readFileSync(manifestPath, 'utf8'), REHASH_HINT)
-  const steps = manifest.steps.map((step, index) => loadStep(dir, step, index))
+  const steps = manifest.steps.map((step, index) => loadStep(dir, step, index, options.tolerateEdits ?? false))
   return {dir, manifest, steps}
 }
 
-function loadStep(dir: string, step: PlanStep, index: number): LoadedStep {
+function loadStep(dir: string, step: PlanStep, index: number, tolerateEdits: boolean): LoadedStep {
   const files: Record<string, string> = {}
+  const edited: NonNullable<LoadedStep['edited']> = []
   for (const [key, rel] of Object.entries(step.files)) {
     const path = join(dir, rel)
     if (!existsSync(path) || !statSync(path).isFile()) {
+      if (tolerateEdits) {
+        edited.push({key, path: rel, problem: 'missing'})
+        continue
+      }
       throw refuse('plan.file-missing', `step ${step.id}: ${path} (its ${key} file) is missing`, 'restore it from version control, or regenerate the plan with `carve plan`')
     }
     const bytes = readFileSync(path)
     const actual = sha256(bytes)
     const expected = step.checksums[key]!
-    if (actual !== expected) {
+    if (actual !== expected && tolerateEdits) edited.push({key, path: rel, problem: 'changed'})
+    else if (actual !== expected) {
       throw refuse(
         'plan.checksum',
         `step ${step.id}: ${path} was changed after the plan was generated (sha256 ${actual.slice(0, 12)}… ≠ ${expected.slice(0, 12)}… in plan.yml)${bytes.length === 0 ? '; it is empty' : ''}`,
@@ -88,7 +103,7 @@ function loadStep(dir: string, step: PlanStep, index: number): LoadedStep {
   if (!runnerFor(step.kind) && !step.files.up) {
     throw refuse('plan.invalid', `step ${step.id} (${step.kind}) has no up file in plan.yml`, 'regenerate the plan with `carve plan`')
   }
-  return {step, files, checksum: stepChecksum(step.checksums), index}
+  return {step, files, checksum: stepChecksum(step.checksums), index, ...(edited.length ? {edited} : {})}
 }
 
 /** Find a step by full id or by a unique prefix ("004" for "004-move-to-schema-orders"). */

@@ -120,7 +120,12 @@ interface Browser {
   close(): Promise<void>
 }
 interface MermaidCliModule {
-  renderMermaid(browser: Browser, definition: string, format: 'svg' | 'png', options?: {backgroundColor?: string; mermaidConfig?: Record<string, unknown>}): Promise<{data: Uint8Array}>
+  renderMermaid(
+    browser: Browser,
+    definition: string,
+    format: 'svg' | 'png',
+    options?: {backgroundColor?: string; mermaidConfig?: Record<string, unknown>; viewport?: {width: number; height: number; deviceScaleFactor?: number}},
+  ): Promise<{data: Uint8Array}>
 }
 interface PuppeteerModule {
   launch(options: Record<string, unknown>): Promise<Browser>
@@ -137,10 +142,20 @@ export function outputPath(path: string, format: 'svg' | 'png'): string {
  * to install when mermaid-cli or a browser is missing or the browser does not start — never
  * throws for that. A diagram Mermaid refuses is a bug in the generator: that throws, naming it.
  */
+export interface RenderOptions {
+  /** Page width in CSS pixels the diagram is laid out in (wide diagrams wrap less). Default 1600. */
+  width?: number
+  /** Pixel density of PNGs (2 = sharp on high-DPI screens). Default 1. */
+  scale?: number
+  /** Called after each diagram, so a long run shows where it is. */
+  onProgress?: (done: number, total: number, path: string) => void
+}
+
 export async function renderMermaidFiles(
   files: {path: string; mermaid: string}[],
   outDir: string,
   format: 'svg' | 'png',
+  options: RenderOptions = {},
 ): Promise<{rendered: string[]} | {unavailable: string}> {
   const why = renderingUnavailable()
   if (why) return {unavailable: why}
@@ -172,7 +187,11 @@ export async function renderMermaidFiles(
     for (const file of files) {
       let data: Uint8Array
       try {
-        ;({data} = await cli.renderMermaid(browser, file.mermaid, format, {backgroundColor: 'white', mermaidConfig: MERMAID_CONFIG}))
+        ;({data} = await cli.renderMermaid(browser, file.mermaid, format, {
+          backgroundColor: 'white',
+          mermaidConfig: MERMAID_CONFIG,
+          viewport: {width: options.width ?? 1600, height: 1200, deviceScaleFactor: options.scale ?? 1},
+        }))
       } catch (error) {
         throw new CarveError('render.diagram', `${file.path}: Mermaid could not render this diagram: ${message(error)}`, {
           hint: 'this is a bug in the diagram generator; please report it with the .mmd file',
@@ -182,6 +201,7 @@ export async function renderMermaidFiles(
       mkdirSync(dirname(join(outDir, out)), {recursive: true})
       writeFileSync(join(outDir, out), data)
       rendered.push(out)
+      options.onProgress?.(rendered.length, files.length, out)
     }
   } finally {
     await browser.close().catch(() => undefined)
