@@ -2,7 +2,8 @@
  * Execute safety on PostgreSQL (issue 12): Carve never adopts or drops what it did not create
  * (a pre-existing schema and its own `outbox` table survive apply and rollback with their rows),
  * a step never holds one table while it waits for another (generated steps lock up front, only
- * the first lock waits), and a deadlock is retried like a lock timeout and counted in the result.
+ * the first lock waits), a deadlock is retried like a lock timeout and counted in the result, and
+ * a driver's multi-line warning never reaches the terminal.
  * PGlite everywhere; PostgreSQL 15 when CARVE_TEST_PG_URL is set.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -20,6 +21,7 @@ import {loadPlan} from '../src/execute/plan-files.js'
 import {inspect} from '../src/introspect/index.js'
 import {generatePlan} from '../src/plan/generate.js'
 import {writePlan} from '../src/plan/write.js'
+import {hasStackTrace, runCarve} from './support/cli.js'
 import {writePlan as writeFixturePlan} from './support/plan-fixture.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
 
@@ -242,6 +244,59 @@ pgDescribe('lock discipline under concurrent sessions (PostgreSQL 15: D3, D7)', 
     } finally {
       await Promise.all([conn.close(), other.close()])
       await db.drop()
+    }
+  }, 120_000)
+})
+
+describe('driver warnings are one line of Carve\'s own (D15)', () => {
+  it('sslmode=require: no multi-line node-postgres SECURITY WARNING, one line that says what happens', async () => {
+    // Port 1 on localhost refuses at once: the warning is about parsing the URL, not the server.
+    const r = await runCarve(['inspect', '--db', 'postgres://carve@127.0.0.1:1/nowhere?sslmode=require'], {timeoutMs: 60_000})
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).not.toMatch(/SECURITY WARNING|\(node:\d+\)|--trace-warnings/)
+    const warnings = r.stderr.split('\n').filter((l) => /warning/i.test(l))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^warning: sslmode=require is handled as verify-full/)
+    expect(hasStackTrace(r.stderr)).toBe(false)
+  }, 60_000)
+})
+
+pgDescribe('cluster-wide roles are reference-counted across databases (PostgreSQL 15: D9)', () => {
+  it('two databases share the reporting role: it stays until the last plan using it is rolled back', async () => {
+    const prefix = `rc${Math.random().toString(36).slice(2, 8)}_`
+    const dbs = [await createPgDatabase('safety_roles_a'), await createPgDatabase('safety_roles_b')]
+    const conns = await Promise.all(dbs.map((d) => openTarget({kind: 'postgres', url: d.url})))
+    const admin = conns[0]!
+    const roles = async () => (await admin.query<{rolname: string}>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY 1', [prefix])).map((r) => r.rolname)
+    try {
+      // A role with the prefix that exists before any plan: used, never dropped.
+      await admin.exec(`CREATE ROLE "${prefix}shop_service" NOLOGIN`)
+      const plans = []
+      for (const [i, conn] of conns.entries()) {
+        await conn.exec('CREATE TABLE public.items (id int PRIMARY KEY); INSERT INTO public.items VALUES (1);')
+        const boundaries = boundariesSchema.parse({version: 1, contexts: [{name: 'stock', owner: i === 0 ? 'shop-service' : 'stock-service', tables: ['items']}]})
+        const plan = generatePlan(await inspect(conn), boundaries, null, {name: 'roles', targetLevel: 2, conventions: {rolePrefix: prefix}})
+        const dir = mkdtempSync(join(tmpdir(), 'carve-safety-'))
+        dirs.push(dir)
+        writePlan(dir, plan)
+        plans.push(loadPlan(dir))
+      }
+      await applyPlan(conns[0]!, plans[0]!, options())
+      await applyPlan(conns[1]!, plans[1]!, options())
+      expect(await roles()).toEqual([`${prefix}reporting`, `${prefix}shop_service`, `${prefix}stock_service`])
+      await rollbackPlan(conns[0]!, plans[0]!, {...options(), all: true})
+      // b still uses reporting (and its own stock role); shop_service was never Carve's.
+      expect(await roles()).toEqual([`${prefix}reporting`, `${prefix}shop_service`, `${prefix}stock_service`])
+      await rollbackPlan(conns[1]!, plans[1]!, {...options(), all: true})
+      expect(await roles()).toEqual([`${prefix}shop_service`])
+      const [comment] = await admin.query<{c: string | null}>(`SELECT shobj_description(oid, 'pg_authid') AS c FROM pg_roles WHERE rolname = $1`, [`${prefix}shop_service`])
+      expect(comment!.c).toBeNull()
+    } finally {
+      await Promise.all(conns.map((c) => c.close()))
+      for (const d of dbs) await d.drop()
+      const cleanup = await openTarget({kind: 'postgres', url: PG_URL!})
+      for (const r of ['reporting', 'shop_service', 'stock_service']) await cleanup.exec(`DROP ROLE IF EXISTS "${prefix}${r}"`).catch(() => {})
+      await cleanup.close()
     }
   }, 120_000)
 })

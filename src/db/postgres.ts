@@ -14,7 +14,33 @@ interface Where {
   database: string
 }
 
-export async function openPostgres(url: string): Promise<Connection> {
+/**
+ * node-postgres treats sslmode=prefer|require|verify-ca as verify-full and announces it with a
+ * multi-line process warning on the first connection. Carve keeps the driver's (stricter)
+ * behaviour but says so in one line of its own: the URL given to the driver spells verify-full.
+ */
+export function driverSslMode(url: string): {url: string; warning: string | null} {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return {url, warning: null}
+  }
+  const mode = parsed.searchParams.get('sslmode')
+  if (!mode || !['prefer', 'require', 'verify-ca'].includes(mode) || parsed.searchParams.get('uselibpqcompat') === 'true') return {url, warning: null}
+  parsed.searchParams.set('sslmode', 'verify-full')
+  return {url: parsed.toString(), warning: `warning: sslmode=${mode} is handled as verify-full by the PostgreSQL driver (the server's certificate and name are checked); add uselibpqcompat=true to the URL for libpq's meaning`}
+}
+
+let sslWarned = false
+
+export async function openPostgres(givenUrl: string): Promise<Connection> {
+  const ssl = driverSslMode(givenUrl)
+  if (ssl.warning && !sslWarned) {
+    sslWarned = true
+    process.stderr.write(`${ssl.warning}\n`)
+  }
+  const url = ssl.url
   const parsed = new URL(url)
   const where: Where = {
     host: decodeURIComponent(parsed.hostname) || 'localhost',
@@ -47,7 +73,7 @@ export async function openPostgres(url: string): Promise<Connection> {
     return {
       engine: 'postgres',
       flavor: 'postgresql',
-      label: redactUrl(url),
+      label: redactUrl(givenUrl),
       ...info,
       query: run,
       async exec(sql) {

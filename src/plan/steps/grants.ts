@@ -5,6 +5,14 @@
  *
  * PostgreSQL roles are cluster-wide, so Carve records the roles it created (and the PUBLIC
  * privileges it revoked) in its meta schema: down.sql removes exactly what up.sql added.
+ *
+ * A role can serve plans on several databases of one server (every plan has a reporting role).
+ * Roles keep their plain names — operations grant them to login users, and a name per database
+ * would multiply those grants — and are reference-counted instead: a role Carve created carries
+ * a comment listing the plans using it (`carve:role {"users": ["<database>/<plan>", …]}`,
+ * cluster-wide like the role). up.sql adds this plan, down.sql removes it and drops the role only
+ * when no plan on any database uses it any more. A role Carve did not create is never counted,
+ * changed or dropped.
  */
 import type {ContextSpec, PlanInput} from '../context.js'
 import {doBlock, ident, literal, qualified} from '../quote.js'
@@ -13,37 +21,69 @@ import {movedTables} from './move-to-schema.js'
 import type {StepDraft} from './types.js'
 
 export const ROLES_TABLE = 'created_roles'
+/** The start of the comment of a role Carve created; the JSON after it lists the plans using it. */
+export const ROLE_MARK = 'carve:role '
 export const REVOKED_TABLE = 'revoked_grants'
 const WRITE_PRIVILEGES = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const
+/**
+ * A row of the revoked-grants table saying "this relation's ACL was NULL (the default) before
+ * the grants": GRANT then REVOKE leaves an explicit ACL equal to the default, and no GRANT or
+ * REVOKE can make it NULL again, so down.sql resets it (D11: rollback restores ACLs exactly).
+ */
+export const NULL_ACL_MARK = '(acl was null)'
 
 export function rolesStep(input: PlanInput): StepDraft {
   const meta = qualified(input.conventions.metaSchema, ROLES_TABLE)
+  const user = `current_database() || '/' || ${literal(input.name)}`
   const creates = input.services.map(
     (s) => `  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(s.role)}) THEN
     CREATE ROLE ${ident(s.role)} NOLOGIN;
+    users := '[]';
+  ELSE
+    SELECT substr(d.description, ${ROLE_MARK.length + 1})::jsonb -> 'users' INTO users FROM pg_roles r
+      JOIN pg_shdescription d ON d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass
+     WHERE r.rolname = ${literal(s.role)} AND starts_with(d.description, ${literal(ROLE_MARK)});
+  END IF;
+  -- users IS NULL: the role existed and Carve did not create it; it is used, never counted or dropped.
+  IF users IS NOT NULL THEN
+    IF NOT users ? (${user}) THEN
+      users := users || to_jsonb(${user});
+    END IF;
+    EXECUTE format('COMMENT ON ROLE %I IS %L', ${literal(s.role)}, ${literal(ROLE_MARK)} || jsonb_build_object('users', users)::text);
     INSERT INTO ${meta} (role_name, service) VALUES (${literal(s.role)}, ${literal(s.name)}) ON CONFLICT DO NOTHING;
   END IF;`,
   )
   const up = `${header('Step: one role per service')}
 ${ensureMetaSchema(input)}
 CREATE TABLE IF NOT EXISTS ${meta} (role_name text PRIMARY KEY, service text NOT NULL);
-${doBlock(`BEGIN\n${creates.join('\n')}\nEND`)}
+${doBlock(`DECLARE\n  users jsonb;\nBEGIN\n${creates.join('\n')}\nEND`)}
 `
-  const down = `${header('Undo: drop the roles this plan created (roles that existed before are kept)')}
+  const down = `${header('Undo: this plan stops using its roles; a role Carve created is dropped when no plan on any database uses it (roles that existed before are kept)')}
 ${doBlock(`
 DECLARE
   r record;
+  users jsonb;
 BEGIN
   IF to_regclass(${literal(meta)}) IS NULL THEN
     RETURN;
   END IF;
   FOR r IN SELECT role_name FROM ${meta} WHERE role_name IN (${input.services.map((s) => literal(s.role)).join(', ')}) ORDER BY role_name LOOP
-    BEGIN
-      EXECUTE format('DROP ROLE IF EXISTS %I', r.role_name);
-      DELETE FROM ${meta} WHERE role_name = r.role_name;
-    EXCEPTION WHEN dependent_objects_still_exist THEN
-      RAISE NOTICE 'carve: role % kept: it still holds privileges in another database', r.role_name;
-    END;
+    SELECT substr(d.description, ${ROLE_MARK.length + 1})::jsonb -> 'users' INTO users FROM pg_roles x
+      JOIN pg_shdescription d ON d.objoid = x.oid AND d.classoid = 'pg_authid'::regclass
+     WHERE x.rolname = r.role_name AND starts_with(d.description, ${literal(ROLE_MARK)});
+    users := coalesce(users, '[]') - (${user});
+    IF jsonb_array_length(users) > 0 THEN
+      EXECUTE format('COMMENT ON ROLE %I IS %L', r.role_name, ${literal(ROLE_MARK)} || jsonb_build_object('users', users)::text);
+      RAISE NOTICE 'carve: role % kept: plans still use it (%)', r.role_name, users;
+    ELSE
+      BEGIN
+        EXECUTE format('DROP ROLE IF EXISTS %I', r.role_name);
+      EXCEPTION WHEN dependent_objects_still_exist THEN
+        EXECUTE format('COMMENT ON ROLE %I IS NULL', r.role_name);
+        RAISE NOTICE 'carve: role % kept: it holds privileges that no Carve plan granted', r.role_name;
+      END;
+    END IF;
+    DELETE FROM ${meta} WHERE role_name = r.role_name;
   END LOOP;
 END`)}
 ${dropMetaIfEmpty(input, ROLES_TABLE)}
@@ -69,7 +109,7 @@ END`)}
     risk: 'None by itself. Roles are cluster-wide: the names carry the plan\'s role prefix so they do not collide with existing roles.',
     lock: 'none on application tables',
     duration: 'under a second',
-    rollback: '`down.sql` drops the roles this plan created (recorded in the meta schema), never roles that existed before; a role still holding privileges in another database is kept with a notice.',
+    rollback: '`down.sql` takes this plan off each role\'s list of users (the role\'s comment, cluster-wide) and drops a role Carve created once no plan on any database of the server uses it; roles that existed before are never dropped.',
     extra: `## After applying
 Give each service's login user its role, and take away direct grants, e.g.:
 
@@ -190,7 +230,7 @@ BEGIN
   IF to_regclass(${literal(revoked)}) IS NULL THEN
     RETURN;
   END IF;
-  FOR r IN SELECT relation, privilege FROM ${revoked} WHERE context = ${literal(ctx.name)} AND relation <> '' ORDER BY relation, privilege LOOP
+  FOR r IN SELECT relation, privilege FROM ${revoked} WHERE context = ${literal(ctx.name)} AND relation <> '' AND privilege <> ${literal(NULL_ACL_MARK)} ORDER BY relation, privilege LOOP
     IF to_regclass(r.relation) IS NOT NULL THEN
       EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
     END IF;
@@ -208,11 +248,42 @@ END`)}` : ''
     const at = qualified(locator.schemaOf({schema: s.ownedBy!.schema, name: s.ownedBy!.table}), s.name)
     return {up: `GRANT USAGE, SELECT ON SEQUENCE ${at} TO ${ident(ctx.role)};`, down: `REVOKE USAGE, SELECT ON SEQUENCE ${at} FROM ${ident(ctx.role)};`}
   })
+  const aclRelations = [...new Set([...relations, ...sequences.map((s) => qualified(locator.schemaOf({schema: s.ownedBy!.schema, name: s.ownedBy!.table}), s.name))])]
+  const recordNullAcls = aclRelations.length
+    ? `-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO ${revoked} (context, relation, privilege)
+  SELECT ${literal(ctx.name)}, m.rel, ${literal(NULL_ACL_MARK)} FROM (VALUES ${aclRelations.map((r) => `(${literal(r)})`).join(', ')}) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;`
+    : ''
+  const resetNullAcls = doBlock(`
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass(${literal(revoked)}) IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT c.oid, x.relation,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) a) AS default_acl
+           FROM ${revoked} x JOIN pg_class c ON c.oid = to_regclass(x.relation)
+           WHERE x.context = ${literal(ctx.name)} AND x.privilege = ${literal(NULL_ACL_MARK)} AND c.relacl IS NOT NULL LOOP
+    IF r.acl IS DISTINCT FROM r.default_acl THEN
+      RAISE NOTICE 'carve: % keeps its explicit ACL: someone changed its grants since the plan ran', r.relation;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+      -- Equal to the default, so nothing changes for anyone: only the catalog returns to NULL.
+      UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = r.oid;
+    ELSE
+      RAISE NOTICE 'carve: % keeps an explicit ACL equal to the default (only a superuser can reset it to NULL)', r.relation;
+    END IF;
+  END LOOP;
+END`)
   const up = `${header(`Step: only ${ctx.owner} writes the tables of context ${ctx.name}`)}
 ${ensureMetaSchema(input)}
 CREATE TABLE IF NOT EXISTS ${revoked} (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO ${revoked} (context, relation, privilege) VALUES (${literal(ctx.name)}, '', '') ON CONFLICT DO NOTHING;
+${recordNullAcls}
 ${schemaGrant}
 ${ups.join('\n')}
 ${seqGrants.map((s) => s.up).join('\n')}
@@ -220,9 +291,10 @@ ${seqGrants.map((s) => s.up).join('\n')}
 ${publicBlock}
 `
   const down = `${header(`Undo: the grants on the tables of context ${ctx.name}`)}
-${restoreBlock}
 ${[...downs].reverse().join('\n')}
 ${seqGrants.map((s) => s.down).join('\n')}
+${resetNullAcls}
+${restoreBlock}
 ${schemaRevoke}
 ${dropMetaIfEmpty(input, REVOKED_TABLE)}
 `
@@ -242,7 +314,7 @@ ${checks.length ? doBlock(`DECLARE\n  writers text;\nBEGIN\n${roleChecks(ctx, in
       : 'Low: no service other than the owner writes these tables in the workload.',
     lock: 'a brief lock on each table for the catalog update (grants do not rewrite data)',
     duration: 'under a second',
-    rollback: '`down.sql` revokes what this step granted and gives PUBLIC back the privileges it had.',
+    rollback: '`down.sql` revokes what this step granted, gives PUBLIC back the privileges it had, and gives relations whose ACL was NULL (the default) a NULL ACL again (a catalog update, done only as a superuser and only when the ACL equals the default; otherwise a notice).',
   })
   return {
     key: `grants-${ctx.name}`,

@@ -59,12 +59,10 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
-  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
-  -- must carry the root's name (payment.created, not payment_p2022_03.created).
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
   INSERT INTO ${outbox} (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_ARGV[0], coalesce(key_text, ''),
-          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
+          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END`
@@ -76,7 +74,7 @@ END`
     // No DROP TRIGGER IF EXISTS first: a trigger of that name that Carve did not create is not
     // replaced — CREATE TRIGGER fails and the step leaves nothing behind.
     creates.push(`CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${rel}
-  FOR EACH ROW EXECUTE FUNCTION ${fn}(${[t.table.name, ...t.table.primaryKey].map(literal).join(', ')});`)
+  FOR EACH ROW EXECUTE FUNCTION ${fn}(${t.table.primaryKey.map(literal).join(', ')});`)
     drops.push(`  IF to_regclass(${literal(rel)}) IS NOT NULL THEN
     DROP TRIGGER IF EXISTS ${ident(OUTBOX_TRIGGER)} ON ${rel};
   END IF;`)
@@ -129,6 +127,17 @@ GRANT SELECT, DELETE ON ${outbox} TO ${ident(ctx.role)};
 `
   const down = `${header(`Undo: the outbox of context ${ctx.name}`)}
 ${lockTablesUpFront(tables.map(lockOf('ACCESS EXCLUSIVE')))}${doBlock(`BEGIN\n${drops.join('\n')}\nEND`)}
+${doBlock(`
+BEGIN
+  -- DROP TRIGGER leaves relhastriggers true until a VACUUM; when no trigger is left at all, say so
+  -- now (a superuser's catalog update; otherwise the next VACUUM does it).
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    UPDATE pg_catalog.pg_class c SET relhastriggers = false
+     WHERE c.oid IN (SELECT to_regclass(r.name) FROM unnest(ARRAY[${tables.map((t) => literal(locator.at(t.table))).join(', ')}]::text[]) AS r(name)
+                     UNION SELECT t.relid FROM unnest(ARRAY[${tables.map((t) => literal(locator.at(t.table))).join(', ')}]::text[]) AS r(name), pg_partition_tree(to_regclass(r.name)) t)
+       AND c.relhastriggers AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid);
+  END IF;
+END`)}
 DROP FUNCTION IF EXISTS ${fn}();
 ${doBlock(`BEGIN
   IF to_regclass(${literal(outbox)}) IS NOT NULL
@@ -158,7 +167,7 @@ END`)}
     risk: 'Each write to these tables also inserts one outbox row (a few percent more write latency; measure with `npm run bench`). The outbox grows until a relay drains it.',
     lock: 'SHARE ROW EXCLUSIVE on each table while its trigger is created (ACCESS EXCLUSIVE to drop it on rollback), all taken first in one order by table name; only the first lock waits, the others must be free at once, and a busy table rolls the step back for a retry (milliseconds)',
     duration: 'under a second',
-    rollback: '`down.sql` drops the triggers, the function and the outbox table (undelivered events are lost — drain the relay first).',
+    rollback: '`down.sql` drops the triggers, the function and the outbox table (undelivered events are lost — drain the relay first); a table left with no trigger at all gets `relhastriggers = false` back (as a superuser; otherwise at its next VACUUM).',
   })
   return {
     key: `outbox-${ctx.name}`,

@@ -1,20 +1,5 @@
 -- Undo: the grants on the tables of context auth
 
-DO $carve$
-DECLARE
-  r record;
-BEGIN
-  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
-    RETURN;
-  END IF;
-  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'auth' AND relation <> '' ORDER BY relation, privilege LOOP
-    IF to_regclass(r.relation) IS NOT NULL THEN
-      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
-    END IF;
-  END LOOP;
-  DELETE FROM "carve"."revoked_grants" WHERE context = 'auth';
-END
-$carve$;
 REVOKE SELECT ON "public"."mfa_factors" FROM "carve_reporting";
 REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."mfa_factors" FROM "carve_auth_service";
 REVOKE SELECT ON "auth"."mfa_factors" FROM "carve_reporting";
@@ -49,6 +34,44 @@ REVOKE USAGE, SELECT ON SEQUENCE "auth"."mfa_factors_id_seq" FROM "carve_auth_se
 REVOKE USAGE, SELECT ON SEQUENCE "auth"."password_resets_id_seq" FROM "carve_auth_service";
 REVOKE USAGE, SELECT ON SEQUENCE "auth"."refresh_tokens_id_seq" FROM "carve_auth_service";
 REVOKE USAGE, SELECT ON SEQUENCE "auth"."user_credentials_id_seq" FROM "carve_auth_service";
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT c.oid, x.relation,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) a) AS default_acl
+           FROM "carve"."revoked_grants" x JOIN pg_class c ON c.oid = to_regclass(x.relation)
+           WHERE x.context = 'auth' AND x.privilege = '(acl was null)' AND c.relacl IS NOT NULL LOOP
+    IF r.acl IS DISTINCT FROM r.default_acl THEN
+      RAISE NOTICE 'carve: % keeps its explicit ACL: someone changed its grants since the plan ran', r.relation;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+      -- Equal to the default, so nothing changes for anyone: only the catalog returns to NULL.
+      UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = r.oid;
+    ELSE
+      RAISE NOTICE 'carve: % keeps an explicit ACL equal to the default (only a superuser can reset it to NULL)', r.relation;
+    END IF;
+  END LOOP;
+END
+$carve$;
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'auth' AND relation <> '' AND privilege <> '(acl was null)' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'auth';
+END
+$carve$;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'auth') THEN

@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('auth', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'auth', m.rel, '(acl was null)' FROM (VALUES ('"auth"."user_credentials"'), ('"public"."user_credentials"'), ('"auth"."login_identities"'), ('"public"."login_identities"'), ('"auth"."auth_sessions"'), ('"public"."auth_sessions"'), ('"auth"."refresh_tokens"'), ('"public"."refresh_tokens"'), ('"auth"."auth_tokens"'), ('"public"."auth_tokens"'), ('"auth"."password_resets"'), ('"public"."password_resets"'), ('"auth"."mfa_factors"'), ('"public"."mfa_factors"'), ('"auth"."auth_tokens_id_seq"'), ('"auth"."login_identities_id_seq"'), ('"auth"."mfa_factors_id_seq"'), ('"auth"."password_resets_id_seq"'), ('"auth"."refresh_tokens_id_seq"'), ('"auth"."user_credentials_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "auth" TO "carve_auth_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "auth"."user_credentials" TO "carve_auth_service";
 GRANT SELECT ON "auth"."user_credentials" TO "carve_reporting";

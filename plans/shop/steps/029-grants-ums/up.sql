@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('ums', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'ums', m.rel, '(acl was null)' FROM (VALUES ('"ums"."users"'), ('"public"."users"'), ('"ums"."user_profiles"'), ('"public"."user_profiles"'), ('"ums"."organizations"'), ('"public"."organizations"'), ('"ums"."org_memberships"'), ('"public"."org_memberships"'), ('"ums"."modules"'), ('"public"."modules"'), ('"ums"."module_access"'), ('"public"."module_access"'), ('"ums"."user_attributes"'), ('"public"."user_attributes"'), ('"ums"."module_access_id_seq"'), ('"ums"."org_memberships_id_seq"'), ('"ums"."organizations_id_seq"'), ('"ums"."user_attributes_id_seq"'), ('"ums"."users_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "ums" TO "carve_admin", "carve_auth_service", "carve_rbac_service", "carve_reporting", "carve_ums_service";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "ums"."users" TO "carve_ums_service";
 GRANT SELECT ON "ums"."users" TO "carve_admin";

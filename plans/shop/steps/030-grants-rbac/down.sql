@@ -1,20 +1,5 @@
 -- Undo: the grants on the tables of context rbac
 
-DO $carve$
-DECLARE
-  r record;
-BEGIN
-  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
-    RETURN;
-  END IF;
-  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'rbac' AND relation <> '' ORDER BY relation, privilege LOOP
-    IF to_regclass(r.relation) IS NOT NULL THEN
-      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
-    END IF;
-  END LOOP;
-  DELETE FROM "carve"."revoked_grants" WHERE context = 'rbac';
-END
-$carve$;
 REVOKE SELECT ON "public"."access_policies" FROM "carve_reporting";
 REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."access_policies" FROM "carve_rbac_service";
 REVOKE SELECT ON "rbac"."access_policies" FROM "carve_reporting";
@@ -63,6 +48,44 @@ REVOKE USAGE, SELECT ON SEQUENCE "rbac"."access_policies_id_seq" FROM "carve_rba
 REVOKE USAGE, SELECT ON SEQUENCE "rbac"."permissions_id_seq" FROM "carve_rbac_service";
 REVOKE USAGE, SELECT ON SEQUENCE "rbac"."roles_id_seq" FROM "carve_rbac_service";
 REVOKE USAGE, SELECT ON SEQUENCE "rbac"."user_role_assignments_id_seq" FROM "carve_rbac_service";
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT c.oid, x.relation,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) a) AS default_acl
+           FROM "carve"."revoked_grants" x JOIN pg_class c ON c.oid = to_regclass(x.relation)
+           WHERE x.context = 'rbac' AND x.privilege = '(acl was null)' AND c.relacl IS NOT NULL LOOP
+    IF r.acl IS DISTINCT FROM r.default_acl THEN
+      RAISE NOTICE 'carve: % keeps its explicit ACL: someone changed its grants since the plan ran', r.relation;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+      -- Equal to the default, so nothing changes for anyone: only the catalog returns to NULL.
+      UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = r.oid;
+    ELSE
+      RAISE NOTICE 'carve: % keeps an explicit ACL equal to the default (only a superuser can reset it to NULL)', r.relation;
+    END IF;
+  END LOOP;
+END
+$carve$;
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'rbac' AND relation <> '' AND privilege <> '(acl was null)' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'rbac';
+END
+$carve$;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'rbac') THEN

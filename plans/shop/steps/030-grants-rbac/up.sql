@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('rbac', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'rbac', m.rel, '(acl was null)' FROM (VALUES ('"rbac"."roles"'), ('"public"."roles"'), ('"rbac"."permissions"'), ('"public"."permissions"'), ('"rbac"."role_permissions"'), ('"public"."role_permissions"'), ('"rbac"."user_role_assignments"'), ('"public"."user_role_assignments"'), ('"rbac"."access_policies"'), ('"public"."access_policies"'), ('"rbac"."access_policies_id_seq"'), ('"rbac"."permissions_id_seq"'), ('"rbac"."roles_id_seq"'), ('"rbac"."user_role_assignments_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "rbac" TO "carve_billing_service", "carve_catalog_service", "carve_memberships_service", "carve_orders_service", "carve_rbac_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "rbac"."roles" TO "carve_rbac_service";
 GRANT SELECT ON "rbac"."roles" TO "carve_reporting";

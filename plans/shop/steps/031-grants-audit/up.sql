@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('audit', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'audit', m.rel, '(acl was null)' FROM (VALUES ('"audit"."audit_events"'), ('"public"."audit_events"'), ('"audit"."auth_events"'), ('"public"."auth_events"'), ('"audit"."rbac_decisions"'), ('"public"."rbac_decisions"'), ('"audit"."action_traces"'), ('"public"."action_traces"'), ('"audit"."action_traces_2024"'), ('"public"."action_traces_2024"'), ('"audit"."action_traces_2025"'), ('"public"."action_traces_2025"'), ('"audit"."action_traces_default"'), ('"public"."action_traces_default"'), ('"audit"."error_logs"'), ('"public"."error_logs"'), ('"audit"."action_traces_id_seq"'), ('"audit"."audit_events_id_seq"'), ('"audit"."auth_events_id_seq"'), ('"audit"."error_logs_id_seq"'), ('"audit"."rbac_decisions_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "audit" TO "carve_audit_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "audit"."audit_events" TO "carve_audit_service";
 GRANT SELECT ON "audit"."audit_events" TO "carve_reporting";

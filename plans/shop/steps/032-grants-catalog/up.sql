@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('catalog', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'catalog', m.rel, '(acl was null)' FROM (VALUES ('"catalog"."categories"'), ('"public"."categories"'), ('"catalog"."products"'), ('"public"."products"'), ('"catalog"."product_descriptions"'), ('"public"."product_descriptions"'), ('"catalog"."product_tags"'), ('"public"."product_tags"'), ('"catalog"."bundles"'), ('"public"."bundles"'), ('"catalog"."bundle_items"'), ('"public"."bundle_items"'), ('"catalog"."bundles_id_seq"'), ('"catalog"."categories_id_seq"'), ('"catalog"."products_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "catalog" TO "carve_availability_service", "carve_catalog_service", "carve_memberships_service", "carve_orders_service", "carve_pricing_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "catalog"."categories" TO "carve_catalog_service";
 GRANT SELECT ON "catalog"."categories" TO "carve_reporting";

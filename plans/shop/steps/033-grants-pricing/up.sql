@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('pricing', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'pricing', m.rel, '(acl was null)' FROM (VALUES ('"pricing"."price_lists"'), ('"public"."price_lists"'), ('"pricing"."price_rules"'), ('"public"."price_rules"'), ('"pricing"."discounts"'), ('"public"."discounts"'), ('"pricing"."promotions"'), ('"public"."promotions"'), ('"pricing"."promotion_redemptions"'), ('"public"."promotion_redemptions"'), ('"pricing"."pricing_snapshots"'), ('"public"."pricing_snapshots"'), ('"pricing"."tax_rates"'), ('"public"."tax_rates"'), ('"pricing"."discounts_id_seq"'), ('"pricing"."price_lists_id_seq"'), ('"pricing"."price_rules_id_seq"'), ('"pricing"."pricing_snapshots_id_seq"'), ('"pricing"."promotion_redemptions_id_seq"'), ('"pricing"."promotions_id_seq"'), ('"pricing"."tax_rates_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "pricing" TO "carve_catalog_service", "carve_pricing_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "pricing"."price_lists" TO "carve_pricing_service";
 GRANT SELECT ON "pricing"."price_lists" TO "carve_catalog_service";

@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('availability', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'availability', m.rel, '(acl was null)' FROM (VALUES ('"availability"."stock_locations"'), ('"public"."stock_locations"'), ('"availability"."stock_levels"'), ('"public"."stock_levels"'), ('"availability"."service_capacity"'), ('"public"."service_capacity"'), ('"availability"."time_slots"'), ('"public"."time_slots"'), ('"availability"."slot_reservations"'), ('"public"."slot_reservations"'), ('"availability"."service_capacity_id_seq"'), ('"availability"."slot_reservations_id_seq"'), ('"availability"."stock_levels_id_seq"'), ('"availability"."stock_locations_id_seq"'), ('"availability"."time_slots_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "availability" TO "carve_availability_service", "carve_catalog_service", "carve_orders_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "availability"."stock_locations" TO "carve_availability_service";
 GRANT SELECT ON "availability"."stock_locations" TO "carve_reporting";

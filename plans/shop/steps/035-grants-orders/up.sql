@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('orders', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'orders', m.rel, '(acl was null)' FROM (VALUES ('"orders"."carts"'), ('"public"."carts"'), ('"orders"."cart_items"'), ('"public"."cart_items"'), ('"orders"."orders"'), ('"public"."orders"'), ('"orders"."order_lines"'), ('"public"."order_lines"'), ('"orders"."order_status_history"'), ('"public"."order_status_history"'), ('"orders"."order_snapshots"'), ('"public"."order_snapshots"'), ('"orders"."cart_items_id_seq"'), ('"orders"."carts_id_seq"'), ('"orders"."order_lines_id_seq"'), ('"orders"."order_status_history_id_seq"'), ('"orders"."orders_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "orders" TO "carve_admin", "carve_billing_service", "carve_orders_service", "carve_pricing_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "orders"."carts" TO "carve_orders_service";
 GRANT SELECT ON "orders"."carts" TO "carve_reporting";

@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('billing', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'billing', m.rel, '(acl was null)' FROM (VALUES ('"billing"."billing_accounts"'), ('"public"."billing_accounts"'), ('"billing"."invoices"'), ('"public"."invoices"'), ('"billing"."invoice_lines"'), ('"public"."invoice_lines"'), ('"billing"."credit_notes"'), ('"public"."credit_notes"'), ('"billing"."billing_accounts_id_seq"'), ('"billing"."credit_notes_id_seq"'), ('"billing"."invoice_lines_id_seq"'), ('"billing"."invoices_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "billing" TO "carve_admin", "carve_billing_service", "carve_orders_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "billing"."billing_accounts" TO "carve_billing_service";
 GRANT SELECT ON "billing"."billing_accounts" TO "carve_reporting";

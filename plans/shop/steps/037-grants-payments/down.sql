@@ -1,20 +1,5 @@
 -- Undo: the grants on the tables of context payments
 
-DO $carve$
-DECLARE
-  r record;
-BEGIN
-  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
-    RETURN;
-  END IF;
-  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'payments' AND relation <> '' ORDER BY relation, privilege LOOP
-    IF to_regclass(r.relation) IS NOT NULL THEN
-      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
-    END IF;
-  END LOOP;
-  DELETE FROM "carve"."revoked_grants" WHERE context = 'payments';
-END
-$carve$;
 REVOKE SELECT ON "public"."refunds" FROM "carve_reporting";
 REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."refunds" FROM "carve_payments_service";
 REVOKE SELECT ON "payments"."refunds" FROM "carve_reporting";
@@ -49,6 +34,44 @@ REVOKE USAGE, SELECT ON SEQUENCE "payments"."payment_methods_id_seq" FROM "carve
 REVOKE USAGE, SELECT ON SEQUENCE "payments"."payments_id_seq" FROM "carve_payments_service";
 REVOKE USAGE, SELECT ON SEQUENCE "payments"."refunds_id_seq" FROM "carve_payments_service";
 REVOKE USAGE, SELECT ON SEQUENCE "payments"."webhook_events_id_seq" FROM "carve_payments_service";
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT c.oid, x.relation,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) a) AS default_acl
+           FROM "carve"."revoked_grants" x JOIN pg_class c ON c.oid = to_regclass(x.relation)
+           WHERE x.context = 'payments' AND x.privilege = '(acl was null)' AND c.relacl IS NOT NULL LOOP
+    IF r.acl IS DISTINCT FROM r.default_acl THEN
+      RAISE NOTICE 'carve: % keeps its explicit ACL: someone changed its grants since the plan ran', r.relation;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+      -- Equal to the default, so nothing changes for anyone: only the catalog returns to NULL.
+      UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = r.oid;
+    ELSE
+      RAISE NOTICE 'carve: % keeps an explicit ACL equal to the default (only a superuser can reset it to NULL)', r.relation;
+    END IF;
+  END LOOP;
+END
+$carve$;
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'payments' AND relation <> '' AND privilege <> '(acl was null)' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'payments';
+END
+$carve$;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'payments') THEN

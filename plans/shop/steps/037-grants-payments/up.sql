@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('payments', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'payments', m.rel, '(acl was null)' FROM (VALUES ('"payments"."payment_methods"'), ('"public"."payment_methods"'), ('"payments"."payments"'), ('"public"."payments"'), ('"payments"."payment_attempts"'), ('"public"."payment_attempts"'), ('"payments"."gateway_transactions"'), ('"public"."gateway_transactions"'), ('"payments"."webhook_events"'), ('"public"."webhook_events"'), ('"payments"."refunds"'), ('"public"."refunds"'), ('"payments"."gateway_transactions_id_seq"'), ('"payments"."payment_attempts_id_seq"'), ('"payments"."payment_methods_id_seq"'), ('"payments"."payments_id_seq"'), ('"payments"."refunds_id_seq"'), ('"payments"."webhook_events_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "payments" TO "carve_admin", "carve_orders_service", "carve_payments_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "payments"."payment_methods" TO "carve_payments_service";
 GRANT SELECT ON "payments"."payment_methods" TO "carve_reporting";

@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('memberships', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'memberships', m.rel, '(acl was null)' FROM (VALUES ('"memberships"."membership_plans"'), ('"public"."membership_plans"'), ('"memberships"."plan_subscriptions"'), ('"public"."plan_subscriptions"'), ('"memberships"."entitlements"'), ('"public"."entitlements"'), ('"memberships"."usage_records"'), ('"public"."usage_records"'), ('"memberships"."wallets"'), ('"public"."wallets"'), ('"memberships"."wallet_transactions"'), ('"public"."wallet_transactions"'), ('"memberships"."wallet_fundings"'), ('"public"."wallet_fundings"'), ('"memberships"."entitlements_id_seq"'), ('"memberships"."membership_plans_id_seq"'), ('"memberships"."plan_subscriptions_id_seq"'), ('"memberships"."usage_records_id_seq"'), ('"memberships"."wallet_fundings_id_seq"'), ('"memberships"."wallet_transactions_id_seq"'), ('"memberships"."wallets_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "memberships" TO "carve_admin", "carve_memberships_service", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "memberships"."membership_plans" TO "carve_memberships_service";
 GRANT SELECT ON "memberships"."membership_plans" TO "carve_reporting";

@@ -1,20 +1,5 @@
 -- Undo: the grants on the tables of context reference-data
 
-DO $carve$
-DECLARE
-  r record;
-BEGIN
-  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
-    RETURN;
-  END IF;
-  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'reference-data' AND relation <> '' ORDER BY relation, privilege LOOP
-    IF to_regclass(r.relation) IS NOT NULL THEN
-      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
-    END IF;
-  END LOOP;
-  DELETE FROM "carve"."revoked_grants" WHERE context = 'reference-data';
-END
-$carve$;
 REVOKE SELECT ON "public"."locales" FROM "carve_reporting";
 REVOKE SELECT ON "public"."locales" FROM "carve_ums_service";
 REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."locales" FROM "carve_reference_data";
@@ -52,6 +37,44 @@ REVOKE SELECT ON "reference_data"."countries" FROM "carve_orders_service";
 REVOKE SELECT ON "reference_data"."countries" FROM "carve_billing_service";
 REVOKE SELECT, INSERT, UPDATE, DELETE ON "reference_data"."countries" FROM "carve_reference_data";
 REVOKE USAGE, SELECT ON SEQUENCE "reference_data"."exchange_rates_id_seq" FROM "carve_reference_data";
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT c.oid, x.relation,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) a) AS default_acl
+           FROM "carve"."revoked_grants" x JOIN pg_class c ON c.oid = to_regclass(x.relation)
+           WHERE x.context = 'reference-data' AND x.privilege = '(acl was null)' AND c.relacl IS NOT NULL LOOP
+    IF r.acl IS DISTINCT FROM r.default_acl THEN
+      RAISE NOTICE 'carve: % keeps its explicit ACL: someone changed its grants since the plan ran', r.relation;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+      -- Equal to the default, so nothing changes for anyone: only the catalog returns to NULL.
+      UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = r.oid;
+    ELSE
+      RAISE NOTICE 'carve: % keeps an explicit ACL equal to the default (only a superuser can reset it to NULL)', r.relation;
+    END IF;
+  END LOOP;
+END
+$carve$;
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'reference-data' AND relation <> '' AND privilege <> '(acl was null)' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'reference-data';
+END
+$carve$;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reference_data') THEN

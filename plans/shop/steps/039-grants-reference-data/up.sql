@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('reference-data', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'reference-data', m.rel, '(acl was null)' FROM (VALUES ('"reference_data"."countries"'), ('"public"."countries"'), ('"reference_data"."currencies"'), ('"public"."currencies"'), ('"reference_data"."exchange_rates"'), ('"public"."exchange_rates"'), ('"reference_data"."status_codes"'), ('"public"."status_codes"'), ('"reference_data"."time_zones"'), ('"public"."time_zones"'), ('"reference_data"."locales"'), ('"public"."locales"'), ('"reference_data"."exchange_rates_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "reference_data" TO "carve_billing_service", "carve_orders_service", "carve_pricing_service", "carve_reference_data", "carve_reporting", "carve_ums_service";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "reference_data"."countries" TO "carve_reference_data";
 GRANT SELECT ON "reference_data"."countries" TO "carve_billing_service";

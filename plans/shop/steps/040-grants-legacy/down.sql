@@ -1,20 +1,5 @@
 -- Undo: the grants on the tables of context legacy
 
-DO $carve$
-DECLARE
-  r record;
-BEGIN
-  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
-    RETURN;
-  END IF;
-  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'legacy' AND relation <> '' ORDER BY relation, privilege LOOP
-    IF to_regclass(r.relation) IS NOT NULL THEN
-      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
-    END IF;
-  END LOOP;
-  DELETE FROM "carve"."revoked_grants" WHERE context = 'legacy';
-END
-$carve$;
 REVOKE SELECT ON "public"."old_payment_log" FROM "carve_reporting";
 REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."old_payment_log" FROM "carve_admin";
 REVOKE SELECT ON "legacy"."old_payment_log" FROM "carve_reporting";
@@ -24,6 +9,44 @@ REVOKE SELECT, INSERT, UPDATE, DELETE ON "public"."legacy_user_prefs" FROM "carv
 REVOKE SELECT ON "legacy"."legacy_user_prefs" FROM "carve_reporting";
 REVOKE SELECT, INSERT, UPDATE, DELETE ON "legacy"."legacy_user_prefs" FROM "carve_admin";
 REVOKE USAGE, SELECT ON SEQUENCE "legacy"."old_payment_log_log_id_seq" FROM "carve_admin";
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT c.oid, x.relation,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl,
+                  (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) a) AS default_acl
+           FROM "carve"."revoked_grants" x JOIN pg_class c ON c.oid = to_regclass(x.relation)
+           WHERE x.context = 'legacy' AND x.privilege = '(acl was null)' AND c.relacl IS NOT NULL LOOP
+    IF r.acl IS DISTINCT FROM r.default_acl THEN
+      RAISE NOTICE 'carve: % keeps its explicit ACL: someone changed its grants since the plan ran', r.relation;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+      -- Equal to the default, so nothing changes for anyone: only the catalog returns to NULL.
+      UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = r.oid;
+    ELSE
+      RAISE NOTICE 'carve: % keeps an explicit ACL equal to the default (only a superuser can reset it to NULL)', r.relation;
+    END IF;
+  END LOOP;
+END
+$carve$;
+DO $carve$
+DECLARE
+  r record;
+BEGIN
+  IF to_regclass('"carve"."revoked_grants"') IS NULL THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT relation, privilege FROM "carve"."revoked_grants" WHERE context = 'legacy' AND relation <> '' AND privilege <> '(acl was null)' ORDER BY relation, privilege LOOP
+    IF to_regclass(r.relation) IS NOT NULL THEN
+      EXECUTE format('GRANT %s ON %s TO PUBLIC', r.privilege, r.relation);
+    END IF;
+  END LOOP;
+  DELETE FROM "carve"."revoked_grants" WHERE context = 'legacy';
+END
+$carve$;
 DO $carve$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'legacy') THEN

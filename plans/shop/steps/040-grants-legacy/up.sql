@@ -4,6 +4,11 @@ CREATE SCHEMA IF NOT EXISTS "carve";
 CREATE TABLE IF NOT EXISTS "carve"."revoked_grants" (context text NOT NULL, relation text NOT NULL, privilege text NOT NULL, PRIMARY KEY (context, relation, privilege));
 -- A marker row: this context's grants step is applied (the table is shared; the last one out drops it).
 INSERT INTO "carve"."revoked_grants" (context, relation, privilege) VALUES ('legacy', '', '') ON CONFLICT DO NOTHING;
+-- Relations whose ACL is NULL (the default) now: rollback gives them a NULL ACL back.
+INSERT INTO "carve"."revoked_grants" (context, relation, privilege)
+  SELECT 'legacy', m.rel, '(acl was null)' FROM (VALUES ('"legacy"."legacy_user_prefs"'), ('"public"."legacy_user_prefs"'), ('"legacy"."old_payment_log"'), ('"public"."old_payment_log"'), ('"legacy"."old_payment_log_log_id_seq"')) AS m(rel)
+  JOIN pg_class c ON c.oid = to_regclass(m.rel) WHERE c.relacl IS NULL
+  ON CONFLICT DO NOTHING;
 GRANT USAGE ON SCHEMA "legacy" TO "carve_admin", "carve_reporting";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "legacy"."legacy_user_prefs" TO "carve_admin";
 GRANT SELECT ON "legacy"."legacy_user_prefs" TO "carve_reporting";

@@ -31,6 +31,18 @@ BEGIN
   END IF;
 END
 $carve$;
+DO $carve$
+BEGIN
+  -- DROP TRIGGER leaves relhastriggers true until a VACUUM; when no trigger is left at all, say so
+  -- now (a superuser's catalog update; otherwise the next VACUUM does it).
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    UPDATE pg_catalog.pg_class c SET relhastriggers = false
+     WHERE c.oid IN (SELECT to_regclass(r.name) FROM unnest(ARRAY['"payments"."payment_methods"', '"payments"."payments"', '"payments"."payment_attempts"', '"payments"."gateway_transactions"', '"payments"."webhook_events"', '"payments"."refunds"']::text[]) AS r(name)
+                     UNION SELECT t.relid FROM unnest(ARRAY['"payments"."payment_methods"', '"payments"."payments"', '"payments"."payment_attempts"', '"payments"."gateway_transactions"', '"payments"."webhook_events"', '"payments"."refunds"']::text[]) AS r(name), pg_partition_tree(to_regclass(r.name)) t)
+       AND c.relhastriggers AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid);
+  END IF;
+END
+$carve$;
 DROP FUNCTION IF EXISTS "payments"."carve_outbox_emit"();
 DO $carve$
 BEGIN
