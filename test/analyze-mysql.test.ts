@@ -2,6 +2,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {SqlParseError} from '../src/workload/analyze-pg.js'
+import {workloadReport} from '../src/render/workload-report.js'
 import {WorkloadAggregator} from '../src/workload/aggregate.js'
 import {analyzeMysql, analyzeMysqlDetailed} from '../src/workload/analyze-mysql.js'
 import {StatementAnalyzer} from '../src/workload/analyzer.js'
@@ -260,5 +261,16 @@ describe('MySQL system schemas in the workload', () => {
     expect(w.tables.map((t) => t.table)).toEqual(['orders'])
     expect(w.joins).toEqual([])
     expect(w.system!.map((a) => a.table)).toEqual(['information_schema.COLUMNS', 'information_schema.TABLES', 'mysql.db', 'mysql.user', 'sys.processlist'])
+  })
+
+  it('a statement no grammar accepts is counted with its tables, flagged approximate in totals, statements and the report', async () => {
+    const aggregator = new WorkloadAggregator(await StatementAnalyzer.create('mysql'))
+    for (let i = 0; i < 3; i++) aggregator.add({sql: `call archive((select max(id) from orders where id > ${i}))`, calls: 1, user: 'batch', file: 'general.log', line: i + 1})
+    aggregator.add({sql: 'select * from orders', calls: 1, user: 'app', file: 'general.log', line: 9})
+    const w = aggregator.finish('mysql')
+    expect(w.totals).toMatchObject({calls: 4, parsedCalls: 4, unparsedCalls: 0, approximateCalls: 3})
+    expect(w.statements.map((s) => [s.calls, s.reads, s.approximate ?? false])).toEqual([[3, ['orders'], true], [1, ['orders'], false]])
+    expect(w.access.map((a) => `${a.service}:${a.table}:${a.read}`)).toEqual(['app:orders:1', 'batch:orders:3'])
+    expect(workloadReport(w, {limit: 0})).toContain('3 executions had tables found by a fallback')
   })
 })
