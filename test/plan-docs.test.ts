@@ -23,6 +23,7 @@ import {type PlanInput, resolvePlanInput} from '../src/plan/context.js'
 import {contextErDiagram, cutoverSequence, dualWriteSequence, MATURITY_LEVELS, type MaturityLevel, maturityDiagram} from '../src/plan/diagrams.js'
 import {eventCatalog, fenced, inlineCode, markdownText, ownershipDocument, planReadme, renderTemplate, resourcePath} from '../src/plan/docs.js'
 import {planDocuments} from '../src/plan/generate.js'
+import {overviewDiagram} from '../src/plan/review-files.js'
 import {type PlanManifest, planSchema} from '../src/plan/model.js'
 import {MERMAID_KEYWORDS} from '../src/render/mermaid.js'
 import {locateMermaidCli, renderingUnavailable, renderMermaidFiles, resolveBeside} from '../src/render/mermaid-cli.js'
@@ -723,8 +724,21 @@ describe('plan README', () => {
       expect(row).toContain(`| ${s.kind} | ${s.level.from} → ${s.level.to} |`)
       for (const d of s.depends_on) expect(row).toContain(d)
     }
-    // Diagrams are linked, never embedded: six system-wide diagrams made the README unreadable.
+    // Level diagrams are linked, never embedded: six system-wide diagrams made the README unreadable.
     expect(md).not.toContain('```mermaid')
+    // Only the compact overview is: one node per context, edges between coupled contexts.
+    const withOverview = planReadme(m, shop, diagrams, plan.notes, 'plans/shop', overviewDiagram(shop))
+    const blocks = [...withOverview.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((b) => b[1]!)
+    expect(blocks).toHaveLength(1)
+    const overview = parseFlowchart(blocks[0]!)
+    expect(overview.nodes.size).toBe(m.contexts.length)
+    expect(overview.edges.length).toBeGreaterThan(0)
+    // orders' FKs into ums are there, and red edges are exactly those carrying writes.
+    const name = (nodeId: string) => /<b>([^<]*)<\/b>/.exec(overview.nodes.get(nodeId)!)![1]
+    expect(overview.edges.some((e) => name(e.from) === 'orders' && name(e.to) === 'ums' && /\d+ FKs?/.test(e.label))).toBe(true)
+    const red = edgesStyled(overview, '#c62828')
+    overview.edges.forEach((e, i) => expect(red.has(i), e.label).toBe(/writes/.test(e.label)))
+    expect(withOverview.split('\n').length).toBeLessThanOrEqual(300)
     for (const d of diagrams) expect(md).toContain(`(diagrams/level-${d.level}.mmd)`)
     for (const c of m.contexts) {
       for (const doc of ['README.md', 'OWNERSHIP.md', 'events.md', 'api/', 'er.mmd']) expect(md).toContain(`(contexts/${c.name}/${doc})`)

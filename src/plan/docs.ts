@@ -450,7 +450,14 @@ const LEVEL_NOTES: Record<number, string> = {
 }
 
 /** The plan's top-level README.md: what it is, how to review and run it, steps, diagrams, contexts, notes. */
-export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {level: number; mermaid: string}[], notes: string[] = [], location = `plans/${manifest.name}`): string {
+export function planReadme(
+  manifest: PlanManifest,
+  input: PlanInput,
+  diagrams: {level: number; mermaid: string}[],
+  notes: string[] = [],
+  location = `plans/${manifest.name}`,
+  overview?: string,
+): string {
   const planDir = location || '.'
   const tableCount = manifest.contexts.reduce((n, c) => n + c.tables.length, 0)
   const summary = `A staged, reversible migration of ${plural(manifest.contexts.length, 'context')} (${plural(tableCount, 'table')}) of a shared ${
@@ -530,6 +537,7 @@ export function planReadme(manifest: PlanManifest, input: PlanInput, diagrams: {
     plan_dir: planDir.replace(/[^A-Za-z0-9._/-]/g, '_'),
     steps,
     diagrams: diagramText || 'No diagrams.',
+    overview: overview === undefined ? '' : `How the contexts are coupled before the plan (red: one context's owner writes another's tables):\n\n${fenced(overview, 'mermaid')}`,
     contexts,
     notes: notesText,
   })

@@ -15,7 +15,7 @@ import {mysqlDrafts} from './steps/mysql.js'
 import {unpopulatedViewsNote} from './steps/read-models.js'
 import {type SplitMode, splitSteps} from './steps/split.js'
 import {knexFiles} from './knex-files.js'
-import {codeowners, contextReadme, gitattributes, type ReviewOptions} from './review-files.js'
+import {codeowners, contextReadme, gitattributes, overviewDiagram, type ReviewOptions} from './review-files.js'
 import {apiStubFiles} from './stubs/index.js'
 
 export interface GenerateOptions {
@@ -63,7 +63,7 @@ export function planDocuments(input: PlanInput, manifest: PlanManifest, notes: s
   const files = new Map<string, string>()
   const levels = ([0, 1, 2, 3, 4, 5] as const).map((level) => ({level, mermaid: maturityDiagram(input, level)}))
   for (const d of levels) files.set(`diagrams/level-${d.level}.mmd`, d.mermaid)
-  files.set('README.md', planReadme(manifest, input, levels, notes, review.location))
+  files.set('README.md', planReadme(manifest, input, levels, notes, review.location, overviewDiagram(input)))
   files.set('.gitattributes', gitattributes())
   files.set('CODEOWNERS', codeowners(manifest, input, review))
   // Split sequences only for contexts this plan splits: elsewhere nothing would link to them.

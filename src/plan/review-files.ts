@@ -8,6 +8,7 @@ import type {ContextSpec, PlanInput} from './context.js'
 import {MATURITY_LEVELS, maturityDiagram, type MaturityLevel} from './diagrams.js'
 import {fenced, inlineCode, markdownText} from './docs.js'
 import type {PlanManifest} from './model.js'
+import {mermaidText} from '../render/mermaid.js'
 
 export interface ReviewOptions {
   /** The plan folder's path from the repository root (posix), for CODEOWNERS patterns and commands. */
@@ -118,4 +119,48 @@ ${diagrams}
 ${docs.map(([f, what]) => `- [${f}](${encodeURI(f!)}) — ${what}`).join('\n')}
 `
   return text
+}
+
+/**
+ * The compact overview for the plan's README: one node per context, one edge per pair of contexts
+ * that are coupled today — foreign keys across them, and one context's owner writing or reading
+ * the other's tables — labelled with the counts. Red when a write crosses, grey otherwise. A
+ * dozen contexts stay readable where the table-level diagrams do not.
+ */
+export function overviewDiagram(input: PlanInput): string {
+  const contexts = input.contexts.filter((c) => c.tables.length > 0)
+  const id = new Map(contexts.map((c, i) => [c.name, `cx${i}`]))
+  type Pair = {fks: number; writes: Set<string>; reads: Set<string>}
+  const pairs = new Map<string, Pair>()
+  const pair = (from: string, to: string): Pair | null => {
+    if (from === to || !id.has(from) || !id.has(to)) return null
+    const key = `${from}\u0000${to}`
+    let p = pairs.get(key)
+    if (!p) pairs.set(key, (p = {fks: 0, writes: new Set(), reads: new Set()}))
+    return p
+  }
+  for (const c of contexts) {
+    for (const f of c.fksOut) {
+      const p = pair(f.from.context, f.to.context)
+      if (p) p.fks++
+    }
+    for (const a of c.consumers) {
+      if (!a.consumerContext) continue
+      const p = pair(a.consumerContext, a.context)
+      if (!p) continue
+      if (a.writes > 0) p.writes.add(a.table)
+      else if (a.reads > 0) p.reads.add(a.table)
+    }
+  }
+  const lines = ['flowchart LR', '  %% Contexts and how they are coupled before the plan: FKs across them, owners writing or reading each other\'s tables.']
+  for (const c of contexts) lines.push(`  ${id.get(c.name)}["<b>${mermaidText(c.name)}</b><br/>${mermaidText(c.owner)} · ${c.tables.length} table${c.tables.length === 1 ? '' : 's'}"]`)
+  const styles: string[] = []
+  let n = 0
+  for (const [key, p] of [...pairs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [from, to] = key.split('\u0000') as [string, string]
+    const parts = [p.fks ? `${p.fks} FK${p.fks === 1 ? '' : 's'}` : '', p.writes.size ? `writes ${p.writes.size}` : '', p.reads.size ? `reads ${p.reads.size}` : ''].filter(Boolean)
+    lines.push(`  ${id.get(from)} -->|"${parts.join(' · ')}"| ${id.get(to)}`)
+    styles.push(`  linkStyle ${n++} stroke:${p.writes.size ? '#c62828' : '#8a8a8a'},stroke-width:${p.writes.size ? 2 : 1}px`)
+  }
+  return [...lines, ...styles].join('\n') + '\n'
 }
