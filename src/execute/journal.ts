@@ -63,12 +63,20 @@ function bodyOf(text: string): string {
   return text.replace(/^(\s*(--[^\n]*(\n|$)|#[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/, '')
 }
 
-/** The units of a MySQL file: a unit ends with the first statement that does not prepare the next. */
+/** Runs what an earlier statement of the session prepared: it can never start a unit. */
+const RUNS_PREPARED = /^(PREPARE\b|EXECUTE\b)/i
+
+/**
+ * The units of a MySQL file: a unit ends with the first statement that does not prepare the
+ * next, and a PREPARE or EXECUTE (which needs what the statements before it left in the session)
+ * belongs to the unit before it.
+ */
 export function journalUnits(text: string): JournalUnit[] {
   const units: JournalUnit[] = []
   let current: JournalUnit['statements'] = []
   for (const st of splitStatements(text, 'mysql')) {
     if (bodyOf(st.text).trim() === '') continue
+    if (current.length === 0 && units.length > 0 && RUNS_PREPARED.test(bodyOf(st.text))) current = units.pop()!.statements
     current.push({text: st.text, offset: st.offset})
     if (!PREPARES_NEXT.test(bodyOf(st.text))) {
       units.push({statements: current})
@@ -177,10 +185,20 @@ async function runStatement(env: JournalEnv, s: LoadedStep, clock: Clock, key: s
   }
 }
 
-/** Units `from`… of a file, recording each completed unit in the ledger. */
+/** Creates what later statements rely on, and is harmless to repeat. */
+const PRECONDITION = /^CREATE\s+(DATABASE|SCHEMA|TABLE)\s+IF\s+NOT\s+EXISTS\b/i
+
+/**
+ * Units `from`… of a file, recording each completed unit in the ledger. A resumed file first
+ * repeats the earlier units that only create what is missing (CREATE … IF NOT EXISTS): between the
+ * two runs, something else — another plan's rollback sharing the meta database — may have dropped it.
+ */
 async function runJournaled(env: JournalEnv, s: LoadedStep, clock: Clock, file: 'up' | 'down', text: string, from: number): Promise<void> {
   const units = journalUnits(text)
   const record = (done: number) => env.ledger.saveCheckpoint(s, {journal: {file, done, total: units.length}})
+  for (const unit of units.slice(0, from)) {
+    if (unit.statements.every((st) => PRECONDITION.test(bodyOf(st.text)))) for (const st of unit.statements) await runStatement(env, s, clock, file, text, st)
+  }
   await record(from)
   for (let i = from; i < units.length; i++) {
     if (env.signal.aborted) throw new Interrupted()

@@ -14,6 +14,8 @@ export const MYSQL_REVOKED_TABLE = 'revoked_grants'
 /** Writes refused to non-owners. DROP too: MySQL's TRUNCATE TABLE needs the DROP privilege. */
 export const WRITE_PRIVILEGES = ['INSERT', 'UPDATE', 'DELETE', 'DROP'] as const
 export const OWNER_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const
+/** The executor's ledger table (src/execute/ledger.ts): a meta database holding it is shared and stays. */
+const LEDGER_TABLE = 'ledger_steps'
 /** Longest message kept: MariaDB's MESSAGE_TEXT holds 512 characters. */
 const MESSAGE_MAX = 400
 
@@ -114,11 +116,17 @@ ${columns}
 
   /**
    * The end of a down.sql: the meta table goes when empty, then the meta database when nothing
-   * is left (the executor's ledger lives there too: then it stays). down.sql creates the table
-   * first when missing, so this statement never names a table that does not exist.
+   * is left. Not while the meta database holds the executor's ledger (`carve`, the default): it
+   * stays then, and it is shared by every plan on the server — another plan's step may be between
+   * creating this table and using it right now, so the empty table stays too. Emptiness is looked
+   * at only when the table exists (a prepared SELECT … INTO, whose result is prepared and run in
+   * turn), never in a statement that would fail on a missing table.
    */
   dropMetaIfEmpty(table: string): string {
-    return `${this.when(`NOT EXISTS (SELECT 1 FROM ${this.metaTable(table)})`, `DROP TABLE ${this.metaTable(table)}`)}
+    const t = this.metaTable(table)
+    const decide = `SELECT IF(EXISTS (SELECT 1 FROM ${t}), 'DO 0', ${lit(`DROP TABLE IF EXISTS ${t}`)}) INTO @carve_sql`
+    return `${this.when(`${this.relationExists(this.meta, table, 'table')} AND NOT ${this.relationExists(this.meta, LEDGER_TABLE, 'table')}`, decide)}
+${RUN}
 ${this.dropDatabaseIfEmpty(this.meta)}`
   }
 
