@@ -103,7 +103,7 @@ interface Case {corpus: string; catalog: Catalog; truth: Partition; baselines: [
  * Small on purpose: every setting is run on every corpus.
  */
 const GRID: {label: string; options: ProposeOptions}[] = []
-for (const name of [0.5, 1, 2]) for (const familyCoherence of [false, true]) for (const hubDamping of [0.5, 1]) for (const resolution of [0.7, 1, 1.4]) {
+for (const name of [1, 2, 4]) for (const familyCoherence of [false, true]) for (const hubDamping of [0.5, 1]) for (const resolution of [1, 1.4, 2]) {
   GRID.push({
     label: `name ${name}${familyCoherence ? ' × family coherence' : ''}, hubDamping ${hubDamping}, resolution ${resolution}`,
     options: {weights: {name}, familyCoherence, hubDamping, resolution},
