@@ -33,6 +33,12 @@ describe('JSON Schemas of carve.yml and plan.yml', () => {
     expect(paths).toContain('/steps/1')
   })
 
+  it('every plan folder carries its schema, and plan.yml points editors at it', () => {
+    const dir = join(root, 'plans', 'shop')
+    expect(readFileSync(join(dir, 'plan.yml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./plan.schema.json')
+    expect(JSON.parse(readFileSync(join(dir, 'plan.schema.json'), 'utf8'))).toEqual(jsonSchemaOf('plan.yml'))
+  })
+
   it('accept boundaries files Carve writes and reject unknown fields and bad names', () => {
     const validate = compile('carve.yml')
     const files = ['examples/shop/carve.yml'].filter((f) => existsSync(join(root, f)))

@@ -5,6 +5,7 @@
 import {createHash} from 'node:crypto'
 
 import {LineCounter, parseDocument} from 'yaml'
+import {z} from 'zod'
 
 import {CarveError, EXIT} from '../errors.js'
 import {lineOfPath} from '../yaml-lines.js'
@@ -32,4 +33,15 @@ export function parseManifest(path: string, text: string, hint?: string): PlanMa
     throw new CarveError('plan.invalid', `${path}${line ? `:${line}` : ''}: ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}${extra}`, {exitCode: EXIT.usage, hint})
   }
   return result.data
+}
+
+/**
+ * The JSON Schema of plan.yml, derived from the zod schema that validates it (so editors check
+ * and complete it with the same rules; cross-step rules stay zod refinements). Written beside
+ * every plan.yml as plan.schema.json.
+ */
+export function planJsonSchema(): Record<string, unknown> {
+  // io 'input': what a person may write (fields with defaults are optional there).
+  const generated = z.toJSONSchema(planSchema, {io: 'input', unrepresentable: 'any', target: 'draft-2020-12'}) as Record<string, unknown>
+  return {...generated, title: 'Carve migration plan manifest (plan.yml)', description: 'Validated by Carve with the same rules; generate with `carve schema plan.yml`.'}
 }

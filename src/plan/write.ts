@@ -10,12 +10,16 @@ import {dirname, join, relative, resolve} from 'node:path'
 import {stringify} from 'yaml'
 
 import {CarveError, EXIT} from '../errors.js'
-import {parseManifest, sha256} from './manifest.js'
+import {parseManifest, planJsonSchema, sha256} from './manifest.js'
 import type {GeneratedPlan, PlanManifest} from './model.js'
 
 export const MANIFEST = 'plan.yml'
 
-const MANIFEST_HEADER = `# Carve migration plan. Steps run in this order with \`carve apply <this folder>\`.
+export const MANIFEST_SCHEMA = 'plan.schema.json'
+
+// The first line points editors using the YAML language server at the schema beside the file.
+const MANIFEST_HEADER = `# yaml-language-server: $schema=./${MANIFEST_SCHEMA}
+# Carve migration plan. Steps run in this order with \`carve apply <this folder>\`.
 # Checksums guard every file: after a reviewed edit run \`carve plan --rehash <this folder>\`.
 `
 
@@ -27,6 +31,7 @@ export function manifestText(manifest: PlanManifest): string {
 export function planFiles(plan: GeneratedPlan): Map<string, string> {
   const all = new Map(plan.files)
   all.set(MANIFEST, manifestText(plan.manifest))
+  all.set(MANIFEST_SCHEMA, JSON.stringify(planJsonSchema(), null, 2) + '\n')
   return new Map([...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
@@ -63,7 +68,7 @@ export function isRendered(path: string): boolean {
 
 /** Files Carve may delete in a plan folder: what it generates, never a person's notes beside them. */
 function isGenerated(path: string): boolean {
-  return path === MANIFEST || path === 'README.md' || path === '.gitattributes' || path === 'CODEOWNERS' || (/^(steps|contexts|diagrams|knex)\//.test(path) && !isRendered(path))
+  return path === MANIFEST || path === MANIFEST_SCHEMA || path === 'README.md' || path === '.gitattributes' || path === 'CODEOWNERS' || (/^(steps|contexts|diagrams|knex)\//.test(path) && !isRendered(path))
 }
 
 export interface WriteResult {

@@ -8,18 +8,20 @@
 import {z} from 'zod'
 
 import {boundariesSchema} from '../boundaries/file.js'
-import {planSchema} from '../plan/model.js'
+import {planJsonSchema} from '../plan/manifest.js'
 
 export const SCHEMA_FILES = {
-  'carve.yml': {schema: boundariesSchema, title: 'Carve boundaries file (carve.yml)'},
-  'plan.yml': {schema: planSchema, title: 'Carve migration plan manifest (plan.yml)'},
+  'carve.yml': () => {
+    // io 'input': what a person may write (fields with defaults are optional there).
+    const generated = z.toJSONSchema(boundariesSchema, {io: 'input', unrepresentable: 'any', target: 'draft-2020-12'}) as Record<string, unknown>
+    return {...generated, title: 'Carve boundaries file (carve.yml)', description: 'Validated by Carve with the same rules; generate with `carve schema carve.yml`.'}
+  },
+  // The plan stage owns its schema: every plan folder carries it as plan.schema.json.
+  'plan.yml': planJsonSchema,
 } as const
 
 export type SchemaFile = keyof typeof SCHEMA_FILES
 
 export function jsonSchemaOf(file: SchemaFile): Record<string, unknown> {
-  const {schema, title} = SCHEMA_FILES[file]
-  // io 'input': what a person may write (fields with defaults are optional there).
-  const generated = z.toJSONSchema(schema, {io: 'input', unrepresentable: 'any', target: 'draft-2020-12'}) as Record<string, unknown>
-  return {...generated, title, description: `Validated by Carve with the same rules; generate with \`carve schema ${file}\`.`}
+  return SCHEMA_FILES[file]()
 }
