@@ -59,10 +59,12 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO ${outbox} (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END`
@@ -74,7 +76,7 @@ END`
     // No DROP TRIGGER IF EXISTS first: a trigger of that name that Carve did not create is not
     // replaced — CREATE TRIGGER fails and the step leaves nothing behind.
     creates.push(`CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${rel}
-  FOR EACH ROW EXECUTE FUNCTION ${fn}(${t.table.primaryKey.map(literal).join(', ')});`)
+  FOR EACH ROW EXECUTE FUNCTION ${fn}(${[t.table.name, ...t.table.primaryKey].map(literal).join(', ')});`)
     drops.push(`  IF to_regclass(${literal(rel)}) IS NOT NULL THEN
     DROP TRIGGER IF EXISTS ${ident(OUTBOX_TRIGGER)} ON ${rel};
   END IF;`)
