@@ -36,7 +36,7 @@
 import pkg from 'node-sql-parser'
 
 import {SqlParseError, withUnaccounted} from './analyze-pg.js'
-import {applyEdits, basicEdits, deeperEdits, DML} from './mysql-edits.js'
+import {applyEdits, basicEdits, deeperEdits, DML, plansOnly} from './mysql-edits.js'
 import {type Piece, splitStatements, type Token} from './mysql-lexer.js'
 import {mysqlRelationNodes, unaccountedMysql} from './mysql-relations.js'
 import {routineStatement} from './mysql-routines.js'
@@ -88,6 +88,19 @@ function tryParse(text: string, grammars: string[]): {ast: Obj[]} | {error: unkn
 const exact = (walked: StatementInfo): MysqlDetailedInfo => ({walked, unaccounted: []})
 
 function analyzePiece(piece: Piece, grammars: string[]): MysqlDetailedInfo {
+  const analyzed = analyzeStatement(piece, grammars)
+  return plansOnly(piece.tokens) ? {walked: plannedOnly(analyzed.walked), unaccounted: analyzed.unaccounted} : analyzed
+}
+
+/** Plain EXPLAIN: every table the statement names is read (planned), none written or locked. */
+function plannedOnly(walked: StatementInfo): StatementInfo {
+  const sets = emptySets()
+  for (const t of [...walked.reads, ...walked.writes, ...walked.locks, ...walked.ddl, ...walked.maintenance]) sets.reads.add(t)
+  for (const [a, b] of walked.joins) sets.joins.add(`${a}\u0000${b}`)
+  return finishInfo('select', sets, walked.approximate === true)
+}
+
+function analyzeStatement(piece: Piece, grammars: string[]): MysqlDetailedInfo {
   // OPTIMIZE / ANALYZE / CHECK / REPAIR TABLE: a name list, read exactly from the tokens.
   const maintenance = maintenanceStatement(piece.tokens)
   if (maintenance) return exact(maintenance)
@@ -185,6 +198,6 @@ function keywordKind(tokens: Token[]): StatementKind | undefined {
     case 'EXPLAIN':
       return hasQuery ? undefined : 'other'
     default:
-      return first && SESSION_WORDS.has(first) && !(first === 'EXECUTE' && hasQuery) ? 'other' : undefined
+      return first && SESSION_WORDS.has(first) && !((first === 'EXECUTE' || first === 'ANALYZE') && hasQuery) ? 'other' : undefined
   }
 }

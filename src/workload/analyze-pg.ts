@@ -104,6 +104,19 @@ const DDL_ON_RELATION = new Set([
 
 const DROPPABLE_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_INDEX', 'OBJECT_SEQUENCE'])
 
+/** EXPLAIN ANALYZE / (ANALYZE [true|on|1]) executes its statement; plain EXPLAIN and ANALYZE false do not. */
+function explainRuns(body: Obj): boolean {
+  return arr(body.options).some((o) => {
+    const d = unwrap(o)?.[1]
+    if (str(d?.defname) !== 'analyze') return false
+    const arg = unwrap(d?.arg)
+    if (!arg) return true // ANALYZE alone
+    // (analyze false|off) arrive as strings, (analyze 0|1) as an Integer whose ival 0 is omitted.
+    if (arg[0] === 'Integer') return typeof arg[1].ival === 'number' && arg[1].ival !== 0
+    return !['false', 'off', 'no', '0'].includes((str(arg[1].sval) ?? 'true').toLowerCase())
+  })
+}
+
 /** Every RangeVar under a node, wrapped or bare, minus unqualified CTE names (DDL's relations sit in many fields). */
 function allRangeVars(node: Json | undefined): string[] {
   const {relations, cteNames} = pgRelationNodes(node ?? null)
@@ -169,10 +182,22 @@ class Walker {
       }
       case 'TransactionStmt':
         return TRANSACTION_KINDS[str(body.kind) ?? ''] ?? 'other'
-      case 'ExplainStmt':
+      case 'ExplainStmt': {
+        const inner = unwrap(body.query)
+        if (!inner) return 'other'
+        if (explainRuns(body)) return this.dispatch(inner[0], inner[1], ctes)
+        // Plain EXPLAIN only plans its statement: it names those tables but changes none of them.
+        const outer = this.sets
+        this.sets = emptySets()
+        this.dispatch(inner[0], inner[1], ctes)
+        const planned = this.sets
+        this.sets = outer
+        for (const t of [...planned.reads, ...planned.writes, ...planned.locks, ...planned.ddl, ...planned.maintenance]) outer.reads.add(t)
+        for (const j of planned.joins) outer.joins.add(j)
+        return 'select'
+      }
       case 'PrepareStmt':
       case 'DeclareCursorStmt': {
-        // EXPLAIN ANALYZE runs its statement; plain EXPLAIN plans it: both name what it touches.
         const inner = unwrap(body.query)
         return inner ? this.dispatch(inner[0], inner[1], ctes) : 'other'
       }

@@ -90,6 +90,8 @@ const EXPLAIN_WORDS = new Set(['EXPLAIN', 'DESCRIBE', 'DESC'])
  * SELECTs, and the explained statement names the same tables (EXPLAIN ANALYZE even runs it).
  */
 function explainEdits(tokens: Token[]): Edit[] {
+  // MariaDB's `ANALYZE stmt` runs the statement and reports its plan: analyze the statement.
+  if (tokens[0]?.upper === 'ANALYZE' && (DML.has(tokens[1]?.upper ?? '') || tokens[1]?.upper === 'WITH')) return [blank(tokens[0].start, tokens[0].end)]
   if (!EXPLAIN_WORDS.has(tokens[0]?.upper ?? '')) return []
   const edits: Edit[] = [blank(tokens[0]!.start, tokens[0]!.end)]
   for (let i = 1; i < tokens.length; i++) {
@@ -200,4 +202,17 @@ export function deeperEdits(piece: Piece): Rewritten {
     }
   }
   return lockOf === undefined ? {edits} : {edits, lockOf}
+}
+
+/**
+ * `EXPLAIN [FORMAT=…] stmt` without ANALYZE only plans its statement: it names the statement's
+ * tables but changes none (MySQL's EXPLAIN ANALYZE, like MariaDB's ANALYZE stmt, runs it).
+ */
+export function plansOnly(tokens: Token[]): boolean {
+  if (!EXPLAIN_WORDS.has(tokens[0]?.upper ?? '')) return false
+  for (const t of tokens.slice(1)) {
+    if (t.upper === 'ANALYZE') return false
+    if (DML.has(t.upper) || t.upper === 'WITH' || t.upper === 'TABLE') return true
+  }
+  return false
 }
