@@ -2,7 +2,8 @@
  * Parallel ingestion is deterministic: a log cut into many pieces, read with -j 1, 2 and 4, gives
  * byte-identical workload.json files, and transactions that straddle the cuts are counted whole.
  * The log is generated: interleaved sessions running multi-statement write transactions
- * (explicit BEGIN … COMMIT, and autocommit writes), some with logged virtual transaction ids.
+ * (explicit BEGIN … COMMIT, and autocommit writes), some with logged virtual transaction ids,
+ * every statement followed by its bare `duration:` line.
  */
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -43,7 +44,7 @@ function generate(sessions: number, perSession: number, withVxid: boolean): {tex
       lines.push({sql: rand(2) ? `select * from t${rand(9)} where id = ${s}` : `SELECT * FROM t${rand(9)} WHERE id = ${s}`, vxid})
       lines.push({sql: 'COMMIT', vxid})
     }
-    return lines
+    return lines.flatMap((l, k) => [l, {sql: `duration: ${(k % 97) / 8 + 0.125} ms`, vxid: l.vxid}])
   })
   let multiTable = 0
   for (const q of queues) {
@@ -65,7 +66,9 @@ function generate(sessions: number, perSession: number, withVxid: boolean): {tex
       const ts = new Date(Date.UTC(2026, 10, 21, 18, 0, 0, ms)).toISOString().replace('T', ' ').replace('Z', ' UTC')
       const app = apps[s % 3]!
       const vxid = withVxid ? ` ${l.vxid}` : ''
-      out.push(`${ts} [${1000 + s}]${vxid} ${app}_svc@shop ${app} LOG:  statement: ${l.sql}`)
+      // log_statement = all with log_duration = on: the statement, then (a round later, other
+      // sessions' lines between) its bare duration — often on the other side of a cut.
+      out.push(`${ts} [${1000 + s}]${vxid} ${app}_svc@shop ${app} LOG:  ${l.sql.startsWith('duration') ? l.sql : `statement: ${l.sql}`}`)
     }
   }
   return {text: out.join('\n') + '\n', multiTable}
@@ -89,6 +92,9 @@ describe('carve workload ingest -j N', () => {
       expect(outputs[2]).toBe(outputs[0])
       const w = JSON.parse(outputs[0]!) as Workload
       expect(w.totals.multiTableWriteTransactions).toBe(multiTable)
+      // Every statement has its duration, cut or not.
+      const expectedMs = text.split('\n').reduce((sum, l) => sum + Number(/duration: ([\d.]+) ms/.exec(l)?.[1] ?? 0), 0)
+      expect(w.statements.reduce((sum, st) => sum + st.totalMs, 0)).toBeCloseTo(expectedMs, 1)
     }, 300_000)
   }
 })

@@ -12,7 +12,7 @@ import {Worker} from 'node:worker_threads'
 
 import {CarveError} from '../errors.js'
 import type {WorkloadAggregator, AggregatorState} from './aggregate.js'
-import type {StatementEvent} from './events.js'
+import type {EdgeEvent} from './stitch.js'
 import type {IngestOptions} from './ingest.js'
 import {isCompressed} from './sources/lines.js'
 import {logFormat, runUnit, type FileFormat, type WorkUnit} from './sources/registry.js'
@@ -111,7 +111,7 @@ export async function runUnits(
     return results
   }
   const reports = new Array<SourceReport | undefined>(units.length)
-  const edges = new Array<{head: StatementEvent[]; tail: StatementEvent[]} | undefined>(units.length)
+  const edges = new Array<{head: EdgeEvent[]; tail: EdgeEvent[]; orphans: [string, number][]} | undefined>(units.length)
   let next = 0
   const runOne = () =>
     new Promise<AggregatorState>((resolve, reject) => {
@@ -124,11 +124,11 @@ export async function runUnits(
           worker.postMessage({type: 'finish'})
         }
       }
-      worker.on('message', (msg: {type: string; index: number; bytes: number; report: SourceReport; state: AggregatorState; message: string; head: StatementEvent[]; tail: StatementEvent[]}) => {
+      worker.on('message', (msg: {type: string; index: number; bytes: number; report: SourceReport; state: AggregatorState; message: string; head: EdgeEvent[]; tail: EdgeEvent[]; orphans: [string, number][]}) => {
         if (msg.type === 'progress') onUnitBytes(msg.index, msg.bytes)
         else if (msg.type === 'done') {
           reports[msg.index] = msg.report
-          edges[msg.index] = {head: msg.head, tail: msg.tail}
+          edges[msg.index] = {head: msg.head, tail: msg.tail, orphans: msg.orphans}
           feed()
         } else if (msg.type === 'state') {
           resolve(msg.state)
@@ -143,10 +143,21 @@ export async function runUnits(
     })
   const states = await Promise.all(Array.from({length: workers}, runOne))
   for (const state of states) aggregator.merge(state)
-  // The pieces' edges, in file order: the tail of piece i-1 meets the head of piece i.
-  for (const edge of edges) {
-    for (const e of edge?.head ?? []) aggregator.add(e)
-    for (const e of edge?.tail ?? []) aggregator.add(e)
+  // The pieces' edges, in file order: the tail of piece i-1 meets the head of piece i, and a
+  // statement held at the end of piece i-1 gets the bare duration piece i starts with.
+  let held: EdgeEvent[] = []
+  for (const [i, edge] of edges.entries()) {
+    const orphans = units[i]!.range && units[i]!.range!.start > 0 ? new Map(edge?.orphans ?? []) : new Map<string, number>()
+    for (const e of held) {
+      const ms = e.session === undefined ? undefined : orphans.get(e.session)
+      aggregator.add(ms !== undefined && e.totalMs === undefined ? {...e, totalMs: ms} : e)
+    }
+    held = []
+    for (const e of [...(edge?.head ?? []), ...(edge?.tail ?? [])]) {
+      if (e.heldAtEnd) held.push(e)
+      else aggregator.add(e)
+    }
   }
+  for (const e of held) aggregator.add(e)
   return units.map((unit, i) => ({unit, report: reports[i]!}))
 }

@@ -30,6 +30,9 @@ const MAYBE_CONTROL = /(?:^|;)\s*(?:\/\*[\s\S]*?\*\/\s*)*(?:begin|start|commit|e
 
 type Control = 'begin' | 'end' | null
 
+/** An event as it crosses to the main thread: `heldAtEnd` when its duration may be in the next piece. */
+export type EdgeEvent = StatementEvent & {heldAtEnd?: true}
+
 interface SessionBuffer {
   phase: 'head' | 'body'
   events: StatementEvent[]
@@ -93,6 +96,17 @@ export class BoundaryStitcher {
     } else if (!s.explicit && !e.txn) {
       this.flush(s)
     }
+  }
+
+  /**
+   * A statement the reader still held when the piece ended: its session's last one here. It goes
+   * to the main thread with whatever its session has open, to meet its duration there.
+   */
+  open(e: StatementEvent): void {
+    const key = e.session ?? ''
+    let s = this.sessions.get(key)
+    if (!s) this.sessions.set(key, (s = {phase: this.first ? 'body' : 'head', events: [], explicit: false}))
+    s.events.push({...e, heldAtEnd: true} as EdgeEvent)
   }
 
   private toHead(s: SessionBuffer): void {

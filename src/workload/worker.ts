@@ -26,16 +26,18 @@ port.on('message', async (msg: {type: 'unit'; index: number; unit: WorkUnit} | {
     const range = msg.unit.range
     const stitcher = range ? new BoundaryStitcher(analyzer, range.start === 0, range.last === true, (e) => aggregator.add(e)) : undefined
     const sink = stitcher ? (e: Parameters<BoundaryStitcher['event']>[0]) => stitcher.event(e) : (e: Parameters<BoundaryStitcher['event']>[0]) => aggregator.add(e)
+    const orphans: [string, number][] = []
+    const edges = stitcher && {open: range!.last ? undefined : (e: Parameters<BoundaryStitcher['event']>[0]) => stitcher.open(e), orphan: range!.start === 0 ? undefined : (session: string, ms: number) => void orphans.push([session, ms])}
     const report = await runUnit(msg.unit, sink, (bytes) => {
       // Progress every 4 MB is plenty and keeps the message channel quiet.
       if (bytes - last >= 4 << 20) {
         last = bytes
         port.postMessage({type: 'progress', index: msg.index, bytes})
       }
-    })
+    }, edges)
     port.postMessage({type: 'progress', index: msg.index, bytes: msg.unit.range ? msg.unit.range.end - msg.unit.range.start : last})
     const tail = stitcher?.finish() ?? []
-    port.postMessage({type: 'done', index: msg.index, report, head: stitcher?.head ?? [], tail})
+    port.postMessage({type: 'done', index: msg.index, report, head: stitcher?.head ?? [], tail, orphans})
   } catch (error) {
     port.postMessage({type: 'error', message: (error as Error).message})
   }

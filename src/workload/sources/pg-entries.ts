@@ -25,11 +25,23 @@ export interface PgLogEntry {
 const DURATION = /^duration: (\d+(?:\.\d+)?) ms(?:\s+(.*))?$/s
 const STATEMENT = /^(statement|execute [^:]*|parse [^:]*|bind [^:]*): (.*)$/s
 
+/**
+ * A piece of a file cut for parallel reading (see stitch.ts): a statement still waiting for its
+ * duration when the piece ends, and a bare duration whose statement was before the piece, go to
+ * the main thread, which pairs them as one thread reading the whole file would.
+ */
+export interface PieceEdges {
+  open?: EventSink
+  orphan?: (session: string, ms: number) => void
+}
+
 export class PgEntryProcessor {
   private pending = new Map<string, StatementEvent>()
+  /** Sessions that logged something in this piece (only then is a bare duration an orphan). */
+  private seen = new Set<string>()
   statements = 0
 
-  constructor(private readonly sink: EventSink) {}
+  constructor(private readonly sink: EventSink, private readonly edges: PieceEdges = {}) {}
 
   entry(e: PgLogEntry): void {
     const key = e.fields.session ?? e.fields.pid ?? ''
@@ -48,10 +60,13 @@ export class PgEntryProcessor {
         // A bare duration belongs to the statement this session logged last.
         const held = this.pending.get(key)
         if (held && held.totalMs === undefined) held.totalMs = durationMs
+        else if (!held && !this.seen.has(key)) this.edges.orphan?.(key, durationMs)
+        this.seen.add(key)
         return
       }
       message = d[2]
     }
+    this.seen.add(key)
     const s = STATEMENT.exec(message)
     if (!s) return
     const what = s[1]!
@@ -83,8 +98,16 @@ export class PgEntryProcessor {
     this.sink(held)
   }
 
-  /** End of input: emit what is still held. */
+  /** End of input: emit what is still held (to `edges.open` when a later piece may hold its duration). */
   finish(): void {
-    for (const key of [...this.pending.keys()]) this.release(key)
+    for (const key of [...this.pending.keys()]) {
+      if (!this.edges.open) {
+        this.release(key)
+        continue
+      }
+      this.statements++
+      this.edges.open(this.pending.get(key)!)
+      this.pending.delete(key)
+    }
   }
 }

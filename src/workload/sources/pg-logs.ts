@@ -3,9 +3,9 @@
  * Each reader turns its format into PgLogEntry records; PgEntryProcessor turns those into
  * statements. Garbage is counted and sampled as warnings, never fatal.
  */
-import type {EventSink} from '../events.js'
+import type {EventSink, StatementEvent} from '../events.js'
 import {forEachLine, newLineWarnings, type LineReadOptions} from './lines.js'
-import {PgEntryProcessor, type PgLogEntry} from './pg-entries.js'
+import {PgEntryProcessor, type PgLogEntry, type PieceEdges} from './pg-entries.js'
 import {compilePrefix, detectPrefix, type PrefixFields, type PrefixMatcher} from './pg-prefix.js'
 import type {SourceReport} from './report.js'
 import {WarningTally} from './warnings.js'
@@ -41,12 +41,16 @@ class Window {
 }
 
 /** What every PostgreSQL log reader keeps while it reads one file. */
-function readerState(sink: EventSink) {
+function readerState(sink: EventSink, edges?: PieceEdges) {
   const window = new Window()
+  const see = (e: StatementEvent) => window.see(e.at)
   const processor = new PgEntryProcessor((e) => {
-    window.see(e.at)
+    see(e)
     sink(e)
-  })
+  }, edges && {orphan: edges.orphan, open: edges.open && ((e) => {
+    see(e)
+    edges.open!(e)
+  })})
   return {tally: new WarningTally(), lineWarnings: newLineWarnings(), window, processor}
 }
 
@@ -77,6 +81,8 @@ class StopReading extends Error {}
 export interface PgStderrOptions extends LineReadOptions {
   /** The server's log_line_prefix; detected from the file when absent. */
   prefix?: string
+  /** Reading a piece of a cut file: what crosses its edges (parallel ingestion). */
+  edges?: PieceEdges
 }
 
 export async function readPgStderrLog(path: string, sink: EventSink, options: PgStderrOptions = {}): Promise<SourceReport & {prefix: string}> {
@@ -89,7 +95,7 @@ export async function readPgStderrLog(path: string, sink: EventSink, options: Pg
   if (!matcher) {
     return {format: 'pg-stderr', prefix: '', lines: 0, events: 0, warnings: [{file: path, message: 'no line matches a known log_line_prefix: pass --log-line-prefix (SHOW log_line_prefix on the server)'}]}
   }
-  const {tally, lineWarnings, window, processor} = readerState(sink)
+  const {tally, lineWarnings, window, processor} = readerState(sink, options.edges)
   let current: PgLogEntry | null = null
   let currentParts: string[] = []
   let lines = 0
@@ -278,8 +284,8 @@ export async function readPgCsvLog(path: string, sink: EventSink, options: LineR
   return {format: 'pg-csvlog', lines, events: processor.statements, warnings: tally.report(path, lineWarnings), from: window.from, to: window.to}
 }
 
-export async function readPgJsonLog(path: string, sink: EventSink, options: LineReadOptions = {}): Promise<SourceReport> {
-  const {tally, lineWarnings, window, processor} = readerState(sink)
+export async function readPgJsonLog(path: string, sink: EventSink, options: LineReadOptions & {edges?: PieceEdges} = {}): Promise<SourceReport> {
+  const {tally, lineWarnings, window, processor} = readerState(sink, options.edges)
   let lines = 0
   await forEachLine(path, lineWarnings, (lineNo, text) => {
     lines++

@@ -7,6 +7,7 @@
 import {statSync} from 'node:fs'
 
 import type {EventSink} from '../events.js'
+import type {PieceEdges} from './pg-entries.js'
 import {readMysqlGeneralLog} from './mysql-general.js'
 import {readMysqlSlowLog} from './mysql-slow.js'
 import {countCloudRecords, readCloudJsonLog} from './pg-cloud-json.js'
@@ -50,7 +51,8 @@ export interface LogFormat {
    * their lines also look like stderr lines with a long prefix, and must win over that.
    */
   detect(sample: Sample): number
-  read(unit: WorkUnit, sink: EventSink, onBytes: (bytes: number) => void): Promise<SourceReport>
+  /** `edges`: for a piece of a cut file (splittable formats), what crosses its edges. */
+  read(unit: WorkUnit, sink: EventSink, onBytes: (bytes: number) => void, edges?: PieceEdges): Promise<SourceReport>
   /** Entries start at line starts that can be found from a byte offset (parallel pieces). */
   splittable?: boolean
   /** The stderr text inside the format's lines, for log_line_prefix detection. */
@@ -102,7 +104,7 @@ export const LOG_FORMATS: LogFormat[] = [
       return m ? count(s.lines, (l) => m.match(l) !== null) : 0
     },
     prefixLines: (lines) => lines,
-    read: (u, sink, onBytes) => readPgStderrLog(u.file, sink, {prefix: u.prefix, onBytes, range: u.range}),
+    read: (u, sink, onBytes, edges) => readPgStderrLog(u.file, sink, {prefix: u.prefix, onBytes, range: u.range, edges}),
     hint: `${PREFIX_HINT}; or ${STATEMENT_HINT}`,
   },
   {
@@ -114,7 +116,7 @@ export const LOG_FORMATS: LogFormat[] = [
   {
     name: 'pg-jsonlog', engine: 'postgres', label: 'a PostgreSQL jsonlog', splittable: true,
     detect: (s) => count(s.lines, isJsonlog),
-    read: (u, sink, onBytes) => readPgJsonLog(u.file, sink, {onBytes, range: u.range}),
+    read: (u, sink, onBytes, edges) => readPgJsonLog(u.file, sink, {onBytes, range: u.range, edges}),
     hint: STATEMENT_HINT,
   },
   envelope('pg-syslog', 'a PostgreSQL log through syslog'),
@@ -210,6 +212,6 @@ export async function settlePrefix(file: string, format: FileFormat, given?: str
 }
 
 /** Read one piece of input into a sink: the same code in the main thread and in workers. */
-export function runUnit(unit: WorkUnit, sink: EventSink, onBytes: (bytes: number) => void): Promise<SourceReport> {
-  return logFormat(unit.format).read(unit, sink, onBytes)
+export function runUnit(unit: WorkUnit, sink: EventSink, onBytes: (bytes: number) => void, edges?: PieceEdges): Promise<SourceReport> {
+  return logFormat(unit.format).read(unit, sink, onBytes, edges)
 }
