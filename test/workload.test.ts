@@ -3,6 +3,7 @@
  * a 2 GB line), parallel reading giving the same workload as one thread, and pg_stat_statements
  * from a real server.
  */
+import {execFileSync, spawnSync} from 'node:child_process'
 import {closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -154,6 +155,20 @@ describe('carve workload (CLI)', () => {
     const broken = await runCarve(['workload', 'show', file('broken.json', '{"format":"x"}')])
     expect(broken.code).toBe(1)
     expect(broken.stderr).toMatch(/is not a Carve workload/)
+  })
+
+  it('a bzip2 log where the bzip2 program is missing: one line naming the package, exit 2', async () => {
+    if (spawnSync('bzip2', ['--help']).error) {
+      console.warn('[carve tests] SKIPPING the missing-decompressor message: bzip2 is not installed')
+      return
+    }
+    const log = file('p.log.bz2', execFileSync('bzip2', ['-c'], {input: line(1, 'a', 'u', 'select 1 from t') + '\n'}))
+    const emptyPath = join(dir, 'no-programs')
+    mkdirSync(emptyPath, {recursive: true})
+    const r = await runCarve(['workload', 'ingest', log, '--out', join(dir, 'bz.json')], {env: {PATH: emptyPath}})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/error: .*p\.log\.bz2 is bzip2-compressed and the bzip2 program is not installed\nhint: install it \(Debian\/Ubuntu: apt-get install bzip2\)/)
+    expect(hasStackTrace(r.stderr)).toBe(false)
   })
 
   it('reading in parallel pieces gives the same workload as one thread', async () => {
