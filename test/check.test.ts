@@ -3,7 +3,7 @@
  * One full run (`--example shop`: PGlite + the logs); the other runs reuse the catalog and
  * workload read once here, as CI without a database would (`--catalog`, `--workload`).
  */
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {isAbsolute, join} from 'node:path'
 
@@ -12,13 +12,17 @@ import {parse, stringify} from 'yaml'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {exampleBoundaries} from '../src/boundaries/example-contexts.js'
-import {saveBoundaries} from '../src/boundaries/file.js'
+import {loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
 import type {CheckReport, Finding} from '../src/check/model.js'
 import {exampleDir, openExample} from '../src/db/examples.js'
 import {inspect} from '../src/introspect/index.js'
+import type {Catalog} from '../src/introspect/model.js'
+import {generatePlan} from '../src/plan/generate.js'
+import {writePlan} from '../src/plan/write.js'
 import {loadServiceMap} from '../src/workload/attribution.js'
 import {listExampleLogs} from '../src/workload/example-logs.js'
 import {ingest} from '../src/workload/ingest.js'
+import type {Workload} from '../src/workload/model.js'
 import {hasStackTrace, runCarve} from './support/cli.js'
 
 const TODAY = '2026-12-07'
@@ -197,6 +201,21 @@ describe('carve check without a database (--catalog, --workload)', () => {
     const s = JSON.parse((await offline(['-f', soon, '--json'])).stdout) as CheckReport
     expect(s.findings.find((f) => f.rule === 'exception-expiring')).toMatchObject({severity: 'warning', consumer: 'rbac-service'})
     expect(s.findings.find((f) => f.rule === 'exception-unused')).toMatchObject({severity: 'info', consumer: 'catalog-service', table: 'refunds'})
+  })
+
+  it('--plan: no drift on the plan written from the same inputs; an edited step is one error', async () => {
+    const plan = join(tmp, 'plan')
+    const catalog = JSON.parse(readFileSync(catalogJson, 'utf8')) as Catalog
+    const workload = JSON.parse(readFileSync(workloadJson, 'utf8')) as Workload
+    writePlan(plan, generatePlan(catalog, loadBoundaries(carveYml), workload, {name: 'plan'}))
+    const clean = JSON.parse((await offline(['-f', carveYml, '--plan', plan, '--json'])).stdout) as CheckReport
+    expect(clean.findings.filter((f) => f.rule === 'plan-drift')).toEqual([])
+    const step = readdirSync(join(plan, 'steps')).find((d) => d.includes('-grants-'))!
+    writeFileSync(join(plan, 'steps', step, 'up.sql'), readFileSync(join(plan, 'steps', step, 'up.sql'), 'utf8') + '\n-- hand edit\n')
+    const drifted = JSON.parse((await offline(['-f', carveYml, '--plan', plan, '--json'])).stdout) as CheckReport
+    const drift = drifted.findings.filter((f) => f.rule === 'plan-drift')
+    expect(drift.map((f) => [f.severity, f.location!.file])).toEqual([['error', join('plan', 'steps', step, 'up.sql')]])
+    expect(drift[0]!.context).toBe(/-grants-(.+)$/.exec(step)![1])
   })
 
   it('--strict-reads makes reads errors; --context keeps one context\'s findings', async () => {

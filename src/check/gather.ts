@@ -14,6 +14,7 @@ import {accessFindings} from './access.js'
 import {type Sightings, StatementIndex} from './evidence.js'
 import {collectSightings} from './evidence-logs.js'
 import {assertReadable} from './inputs.js'
+import {displayPath} from './locate.js'
 import {ownership} from './ownership.js'
 import type {BoundariesFile} from '../boundaries/file.js'
 
@@ -50,7 +51,7 @@ export async function gatherWorkload(request: EvidenceRequest): Promise<Gathered
       serviceMap: request.serviceMap,
       workers: request.workers,
     })
-    return {workload, sources: [...request.files, ...(request.live ? [`${request.live.format} on ${request.live.conn.label}`] : [])]}
+    return {workload, sources: [...request.files.map(displayPath), ...(request.live ? [`${request.live.format} on ${request.live.conn.label}`] : [])]}
   } catch (error) {
     // Logs that hold nothing Carve can read are bad input to a check, not a failed check.
     if (error instanceof CarveError && error.code === 'workload.no-input') throw new CarveError(error.code, error.message, {exitCode: EXIT.usage, hint: error.hint})

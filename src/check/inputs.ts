@@ -67,7 +67,8 @@ export function readCatalogFile(path: string): Catalog {
     const issue = parsed.error.issues[0]!
     throw new CarveError('usage.catalog', `${path} is not a Carve catalog: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, {exitCode: EXIT.usage, hint: 'write one with carve inspect --out catalog.json'})
   }
-  return parsed.data as unknown as Catalog
+  // The document as written, not zod's copy: key order is part of the catalog's hash in plan.yml.
+  return data as Catalog
 }
 
 /** Every log must be readable before anything is ingested: a typo is a usage error, not a finding. */

@@ -23,7 +23,7 @@ export function textReport(report: CheckReport, options: {maxPerContext?: number
   const max = options.maxPerContext ?? Infinity
   for (const [context, findings] of order) {
     const counts = (['error', 'warning', 'info'] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n)
-    out.push(`${safeText(context)}  ${counts.map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`).join(', ')}`)
+    out.push(`${safeText(context)}  ${counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'info' ? '' : 's'}`).join(', ')}`)
     for (const f of findings.slice(0, max)) {
       out.push(`  ${LABEL[f.severity]} ${f.rule.padEnd(25)} ${safeText(f.message)}`)
       const where = f.location ? `${f.location.file}:${f.location.line}` : null
