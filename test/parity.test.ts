@@ -119,6 +119,20 @@ describe('parity on PGlite', () => {
     expect(all).toContain('differing:4321')
   })
 
+  it('integer keys (bucketed by value in one pass): rows beyond the source\'s smallest and largest keys are extra, gaps are fine', async () => {
+    const written = TYPES_COLUMNS.filter((c) => c !== 'total').map((c) => `"${c}"`).join(', ')
+    await conn.exec(`truncate b.types; insert into b.types (${written}) overriding system value select ${written} from a.types`)
+    await conn.exec(`insert into b.types (${written}) overriding system value select ${written.replace('"id"', '"id" - 1000000')} from a.types where id in (1, 2)`)
+    await conn.exec(`insert into b.types (${written}) overriding system value select ${written.replace('"id"', '"id" + 1000000')} from a.types where id = 5000`)
+    await conn.exec(`delete from b.types where id between 2000 and 2999`)
+    const r = await compareTables(conn, conn, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 700, maxKeys: 5000})
+    expect(r.extra).toEqual([['-999999'], ['-999998'], ['1005000']])
+    expect(r.missing.length).toBe(1000)
+    expect(r.missing[0]).toEqual(['2000'])
+    expect(r.differing).toEqual([])
+    expect(r.chunks).toBe(Math.ceil(5000 / 700))
+  })
+
   it('reports every row of a non-empty target as extra when the source is empty', async () => {
     await conn.exec(`create table a.none (like a.stock including all); create table b.many (like a.stock including all); insert into b.many select * from a.stock`)
     const r = await compareTables(conn, conn, {schema: 'a', name: 'none'}, {schema: 'b', name: 'many'}, KEY, COLS, {maxKeys: 3})
