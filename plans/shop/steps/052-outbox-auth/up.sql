@@ -29,26 +29,28 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "auth"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."user_credentials"
-  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('user_credentials', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."login_identities"
-  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('login_identities', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."auth_sessions"
-  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('auth_sessions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."refresh_tokens"
-  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('refresh_tokens', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."auth_tokens"
-  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('auth_tokens', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."password_resets"
-  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('password_resets', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "auth"."mfa_factors"
-  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "auth"."carve_outbox_emit"('mfa_factors', 'id');
 GRANT SELECT, DELETE ON "auth"."outbox" TO "carve_auth_service";

@@ -29,26 +29,28 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "ums"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."users"
-  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('users', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."user_profiles"
-  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('user_id');
+  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('user_profiles', 'user_id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."organizations"
-  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('organizations', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."org_memberships"
-  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('org_memberships', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."modules"
-  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('code');
+  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('modules', 'code');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."module_access"
-  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('module_access', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "ums"."user_attributes"
-  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "ums"."carve_outbox_emit"('user_attributes', 'id');
 GRANT SELECT, DELETE ON "ums"."outbox" TO "carve_ums_service";

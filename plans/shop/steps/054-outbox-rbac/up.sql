@@ -27,22 +27,24 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "rbac"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."roles"
-  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('roles', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."permissions"
-  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('permissions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."role_permissions"
-  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('role_id', 'permission_id');
+  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('role_permissions', 'role_id', 'permission_id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."user_role_assignments"
-  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('user_role_assignments', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "rbac"."access_policies"
-  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "rbac"."carve_outbox_emit"('access_policies', 'id');
 GRANT SELECT, DELETE ON "rbac"."outbox" TO "carve_rbac_service";

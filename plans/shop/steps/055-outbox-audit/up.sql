@@ -27,22 +27,24 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "audit"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."audit_events"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('audit_events', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."auth_events"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('auth_events', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."rbac_decisions"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('rbac_decisions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."action_traces"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id', 'occurred_at');
+  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('action_traces', 'id', 'occurred_at');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."error_logs"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('error_logs', 'id');
 GRANT SELECT, DELETE ON "audit"."outbox" TO "carve_audit_service";

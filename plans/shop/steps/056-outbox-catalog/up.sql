@@ -28,24 +28,26 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "catalog"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."categories"
-  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('categories', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."products"
-  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('products', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."product_descriptions"
-  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_id', 'locale');
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_descriptions', 'product_id', 'locale');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."product_tags"
-  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_id', 'tag');
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('product_tags', 'product_id', 'tag');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."bundles"
-  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('bundles', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "catalog"."bundle_items"
-  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('bundle_id', 'product_id');
+  FOR EACH ROW EXECUTE FUNCTION "catalog"."carve_outbox_emit"('bundle_items', 'bundle_id', 'product_id');
 GRANT SELECT, DELETE ON "catalog"."outbox" TO "carve_catalog_service";

@@ -29,26 +29,28 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "pricing"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."price_lists"
-  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('price_lists', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."price_rules"
-  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('price_rules', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."discounts"
-  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('discounts', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."promotions"
-  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('promotions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."promotion_redemptions"
-  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('promotion_redemptions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."pricing_snapshots"
-  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('pricing_snapshots', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "pricing"."tax_rates"
-  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "pricing"."carve_outbox_emit"('tax_rates', 'id');
 GRANT SELECT, DELETE ON "pricing"."outbox" TO "carve_pricing_service";

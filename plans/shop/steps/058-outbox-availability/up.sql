@@ -27,22 +27,24 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "availability"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."stock_locations"
-  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('stock_locations', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."stock_levels"
-  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('stock_levels', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."service_capacity"
-  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('service_capacity', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."time_slots"
-  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('time_slots', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "availability"."slot_reservations"
-  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "availability"."carve_outbox_emit"('slot_reservations', 'id');
 GRANT SELECT, DELETE ON "availability"."outbox" TO "carve_availability_service";

@@ -28,24 +28,26 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "orders"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."carts"
-  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('carts', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."cart_items"
-  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('cart_items', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."orders"
-  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('orders', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_lines"
-  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('order_lines', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_status_history"
-  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('order_status_history', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "orders"."order_snapshots"
-  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('order_id');
+  FOR EACH ROW EXECUTE FUNCTION "orders"."carve_outbox_emit"('order_snapshots', 'order_id');
 GRANT SELECT, DELETE ON "orders"."outbox" TO "carve_orders_service";

@@ -26,20 +26,22 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "billing"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."billing_accounts"
-  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('billing_accounts', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."invoices"
-  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('invoices', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."invoice_lines"
-  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('invoice_lines', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "billing"."credit_notes"
-  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "billing"."carve_outbox_emit"('credit_notes', 'id');
 GRANT SELECT, DELETE ON "billing"."outbox" TO "carve_billing_service";

@@ -28,24 +28,26 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "payments"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payment_methods"
-  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('payment_methods', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payments"
-  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('payments', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."payment_attempts"
-  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('payment_attempts', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."gateway_transactions"
-  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('gateway_transactions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."webhook_events"
-  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('webhook_events', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "payments"."refunds"
-  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "payments"."carve_outbox_emit"('refunds', 'id');
 GRANT SELECT, DELETE ON "payments"."outbox" TO "carve_payments_service";

@@ -29,26 +29,28 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "memberships"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."membership_plans"
-  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('membership_plans', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."plan_subscriptions"
-  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('plan_subscriptions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."entitlements"
-  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('entitlements', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."usage_records"
-  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('usage_records', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallets"
-  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('wallets', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallet_transactions"
-  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('wallet_transactions', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "memberships"."wallet_fundings"
-  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "memberships"."carve_outbox_emit"('wallet_fundings', 'id');
 GRANT SELECT, DELETE ON "memberships"."outbox" TO "carve_memberships_service";

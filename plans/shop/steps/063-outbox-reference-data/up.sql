@@ -28,24 +28,26 @@ DECLARE
 BEGIN
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n);
+  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
+  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
+  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO "reference_data"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_TABLE_NAME, coalesce(key_text, ''),
-          TG_TABLE_NAME || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+  VALUES (TG_ARGV[0], coalesce(key_text, ''),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
           row_data);
   RETURN NULL;
 END
 $body$;
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."countries"
-  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('countries', 'code');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."currencies"
-  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('currencies', 'code');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."exchange_rates"
-  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('id');
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('exchange_rates', 'id');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."status_codes"
-  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('domain', 'code');
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('status_codes', 'domain', 'code');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."time_zones"
-  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('name');
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('time_zones', 'name');
 CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "reference_data"."locales"
-  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('code');
+  FOR EACH ROW EXECUTE FUNCTION "reference_data"."carve_outbox_emit"('locales', 'code');
 GRANT SELECT, DELETE ON "reference_data"."outbox" TO "carve_reference_data";
