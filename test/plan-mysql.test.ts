@@ -21,6 +21,7 @@ import {type PlanInput, resolvePlanInput} from '../src/plan/context.js'
 import {planSchema} from '../src/plan/model.js'
 import {MYSQL_NOTES, mysqlDrafts, unqualifiedNames} from '../src/plan/steps/mysql.js'
 import type {StepDraft} from '../src/plan/steps/types.js'
+import {journalUnits} from '../src/execute/journal.js'
 import {splitStatements} from '../src/workload/mask.js'
 import {announceSkip, MYSQL_URL, siblingDatabaseUrl} from './support/servers.js'
 
@@ -227,6 +228,7 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
   let admin: Connection
   let conn: Connection
   let app: string
+  let appUrl = ''
   let input: PlanInput
   let drafts: StepDraft[]
   let notes: string[]
@@ -240,6 +242,7 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
     admin = await openMysql(MYSQL_URL!)
     const db = siblingDatabaseUrl(MYSQL_URL!, 'plmy')
     app = db.name
+    appUrl = db.url
     await admin.exec(`CREATE DATABASE \`${app}\``)
     conn = await openTarget(parseTarget(db.url))
     const hostile = `\`${HOSTILE.replace(/`/g, '``')}\``
@@ -443,6 +446,41 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
     // A plan for MySQL 8 fails its checks with the sql_mode error, which carries the message.
     const my = mysqlDrafts({...input, catalog: {...input.catalog, database: {...input.catalog.database, flavor: 'mysql'}}}, 4).drafts
     await expect(conn.exec(my.find((d) => d.key === own.key)!.verify)).rejects.toThrow(/Variable 'sql_mode' can't be set to the value of 'carve verify: the ownership registry/)
+  }, 300_000)
+
+  it('a move cut after any of its first statements: down.sql puts everything back; in a new session the rest of up.sql completes it', async () => {
+    const own = step(`document-ownership-${sales}`)
+    const move = step(`move-to-schema-${sales}`)
+    await conn.exec(own.up)
+    const before = await snapshot()
+    const units = journalUnits(move.up)
+    const run = async (c: Connection, us: typeof units) => {
+      for (const u of us) for (const st of u.statements) await c.query(st.text)
+    }
+    // The first table's whole move (placeholder, temporary view, triggers off, swap, triggers on,
+    // placeholder dropped) and the start of the next, as a crash would leave them.
+    const cuts = Array.from({length: Math.min(units.length - 1, 16)}, (_, i) => i + 1)
+    for (const k of cuts) {
+      await run(conn, units.slice(0, k))
+      await run(conn, journalUnits(move.down))
+      const back = await snapshot()
+      expect(back.structure, `cut after statement ${k} of ${units.length}, then down.sql`).toBe(before.structure)
+      expect(back.data).toEqual(before.data)
+    }
+    const {openMysql} = await import('../src/db/mysql.js')
+    for (const k of [3, 8, 12].filter((x) => x < units.length)) {
+      await run(conn, units.slice(0, k))
+      const resumed = await openMysql(appUrl)
+      try {
+        await run(resumed, units.slice(k))
+        await resumed.exec(move.verify)
+      } finally {
+        await resumed.close()
+      }
+      await conn.exec(move.down)
+      expect((await snapshot()).structure, `cut after statement ${k}, resumed, then down.sql`).toBe(before.structure)
+    }
+    await conn.exec(own.down)
   }, 300_000)
 
   it('runs the same files split at semicolons, one statement at a time, as the executor sends them', async () => {
