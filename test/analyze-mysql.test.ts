@@ -229,6 +229,8 @@ export const MYSQL_CONFORMANCE: [string, string, Expected][] = [
   ['CREATE PROCEDURE with CASE statements and expressions: one statement, body tables',
     'CREATE DEFINER=`root`@`localhost` PROCEDURE p(IN x INT) BEGIN CASE x WHEN 1 THEN INSERT INTO a SELECT * FROM b; ELSE DELETE FROM c; END CASE; SELECT CASE WHEN x THEN 1 END INTO @v FROM d; END',
     {kind: 'ddl', writes: ['a', 'c'], reads: ['b', 'd'], approximate: true}],
+  ['a routine with loops and labels stays one statement', 'CREATE PROCEDURE p() BEGIN lbl: LOOP INSERT INTO a VALUES (1); END LOOP lbl; WHILE 1 DO DELETE FROM b; END WHILE; FOR i IN 1..3 DO UPDATE c SET x = i; END FOR; END',
+    {kind: 'ddl', writes: ['a', 'b', 'c'], approximate: true}],
   ['CREATE TABLE named like a routine keyword is a table', 'create table event (id int, `begin` int)', {kind: 'ddl', ddl: ['event']}],
   ['ALTER TABLE … DISABLE KEYS (no grammar accepts it): DDL from tokens', '/*!40000 ALTER TABLE `actor` DISABLE KEYS */', {kind: 'ddl', ddl: ['actor'], approximate: true}],
   ['a mysqldump view no grammar accepts: DDL on the view, its parenthesized join tree and subquery read from tokens',

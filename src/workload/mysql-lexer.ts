@@ -37,7 +37,7 @@ export const CREATED_OBJECTS = new Set([...ROUTINES, 'TABLE', 'VIEW', 'INDEX', '
 /**
  * `CREATE TRIGGER|PROCEDURE|FUNCTION|EVENT … BEGIN … END` is one statement whose body holds `;`
  * (clients send it whole; DELIMITER exists for that). Counts BEGIN and CASE against END so the
- * body's `;` do not split it: `END IF` / `END LOOP` / `END WHILE` / `END REPEAT` close
+ * body's `;` do not split it: `END IF` / `END LOOP` / `END WHILE` / `END REPEAT` / `END FOR` close
  * constructs that are not counted, bare `END` or `END CASE` close one counted.
  */
 class CompoundTracker {
@@ -64,7 +64,7 @@ class CompoundTracker {
     if (this.lastEnd) {
       this.lastEnd = false
       // END IF / END LOOP …: the END was not one of ours after all; END CASE was.
-      if (upper === 'IF' || upper === 'LOOP' || upper === 'WHILE' || upper === 'REPEAT') {
+      if (upper === 'IF' || upper === 'LOOP' || upper === 'WHILE' || upper === 'REPEAT' || upper === 'FOR') {
         this.open++
         return
       }
