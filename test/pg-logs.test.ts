@@ -93,6 +93,34 @@ describe('log_line_prefix inferred from the lines (any prefix)', () => {
   })
 })
 
+describe('envelopes without a server', () => {
+  it('journald with stderr captured by systemd: a statement\'s tab-led lines are records of their own, joined back', async () => {
+    const lines = [
+      '2026-11-21 18:00:00.100 UTC [10] orders@shop LOG:  statement: select *',
+      '\tfrom orders o join users u on u.id = o.user_id',
+      '2026-11-21 18:00:00.200 UTC [11] billing@shop LOG:  statement: update invoices set x = 1',
+    ]
+    const path = file('stderr-journal.json', lines.map((l, i) => JSON.stringify({__REALTIME_TIMESTAMP: String(1795284000000000 + i), _PID: i === 2 ? '11' : '10', SYSLOG_IDENTIFIER: 'postgres', MESSAGE: l})).join('\n') + '\n')
+    const w = await ingest({files: [path], workers: 1})
+    expect(w.sources[0]!.format).toBe('pg-journald')
+    expect(w.totals.calls).toBe(2)
+    expect(w.joins.map((j) => j.tables)).toEqual([['orders', 'users']])
+    expect(w.sources[0]!.warnings).toEqual([])
+  })
+
+  it('Heroku logplex with and without the attachment name', async () => {
+    const prefix = 'sql_error_code = 00000 '
+    const lines = [
+      `2026-11-21T18:00:00.000001+00:00 app[postgres.42]: [DATABASE] [7-1] ${prefix}LOG:  statement: select *`,
+      '2026-11-21T18:00:00.000002+00:00 app[postgres.42]: [DATABASE] [7-2] from orders',
+      `2026-11-21T18:00:00.000003+00:00 app[postgres.43]: [8-1] ${prefix}LOG:  statement: delete from invoices`,
+    ]
+    const w = await ingest({files: [file('heroku.log', lines.join('\n') + '\n')], workers: 1})
+    expect(w.sources[0]!.format).toBe('pg-heroku')
+    expect(w.statements.map((s) => s.text).sort()).toEqual(['delete from invoices', 'select * from orders'])
+  })
+})
+
 describe('stderr, csvlog and jsonlog readers', () => {
   const STDERR = [
     '2026-11-21 18:00:00.100 UTC [10] orders@shop LOG:  statement: select *',

@@ -40,7 +40,7 @@ export function unwrapSyslog(line: string): Unwrapped | null {
 }
 
 /** Heroku: the process is `postgres.PID`, then the database's attachment name in brackets. */
-const HEROKU = new RegExp(String.raw`^(?:<\d+>1 )?(${RFC3339}) (?:app\[postgres\.(\d+)\]:|\S+ app postgres\.(\d+) - ) ?\[[A-Z0-9_]+\] (.*)$`, 's')
+const HEROKU = new RegExp(String.raw`^(?:<\d+>1 )?(${RFC3339}) (?:app\[postgres\.(\d+)\]:|\S+ app postgres\.(\d+) - ) ?(?:\[[A-Z0-9_]+\] )?(.*)$`, 's')
 
 export function unwrapHeroku(line: string): Unwrapped | null {
   const m = HEROKU.exec(line)
@@ -66,7 +66,9 @@ export function unwrapJournal(line: string): Unwrapped | null {
   const pid = String(record.SYSLOG_PID ?? record._PID ?? '')
   const micros = Number(record.__REALTIME_TIMESTAMP)
   const timestamp = Number.isFinite(micros) ? new Date(micros / 1000).toISOString() : undefined
-  return {key: pid, text, fields: {pid: pid || undefined, timestamp}, whole: !/^\[\d+(?:-\d+)?\] /.test(text)}
+  // Through syslog(): numbered pieces; stderr captured by systemd: one record a line, a
+  // statement's further lines led by a tab — both are pieces of the process's output.
+  return {key: pid, text, fields: {pid: pid || undefined, timestamp}}
 }
 
 export const UNWRAP = {'pg-syslog': unwrapSyslog, 'pg-heroku': unwrapHeroku, 'pg-journald': unwrapJournal} as const
