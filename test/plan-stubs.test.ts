@@ -337,6 +337,7 @@ CREATE TABLE "Effective Prices; --" (
   price numeric(10,2) NOT NULL,
   "Valid_From" timestamptz NOT NULL,
   "Valid_To" timestamptz,
+  " a.b AS c " text,
   UNIQUE ("item key", "Valid_From")
 );
 `
@@ -543,14 +544,15 @@ describe.skipIf(!PG_URL)('generated server (knex) over HTTP against PostgreSQL',
   })
 
   it('revises an effective-dated row: closes the version in effect and opens its successor', async () => {
-    const first = await call('POST', '/effective-prices', {'item key': 'tea', price: '1.00', Valid_From: '2020-01-01T00:00:00Z'})
+    // " a.b AS c ": knex would read a qualified name and an alias, and trim the spaces.
+    const first = await call('POST', '/effective-prices', {'item key': 'tea', price: '1.00', Valid_From: '2020-01-01T00:00:00Z', ' a.b AS c ': 'kept'})
     expect(first.status, JSON.stringify(first.body)).toBe(201)
     const live = await call('GET', '/effective-prices/live?item_key=tea')
     expect(live.status).toBe(200)
     expect(live.body.price).toBe('1.00')
     const revised = await call('PATCH', '/effective-prices/live?item_key=tea', {price: '2.50'})
     expect(revised.status, JSON.stringify(revised.body)).toBe(200)
-    expect(revised.body).toMatchObject({'item key': 'tea', price: '2.50', Tenant_Id: 7, Valid_To: null})
+    expect(revised.body).toMatchObject({'item key': 'tea', price: '2.50', Tenant_Id: 7, Valid_To: null, ' a.b AS c ': 'kept'})
     expect(revised.body.id).not.toBe(first.body.id)
     const after = await call('GET', '/effective-prices/live?item_key=tea')
     expect(after.body.id).toBe(revised.body.id)
@@ -568,7 +570,7 @@ const MYSQL_DDL = `
 CREATE TABLE \`Customer Notes; DROP TABLE x\` (id int PRIMARY KEY AUTO_INCREMENT, tenant_id int NOT NULL, \`class\` varchar(40) NOT NULL,
   \`Prix_€\` decimal(10,2), active tinyint(1) NOT NULL DEFAULT 1, big bigint, created_on date, \`it's\` varchar(20));
 CREATE TABLE customer_prices (id int PRIMARY KEY AUTO_INCREMENT, tenant_id int NOT NULL, item_key varchar(40) NOT NULL, price decimal(10,2) NOT NULL,
-  valid_from datetime(6) NOT NULL, valid_to datetime(6) NULL, UNIQUE KEY (tenant_id, item_key, valid_from));
+  valid_from datetime(6) NOT NULL, valid_to datetime(6) NULL, \`note.v as w\` varchar(20), UNIQUE KEY (tenant_id, item_key, valid_from));
 CREATE TABLE tags (\`key\` varchar(20) PRIMARY KEY, label varchar(40) NOT NULL);
 CREATE TABLE canary (id int PRIMARY KEY);
 `
@@ -674,14 +676,14 @@ describe.skipIf(!MYSQL_URL)('generated server (knex) over HTTP against MariaDB/M
   })
 
   it('revises an effective-dated row in one transaction: closes the version in effect and opens its successor', async () => {
-    const first = await call('POST', '/customer-prices', {item_key: 'tea', price: '1.00', valid_from: '2020-01-01 00:00:00'})
+    const first = await call('POST', '/customer-prices', {item_key: 'tea', price: '1.00', valid_from: '2020-01-01 00:00:00', 'note.v as w': 'kept'})
     expect(first.status, JSON.stringify(first.body)).toBe(201)
     await call('POST', '/customer-prices', {item_key: 'tea', price: '9.00', valid_from: '2020-01-01 00:00:00'}, {'x-tenant-id': '8'})
     const live = await call('GET', '/customer-prices/live?item_key=tea')
     expect(live.body).toMatchObject({price: '1.00', id: first.body.id})
     const revised = await call('PATCH', '/customer-prices/live?item_key=tea', {price: '2.50'})
     expect(revised.status, JSON.stringify(revised.body)).toBe(200)
-    expect(revised.body).toMatchObject({item_key: 'tea', price: '2.50', tenant_id: 7, valid_to: null})
+    expect(revised.body).toMatchObject({item_key: 'tea', price: '2.50', tenant_id: 7, valid_to: null, 'note.v as w': 'kept'})
     expect(revised.body.id).not.toBe(first.body.id)
     expect((await call('GET', '/customer-prices/live?item_key=tea')).body.id).toBe(revised.body.id)
     const [rows] = await admin.query(`SELECT tenant_id, price, valid_to IS NULL AS open, valid_to = (SELECT valid_from FROM \`${context}\`.customer_prices WHERE id = ?) AS seamless FROM \`${context}\`.customer_prices ORDER BY id`, [revised.body.id])

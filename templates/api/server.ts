@@ -20,7 +20,7 @@ import knex, {type Knex} from 'knex'
 
 import {ApiError, fromDatabaseError, type ApiRequest, type EntitySpec} from './contract.js'
 import {CONTEXT, ENGINE, entities} from './entities.js'
-import {create, list, read, readLive, revise, update, type Handler} from './handlers.js'
+import {create, exactName, list, read, readLive, revise, update, type Handler} from './handlers.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
@@ -137,7 +137,10 @@ async function handle(db: Knex, req: IncomingMessage, res: ServerResponse): Prom
   }
 }
 
-/** The API as an http.Server (not listening yet): tests and other entry points call this. */
+/**
+ * The API as an http.Server (not listening yet): tests and other entry points call this. db comes
+ * from openDatabase (or has its wrapIdentifier hook): handlers.ts hands knex escaped names.
+ */
 export function createApiServer(db: Knex): Server {
   return createServer((req, res) => {
     void handle(db, req, res)
@@ -171,6 +174,7 @@ export function openDatabase(url: string, pool: Knex.PoolConfig = {}): Knex {
     return knex({
       client: 'pg',
       connection: url,
+      wrapIdentifier: (value, quote) => quote(exactName(value)),
       pool: {
         ...pool,
         afterCreate(conn: PgConnection, done: (err: Error | null, conn: PgConnection) => void) {
@@ -182,6 +186,7 @@ export function openDatabase(url: string, pool: Knex.PoolConfig = {}): Knex {
   }
   return knex({
     client: 'mysql2',
+    wrapIdentifier: (value, quote) => quote(exactName(value)),
     connection: {
       uri: url,
       dateStrings: true,
