@@ -9,6 +9,7 @@ import {CarveCommand, connectionFlags} from '../src/cli/base.js'
 import {exampleDir} from '../src/db/examples.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
+import {schemaName} from '../src/plan/context.js'
 import {generatePlan} from '../src/plan/generate.js'
 import {chooseSplitMode, SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
 import {comparePlan, planLocation, rehashPlan, writePlan} from '../src/plan/write.js'
@@ -103,6 +104,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       targetLevel: flags['target-level'],
       split: flags.split,
       splitMode,
+      serverNotes: conn.engine === 'postgres' ? await loginRoleSchemas(conn, boundaries.contexts.map((c) => c.name)) : [],
       conventions: {rolePrefix: flags['role-prefix']},
       location: planLocation(flags.out),
       codeownersOrg: flags['codeowners-org'],
@@ -184,6 +186,20 @@ The same inputs give byte-identical files. --check compares the folder with what
     this.log(`Rendered ${r.rendered.length} diagrams.`)
     return r.rendered
   }
+}
+
+/**
+ * Contexts whose schema has the name of a login role: with the default search_path ("$user",
+ * public) that role finds the moved tables in its own-named schema before the compatibility views
+ * in public (pgbench run as postgres, context postgres), so its queries bypass them.
+ */
+async function loginRoleSchemas(conn: {query: <T>(sql: string, params?: unknown[]) => Promise<T[]>}, contexts: string[]): Promise<string[]> {
+  const schemas = contexts.map((c) => schemaName(c))
+  const rows = await conn.query<{rolname: string}>(`SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname = ANY($1::text[]) ORDER BY rolname`, [schemas])
+  return rows.map((r) => {
+    const context = contexts[schemas.indexOf(r.rolname)]!
+    return `context ${context} moves into schema ${r.rolname}, the name of login role ${r.rolname}: with the default search_path ("$user", public) that role resolves unqualified names to ${r.rolname}.<table> first, past the compatibility views; give it an explicit search_path (ALTER ROLE ${r.rolname} SET search_path = public) or rename the context`
+  })
 }
 
 /** The server's wal_level, which decides whether a split can use logical replication. */

@@ -17,6 +17,8 @@ import {openTarget} from '../src/db/open.js'
 import {openPglite} from '../src/db/pglite.js'
 import {inspect} from '../src/introspect/index.js'
 import type {Catalog} from '../src/introspect/model.js'
+import {assess} from '../src/plan/assess.js'
+import {gatherAssessmentFacts} from '../src/plan/assess-facts.js'
 import {generatePlan} from '../src/plan/generate.js'
 import type {GeneratedPlan, PlanStep} from '../src/plan/model.js'
 import {loadServiceMap} from '../src/workload/attribution.js'
@@ -114,6 +116,14 @@ describe('plan for the example on PGlite', () => {
     const [legacy] = await conn.query<{n: string}>(`SELECT count(*)::text AS n FROM public.orders`)
     expect(moved!.n).toBe(legacy!.n)
     expect(Number(moved!.n)).toBeGreaterThan(0)
+    // carve assess agrees with what the plan applied: inside this database every context has its
+    // level 2-4 evidence (own schema, no cross-context foreign key, outbox, read models for every
+    // reader); what keeps it from level 3 is named exactly: the physical split, not in this plan.
+    const assessed = assess(await gatherAssessmentFacts(conn, {boundaries}), boundaries, workload, {today: '2026-06-01'})
+    for (const c of assessed.contexts) {
+      expect(c.checks.filter((k) => k.level >= 2 && k.level <= 4 && !k.ok).map((k) => k.id), c.name).toEqual(['split-recorded', 'tables-gone'])
+      expect(c.next, c.name).toMatch(c.level === 2 ? /^level 3: split .* into its own database .* — level 4's evidence is already in place$/ : /the evidence of levels 2 and 4 is already in place$/)
+    }
     for (const s of [...plan.manifest.steps].reverse()) await down(conn, plan, s)
     const after = await snapshot(conn, 'carve_')
     expect(after.structure).toBe(before.structure)

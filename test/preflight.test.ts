@@ -99,6 +99,20 @@ describe.skipIf(!PG_URL)('plan --split and apply preflight on the PostgreSQL ser
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('physical split mode:')
   }, 120_000)
 
+  it('a context named after a login role is noted: "$user" in search_path would bypass its compatibility views', async () => {
+    const role = `h5login${Math.random().toString(36).slice(2, 8).replace(/[^a-z0-9]/g, "")}`
+    await client.query(`CREATE ROLE ${role} LOGIN`)
+    try {
+      const file = join(dir, 'user.yml')
+      writeFileSync(file, `version: 1\ncontexts:\n  - name: ${role}\n    owner: crm-service\n    tables: [customers]\n`)
+      const r = await runCarve(['plan', '--db', db.url, '--file', file, '--out', join(dir, 'user-plan'), '--target-level', '2'], {cwd: dir})
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain(`note: context ${role} moves into schema ${role}, the name of login role ${role}: with the default search_path ("$user", public)`)
+    } finally {
+      await client.query(`DROP ROLE ${role}`)
+    }
+  }, 120_000)
+
   it('a plan forced to logical on a server without wal_level=logical is refused by apply before step 1, the ledger untouched', async () => {
     if (walLevel === 'logical') {
       console.warn('[carve tests] the server has wal_level=logical: the refusal cannot be shown on it')

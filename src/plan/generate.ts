@@ -26,6 +26,8 @@ export interface GenerateOptions {
   /** The split's sync mode and why (commands/plan.ts chooses it from the server's wal_level). */
   splitMode?: {mode: SplitMode; reason: string}
   conventions?: Partial<PlanConventions>
+  /** Facts about the server the plan cannot see in the catalog (commands/plan.ts reads them), said in the notes. */
+  serverNotes?: string[]
   /** The plan folder from the repository root (default plans/<name>): commands and CODEOWNERS use it. */
   location?: string
   /** CODEOWNERS owners as @ORG/<owner> teams. */
@@ -44,7 +46,11 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
   // views the read models leave out.
   const splitNote = (options.split || (options.targetLevel ?? 0) >= 5) && options.splitMode ? `physical split mode: ${options.splitMode.reason}` : null
   const viewsNote = (options.targetLevel ?? 4) >= 4 && catalog.database.engine === 'postgres' ? unpopulatedViewsNote(input) : null
-  const extraNotes = [splitNote, viewsNote].filter((n): n is string => n !== null)
+  const splitting = options.split || (options.targetLevel ?? 4) >= 5
+  const levelNote = !splitting && (options.targetLevel ?? 4) >= 3 && catalog.database.engine === 'postgres'
+    ? 'once this plan is applied, carve assess reports its contexts at level 2 at most: level 3 means a context\'s tables live in a database of their own (the physical split, --split); the foreign-key, outbox and read-model steps put the rest of the evidence of levels 3 and 4 in place, and carve assess shows it'
+    : null
+  const extraNotes = [splitNote, viewsNote, levelNote, ...(options.serverNotes ?? [])].filter((n): n is string => n !== null)
   const plan = buildPlan(input, {
     targetLevel: options.targetLevel,
     split: options.split,

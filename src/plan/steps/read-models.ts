@@ -7,7 +7,7 @@
  * Owned data can be copied for reading; it is never jointly written.
  */
 import type {Table, View} from '../../introspect/model.js'
-import type {ContextSpec, PlanInput} from '../context.js'
+import type {ContextSpec, ForeignAccess, PlanInput} from '../context.js'
 import {safeName} from '../context.js'
 import {doBlock, ident, literal, qualified} from '../quote.js'
 import {code, dropSchemaIfEmpty, duration, header, Locator, sizeOf, stepReadme} from './common.js'
@@ -35,10 +35,15 @@ export function readModelName(context: string, table: string): string {
 
 /** The read models a consumer context needs: one per foreign table its owner reads. */
 export function readModelsOf(ctx: ContextSpec, input: PlanInput, locator: Locator): ReadModel[] {
+  return tableReadModels(ctx.reachesInto, ctx.schema, input, locator)
+}
+
+/** One materialized view in `schema` per table of a planned context that `accesses` read. */
+function tableReadModels(accesses: readonly ForeignAccess[], schema: string, input: PlanInput, locator: Locator): ReadModel[] {
   const seen = new Set<string>()
   const out: ReadModel[] = []
   const contextByName = new Map(input.contexts.map((c) => [c.name, c]))
-  for (const access of ctx.reachesInto) {
+  for (const access of accesses) {
     if (access.reads === 0 || seen.has(access.table)) continue
     seen.add(access.table)
     const owner = contextByName.get(access.context)
@@ -46,7 +51,7 @@ export function readModelsOf(ctx: ContextSpec, input: PlanInput, locator: Locato
     if (!owned) continue
     const table = owned.table
     out.push({
-      schema: ctx.schema,
+      schema,
       name: readModelName(access.context, table.name),
       source: locator.at(table),
       sourceLabel: `${access.context}.${table.name}`,
@@ -164,19 +169,52 @@ export function unpopulatedViewsNote(input: PlanInput): string | null {
   return `no reporting projection for ${names.join(', ')}: ${skipped.length === 1 ? 'a materialized view' : 'materialized views'} created WITH NO DATA and never refreshed cannot be read; REFRESH MATERIALIZED VIEW ${skipped.length === 1 ? 'it' : 'them'} and re-plan to add ${skipped.length === 1 ? 'its' : 'their'} projection`
 }
 
-/** Views joining several contexts become projections owned by their readers (reporting). */
+/**
+ * Services that read other contexts' tables but own no context (reporting, batch jobs): level 4
+ * wants their reads served by read models too, so each gets a schema named after it with one
+ * read model per table it reads (the same shape a context's owner gets in its own schema).
+ */
+function contextlessReaders(input: PlanInput): Map<string, ForeignAccess[]> {
+  const out = new Map<string, ForeignAccess[]>()
+  for (const c of input.contexts) {
+    for (const a of c.consumers) {
+      if (a.consumerContext !== null || a.reads === 0) continue
+      out.set(a.consumer, [...(out.get(a.consumer) ?? []), a])
+    }
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
+
+interface ConsumerModels {
+  consumer: string
+  schema: string
+  role: string | null
+  models: ReadModel[]
+}
+
+/**
+ * Read models for services without a context of their own, and projections of views that join
+ * several contexts (owned by reporting). One step, after every move: the sources are in their
+ * contexts' schemas by then.
+ */
 export function reportingReadModelsStep(input: PlanInput, dependsOn: string[]): StepDraft | null {
   const views = new Map<string, View>()
   for (const c of input.contexts) for (const v of c.crossViews) if (!(v.materialized && v.populated === false)) views.set(`${v.schema}.${v.name}`, v)
-  if (views.size === 0) return null
-  const consumer = input.conventions.reportingService
-  const schema = safeName(consumer.replace(/-/g, '_'))
-  const role = input.services.find((s) => s.name === consumer)?.role ?? null
-  const skipped = unpopulatedCrossViews(input)
-  const models: ReadModel[] = [...views.values()]
+  const readers = contextlessReaders(input)
+  if (views.size === 0 && readers.size === 0) return null
+  const locator = new Locator(input, input.contexts.filter((c) => c.tables.length > 0))
+  const reporting = input.conventions.reportingService
+  const groups = new Map<string, ConsumerModels>()
+  const groupOf = (consumer: string): ConsumerModels => {
+    let g = groups.get(consumer)
+    if (!g) groups.set(consumer, (g = {consumer, schema: safeName(consumer.replace(/-/g, '_')), role: input.services.find((s) => s.name === consumer)?.role ?? null, models: []}))
+    return g
+  }
+  for (const [consumer, accesses] of readers) groupOf(consumer).models.push(...tableReadModels(accesses, safeName(consumer.replace(/-/g, '_')), input, locator))
+  const projections: ReadModel[] = [...views.values()]
     .sort((a, b) => (`${a.schema}.${a.name}` < `${b.schema}.${b.name}` ? -1 : 1))
     .map((v) => ({
-      schema,
+      schema: safeName(reporting.replace(/-/g, '_')),
       name: safeName(`rm_${v.name}`),
       source: qualified(v.schema, v.name),
       sourceLabel: `${v.schema}.${v.name}`,
@@ -185,36 +223,43 @@ export function reportingReadModelsStep(input: PlanInput, dependsOn: string[]): 
       table: null,
       storage: 'table' as const,
     }))
-  const sql = modelSql(models, consumer, role)
+  if (projections.length) groupOf(reporting).models.push(...projections)
+  const ordered = [...groups.values()].sort((a, b) => (a.consumer < b.consumer ? -1 : 1)).filter((g) => g.models.length > 0)
+  if (ordered.length === 0) return null
+  const skipped = unpopulatedCrossViews(input)
+  const sqls = ordered.map((g) => ({g, sql: modelSql(g.models, g.consumer, g.role)}))
   const contextsOf = (v: View) =>
     [...new Set(v.dependsOn.map((d) => input.contextOf.get(d.name) ?? input.contextOf.get(`${d.schema}.${d.name}`)).filter(Boolean))].sort().join(', ')
+  const tableLines = ordered.flatMap((g) => g.models.filter((m) => m.storage === 'matview').map((m) => `- ${code(`${m.schema}.${m.name}`)} ← ${code(m.sourceLabel)} (read by ${code(g.consumer)})`))
+  const viewLines = [...views.values()].map((v) => `- ${code(`${safeName(reporting.replace(/-/g, '_'))}.${safeName(`rm_${v.name}`)}`)} ← ${code(`${v.schema}.${v.name}`)} (contexts: ${contextsOf(v)})`)
   const readme = stepReadme({
-    title: 'Reporting projections for views that join several contexts (level 3 → 4)',
-    what: `Creates schema ${code(schema)} owned by ${code(consumer)} and one projection table per view that reads several contexts' tables (a table refreshed by \`refresh.sql\`, not a materialized view: views may call functions that find tables through search_path, which PostgreSQL 17+ pins inside materialized views):\n\n${[...views.values()].map((v) => `- ${code(`${schema}.${safeName(`rm_${v.name}`)}`)} ← ${code(`${v.schema}.${v.name}`)} (contexts: ${contextsOf(v)})`).join('\n')}${skipped.length ? `\n\nSkipped: ${skipped.map((v) => code(`${v.schema}.${v.name}`)).join(', ')} — created WITH NO DATA and never refreshed, so it cannot be read. Carve does not refresh it (a change to your view it could not undo, possibly long, under an exclusive lock): refresh it and re-plan.` : ''}`,
-    why: 'Reports that join every operational table are a classic legacy coupling (concepts: analytics and reporting → replica, warehouse, CDC/ETL). A projection owned by reporting decouples the report from the owners\' schemas.',
-    risk: 'The projections are copies: refresh them on the reporting schedule (`refresh.sql`).',
-    lock: 'ACCESS SHARE on the underlying tables while each projection is built',
-    duration: 'as long as running each view once',
-    rollback: '`down.sql` drops the projections and the schema when empty.',
+    title: 'Read models for services without a context, and reporting projections (level 3 → 4)',
+    what: `Creates a schema per service that reads other contexts' tables without owning a context (${ordered.map((g) => `${code(g.schema)} for ${code(g.consumer)}`).join(', ')}), readable by that service's role.${tableLines.length ? `\n\nA materialized view for every table such a service reads today:\n\n${tableLines.join('\n')}` : ''}${viewLines.length ? `\n\nA projection table per view that reads several contexts' tables (a table refreshed by \`refresh.sql\`, not a materialized view: views may call functions that find tables through search_path, which PostgreSQL 17+ pins inside materialized views):\n\n${viewLines.join('\n')}` : ''}${skipped.length ? `\n\nSkipped: ${skipped.map((v) => code(`${v.schema}.${v.name}`)).join(', ')} — created WITH NO DATA and never refreshed, so it cannot be read. Carve does not refresh it (a change to your view it could not undo, possibly long, under an exclusive lock): refresh it and re-plan.` : ''}`,
+    why: 'Level 4: every consumer reads through a read model or an approved exception. Reports that join every operational table are a classic legacy coupling (concepts: analytics and reporting → replica, warehouse, CDC/ETL); copies owned by the reader decouple it from the owners\' schemas.',
+    risk: 'The read models are copies: refresh them on the reader\'s schedule (`refresh.sql`). Creating them reads each source once and stores a second copy of it.',
+    lock: 'ACCESS SHARE on the source tables while each copy is built (reads and writes continue)',
+    duration: 'as long as reading each source once',
+    rollback: '`down.sql` drops the read models and projections, and each schema when empty.',
   })
+  const grantUsage = (g: ConsumerModels) => (g.role ? `GRANT USAGE ON SCHEMA ${ident(g.schema)} TO ${ident(g.role)};\n` : '')
+  const revokeUsage = (g: ConsumerModels) => (g.role ? `${doBlock(`BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(g.schema)}) AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(g.role)}) THEN
+    REVOKE USAGE ON SCHEMA ${ident(g.schema)} FROM ${ident(g.role)};
+  END IF;
+END`)}\n` : '')
   return {
     key: 'read-models-reporting',
-    title: 'Reporting projections for cross-context views',
+    title: 'Read models for services without a context, and reporting projections',
     context: null,
     kind: 'read-models',
     level: {from: 3, to: 4},
     dependsOn,
     transactional: true,
     locks: [],
-    up: `${header('Step: reporting projections for views that join several contexts')}\nCREATE SCHEMA IF NOT EXISTS ${ident(schema)};\n${role ? `GRANT USAGE ON SCHEMA ${ident(schema)} TO ${ident(role)};\n` : ''}${sql.up}\n`,
-    down: `${header('Undo: the reporting projections')}\n${sql.down}\n${role ? doBlock(`BEGIN
-  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${literal(schema)}) AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(role)}) THEN
-    REVOKE USAGE ON SCHEMA ${ident(schema)} FROM ${ident(role)};
-  END IF;
-END`) : ''}\n${dropSchemaIfEmpty(schema)}\n`,
-    verify: `${header('Verify: the reporting projections exist and are populated')}\n${sql.verify}\n`,
+    up: `${header('Step: read models for services without a context, and projections of views that join several contexts')}\n${sqls.map(({g, sql}) => `CREATE SCHEMA IF NOT EXISTS ${ident(g.schema)};\n${grantUsage(g)}${sql.up}\n`).join('\n')}`,
+    down: `${header('Undo: the read models of services without a context, and the reporting projections')}\n${[...sqls].reverse().map(({g, sql}) => `${sql.down}\n${revokeUsage(g)}${dropSchemaIfEmpty(g.schema)}\n`).join('\n')}`,
+    verify: `${header('Verify: the read models and projections exist and are populated')}\n${sqls.map(({sql}) => sql.verify).join('\n')}\n`,
     readme,
-    extraFiles: {'refresh.sql': `${header('Refresh the reporting projections')}\n${sql.refresh}\n`},
+    extraFiles: {'refresh.sql': `${header('Refresh the read models of services without a context, and the reporting projections')}\n${sqls.map(({sql}) => sql.refresh).join('\n')}\n`},
   }
 }
-
