@@ -3,7 +3,7 @@
  * One full run (`--example shop`: PGlite + the logs); the other runs reuse the catalog and
  * workload read once here, as CI without a database would (`--catalog`, `--workload`).
  */
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {isAbsolute, join} from 'node:path'
 
@@ -216,6 +216,21 @@ describe('carve check without a database (--catalog, --workload)', () => {
     const drift = drifted.findings.filter((f) => f.rule === 'plan-drift')
     expect(drift.map((f) => [f.severity, f.location!.file])).toEqual([['error', join('plan', 'steps', step, 'up.sql')]])
     expect(drift[0]!.context).toBe(/-grants-(.+)$/.exec(step)![1])
+  })
+
+  it('reads a folder of .sql files per service as evidence, with file and line', async () => {
+    const sql = join(tmp, 'sql', 'rbac-service')
+    mkdirSync(sql, {recursive: true})
+    writeFileSync(join(sql, 'roles.sql'), 'SELECT id FROM roles WHERE id = 1;\n')
+    writeFileSync(join(sql, 'profiles.sql'), "UPDATE user_profiles\n   SET display_name = 'x'\n WHERE user_id = 7;\nSELECT id FROM roles;\n")
+    const run = await runCarve(['check', '--catalog', catalogJson, '-f', carveYml, '--json', '--today', TODAY, join(tmp, 'sql')], {cwd: tmp})
+    expect(run.code).toBe(1)
+    const r = JSON.parse(run.stdout) as CheckReport
+    const f = r.findings.find((x) => x.rule === 'foreign-write')!
+    expect(f).toMatchObject({consumer: 'rbac-service', table: 'user_profiles', context: 'ums'})
+    expect(f.evidence!.source!.file).toBe(join('sql', 'rbac-service', 'profiles.sql'))
+    expect(f.evidence!.source!.line).toBe(1)
+    expect(r.findings.filter((x) => x.rule === 'foreign-write' || x.rule === 'foreign-read')).toHaveLength(1)
   })
 
   it('--strict-reads makes reads errors; --context keeps one context\'s findings', async () => {
