@@ -612,8 +612,9 @@ describe.skipIf(!MYSQL_URL)('generated server (knex) over HTTP against MariaDB/M
     await server?.stop()
     if (!admin) return
     for (const db of [name, context]) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``)
-    const [roles] = (await admin.query('SELECT user FROM mysql.user WHERE user LIKE ?', [`${rolePrefix}%`])) as unknown as [{user: string}[]]
-    for (const r of roles) await admin.query(`DROP ROLE IF EXISTS \`${r.user}\``)
+    // The plan's roles are cluster-wide: drop the ones this test's prefix named.
+    const [roles] = (await admin.query('SELECT User AS name FROM mysql.user')) as unknown as [{name: string}[]]
+    for (const r of roles.filter((role) => String(role.name).startsWith(rolePrefix))) await admin.query(`DROP ROLE IF EXISTS \`${r.name}\``)
     await admin.end()
   })
 
