@@ -56,7 +56,7 @@ ${sql.check(`(SELECT CONCAT(${lit(truncate(`carve verify: no recorded owner ${ct
     risk: `None for the application: a new table in a separate database (${code(sql.meta)}), no change to existing tables.`,
     lock: 'none on application tables',
     duration: 'under a second',
-    rollback: `\`down.sql\` deletes this context's rows; the registry table and the ${code(sql.meta)} database are dropped when nothing is left in them.`,
+    rollback: `\`down.sql\` deletes this context's rows; the registry table and the ${code(sql.meta)} database are dropped when nothing is left in them — not while that database holds Carve's ledger (the default, \`carve\`): it is shared by every plan on the server, so the empty table stays.`,
   })
   return {
     key: `document-ownership-${ctx.name}`,
