@@ -59,16 +59,24 @@ const size = (path: string) => {
   }
 }
 
-async function settle(cluster: PgCluster): Promise<void> {
-  // The logging collector writes asynchronously: wait until the files stop growing.
-  let last = -1
-  for (let i = 0; i < 50; i++) {
-    const f = files(cluster)
-    const now = size(f.stderr) + size(f.csv) + size(f.json)
-    if (now === last) return
-    last = now
-    await new Promise((r) => setTimeout(r, 150))
+let markers = 0
+
+/**
+ * Log a marker statement and wait until the logging collector has written it to all three files:
+ * everything logged before it is then on disk (the collector writes in order). The machine may be
+ * busy, so this waits for the marker rather than for a quiet moment.
+ */
+async function mark(cluster: PgCluster): Promise<string> {
+  const label = `carve_capture_marker_${++markers}`
+  const c = await client(cluster, 'setup')
+  await c.query(`select 1 as ${label}`)
+  await c.end()
+  const f = files(cluster)
+  for (let i = 0; i < 300; i++) {
+    if ([f.stderr, f.csv, f.json].every((p) => size(p) > 0 && readFileSync(p, 'utf8').includes(label))) return label
+    await new Promise((r) => setTimeout(r, 100))
   }
+  throw new Error(`the server did not log ${label} within 30 s`)
 }
 
 export async function setupCaptureDatabase(cluster: PgCluster): Promise<void> {
@@ -93,12 +101,17 @@ export async function capture(cluster: PgCluster, prefix: string, settings: Reco
     if (rows[0]!.p === prefix) break
     await new Promise((r) => setTimeout(r, 100))
   }
-  await settle(cluster)
+  await mark(cluster)
   const f = files(cluster)
   const start = {stderr: size(f.stderr), csv: size(f.csv), json: size(f.json)}
   await traffic(cluster)
-  await settle(cluster)
-  const slice = (path: string, from: number) => readFileSync(path).subarray(from).toString('utf8')
+  const end = await mark(cluster)
+  // The slice ends where the line holding the end marker starts (its session's connection lines
+  // before it are not statements).
+  const slice = (path: string, from: number) => {
+    const text = readFileSync(path).subarray(from).toString('utf8')
+    return text.slice(0, text.lastIndexOf('\n', text.indexOf(end)) + 1)
+  }
   return {prefix, stderr: slice(f.stderr, start.stderr), csv: slice(f.csv, start.csv), json: slice(f.json, start.json)}
 }
 
