@@ -78,7 +78,9 @@ describe.skipIf(!MYSQL_URL)('knex migrations on MariaDB/MySQL', () => {
       const boundaries = join(dir, 'carve.yml')
       writeFileSync(boundaries, `version: 1\ncontexts:\n  - name: ${contexts[0]}\n    owner: crm-service\n    tables: [customers]\n  - name: ${contexts[1]}\n    owner: sales-service\n    tables: [orders, payments]\n`)
       const plan = join(dir, 'plan')
-      const planned = await runCarve(['plan', '--db', url, '--file', boundaries, '--out', plan, '--knex'], {timeoutMs: 300_000})
+      // Roles are cluster-wide: a prefix of this run's own, so parallel runs never share one.
+      const prefix = `kx${suffix}_`
+      const planned = await runCarve(['plan', '--db', url, '--file', boundaries, '--out', plan, '--knex', '--role-prefix', prefix], {timeoutMs: 300_000})
       expect(planned.code, planned.stderr).toBe(0)
 
       const schemas = [name, ...contexts].map((s) => `'${s}'`).join(', ')
@@ -101,6 +103,9 @@ describe.skipIf(!MYSQL_URL)('knex migrations on MariaDB/MySQL', () => {
       expect(moved).toEqual(expected.sort((a, b) => a.table_schema.localeCompare(b.table_schema)))
       expect(await knex(['migrate:rollback', '--all', '--knexfile', knexfile], url)).toMatch(/rolled back: \d+ migrations/)
       expect(await snapshot()).toEqual(before)
+      // The roles the plan created are gone with it.
+      const [roles] = await admin.query(`SELECT user FROM mysql.user WHERE user LIKE ?`, [`${prefix}%`])
+      expect(roles).toEqual([])
     } finally {
       for (const db of [name, ...contexts]) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``)
       await admin.end()
