@@ -35,17 +35,37 @@ type Conditions = [column: string, value: unknown][]
 /** A value as knex binds it: request and row values are JSON scalars, Buffers or Dates. */
 const bound = (value: unknown) => value as Knex.Value
 
+/**
+ * A table or column name as knex must be given it. knex reads `a.b` as a qualified name and
+ * `a as b` as an alias, and trims spaces; a name can hold any of these. So dots and spaces (and
+ * the escape character itself) are escaped to private-use characters here, and openDatabase's
+ * wrapIdentifier hook (knexName's inverse, applied to each name knex quotes) restores them.
+ */
+export function knexName(name: string): string {
+  return name.replace(/[\uE000. ]/g, (c) => '\uE000' + (c === '.' ? '\uE001' : c === ' ' ? '\uE002' : '\uE003'))
+}
+
+/** The exact name back from knexName. */
+export function exactName(escaped: string): string {
+  return escaped.replace(/\uE000([\uE001-\uE003])/g, (_, c: string) => (c === '\uE001' ? '.' : c === '\uE002' ? ' ' : '\uE000'))
+}
+
+/** A row's values keyed as knex must be given them (see knexName). */
+function knexRow(values: Row): Row {
+  return Object.fromEntries(Object.entries(values).map(([column, value]) => [knexName(column), value]))
+}
+
 /** The table where the plan moved it: `schema.table` on PostgreSQL, `database.table` on MySQL. */
 function table(db: Knex | Knex.Transaction, e: EntitySpec): Query {
-  return db<Row, Row[]>(e.table).withSchema(SCHEMA)
+  return db<Row, Row[]>(knexName(e.table)).withSchema(knexName(SCHEMA))
 }
 
 function columns(e: EntitySpec): string[] {
-  return Object.keys(e.columns)
+  return Object.keys(e.columns).map(knexName)
 }
 
 function where(query: Query, conditions: Conditions): Query {
-  for (const [column, value] of conditions) query.where(column, bound(value))
+  for (const [column, value] of conditions) query.where(knexName(column), bound(value))
   return query
 }
 
@@ -76,8 +96,8 @@ function afterKey(query: Query, key: readonly string[], values: unknown[]): Quer
   return query.where((outer) => {
     key.forEach((column, i) => {
       outer.orWhere((inner) => {
-        for (let j = 0; j < i; j++) inner.where(key[j] as string, bound(values[j]))
-        inner.where(column, '>', bound(values[i]))
+        for (let j = 0; j < i; j++) inner.where(knexName(key[j] as string), bound(values[j]))
+        inner.where(knexName(column), '>', bound(values[i]))
       })
     })
   })
@@ -97,7 +117,7 @@ export async function list(e: EntitySpec, req: ApiRequest, db: Knex): Promise<Ap
   const after = readCursor(req, e.primaryKey.length)
   let query = where(table(db, e).select(columns(e)), conditions)
   if (after) query = afterKey(query, e.primaryKey, after)
-  const rows = await query.orderBy(e.primaryKey.map((column) => ({column}))).limit(limit + 1)
+  const rows = await query.orderBy(e.primaryKey.map((column) => ({column: knexName(column)}))).limit(limit + 1)
   return page(rows, limit, (last) => e.primaryKey.map((column) => last[column]))
 }
 
@@ -128,7 +148,7 @@ export async function update(e: EntitySpec, req: ApiRequest, db: Knex): Promise<
   if (fields.size === 0) throw new ApiError(400, 'empty_update', 'the body names no field to change')
   const conditions = keyConditions(e, req)
   const row = await inTransaction(db, req, async (trx) => {
-    await where(table(trx, e), conditions).update(Object.fromEntries(fields))
+    await where(table(trx, e), conditions).update(knexRow(Object.fromEntries(fields)))
     // Outbox: the plan's trigger records the change within this transaction (see create).
     return where(table(trx, e).select(columns(e)), conditions).first()
   })
@@ -138,7 +158,7 @@ export async function update(e: EntitySpec, req: ApiRequest, db: Knex): Promise<
 
 /** The version in effect at `now`: started, and not ended (or never). */
 function inEffect(query: Query, scd2: NonNullable<EntitySpec['scd2']>, now: Knex.Value): Query {
-  return query.where(scd2.from, '<=', now).where((q) => q.whereNull(scd2.to).orWhere(scd2.to, '>', now))
+  return query.where(knexName(scd2.from), '<=', now).where((q) => q.whereNull(knexName(scd2.to)).orWhere(knexName(scd2.to), '>', now))
 }
 
 function severalOpen(e: EntitySpec): ApiError {
@@ -152,7 +172,7 @@ export async function readLive(e: EntitySpec, req: ApiRequest, db: Knex): Promis
   // MySQL's CURRENT_TIMESTAMP has whole seconds: NOW(6) sees a revision made this second.
   const now = ENGINE === 'postgresql' ? db.fn.now() : db.raw('NOW(6)')
   const rows = await inEffect(where(table(db, e).select(columns(e)), conditions), scd2, now)
-    .orderBy(scd2.from, 'desc')
+    .orderBy(knexName(scd2.from), 'desc')
     .limit(2)
   if (rows.length > 1) throw severalOpen(e)
   const row = rows[0]
@@ -172,12 +192,12 @@ export async function revise(e: EntitySpec, req: ApiRequest, db: Knex): Promise<
   const row = await inTransaction(db, req, async (trx) => {
     const now = await transactionNow(trx)
     // The version in effect, locked: two concurrent revisions cannot both close it.
-    const open = await inEffect(where(table(trx, e).select([...e.primaryKey, ...scd2.copied]), conditions), scd2, now).forUpdate()
+    const open = await inEffect(where(table(trx, e).select([...e.primaryKey, ...scd2.copied].map(knexName)), conditions), scd2, now).forUpdate()
     if (open.length > 1) throw severalOpen(e)
     const current = open[0]
     if (current === undefined) throw new ApiError(404, 'not_found', 'no version of this ' + e.table + ' is in effect now')
     // Close it now ...
-    await where(table(trx, e), e.primaryKey.map((column) => [column, current[column]])).update({[scd2.to]: now})
+    await where(table(trx, e), e.primaryKey.map((column) => [column, current[column]])).update({[knexName(scd2.to)]: now})
     // ... and open its successor: a copy from now, its end left to its default (open), with the changes.
     const copy: Row = {}
     for (const column of scd2.copied) copy[column] = copyValue(e, column, current[column])
@@ -200,15 +220,15 @@ export async function revise(e: EntitySpec, req: ApiRequest, db: Knex): Promise<
  */
 async function insertRow(trx: Knex.Transaction, e: EntitySpec, values: Row): Promise<unknown[] | null> {
   if (e.primaryKey.length === 0) {
-    await table(trx, e).insert(values)
+    await table(trx, e).insert(knexRow(values))
     return null
   }
   if (ENGINE === 'postgresql') {
-    const returned = (await table(trx, e).insert(values, [...e.primaryKey])) as Row[]
+    const returned = (await table(trx, e).insert(knexRow(values), e.primaryKey.map(knexName))) as Row[]
     const first = returned[0]
     return first ? e.primaryKey.map((column) => first[column]) : null
   }
-  const [insertId] = (await table(trx, e).insert(values)) as unknown as number[]
+  const [insertId] = (await table(trx, e).insert(knexRow(values))) as unknown as number[]
   const missing = e.primaryKey.filter((column) => !(column in values))
   if (missing.length > 1 || (missing.length === 1 && !insertId)) return null
   return e.primaryKey.map((column) => (column in values ? values[column] : insertId))
