@@ -104,6 +104,14 @@ describe.skipIf(!PG_URL || !existsSync(PAGILA))('pagila as upstream (partition f
   afterAll(async () => {
     await conn?.close()
     await db?.drop()
+    // Roles are cluster-wide: a run that failed before its rollback must not leave them behind.
+    const admin = await openTarget(parseTarget(PG_URL!))
+    try {
+      const roles = await admin.query<{name: string}>(`SELECT rolname AS name FROM pg_roles WHERE rolname LIKE $1`, [`${ROLE_PREFIX.replace(/_/g, '\\_')}%`])
+      for (const r of roles) await admin.exec(`DROP ROLE IF EXISTS "${r.name}"`)
+    } finally {
+      await admin.close()
+    }
   })
 
   it('plans: the 18 partition foreign keys are replaced, the unpopulated view is skipped with a note', async () => {
