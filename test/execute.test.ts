@@ -330,11 +330,9 @@ describe.each(targets)('executor on $name', (target) => {
       await holder.query('LOCK TABLE public.orders IN ACCESS EXCLUSIVE MODE')
       const loaded = loadPlan(plan(basicSteps()))
       const events: ExecEvent[] = []
-      const started = Date.now()
       const e = await refusal(() => applyPlan(conn, loaded, options({run: {...options().run, lockTimeoutMs: 150, lockRetries: 2}}, events)))
       expect(e.message).toMatch(/step 002-move-orders failed: could not take its locks on public\.orders within lock_timeout 150 ms, 3 attempts .*55P03/)
       expect(events.filter((x) => x.type === 'retry').length).toBe(2)
-      expect(Date.now() - started).toBeLessThan(10_000)
       expect((await planStatus(conn, loaded)).steps.map((s) => s.state)).toEqual(['applied', 'failed', 'pending'])
 
       // Released between retries: the run goes on by itself.

@@ -10,12 +10,12 @@
 import type {Connection} from '../db/connection.js'
 import {CarveError, EXIT} from '../errors.js'
 import {runnerFor} from './kinds/index.js'
-import {Ledger, type LedgerRow, type LedgerState} from './ledger.js'
-import {acquirePlanLock, formatMs, lockHolder, type HeldLock, type LockHolder} from './lock.js'
-import {applyJournaled, type Journal, type JournalEnv, journalOf, PartialStepFailure, rollbackJournaled} from './journal.js'
+import {Ledger, type LedgerRow} from './ledger.js'
+import {lockHolder} from './lock.js'
+import {applyJournaled, journalOf, PartialStepFailure, rollbackJournaled} from './journal.js'
 import {findStep, type LoadedPlan, type LoadedStep} from './plan-files.js'
 import {preflightApply} from './preflight.js'
-import {DEFAULT_RUN_OPTIONS, type RunContext, type RunEvent, type RunOptions, type StepRunner} from './runner.js'
+import type {RunOptions, StepRunner} from './runner.js'
 import {
   applySqlStep,
   assertEngine,
@@ -26,146 +26,14 @@ import {
   runsInTransaction,
   StepFailure,
   verifySqlStep,
-  type SqlStepEnv,
   type StepTiming,
 } from './sql-step.js'
 
-export type Action = 'apply' | 'rollback' | 'verify'
+import {brief, journalEnv, runContext, safePoint, sqlEnv, takeLock, warnUnknown} from './exec-support.js'
+import {runTotals, stepRun, type ApplyResult, type ExecuteOptions, type RollbackResult, type StatusResult, type StepStatus, type VerifyResult} from './run-results.js'
 
-/** What a run reports while it goes: rendered by progress.ts, or printed as JSON lines. */
-export type ExecEvent =
-  | {type: 'start'; action: Action; plan: string; database: string; steps: {id: string; title: string; kind: string}[]}
-  | {type: 'lock-wait'; holder: LockHolder | null}
-  | {type: 'info'; message: string}
-  | {type: 'step-start'; action: Action; step: string; title: string; transactional: boolean}
-  | {type: 'step-done'; action: Action; step: string; durationMs: number; waitedMs: number; retries: number}
-  | {type: 'step-failed'; action: Action; step: string; error: string; sqlstate: string | null}
-  | {type: 'retry'; step: string; attempt: number; retries: number; waitMs: number; reason: string}
-  | ({type: 'progress'} & RunEvent)
-  | {type: 'end'; action: Action; ok: boolean; interrupted: boolean}
-
-export interface ExecuteOptions {
-  run: RunOptions
-  /** How long to wait for another run's plan lock before giving up. */
-  lockWaitMs: number
-  /** Run despite checksum drift of applied steps; roll back irreversible steps. */
-  force: boolean
-  /** First wait after a lock timeout (doubles per retry, jittered). */
-  retryBaseMs: number
-  signal: AbortSignal
-  onEvent: (event: ExecEvent) => void
-  /** Another database on the same server, for runners of split steps. */
-  connectDatabase?: (name: string) => Promise<Connection>
-}
-
-export function defaultExecuteOptions(overrides: Partial<ExecuteOptions> = {}): ExecuteOptions {
-  return {
-    run: {...DEFAULT_RUN_OPTIONS, ...overrides.run},
-    lockWaitMs: 10_000,
-    force: false,
-    retryBaseMs: 250,
-    signal: new AbortController().signal,
-    onEvent: () => {},
-    ...overrides,
-  }
-}
-
-export type StepState = LedgerState | 'pending'
-
-export interface StepStatus {
-  id: string
-  title: string
-  kind: string
-  context: string | null
-  state: StepState
-  appliedAt: string | null
-  appliedBy: string | null
-  durationMs: number | null
-  changedAt: string | null
-  changedBy: string | null
-  /** The step's files differ from the ones that were applied. */
-  drift: boolean
-  irreversible: boolean
-  lastError: string | null
-  /** In progress on MySQL/MariaDB: how far its up.sql or down.sql got (statement journal). */
-  journal: Journal | null
-}
-
-export interface StatusResult {
-  plan: string
-  database: string
-  ledger: boolean
-  steps: StepStatus[]
-  applied: number
-  pending: number
-  failed: number
-  /** Steps stopped part-way (statement journal): neither applied nor untouched. */
-  partial: number
-  drift: string[]
-  /** Ledger rows of steps the plan no longer has (the plan was regenerated after applying). */
-  unknownSteps: string[]
-  /** A run holding the plan lock right now. */
-  running: LockHolder | null
-}
-
-/** A step that ran: its wall time, and how much of it went on waiting for locks (failed attempts, backoff). */
-export interface StepRun {
-  id: string
-  durationMs: number
-  waitedMs: number
-  retries: number
-}
-
-/** Totals for a summary line: wall time, time waiting for locks, retries. */
-export function runTotals(runs: StepRun[]): {durationMs: number; waitedMs: number; retries: number} {
-  return runs.reduce((t, r) => ({durationMs: t.durationMs + r.durationMs, waitedMs: t.waitedMs + r.waitedMs, retries: t.retries + r.retries}), {durationMs: 0, waitedMs: 0, retries: 0})
-}
-
-/** " (3.2 s of it waiting for locks, 4 retries)" for a summary line; empty when nothing waited. */
-export function waitText(t: {waitedMs: number; retries: number}): string {
-  return t.retries ? ` (${formatMs(t.waitedMs)} of it waiting for locks, ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'})` : ''
-}
-
-function stepRun(id: string, t: StepTiming): StepRun {
-  return {id, durationMs: Math.round(t.durationMs), waitedMs: Math.round(t.waitedMs), retries: t.retries}
-}
-
-export interface ApplyResult {
-  plan: string
-  database: string
-  dryRun: boolean
-  applied: StepRun[]
-  /** Over the steps of this run: time spent waiting for locks (failed attempts, backoff) and retries. */
-  waitedMs?: number
-  retries?: number
-  alreadyApplied: number
-  /** Steps still pending after this run (beyond --to, or after an interruption). */
-  pending: string[]
-  interrupted: boolean
-  /** --dry-run: the SQL that would run. */
-  sql?: string
-}
-
-export interface RollbackResult {
-  plan: string
-  database: string
-  dryRun: boolean
-  rolledBack: StepRun[]
-  /** Over the steps of this run: time spent waiting for locks (failed attempts, backoff) and retries. */
-  waitedMs?: number
-  retries?: number
-  /** Steps still applied, re-verified after the rollback. */
-  reverified: {id: string; ok: boolean; error: string | null}[]
-  interrupted: boolean
-  sql?: string
-}
-
-export interface VerifyResult {
-  plan: string
-  database: string
-  ok: boolean
-  steps: {id: string; ok: boolean; error: string | null; skipped?: string}[]
-}
+// The executor's types live in run-results.ts; importers keep using this module.
+export * from './run-results.js'
 
 // ---------------------------------------------------------------------------------------------
 // reading the state
@@ -585,75 +453,4 @@ async function verifyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: 
   }
   await ledger.event(s.step.id, 'verify', error ? `failed: ${error}` : skipped ?? 'ok').catch(() => {})
   return {ok: error === null, error, durationMs: Math.round(performance.now() - started), ...(skipped ? {skipped} : {})}
-}
-
-// ---------------------------------------------------------------------------------------------
-// shared pieces
-
-/**
- * Between steps: let the event loop run once, so a Ctrl-C that arrived while a step ran is seen
- * now. PGlite runs queries synchronously in WASM and resolves them as microtasks only, so without
- * this a whole run can pass without the signal handler ever getting a turn.
- */
-function safePoint(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
-
-function brief(s: LoadedStep): {id: string; title: string; kind: string} {
-  return {id: s.step.id, title: s.step.title, kind: s.step.kind}
-}
-
-async function takeLock(conn: Connection, plan: LoadedPlan, options: ExecuteOptions): Promise<HeldLock> {
-  return acquirePlanLock(conn, plan.manifest.name, {
-    timeoutMs: options.lockWaitMs,
-    signal: options.signal,
-    onWait: (holder) => options.onEvent({type: 'lock-wait', holder}),
-  })
-}
-
-function warnUnknown(plan: LoadedPlan, rows: Map<string, LedgerRow>, options: ExecuteOptions): void {
-  const known = new Set(plan.steps.map((s) => s.step.id))
-  const unknown = [...rows.values()].filter((r) => r.state === 'applied' && !known.has(r.step))
-  if (unknown.length) options.onEvent({type: 'info', message: `the ledger has applied steps this plan does not list: ${unknown.map((r) => r.step).join(', ')} (was the plan regenerated after applying?)`})
-}
-
-function sqlEnv(conn: Connection, ledger: Ledger, s: LoadedStep, options: ExecuteOptions): SqlStepEnv {
-  return {
-    conn,
-    ledger,
-    lockTimeoutMs: options.run.lockTimeoutMs,
-    lockRetries: options.run.lockRetries,
-    retryBaseMs: options.retryBaseMs,
-    signal: options.signal,
-    onRetry: (info) => options.onEvent({type: 'retry', step: s.step.id, ...info}),
-  }
-}
-
-function journalEnv(conn: Connection, ledger: Ledger, s: LoadedStep, options: ExecuteOptions): JournalEnv {
-  return {...sqlEnv(conn, ledger, s, options), onInfo: (message) => options.onEvent({type: 'info', message})}
-}
-
-function runContext(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): {ctx: RunContext; close: () => Promise<void>} {
-  const opened: Connection[] = []
-  const ctx: RunContext = {
-    conn,
-    async connectDatabase(name: string) {
-      if (!options.connectDatabase) {
-        throw new CarveError('execute.no-server', `step ${s.step.id} needs a second database (${name}) on the same server, which ${conn.label} cannot provide`, {
-          hint: 'run split steps against a PostgreSQL or MySQL server (--db postgres://…); an embedded PGlite database is a single database',
-        })
-      }
-      const other = await options.connectDatabase(name)
-      opened.push(other)
-      return other
-    },
-    planDir: plan.dir,
-    files: s.files,
-    loadCheckpoint: <T>() => ledger.loadCheckpoint<T>(s.step.id),
-    saveCheckpoint: (state: unknown) => ledger.saveCheckpoint(s, state),
-    emit: (event) => options.onEvent({type: 'progress', step: s.step.id, ...event}),
-    signal: options.signal,
-    options: options.run,
-  }
-  return {ctx, close: async () => void (await Promise.all(opened.map((c) => c.close().catch(() => {}))))}
 }
