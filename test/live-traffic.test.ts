@@ -172,6 +172,15 @@ describe.runIf(ready)('apply → rollback three times while pgbench runs (Postgr
     } finally {
       await conn.close()
       await db.drop()
+      // A failed run leaves its roles behind (cluster-wide): they are this run's own, drop them.
+      const admin = await openTarget({kind: 'postgres', url: PG_URL!})
+      try {
+        for (const r of await admin.query<{rolname: string}>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [rolePrefix])) {
+          await admin.exec(`DROP ROLE IF EXISTS "${r.rolname.replace(/"/g, '""')}"`).catch(() => {})
+        }
+      } finally {
+        await admin.close()
+      }
     }
-  }, 240_000)
+  }, 600_000)
 })
