@@ -10,7 +10,7 @@ import type {Table, View} from '../../introspect/model.js'
 import type {ContextSpec, ForeignAccess, PlanInput} from '../context.js'
 import {safeName} from '../context.js'
 import {doBlock, ident, literal, qualified} from '../quote.js'
-import {code, dropSchemaIfEmpty, duration, header, Locator, sizeOf, stepReadme} from './common.js'
+import {code, dropSchemaIfEmpty, duration, header, Locator, schemaExisted, sizeOf, stepReadme} from './common.js'
 import type {StepDraft} from './types.js'
 
 export interface ReadModel {
@@ -256,8 +256,16 @@ END`)}\n` : '')
     dependsOn,
     transactional: true,
     locks: [],
-    up: `${header('Step: read models for services without a context, and projections of views that join several contexts')}\n${sqls.map(({g, sql}) => `CREATE SCHEMA IF NOT EXISTS ${ident(g.schema)};\n${grantUsage(g)}${sql.up}\n`).join('\n')}`,
-    down: `${header('Undo: the read models of services without a context, and the reporting projections')}\n${[...sqls].reverse().map(({g, sql}) => `${sql.down}\n${revokeUsage(g)}${dropSchemaIfEmpty(g.schema)}\n`).join('\n')}`,
+    // A schema that existed before the plan is used, never created or dropped (Carve never removes
+    // what it did not create); one it creates is a plain CREATE SCHEMA, so a schema that appeared
+    // since the plan was made fails the step instead of being adopted — and dropped on rollback.
+    up: `${header('Step: read models for services without a context, and projections of views that join several contexts')}\n${sqls
+      .map(({g, sql}) => `${schemaExisted(input, g.schema) ? `-- Schema ${g.schema.replace(/[\r\n]+/g, ' ')} existed before this plan: it is used, and never dropped on rollback.` : `CREATE SCHEMA ${ident(g.schema)};`}\n${grantUsage(g)}${sql.up}\n`)
+      .join('\n')}`,
+    down: `${header('Undo: the read models of services without a context, and the reporting projections')}\n${[...sqls]
+      .reverse()
+      .map(({g, sql}) => `${sql.down}\n${revokeUsage(g)}${schemaExisted(input, g.schema) ? `-- Schema ${g.schema.replace(/[\r\n]+/g, ' ')} existed before this plan: it stays.` : dropSchemaIfEmpty(g.schema)}\n`)
+      .join('\n')}`,
     verify: `${header('Verify: the read models and projections exist and are populated')}\n${sqls.map(({sql}) => sql.verify).join('\n')}\n`,
     readme,
     extraFiles: {'refresh.sql': `${header('Refresh the read models of services without a context, and the reporting projections')}\n${sqls.map(({sql}) => sql.refresh).join('\n')}\n`},
