@@ -1,6 +1,6 @@
 -- Step: read models for services without a context, and projections of views that join several contexts
 
-CREATE SCHEMA IF NOT EXISTS "reporting";
+CREATE SCHEMA "reporting";
 GRANT USAGE ON SCHEMA "reporting" TO "carve_reporting";
 CREATE MATERIALIZED VIEW IF NOT EXISTS "reporting"."rm_audit_audit_events" AS
   SELECT "id", "occurred_at", "tenant_id", "user_id", "action", "resource_type", "resource_id", "old_values", "new_values", "source_service", "correlation_id"
