@@ -4,7 +4,8 @@
  * left exactly as it was by rollback; a schema the plan creates is created with a plain CREATE
  * SCHEMA (so one that appears after planning fails the step instead of being adopted).
  */
-import {rmSync} from 'node:fs'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -15,7 +16,9 @@ import {loadPlan} from '../src/execute/plan-files.js'
 import {inspect} from '../src/introspect/index.js'
 import {generatePlan} from '../src/plan/generate.js'
 import {writePlan} from '../src/plan/write.js'
+import {runCarve} from './support/cli.js'
 import {tempDir} from './support/plan-fixture.js'
+import {announceSkip, MYSQL_URL, siblingDatabaseUrl} from './support/servers.js'
 import {shopBoundaries, shopWorkload} from './support/shop-plan-input.js'
 
 describe('a schema that existed before the plan', () => {
@@ -59,3 +62,35 @@ describe('a schema that existed before the plan', () => {
     await conn.exec(`DROP SCHEMA reporting; DROP ROLE bi_team_readers_pre;`)
   }, 300_000)
 })
+
+describe.skipIf(!MYSQL_URL)('a context database that existed before the plan (MariaDB/MySQL)', () => {
+  it('is used by the move and kept by rollback; the one the plan created is dropped', async () => {
+    const {default: mysql} = await import('mysql2/promise')
+    const {url, name} = siblingDatabaseUrl(MYSQL_URL!, 'preexisting')
+    const suffix = name.slice(-6)
+    const [kept, made] = [`pxkeep${suffix}`, `pxmade${suffix}`]
+    const admin = await mysql.createConnection({uri: MYSQL_URL!, multipleStatements: true})
+    const dir = tempDir('carve-preexisting-my-')
+    try {
+      await admin.query(`CREATE DATABASE \`${name}\`; CREATE DATABASE \`${kept}\` COMMENT 'the BI team''s database';
+        CREATE TABLE \`${name}\`.a (id int PRIMARY KEY); CREATE TABLE \`${name}\`.b (id int PRIMARY KEY);`)
+      mkdirSync(dir, {recursive: true})
+      writeFileSync(join(dir, 'carve.yml'), `version: 1\ncontexts:\n  - name: ${kept}\n    owner: a-service\n    tables: [a]\n  - name: ${made}\n    owner: b-service\n    tables: [b]\n`)
+      const plan = join(dir, 'plan')
+      const prefix = `px${suffix}_`
+      expect((await runCarve(['plan', '--db', url, '--file', join(dir, 'carve.yml'), '--out', plan, '--role-prefix', prefix], {timeoutMs: 300_000})).code).toBe(0)
+      expect((await runCarve(['apply', plan, '--db', url], {timeoutMs: 300_000})).code).toBe(0)
+      const databases = async () => ((await admin.query(`SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?, ?) ORDER BY 1`, [kept, made]))[0] as {s: string}[]).map((r) => r.s)
+      expect(await databases()).toEqual([made, kept].sort())
+      expect((await runCarve(['rollback', plan, '--all', '--db', url], {timeoutMs: 300_000})).code).toBe(0)
+      expect(await databases()).toEqual([kept])
+      const [[{c}]] = (await admin.query(`SELECT SCHEMA_COMMENT AS c FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [kept])) as unknown as [[{c: string}]]
+      expect(c).toBe("the BI team's database")
+    } finally {
+      for (const db of [name, kept, made]) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``)
+      await admin.end()
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }, 600_000)
+})
+if (!MYSQL_URL) announceSkip('MariaDB/MySQL')

@@ -91,10 +91,13 @@ export class MysqlSql {
     return `EXISTS (SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${bin(db)})`
   }
 
-  /** Drop a database only when nothing is left in it: never take away what a person put there. */
-  dropDatabaseIfEmpty(db: string): string {
+  /**
+   * Drop a database only when nothing is left in it: never take away what a person put there.
+   * `onlyIf` adds a condition (a database this plan created, not one that was there before).
+   */
+  dropDatabaseIfEmpty(db: string, onlyIf?: string): string {
     return this.when(
-      `${this.databaseExists(db)}
+      `${this.databaseExists(db)}${onlyIf ? `\n  AND ${onlyIf}` : ''}
   AND NOT EXISTS (SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${bin(db)})
   AND NOT EXISTS (SELECT 1 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ${bin(db)})
   AND NOT EXISTS (SELECT 1 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ${bin(db)})`,
