@@ -72,7 +72,7 @@ describe.skipIf(clusterReason !== null)('carve check on PostgreSQL: live pg_stat
       await c.end()
     }
     await as('orders_svc', ['insert into orders values (1, 5)', 'update orders set total = 6 where id = 1'])
-    await as('billing_svc', ['insert into invoices values (1, 1)', 'update orders set total = 7 where id = 1', 'update orders set total = 8 where id = 1', 'select total from orders where id = 1'])
+    await as('billing_svc', ['insert into invoices values (1, 1)', 'update orders set total = 7 where id = 1', 'select pg_sleep(0.05)', 'update orders set total = 8 where id = 1', 'select total from orders where id = 1'])
     await new Promise((r) => setTimeout(r, 300))
     csvlog = join(cluster.logDir, readdirSync(cluster.logDir).find((f) => f.endsWith('.csv'))!)
   }, 120_000)

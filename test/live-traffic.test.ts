@@ -7,8 +7,8 @@
  * history row, and the schema (pg_dump -s, raw ACLs, relhastriggers) is what it was.
  * Needs CARVE_TEST_PG_URL and pgbench/pg_dump (Debian: postgresql-contrib / postgresql-client).
  */
-import {execFile, spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -18,21 +18,10 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {Connection} from '../src/db/connection.js'
 import {openTarget} from '../src/db/open.js'
 import {runCarve} from './support/cli.js'
+import {bench, type BenchRun, catalogState, jsonLines, PG_DUMP, PGBENCH} from './support/live-traffic.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
 
 const run = promisify(execFile)
-
-/** A client tool of the server's major version when installed, else the one on PATH. */
-function tool(name: string): string | null {
-  for (const dir of ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin']) {
-    if (existsSync(join(dir, name))) return join(dir, name)
-  }
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, name))) return join(dir, name)
-  return null
-}
-
-const PGBENCH = tool('pgbench')
-const PG_DUMP = tool('pg_dump')
 const ready = Boolean(PG_URL && PGBENCH && PG_DUMP)
 if (!PG_URL) announceSkip('PostgreSQL')
 else if (!ready) console.warn('[carve tests] SKIPPING the live-traffic test: pgbench or pg_dump is not installed (Debian: apt-get install postgresql-contrib postgresql-client)')
@@ -42,59 +31,10 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, {recursive: true, force: true})
 })
 
-interface BenchRun {
-  code: number | null
-  processed: number
-  failed: number
-  deadlocks: number
-  stderr: string
-}
-
-function bench(url: string, seconds: number): Promise<BenchRun> {
-  return new Promise((resolve, reject) => {
-    // -n: no vacuum before; errors are counted, never retried (max tries 1), and reported in detail.
-    const child = spawn(PGBENCH!, ['-c', '4', '-j', '2', '-T', String(seconds), '-n', '--failures-detailed', url], {stdio: ['ignore', 'pipe', 'pipe']})
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN)
-      resolve({
-        code,
-        processed: num(/number of transactions actually processed: (\d+)/),
-        failed: num(/number of failed transactions: (\d+)/),
-        deadlocks: num(/number of deadlock failures: (\d+)/),
-        stderr: err,
-      })
-    })
-  })
-}
-
-/** Everything rollback must restore: DDL, raw ACLs (NULL stays NULL), relhastriggers, schemas, the plan's roles. */
-async function catalogState(conn: Connection, url: string, rolePrefix: string): Promise<{dump: string; relations: string; schemas: string; roles: string}> {
-  const {stdout} = await run(PG_DUMP!, ['-s', '--exclude-schema=carve', '-d', url], {maxBuffer: 64 << 20})
-  // pg_dump 15.14+ brackets the dump with \restrict <random key>: not part of the schema.
-  const dump = stdout.replace(/^-- Dumped (from|by) .*$/gm, '').replace(/^\\(un)?restrict .*$/gm, '')
-  const rel = await conn.query<{r: string}>(`SELECT string_agg(format('%s %s acl=%s triggers=%s', c.relkind, c.oid::regclass, coalesce(c.relacl::text, 'NULL'), c.relhastriggers), E'\\n' ORDER BY c.oid::regclass::text) AS r
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'carve') AND n.nspname NOT LIKE 'pg_toast%'`)
-  const sch = await conn.query<{s: string}>(`SELECT string_agg(nspname || ' acl=' || coalesce(nspacl::text, 'NULL'), ', ' ORDER BY nspname) AS s FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'carve')`)
-  const roles = await conn.query<{r: string | null}>(`SELECT string_agg(rolname, ', ' ORDER BY rolname) AS r FROM pg_roles WHERE starts_with(rolname, $1)`, [rolePrefix])
-  return {dump, relations: rel[0]!.r, schemas: sch[0]!.s, roles: roles[0]!.r ?? ''}
-}
-
 async function bankState(conn: Connection): Promise<{accounts: string; tellers: string; branches: string; history: number}> {
   const [row] = await conn.query<{a: string; t: string; b: string; h: string}>(`SELECT (SELECT sum(abalance) FROM pgbench_accounts)::text AS a, (SELECT sum(tbalance) FROM pgbench_tellers)::text AS t,
       (SELECT sum(bbalance) FROM pgbench_branches)::text AS b, (SELECT count(*) FROM pgbench_history)::text AS h`)
   return {accounts: row!.a, tellers: row!.t, branches: row!.b, history: Number(row!.h)}
-}
-
-/** The JSON lines of `carve apply|rollback --json`: retries and the result. */
-function jsonLines(stdout: string): Record<string, unknown>[] {
-  // Events are one object per line; the result at the end may span lines (skipped here).
-  return stdout.split('\n').filter((l) => l.startsWith('{"') && l.endsWith('}')).map((l) => JSON.parse(l) as Record<string, unknown>)
 }
 
 describe.runIf(ready)('apply → rollback three times while pgbench runs (PostgreSQL 15)', () => {

@@ -48,7 +48,8 @@ function sqlMigration(step: PlanStep, manifest: PlanManifest): string {
   return `${HEADER(`step ${step.id}: ${step.title.replace(/[\r\n]+/g, ' ')}`)}const {readFileSync} = require('node:fs')
 const {join} = require('node:path')
 
-const sql = (file) => readFileSync(join(__dirname, '..', '..', ${JSON.stringify(folder)}, file), 'utf8')
+// knex.raw reads ? as a placeholder even without bindings: \\? keeps PostgreSQL's jsonb ? operator.
+const sql = (file) => readFileSync(join(__dirname, '..', '..', ${JSON.stringify(folder)}, file), 'utf8').replace(/\\?/g, '\\\\?')
 ${transactional ? '' : `\n// ${manifest.engine === 'postgres' ? 'This step cannot run inside a transaction.' : 'MySQL/MariaDB DDL commits statement by statement: no transaction to wrap it in.'}\nexports.config = {transaction: false}\n`}
 exports.up = async (knex) => {
   await knex.raw(sql('up.sql'))${verify}

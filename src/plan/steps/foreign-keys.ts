@@ -13,7 +13,7 @@ import type {ForeignKey} from '../../introspect/model.js'
 import type {ContextSpec, CrossFk, PlanInput} from '../context.js'
 import {shortHash} from '../context.js'
 import {doBlock, dollarQuote, ident, literal, qualified} from '../quote.js'
-import {code, duration, header, Locator, sizeOf, stepReadme} from './common.js'
+import {code, duration, header, Locator, lockTablesUpFront, type LockTarget, sizeOf, stepReadme} from './common.js'
 import type {StepDraft} from './types.js'
 
 export const LOOSE_FK_QUEUE = 'carve_loose_fk_queue'
@@ -104,8 +104,28 @@ BEGIN
   INSERT INTO ${queue} (constraint_name, parent_key) VALUES (TG_ARGV[0], key);
   RETURN NULL;
 END`
+  // Both ends of every foreign key, locked up front in the one canonical order (as the moves do):
+  // dropping a constraint locks the referencing and the referenced table, and in the order the
+  // constraints come that can cross an application's own order and deadlock it. Dropping a
+  // constraint (and its triggers), or a loose FK's trigger, takes ACCESS EXCLUSIVE; re-adding one
+  // NOT VALID and validating it needs SHARE ROW EXCLUSIVE, which lets readers through.
+  const lockSet = (strong: (f: CrossFk, end: 'child' | 'parent') => boolean): LockTarget[] => {
+    const byAt = new Map<string, LockTarget>()
+    for (const f of fks) {
+      for (const end of ['child', 'parent'] as const) {
+        const table = end === 'child' ? f.from.table : f.to.table
+        const at = locator.at(table)
+        const mode = strong(f, end) ? 'ACCESS EXCLUSIVE' : 'SHARE ROW EXCLUSIVE'
+        const seen = byAt.get(at)
+        if (!seen || (seen.mode !== 'ACCESS EXCLUSIVE' && mode === 'ACCESS EXCLUSIVE')) byAt.set(at, {at, schema: table.schema, name: table.name, mode})
+      }
+    }
+    return [...byAt.values()]
+  }
+  const upLocks = lockSet(() => true)
+  const downLocks = lockSet((f, end) => end === 'parent' && isLoose(f.fk))
   const up = `${header(`Step: drop the foreign keys from context ${ctx.name} into other contexts`, ['reconcile.sql finds orphans; cleanup.sql applies ON DELETE actions for loose foreign keys'])}
-${loose.length ? `CREATE TABLE IF NOT EXISTS ${queue} (
+${lockTablesUpFront(upLocks)}${loose.length ? `CREATE TABLE IF NOT EXISTS ${queue} (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   constraint_name text NOT NULL,
   parent_key jsonb NOT NULL,
@@ -117,7 +137,7 @@ ${triggers.join('\n')}
 ` : ''}${doBlock(`BEGIN\n${drops.join('\n')}\nEND`)}
 `
   const down = `${header(`Undo: re-add the foreign keys of context ${ctx.name} (NOT VALID, then validated)`, ['fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again'])}
-${untriggers.join('\n')}
+${lockTablesUpFront(downLocks)}${untriggers.join('\n')}
 ${loose.length ? `DROP FUNCTION IF EXISTS ${fn}();\nDROP TABLE IF EXISTS ${queue};\n` : ''}${doBlock(`BEGIN\n${readds.join('\n')}\nEND`)}
 `
   const verify = `${header(`Verify: no foreign key from context ${ctx.name} into another context is left`)}
@@ -132,7 +152,7 @@ ${doBlock(`BEGIN\n${checks.join('\n')}\nEND`)}
     what: `Drops ${fks.length} foreign key${fks.length === 1 ? '' : 's'} that point from ${code(ctx.name)} into other contexts:\n\n| constraint | from | to | on delete | replaced by |\n|---|---|---|---|---|\n${rows}\n\n\`reconcile.sql\` lists orphans per former constraint: schedule it and alert on rows.${loose.length ? ` For constraints that cascaded or nulled on delete, a trigger on the referenced table queues deleted keys in ${code(`${schema}.${LOOSE_FK_QUEUE}`)} and \`cleanup.sql\` (run it every minute) applies the old action in batches of 1,000.` : ''}`,
     why: 'Contexts in separate databases cannot share foreign keys. Owner-side validation in the API, idempotent writes, reconciliation and status fields replace them (concepts: no cross-service FKs).',
     risk: 'Between now and the API taking over validation, the database no longer refuses a reference to a missing row: watch `reconcile.sql`. Rolling back needs the data to satisfy the constraint again.',
-    lock: 'SHARE ROW EXCLUSIVE on both tables of each constraint while dropping it (milliseconds). Rollback: the same to add it NOT VALID, then SHARE UPDATE EXCLUSIVE (reads and writes continue) while validating.',
+    lock: 'ACCESS EXCLUSIVE on both tables of each constraint, all taken first in one order by table name (the first waits up to `lock_timeout`, each further one at most 200 ms), held while the constraints are dropped (milliseconds). Rollback: SHARE ROW EXCLUSIVE (reads continue) on both tables, taken the same way, while each constraint is added NOT VALID and validated — writes to them wait for the validation scan.',
     duration: `under a second; rollback validation scans the referencing rows (${size.text}): ${duration(size.rows, 1_000_000)}`,
     rollback: '`down.sql` removes the loose-FK triggers and queue, re-adds each constraint `NOT VALID` and then validates it.',
   })

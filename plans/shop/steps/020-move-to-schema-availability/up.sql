@@ -1,14 +1,18 @@
 -- Step: move the tables of context availability into schema availability
 -- and leave a compatibility view under each old name
 
--- Every lock up front, in one order (by original table name, as in the other direction). Only
--- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
--- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
 LOCK TABLE ONLY "public"."service_capacity" IN ACCESS EXCLUSIVE MODE;
-LOCK TABLE ONLY "public"."slot_reservations" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "public"."stock_levels" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "public"."stock_locations" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "public"."time_slots" IN ACCESS EXCLUSIVE MODE NOWAIT;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "public"."slot_reservations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."stock_levels" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."stock_locations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "public"."time_slots" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 -- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
 CREATE SCHEMA "availability";
 DO $carve$

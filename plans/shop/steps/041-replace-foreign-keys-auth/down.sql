@@ -1,6 +1,22 @@
 -- Undo: re-add the foreign keys of context auth (NOT VALID, then validated)
 -- fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "auth"."auth_sessions" IN SHARE ROW EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "auth"."auth_tokens" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."login_identities" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."mfa_factors" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."password_resets" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."refresh_tokens" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."user_credentials" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DROP TRIGGER IF EXISTS "carve_loose_fk_1ad71b5356" ON "ums"."users";
 DROP TRIGGER IF EXISTS "carve_loose_fk_a3467c3a7f" ON "ums"."organizations";
 DROP TRIGGER IF EXISTS "carve_loose_fk_74cf860e1b" ON "ums"."users";

@@ -1,6 +1,18 @@
 -- Undo: re-add the foreign keys of context rbac (NOT VALID, then validated)
 -- fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "rbac"."access_policies" IN SHARE ROW EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "rbac"."roles" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "rbac"."user_role_assignments" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DROP TRIGGER IF EXISTS "carve_loose_fk_01c4b61f5c" ON "ums"."organizations";
 DROP TRIGGER IF EXISTS "carve_loose_fk_1ad6cc0523" ON "ums"."organizations";
 DROP TRIGGER IF EXISTS "carve_loose_fk_c9d0b6c111" ON "ums"."users";

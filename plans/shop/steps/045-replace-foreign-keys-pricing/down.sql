@@ -1,6 +1,25 @@
 -- Undo: re-add the foreign keys of context pricing (NOT VALID, then validated)
 -- fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "catalog"."categories" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "reference_data"."countries" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "reference_data"."currencies" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."discounts" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."orders" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."price_lists" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."price_rules" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "catalog"."products" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."promotion_redemptions" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "pricing"."tax_rates" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DROP TRIGGER IF EXISTS "carve_loose_fk_f023b8b983" ON "catalog"."categories";
 DROP TRIGGER IF EXISTS "carve_loose_fk_a0ca5a8f9e" ON "catalog"."products";
 DROP TRIGGER IF EXISTS "carve_loose_fk_422110970e" ON "ums"."organizations";

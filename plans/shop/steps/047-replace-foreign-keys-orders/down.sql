@@ -1,6 +1,22 @@
 -- Undo: re-add the foreign keys of context orders (NOT VALID, then validated)
 -- fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "orders"."cart_items" IN SHARE ROW EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "orders"."carts" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "reference_data"."countries" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "reference_data"."currencies" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."order_lines" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."orders" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "catalog"."products" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DROP TRIGGER IF EXISTS "carve_loose_fk_0f393a8871" ON "catalog"."products";
 DROP TRIGGER IF EXISTS "carve_loose_fk_abca1ee1e4" ON "ums"."organizations";
 DROP TRIGGER IF EXISTS "carve_loose_fk_28e8f534e0" ON "ums"."users";

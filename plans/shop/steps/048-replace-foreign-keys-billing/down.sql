@@ -1,6 +1,23 @@
 -- Undo: re-add the foreign keys of context billing (NOT VALID, then validated)
 -- fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "billing"."billing_accounts" IN SHARE ROW EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "reference_data"."countries" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."credit_notes" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "reference_data"."currencies" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."invoice_lines" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."invoices" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."order_lines" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."orders" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DROP TRIGGER IF EXISTS "carve_loose_fk_ff456ea008" ON "ums"."organizations";
 DROP TRIGGER IF EXISTS "carve_loose_fk_6352f530db" ON "orders"."order_lines";
 DROP TRIGGER IF EXISTS "carve_loose_fk_95fb1142ac" ON "ums"."users";

@@ -1,6 +1,21 @@
 -- Undo: re-add the foreign keys of context payments (NOT VALID, then validated)
 -- fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "billing"."credit_notes" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "reference_data"."currencies" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."invoices" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."orders" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."payment_methods" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."payments" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."refunds" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DROP TRIGGER IF EXISTS "carve_loose_fk_d59acd9a96" ON "ums"."users";
 DROP TRIGGER IF EXISTS "carve_loose_fk_c184dd21a5" ON "billing"."invoices";
 DROP TRIGGER IF EXISTS "carve_loose_fk_b5ad2a390e" ON "orders"."orders";

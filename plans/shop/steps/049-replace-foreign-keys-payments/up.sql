@@ -1,6 +1,21 @@
 -- Step: drop the foreign keys from context payments into other contexts
 -- reconcile.sql finds orphans; cleanup.sql applies ON DELETE actions for loose foreign keys
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "billing"."credit_notes" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "reference_data"."currencies" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "billing"."invoices" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "orders"."orders" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."payment_methods" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."payments" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."refunds" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 CREATE TABLE IF NOT EXISTS "payments"."carve_loose_fk_queue" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   constraint_name text NOT NULL,

@@ -1,6 +1,22 @@
 -- Undo: re-add the foreign keys of context memberships (NOT VALID, then validated)
 -- fails if orphans appeared meanwhile: run reconcile.sql, fix them, then roll back again
 
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
+LOCK TABLE ONLY "reference_data"."currencies" IN SHARE ROW EXCLUSIVE MODE;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "memberships"."membership_plans" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."organizations" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "payments"."payments" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "memberships"."plan_subscriptions" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "catalog"."products" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "ums"."users" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "memberships"."wallet_fundings" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "memberships"."wallets" IN SHARE ROW EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DROP TRIGGER IF EXISTS "carve_loose_fk_aab7302bed" ON "catalog"."products";
 DROP TRIGGER IF EXISTS "carve_loose_fk_ecbdb8c5d7" ON "ums"."organizations";
 DROP TRIGGER IF EXISTS "carve_loose_fk_c976dd02f3" ON "ums"."users";

@@ -1,15 +1,19 @@
 -- Undo: the outbox of context auth
 
--- Every lock up front, in one order (by original table name, as in the other direction). Only
--- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
--- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
 LOCK TABLE ONLY "auth"."auth_sessions" IN ACCESS EXCLUSIVE MODE;
-LOCK TABLE ONLY "auth"."auth_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "auth"."login_identities" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "auth"."mfa_factors" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "auth"."password_resets" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "auth"."refresh_tokens" IN ACCESS EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "auth"."user_credentials" IN ACCESS EXCLUSIVE MODE NOWAIT;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "auth"."auth_tokens" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."login_identities" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."mfa_factors" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."password_resets" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."refresh_tokens" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE ONLY "auth"."user_credentials" IN ACCESS EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 DO $carve$
 BEGIN
   IF to_regclass('"auth"."user_credentials"') IS NOT NULL THEN

@@ -1,13 +1,17 @@
 -- Step: an outbox for context availability, fed by triggers on its tables
 
--- Every lock up front, in one order (by original table name, as in the other direction). Only
--- the first waits (lock_timeout); the rest must be free now (NOWAIT): nothing stays locked while
--- another lock is awaited. A busy table rolls the step back (55P03) and the executor retries it.
+-- Every lock up front, in one order (by original table name, as in the other direction). The
+-- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
+-- already locked is never held longer than that while another is awaited. On a busy database an
+-- application transaction is over within that (NOWAIT, tried before, almost never found every
+-- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
 LOCK TABLE ONLY "availability"."service_capacity" IN SHARE ROW EXCLUSIVE MODE;
-LOCK TABLE ONLY "availability"."slot_reservations" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "availability"."stock_levels" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "availability"."stock_locations" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
-LOCK TABLE ONLY "availability"."time_slots" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
+LOCK TABLE ONLY "availability"."slot_reservations" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "availability"."stock_levels" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "availability"."stock_locations" IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE ONLY "availability"."time_slots" IN SHARE ROW EXCLUSIVE MODE;
+SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
 -- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
 -- step instead of being adopted, so rollback can never drop someone else's table.
 CREATE TABLE "availability"."outbox" (
