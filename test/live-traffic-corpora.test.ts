@@ -18,7 +18,7 @@ import {openTarget} from '../src/db/open.js'
 import {inspect} from '../src/introspect/index.js'
 import {packageRoot} from '../src/paths.js'
 import {runCarve} from './support/cli.js'
-import {bench, type BenchRun, catalogState, PG_DUMP, PGBENCH} from './support/live-traffic.js'
+import {bench, type BenchRun, catalogState, dropRolesWithPrefix, expectSameCatalog, PG_DUMP, PGBENCH} from './support/live-traffic.js'
 import {createPgDatabase, PG_URL} from './support/servers.js'
 
 const CORPORA_DIR = process.env.CARVE_CORPORA_DIR ?? resolve(packageRoot(), '..', 'shared', 'corpora')
@@ -111,21 +111,11 @@ describe.runIf(ready)('apply → rollback beside live traffic on real schemas (P
         console.info(`[live-traffic ${corpus}] ${tables.length} tables in the workload, ${runs.length} pgbench runs, ${processed} transactions, 0 failed; 2 apply + 2 rollback`)
 
         const after = await catalogState(conn, db.url, rolePrefix)
-        expect(after.dump).toBe(before.dump)
-        expect(after.relations).toBe(before.relations)
-        expect(after.schemas).toBe(before.schemas)
-        expect(after.roles).toBe(before.roles)
+        expectSameCatalog(after, before, expect)
       } finally {
         await conn.close()
         await db.drop()
-        const admin = await openTarget({kind: 'postgres', url: PG_URL!})
-        try {
-          for (const r of await admin.query<{rolname: string}>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [rolePrefix])) {
-            await admin.exec(`DROP ROLE IF EXISTS "${r.rolname.replace(/"/g, '""')}"`).catch(() => {})
-          }
-        } finally {
-          await admin.close()
-        }
+        await dropRolesWithPrefix(PG_URL!, rolePrefix)
       }
     }, 600_000)
   }

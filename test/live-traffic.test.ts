@@ -18,7 +18,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {Connection} from '../src/db/connection.js'
 import {openTarget} from '../src/db/open.js'
 import {runCarve} from './support/cli.js'
-import {bench, type BenchRun, catalogState, jsonLines, PG_DUMP, PGBENCH} from './support/live-traffic.js'
+import {bench, type BenchRun, catalogState, dropRolesWithPrefix, expectSameCatalog, jsonLines, PG_DUMP, PGBENCH} from './support/live-traffic.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
 
 const run = promisify(execFile)
@@ -105,22 +105,11 @@ describe.runIf(ready)('apply → rollback three times while pgbench runs (Postgr
       expect(bankAfter.history - bankBefore.history).toBe(processed)
 
       const after = await catalogState(conn, db.url, rolePrefix)
-      expect(after.dump).toBe(before.dump)
-      expect(after.relations).toBe(before.relations)
-      expect(after.schemas).toBe(before.schemas)
-      expect(after.roles).toBe(before.roles)
+      expectSameCatalog(after, before, expect)
     } finally {
       await conn.close()
       await db.drop()
-      // A failed run leaves its roles behind (cluster-wide): they are this run's own, drop them.
-      const admin = await openTarget({kind: 'postgres', url: PG_URL!})
-      try {
-        for (const r of await admin.query<{rolname: string}>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [rolePrefix])) {
-          await admin.exec(`DROP ROLE IF EXISTS "${r.rolname.replace(/"/g, '""')}"`).catch(() => {})
-        }
-      } finally {
-        await admin.close()
-      }
+      await dropRolesWithPrefix(PG_URL!, rolePrefix)
     }
   }, 600_000)
 })

@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import type {Connection} from '../../src/db/connection.js'
+import {openTarget} from '../../src/db/open.js'
 
 const run = promisify(execFile)
 
@@ -76,3 +77,23 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
   return stdout.split('\n').filter((l) => l.startsWith('{"') && l.endsWith('}')).map((l) => JSON.parse(l) as Record<string, unknown>)
 }
 
+
+/** A failed run leaves its roles behind (cluster-wide): they carry this run's own prefix, drop them. */
+export async function dropRolesWithPrefix(serverUrl: string, prefix: string): Promise<void> {
+  const admin = await openTarget({kind: 'postgres', url: serverUrl})
+  try {
+    for (const r of await admin.query<{rolname: string}>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [prefix])) {
+      await admin.exec(`DROP ROLE IF EXISTS "${r.rolname.replace(/"/g, '""')}"`).catch(() => {})
+    }
+  } finally {
+    await admin.close()
+  }
+}
+
+/** What rollback must leave as it was, compared part by part (so a failure says which). */
+export function expectSameCatalog(after: Awaited<ReturnType<typeof catalogState>>, before: Awaited<ReturnType<typeof catalogState>>, expect: (v: unknown) => {toBe: (x: unknown) => void}): void {
+  expect(after.dump).toBe(before.dump)
+  expect(after.relations).toBe(before.relations)
+  expect(after.schemas).toBe(before.schemas)
+  expect(after.roles).toBe(before.roles)
+}
