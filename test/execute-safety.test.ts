@@ -24,6 +24,7 @@ import {FOLLOWING_LOCK_WAIT} from '../src/plan/steps/common.js'
 import {writePlan} from '../src/plan/write.js'
 import {hasStackTrace, runCarve} from './support/cli.js'
 import {writePlan as writeFixturePlan} from './support/plan-fixture.js'
+import {dropRolesWithPrefix} from './support/live-traffic.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
 
 const dirs: string[] = []
@@ -147,6 +148,7 @@ if (!PG_URL) announceSkip('PostgreSQL')
 pgDescribe('lock discipline under concurrent sessions (PostgreSQL 15: D3, D7)', () => {
   it('a move step never holds one table while it waits long for another (each later lock waits at most FOLLOWING_LOCK_WAIT); readers of the first get it back', async () => {
     const db = await createPgDatabase('safety_locks')
+    const rolePrefix = `sl${db.name.slice(-6)}_`
     const conn = await openTarget({kind: 'postgres', url: db.url})
     const blocker = await openTarget({kind: 'postgres', url: db.url})
     const watcher = await openTarget({kind: 'postgres', url: db.url})
@@ -154,7 +156,8 @@ pgDescribe('lock discipline under concurrent sessions (PostgreSQL 15: D3, D7)', 
       await conn.exec(`CREATE TABLE public.album (id int PRIMARY KEY); CREATE TABLE public.track (id int PRIMARY KEY, album int REFERENCES public.album);
         INSERT INTO public.album VALUES (1); INSERT INTO public.track VALUES (1, 1);`)
       const boundaries = boundariesSchema.parse({version: 1, contexts: [{name: 'music', owner: 'music-service', tables: ['album', 'track']}]})
-      const plan = generatePlan(await inspect(conn), boundaries, null, {name: 'locks', targetLevel: 2})
+      // Roles are cluster-wide and this test never rolls back: a prefix of its own, dropped at the end.
+      const plan = generatePlan(await inspect(conn), boundaries, null, {name: 'locks', targetLevel: 2, conventions: {rolePrefix: rolePrefix}})
       const dir = mkdtempSync(join(tmpdir(), 'carve-safety-'))
       dirs.push(dir)
       writePlan(dir, plan)
@@ -205,6 +208,7 @@ pgDescribe('lock discipline under concurrent sessions (PostgreSQL 15: D3, D7)', 
       await blocker.exec('ROLLBACK').catch(() => {})
       await Promise.all([conn.close(), blocker.close(), watcher.close()])
       await db.drop()
+      await dropRolesWithPrefix(PG_URL!, rolePrefix)
     }
   }, 120_000)
 
