@@ -1,13 +1,8 @@
-import {existsSync} from 'node:fs'
-import {join} from 'node:path'
-
 import {Flags} from '@oclif/core'
 
-import {exampleBoundaries} from '../src/boundaries/example-contexts.js'
-import {type BoundariesFile, loadBoundaries} from '../src/boundaries/file.js'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {resolveBoundaries, resolveWorkload} from '../src/cli/inputs.js'
 import type {Connection} from '../src/db/connection.js'
-import {exampleDir} from '../src/db/examples.js'
 import {openTarget} from '../src/db/open.js'
 import type {Target} from '../src/db/target.js'
 import {CarveError, EXIT} from '../src/errors.js'
@@ -15,10 +10,6 @@ import {type Assessment, assess} from '../src/plan/assess.js'
 import {gatherAssessmentFacts} from '../src/plan/assess-facts.js'
 import {DEFAULT_CONVENTIONS} from '../src/plan/context.js'
 import {assessmentReport} from '../src/render/assessment.js'
-import {loadServiceMap} from '../src/workload/attribution.js'
-import {listExampleLogs} from '../src/workload/example-logs.js'
-import type {Workload} from '../src/workload/model.js'
-import {readWorkload} from '../src/workload/read.js'
 
 export default class Assess extends CarveCommand {
   static override summary = 'Measure each context\'s Database Ownership Maturity level (0–5) from the live database.'
@@ -53,13 +44,13 @@ The report is not a gate: it exits 0 whatever the levels, unless --min-level is 
     const today = flags.today ?? new Date().toISOString().slice(0, 10)
     if (!/^\d{4}-\d\d-\d\d$/.test(today)) throw new CarveError('usage.today', `--today ${flags.today}: use a date like 2027-03-31`, {exitCode: EXIT.usage})
     const target = this.resolveTarget(flags)
-    const boundaries = this.boundaries(flags.file, flags.example)
+    const boundaries = resolveBoundaries(flags.file, flags.example, (m) => this.progress(m))
     const known = boundaries.contexts.map((c) => c.name)
     const unknown = (flags.context ?? []).filter((c) => !known.includes(c))
     if (unknown.length) {
       throw new CarveError('usage.context', `no context ${unknown.map((c) => `"${c}"`).join(', ')} in the boundaries file`, {exitCode: EXIT.usage, hint: `contexts: ${known.join(', ')}`})
     }
-    const workload = await this.workload(flags.workload, flags.example)
+    const workload = await resolveWorkload(flags.workload, flags.example, (m) => this.progress(m))
     const conn = await this.connect(target)
     const conventions = {rolePrefix: flags['role-prefix']}
     const facts = await gatherAssessmentFacts(conn, {
@@ -87,40 +78,7 @@ The report is not a gate: it exits 0 whatever the levels, unless --min-level is 
     return result
   }
 
-  private boundaries(file: string | undefined, example: string | undefined): BoundariesFile {
-    const path = file ?? 'carve.yml'
-    if (!existsSync(path)) {
-      if (file === undefined && example) {
-        const designed = exampleBoundaries(exampleDir(example))
-        if (designed) {
-          this.progress(`no carve.yml: assessing the example's boundaries file (examples/${example}/carve.yml)`)
-          return designed
-        }
-      }
-      throw new CarveError('usage.boundaries-missing', `boundaries file ${path} not found`, {
-        exitCode: EXIT.usage,
-        hint: 'write one with `carve discover --yes`, or name it with --file',
-      })
-    }
-    const loaded = loadBoundaries(path)
-    if (loaded.contexts.length === 0) {
-      throw new CarveError('usage.boundaries-empty', `${path} has no contexts`, {exitCode: EXIT.usage, hint: 'decide them with `carve discover`'})
-    }
-    return loaded
-  }
 
-  private async workload(file: string | undefined, example: string | undefined): Promise<Workload | null> {
-    if (file) return readWorkload(file)
-    if (!example) return null
-    const dir = exampleDir(example)
-    const logs = listExampleLogs(dir)
-    if (!logs.length) return null
-    this.progress(`learning the workload from ${logs.join(', ')}`)
-    const map = join(dir, 'logs', 'service-map.yml')
-    // Imported only here: the SQL parsers behind ingest take ~0.3 s to load.
-    const {ingest} = await import('../src/workload/ingest.js')
-    return ingest({files: logs, serviceMap: existsSync(map) ? loadServiceMap(map) : undefined})
-  }
 }
 
 /** Another database on the same PostgreSQL server, same credentials: where a context was split to. */

@@ -6,6 +6,7 @@ import {Flags} from '@oclif/core'
 import {exampleBoundaries} from '../src/boundaries/example-contexts.js'
 import {type BoundariesFile, loadBoundaries} from '../src/boundaries/file.js'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {resolveWorkload} from '../src/cli/inputs.js'
 import {exampleDir} from '../src/db/examples.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
@@ -13,10 +14,6 @@ import {schemaName} from '../src/plan/context.js'
 import {generatePlan} from '../src/plan/generate.js'
 import {chooseSplitMode, SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
 import {comparePlan, planLocation, rehashPlan, writePlan} from '../src/plan/write.js'
-import {loadServiceMap} from '../src/workload/attribution.js'
-import {listExampleLogs} from '../src/workload/example-logs.js'
-import type {Workload} from '../src/workload/model.js'
-import {readWorkload} from '../src/workload/read.js'
 
 interface PlanResult {
   out: string
@@ -90,7 +87,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     this.progress('reading the catalog')
     const catalog = await inspect(conn)
     assertNotEmpty(catalog, conn.label)
-    const workload = await this.workload(flags.workload, flags.example)
+    const workload = await resolveWorkload(flags.workload, flags.example, (m) => this.progress(m))
     const splitting = flags.split || flags['target-level'] >= 5
     if (flags['split-mode'] && !splitting) throw new CarveError('usage.split-mode', '--split-mode needs --split (or --target-level 5)', {exitCode: EXIT.usage})
     const splitMode = splitting && conn.engine === 'postgres'
@@ -163,16 +160,6 @@ The same inputs give byte-identical files. --check compares the folder with what
     return b
   }
 
-  private async workload(path: string | undefined, example: string | undefined): Promise<Workload | null> {
-    if (path) return readWorkload(path)
-    if (!example) return null
-    const logs = listExampleLogs(exampleDir(example))
-    if (!logs.length) return null
-    this.progress(`learning the workload from ${logs.join(', ')}`)
-    const map = join(exampleDir(example), 'logs', 'service-map.yml')
-    const {ingest} = await import('../src/workload/ingest.js')
-    return ingest({files: logs, serviceMap: existsSync(map) ? loadServiceMap(map) : undefined})
-  }
 
   private async render(out: string, files: Map<string, string>, format: 'svg' | 'png', size: {width: number; scale: number}): Promise<string[] | {unavailable: string}> {
     const diagrams = [...files.keys()].filter((p) => p.endsWith('.mmd')).map((p) => ({path: p, mermaid: readFileSync(join(out, p), 'utf8')}))
