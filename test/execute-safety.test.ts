@@ -219,13 +219,15 @@ pgDescribe('lock discipline under concurrent sessions (PostgreSQL 15: D3, D7)', 
     try {
       await conn.exec('CREATE TABLE public.a (id int); CREATE TABLE public.b (id int);')
       // A hand-written step that locks a, then waits for b, which the other session holds; the
-      // other session then asks for a. The step waited first, so its deadlock check (after
-      // deadlock_timeout) finds the cycle and it is the victim: 40P01, rolled back, retried.
+      // other session then asks for a. The step's deadlock check (after deadlock_timeout) finds
+      // the cycle and it is the victim: 40P01, rolled back, retried.
       const dir = writeFixturePlan([
         {id: '001-lock-both', kind: 'move-to-schema', up: 'LOCK TABLE public.a IN ACCESS EXCLUSIVE MODE;\nLOCK TABLE public.b IN ACCESS EXCLUSIVE MODE;\nCREATE TABLE public.done (id int);', down: 'DROP TABLE public.done;', verify: 'SELECT 1 FROM public.done LIMIT 1;'},
       ], {name: 'deadlock'})
       dirs.push(dir)
-      await other.exec('BEGIN; LOCK TABLE public.b IN ACCESS EXCLUSIVE MODE;')
+      // Only the step's session looks for the cycle (the other's deadlock check is a minute away):
+      // which backend's check runs first must not depend on how busy the machine is.
+      await other.exec("SET deadlock_timeout = '60s'; BEGIN; LOCK TABLE public.b IN ACCESS EXCLUSIVE MODE;")
       const [pid] = await conn.query<{pid: number}>('SELECT pg_backend_pid() AS pid')
       const events: ExecEvent[] = []
       const run = applyPlan(conn, loadPlan(dir), options(events, {run: {...defaultExecuteOptions().run, lockTimeoutMs: 60_000, lockRetries: 3}}))
