@@ -701,6 +701,38 @@ pgDescribe('split-copy step into another database (PostgreSQL server)', () => {
     }
   })
 
+  it('a write in flight when the copy starts counts as written since, even while a later transaction stays open', async () => {
+    // Seen in CI under load: the writer's xid equals the copy's horizon, and another session
+    // holds a newer xid, so the snapshot's xmax lags the next xid. The row must still be
+    // explained as written since the copy started (the sync brings it), not reported as lost.
+    const source = await openPostgres(srcDb.url)
+    const writer = await openPostgres(srcDb.url)
+    const other = await openPostgres(srcDb.url)
+    const table = {source: {schema: 'src', name: 'stock'}, target: {schema: 'tgt', name: 'stock'}, key: ['tenant', 'code'], columns: ['tenant', 'code', 'qty', 'note']}
+    const f = fakeContext(source, async () => openPostgres(tgtDb.url))
+    try {
+      const step = splitCopyStep({target_database: tgtDb.name, tables: [table]})
+      await splitCopyRunner.apply(f.ctx, step)
+      await writer.exec(`begin; update src.stock set qty = qty + 1000 where tenant = 2 and code = 'c-0007'`)
+      const [{xid}] = (await writer.query<{xid: string}>('select txid_current()::text as xid')) as [{xid: string}]
+      // The copy's horizon as backfillTable records it, taken while that write is in flight.
+      const [{since}] = (await source.query<{since: string}>('select txid_snapshot_xmin(txid_current_snapshot())::text as since')) as [{since: string}]
+      expect(BigInt(since)).toBeLessThanOrEqual(BigInt(xid))
+      const cp = f.checkpoint() as Record<string, {since: string}>
+      cp['"src"."stock"']!.since = since
+      await other.exec('begin')
+      await other.query('select txid_current()')
+      await writer.exec('commit')
+      await splitCopyRunner.verify(f.ctx, step)
+      expect(f.events.at(-1)!.message).toBe('"src"."stock": 900 source rows, 900 target rows; 1 differences, each explained: 1 written since the copy started')
+      await other.exec('rollback')
+      await splitCopyRunner.rollback(f.ctx, step)
+    } finally {
+      await f.close()
+      await Promise.all([source.close(), writer.close(), other.close()])
+    }
+  })
+
   it('replicationLagThrottle and loadThrottle read the server\'s statistics', async () => {
     const source = await openPostgres(srcDb.url)
     try {

@@ -110,8 +110,13 @@ function textArray(values: readonly string[]): string {
 
 /**
  * Of these keys, those whose source row was written since the copy's transaction horizon
- * (`age(xmin)` within the transactions started since): rows the copy may not have seen, which
- * the sync brings. A row whose xmin is older existed, unchanged, before the copy started.
+ * (xmin at or after it): rows the copy may not have seen, which the sync brings. A row whose
+ * xmin is older existed, unchanged, before the copy started.
+ *
+ * Both sides are ages from the same reference (the next xid), so the comparison is exact. An
+ * earlier form compared age(xmin) with the snapshot's xmax minus the horizon; xmax lags the
+ * next xid by the transactions still open above it, so a write that began just as the copy
+ * did (xmin within that lag of the horizon) was taken for an old row and failed the step.
  */
 async function writtenSince(conn: Connection, t: CopyTable, keys: string[][], since: string): Promise<Set<string>> {
   const found = new Set<string>()
@@ -126,7 +131,7 @@ async function writtenSince(conn: Connection, t: CopyTable, keys: string[][], si
       const rows = await conn.query<{k: string[]}>(
         `SELECT ARRAY[${cols.map((c) => `${c}::text`).join(', ')}] AS k FROM ${qualified(t.source.schema, t.source.name)} t
           WHERE (${cols.join(', ')}) IN (SELECT ${names.map((n, j) => `u.${n}::${types[j]}`).join(', ')} FROM unnest(${names.map((_, j) => `$${j + 1}::text[]`).join(', ')}) AS u(${names.join(', ')}))
-            AND age(t.xmin)::bigint <= txid_snapshot_xmax(txid_current_snapshot()) - $${names.length + 1}::bigint`,
+            AND age(t.xmin) <= age(($${names.length + 1}::bigint % 4294967296)::text::xid)`,
         [...names.map((_, j) => textArray(slice.map((k) => k[j]!))), since],
       )
       for (const r of rows) found.add(JSON.stringify(r.k))
