@@ -1,0 +1,175 @@
+/**
+ * app-pgbench: how much slower the legacy application gets once Carve's plan is applied.
+ *
+ * The application is pgbench on its own schema (`pgbench -i --foreign-keys`, scale 10), run by a
+ * plain login that owns its database (privilege checks run as in production). Carve builds the
+ * plan for that database itself — `carve discover --yes` then `carve plan`, whatever the current
+ * defaults are — and the DBA's connection applies it with `carve apply` and takes it back with
+ * `carve rollback --all`. One database: untouched and applied states alternate on the same
+ * physical tables (ABBA order, a CHECKPOINT before every timed run), so nothing but the plan
+ * differs. Each state runs TPC-B (4 clients, default script) then select-only (`-S`, through the
+ * compatibility views when the plan moved the tables).
+ *
+ * --full also applies the plan piece by piece (up to the move behind compatibility views, up to
+ * the grants, all of it), so the cost of each piece is the difference between neighbours.
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {carve, planSteps} from '../lib/carve-cli.js'
+import {interleave, untouched, type Arm} from '../lib/interleave.js'
+import {pgbenchInit, pgbenchRun, type PgbenchResult} from '../lib/pgbench.js'
+import {createScratchDatabase, withClient} from '../lib/postgres.js'
+import {commandOutput} from '../lib/process.js'
+import {BenchError, defineBenchmark, type BenchContext, type Row} from '../lib/registry.js'
+import {createLogin, runRolePrefix} from '../lib/roles.js'
+import {median} from '../lib/stats.js'
+import {group} from '../lib/table.js'
+
+const SCALE = 10
+const SETTINGS = {
+  quick: {rounds: 2, tpcbSeconds: 6, selectSeconds: 4},
+  full: {rounds: 5, tpcbSeconds: 20, selectSeconds: 10},
+} as const
+
+interface Sample {
+  tpcb: PgbenchResult
+  select: PgbenchResult
+  /** Rows and bytes of outboxes after the run (events the plan's outbox produced). */
+  outbox: {rows: number; bytes: number} | null
+}
+
+export default defineBenchmark({
+  name: 'app-pgbench',
+  summary: `pgbench TPC-B and -S (scale ${SCALE}, 4 clients) with Carve's plan for its own database applied vs untouched, interleaved`,
+  order: 50,
+  needsPostgres: true,
+  async run(ctx) {
+    if (commandOutput('pgbench', ['--version']) === null) throw new BenchError('app-pgbench: pgbench is not on PATH (Debian: apt-get install postgresql-contrib)')
+    return runCase(ctx)
+  },
+})
+
+async function runCase(ctx: BenchContext): Promise<Row[]> {
+  const settings = SETTINGS[ctx.mode]
+  const rounds = ctx.runs ?? settings.rounds
+  const scale = ctx.sizes?.[0] ?? SCALE
+  const prefix = runRolePrefix('pgb')
+  const login = await createLogin(ctx.pg, prefix)
+  const db = await createScratchDatabase(ctx.pg, `carve_bench_app_pg_${process.pid}`)
+  const dir = mkdtempSync(join(tmpdir(), 'carve-bench-app-'))
+  try {
+    await withClient(ctx.pg, (c) => c.query(`ALTER DATABASE "${db.name}" OWNER TO "${login.user}"`))
+    const appUrl = login.url(ctx.pg, db.name)
+    ctx.log(`app-pgbench: pgbench -i --foreign-keys -s ${scale} as ${login.user}`)
+    const initStarted = performance.now()
+    await pgbenchInit(appUrl, scale)
+    const initSeconds = (performance.now() - initStarted) / 1000
+
+    // The plan, by Carve, for this database as it is: discovery from the schema, then plan.
+    await carve(ctx.root, ['discover', '--db', db.url, '--yes', '--no-interactive'], {cwd: dir})
+    const planDir = join(dir, 'plan')
+    await carve(ctx.root, ['plan', '--db', db.url, '--out', planDir, '--role-prefix', prefix], {cwd: dir})
+    const steps = planSteps(planDir)
+    ctx.log(`  plan: ${steps.map((s) => s.id).join(', ')}`)
+    const lastOf = (kind: string) => steps.map((s) => s.kind).lastIndexOf(kind)
+    const moved = lastOf('move-to-schema') >= 0
+
+    const pieces: {name: string; upTo: number}[] = [{name: `whole plan (${steps.length} steps)`, upTo: steps.length - 1}]
+    if (ctx.mode === 'full') {
+      if (moved) pieces.unshift({name: `compatibility views only (steps 1–${lastOf('move-to-schema') + 1})`, upTo: lastOf('move-to-schema')})
+      if (lastOf('grants') > lastOf('move-to-schema')) pieces.splice(pieces.length - 1, 0, {name: `views + roles and grants (steps 1–${lastOf('grants') + 1})`, upTo: lastOf('grants')})
+    }
+
+    const applyTimes: number[] = []
+    const measure = async (): Promise<Sample> => {
+      await withClient(db.url, (c) => c.query('CHECKPOINT'))
+      const tpcb = await pgbenchRun(appUrl, {seconds: settings.tpcbSeconds})
+      await withClient(db.url, (c) => c.query('CHECKPOINT'))
+      const select = await pgbenchRun(appUrl, {seconds: settings.selectSeconds, selectOnly: true})
+      const outbox = await withClient(db.url, async (c) => {
+        const {rows} = await c.query<{rel: string; bytes: string}>(`SELECT c.oid::regclass::text AS rel, pg_total_relation_size(c.oid)::text AS bytes
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relname = 'outbox' AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
+        if (!rows.length) return null
+        let total = 0
+        for (const r of rows) total += Number((await c.query<{n: string}>(`SELECT count(*)::text AS n FROM ${r.rel}`)).rows[0]!.n)
+        return {rows: total, bytes: rows.reduce((s, r) => s + Number(r.bytes), 0)}
+      })
+      return {tpcb, select, outbox}
+    }
+    const arms: Arm<Sample>[] = [
+      untouched(measure),
+      ...pieces.map((p) => ({
+        name: p.name,
+        enter: async () => {
+          const r = await carve(ctx.root, ['apply', planDir, '--to', steps[p.upTo]!.id, '--db', db.url], {cwd: dir})
+          applyTimes.push(r.seconds)
+          if (moved && p.upTo >= lastOf('move-to-schema')) await expectKind(db.url, 'v')
+        },
+        leave: async () => {
+          await carve(ctx.root, ['rollback', planDir, '--all', '--db', db.url], {cwd: dir})
+          await expectKind(db.url, 'r')
+        },
+        measure,
+      })),
+    ]
+    await expectKind(db.url, 'r')
+    const samples = await interleave(rounds, arms, (r, arm, s) =>
+      ctx.log(`  round ${r + 1}/${rounds} ${arm}: TPC-B ${s.tpcb.tps.toFixed(0)} tps, -S ${s.select.tps.toFixed(0)} tps${s.outbox ? `, outbox ${group(s.outbox.rows)} rows (${(s.outbox.bytes / 2 ** 20).toFixed(1)} MB)` : ''}`),
+    )
+    const base = samples[0]!
+    const baseTpcb = median(base.map((s) => s.tpcb.tps))
+    const baseSelect = median(base.map((s) => s.select.tps))
+    const rows: Row[] = []
+    const whole = pieces.length - 1
+    pieces.forEach((p, i) => {
+      const mine = samples[i + 1]!
+      const tpcb = median(mine.map((s) => s.tpcb.tps))
+      const select = median(mine.map((s) => s.select.tps))
+      const outbox = mine.map((s) => s.outbox).filter((o) => o !== null)
+      const details = {rounds, scale, tpcbSeconds: settings.tpcbSeconds, selectSeconds: settings.selectSeconds, steps: steps.slice(0, p.upTo + 1).map((s) => s.id), untouched: base, applied: mine, applySeconds: applyTimes, initSeconds}
+      const notes = (extra: string[]) =>
+        [`median of ${rounds} interleaved runs each`, `steps: ${steps.slice(0, p.upTo + 1).map((s) => s.kind).join(', ')}`, ...extra, 'pgbench as a plain login owning the database; plan applied by the DBA'].join('; ')
+      const isWhole = i === whole
+      const tpcbRatio = tpcb / baseTpcb
+      const selectRatio = select / baseSelect
+      rows.push({
+        benchmark: 'app-pgbench',
+        case: `TPC-B, scale ${scale}, 4 clients, ${p.name}`,
+        carve: {value: tpcb, unit: 'tps'},
+        reference: {name: 'untouched', value: baseTpcb, unit: 'tps'},
+        ratio: tpcbRatio,
+        target: isWhole ? '≥ 0.90× untouched' : '— (attribution)',
+        met: isWhole ? tpcbRatio >= 0.9 : null,
+        notes: notes([
+          `${settings.tpcbSeconds} s per run`,
+          outbox.length ? `outbox after a run: ${group(median(outbox.map((o) => o.rows)))} rows, ${(median(outbox.map((o) => o.bytes)) / 2 ** 20).toFixed(1)} MB (TPC-B and -S runs)` : 'no outbox table',
+        ]),
+        details,
+      })
+      rows.push({
+        benchmark: 'app-pgbench',
+        case: `select-only (-S), scale ${scale}, 4 clients, ${p.name}`,
+        carve: {value: select, unit: 'tps'},
+        reference: {name: 'untouched', value: baseSelect, unit: 'tps'},
+        ratio: selectRatio,
+        target: isWhole ? '≥ 0.97× untouched (through the compatibility views)' : '— (attribution)',
+        met: isWhole ? selectRatio >= 0.97 : null,
+        notes: notes([`${settings.selectSeconds} s per run`, moved ? 'reads go through the compatibility views' : 'the plan moved no table']),
+        details,
+      })
+    })
+    return rows
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+    ctx.log(`  dropping ${db.name}`)
+    await db.drop()
+  }
+}
+
+/** public.pgbench_accounts is a view once the tables moved, a table when untouched. */
+async function expectKind(url: string, kind: 'r' | 'v'): Promise<void> {
+  const found = await withClient(url, async (c) => (await c.query<{k: string}>(`SELECT relkind AS k FROM pg_class WHERE oid = to_regclass('public.pgbench_accounts')`)).rows[0]?.k)
+  if (found !== kind) throw new BenchError(`app-pgbench: public.pgbench_accounts should be ${kind === 'v' ? 'a compatibility view' : 'the table'}, found relkind ${found ?? 'none'}`)
+}

@@ -1,0 +1,64 @@
+/** pgbench as the application under test: initialise, run for a while, read what it reports. */
+import {spawn} from 'node:child_process'
+
+import {trackChild} from './cleanup.js'
+import {BenchError} from './registry.js'
+
+export interface PgbenchResult {
+  /** Transactions per second, without the initial connection time (pgbench's own figure). */
+  tps: number
+  processed: number
+  failed: number
+  /** Mean latency in ms as pgbench reports it. */
+  latencyMs: number
+}
+
+function pgbench(args: readonly string[], timeoutMs: number): Promise<{stdout: string; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('pgbench', args, {stdio: ['ignore', 'pipe', 'pipe']})
+    trackChild(child)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      if (stderr.length > 50_000) stderr = stderr.slice(-20_000)
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', (e) => reject(new BenchError(`pgbench cannot run: ${e.message} (Debian: apt-get install postgresql-contrib)`)))
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) return resolve({stdout, stderr})
+      reject(new BenchError(`\`pgbench ${args.filter((a) => !a.includes('://')).join(' ')}\` failed (${signal ?? `exit code ${code}`}):\n${(stderr + stdout).trim().split('\n').slice(-10).join('\n')}`))
+    })
+  })
+}
+
+/** `pgbench -i` at `scale` (with foreign keys: pgbench's own schema with its references). */
+export async function pgbenchInit(url: string, scale: number): Promise<void> {
+  await pgbench(['-i', '--foreign-keys', '-s', String(scale), '-q', url], 20 * 60_000)
+}
+
+/**
+ * One timed pgbench run: `clients` clients on 2 threads for `seconds`, no vacuum before (-n),
+ * TPC-B-like by default or select-only (-S). A failed transaction or an aborted client is an
+ * error: throughput of an application that fails is not a throughput.
+ */
+export async function pgbenchRun(url: string, options: {seconds: number; clients?: number; selectOnly?: boolean}): Promise<PgbenchResult> {
+  const args = ['-n', '-c', String(options.clients ?? 4), '-j', '2', '-T', String(options.seconds), ...(options.selectOnly ? ['-S'] : []), url]
+  const {stdout, stderr} = await pgbench(args, (options.seconds + 120) * 1000)
+  const num = (re: RegExp) => {
+    const m = re.exec(stdout)
+    return m ? Number(m[1]) : NaN
+  }
+  const result = {
+    tps: num(/tps = ([\d.]+) \(without initial connection time\)/),
+    processed: num(/number of transactions actually processed: (\d+)/),
+    failed: num(/number of failed transactions: (\d+)/),
+    latencyMs: num(/latency average = ([\d.]+) ms/),
+  }
+  if (!Number.isFinite(result.tps) || !Number.isFinite(result.processed)) throw new BenchError(`cannot read pgbench's report:\n${stdout.slice(-1500)}`)
+  if (result.failed > 0 || /aborted|ERROR/.test(stderr)) throw new BenchError(`pgbench had failures (${result.failed} failed transactions):\n${stderr.slice(-1500)}`)
+  if (Number.isNaN(result.failed)) result.failed = 0
+  return result
+}
