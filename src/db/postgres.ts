@@ -34,6 +34,14 @@ export function driverSslMode(url: string): {url: string; warning: string | null
 
 let sslWarned = false
 
+/** The driver session behind each PostgreSQL connection, for COPY streams (pg-copy-streams needs the client). */
+const clients = new WeakMap<Connection, pg.Client>()
+
+/** The node-postgres client of a connection opened by openPostgres; undefined for PGlite and MySQL. */
+export function pgClientOf(conn: Connection): pg.Client | undefined {
+  return clients.get(conn)
+}
+
 export async function openPostgres(givenUrl: string): Promise<Connection> {
   const ssl = driverSslMode(givenUrl)
   if (ssl.warning && !sslWarned) {
@@ -70,7 +78,7 @@ export async function openPostgres(givenUrl: string): Promise<Connection> {
   try {
     const info = await readServerInfo(run)
     checkPostgresVersion(info.serverMajor, info.serverVersion)
-    return {
+    const conn: Connection = {
       engine: 'postgres',
       flavor: 'postgresql',
       label: redactUrl(givenUrl),
@@ -113,6 +121,8 @@ export async function openPostgres(givenUrl: string): Promise<Connection> {
         await client.end().catch(() => {})
       },
     }
+    clients.set(conn, client)
+    return conn
   } catch (error) {
     await client.end().catch(() => {})
     throw error instanceof CarveError ? error : translatePgError(error, where)
