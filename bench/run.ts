@@ -2,7 +2,7 @@
  * `npm run bench`: Carve against the tools people would use instead, the reference measured in
  * the same run. Prints a table on stdout (progress on stderr) and writes bench/results.json.
  *
- *   node dist/bench/run.js [--quick | --full] [--only NAME]... [--pg URL] [--runs N]
+ *   node dist/bench/run.js [--quick | --full] [--only NAME]... [--pg URL] [--mysql URL] [--runs N]
  *
  * Benchmarks are the files in bench/benchmarks/ (see lib/registry.ts).
  */
@@ -22,13 +22,16 @@ import {writeResults} from './lib/results.js'
 import {formatNotes, formatTable} from './lib/table.js'
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
+const DEFAULT_MYSQL = 'mysql://root@127.0.0.1:3306/'
 
-const USAGE = `usage: npm run bench -- [--quick | --full] [--only NAME]... [--pg URL] [--runs N]
+const USAGE = `usage: npm run bench -- [--quick | --full] [--only NAME]... [--pg URL] [--mysql URL] [--runs N]
 
   --quick     small cases, few runs (default): under two minutes on 2 cores
   --full      the large cases (10,000 tables), more runs
   --only      run only this benchmark (repeatable, or comma-separated)
   --pg        PostgreSQL server to create scratch databases on (default ${DEFAULT_PG})
+  --mysql     MySQL/MariaDB server for the MySQL rows (default ${DEFAULT_MYSQL}; they are skipped,
+              with a message, when it cannot be reached)
   --runs      timed runs per case (default: each benchmark's own)
   --size      NAME=N[,N…] override a benchmark's data sizes (repeatable), e.g.
               --size introspection=5000 --size clustering=1000,20000 --size log-ingestion=256
@@ -40,6 +43,7 @@ interface Args {
   mode: Mode
   only: string[] | null
   pg: string
+  mysql: string
   runs: number | undefined
   sizes: Record<string, number[]>
 }
@@ -54,6 +58,7 @@ function parse(argv: string[]): Args | 'help' {
         full: {type: 'boolean'},
         only: {type: 'string', multiple: true},
         pg: {type: 'string'},
+        mysql: {type: 'string'},
         runs: {type: 'string'},
         size: {type: 'string', multiple: true},
         help: {type: 'boolean', short: 'h'},
@@ -77,6 +82,12 @@ function parse(argv: string[]): Args | 'help' {
   } catch {
     throw new UsageError(`--pg must be a postgres:// URL, not ${JSON.stringify(redact(pg))}`)
   }
+  const mysql = values.mysql ?? DEFAULT_MYSQL
+  try {
+    if (!/^mysql:$/.test(new URL(mysql).protocol)) throw new Error()
+  } catch {
+    throw new UsageError(`--mysql must be a mysql:// URL, not ${JSON.stringify(redact(mysql))}`)
+  }
   const only = values.only?.flatMap((o) => o.split(',')).map((o) => o.trim()).filter(Boolean) ?? null
   const sizes: Record<string, number[]> = {}
   for (const spec of values.size ?? []) {
@@ -85,7 +96,7 @@ function parse(argv: string[]): Args | 'help' {
     if (!name || !list || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--size takes NAME=N[,N…] with positive whole numbers, not ${JSON.stringify(spec)}`)
     sizes[name] = numbers
   }
-  return {mode: values.full ? 'full' : 'quick', only: only?.length ? only : null, pg, runs, sizes}
+  return {mode: values.full ? 'full' : 'quick', only: only?.length ? only : null, pg, mysql, runs, sizes}
 }
 
 /** Every bench/benchmarks/*.js next to this file, in table order. */
@@ -152,7 +163,7 @@ async function main(): Promise<number> {
   const rows: Row[] = []
   for (const benchmark of selected) {
     log(`${benchmark.name}: ${benchmark.summary}`)
-    rows.push(...(await benchmark.run({mode: args.mode, runs: args.runs, sizes: args.sizes[benchmark.name], pg: args.pg, root, log})))
+    rows.push(...(await benchmark.run({mode: args.mode, runs: args.runs, sizes: args.sizes[benchmark.name], pg: args.pg, mysql: args.mysql, root, log})))
   }
   const durationSeconds = (performance.now() - started) / 1000
   const loadEnd = loadavg()[0]!
@@ -178,7 +189,7 @@ async function main(): Promise<number> {
     format: 'carve.bench/v1',
     date,
     mode: args.mode,
-    args: {only: args.only, runs: args.runs ?? null, sizes: args.sizes, pg: redact(args.pg)},
+    args: {only: args.only, runs: args.runs ?? null, sizes: args.sizes, pg: redact(args.pg), mysql: redact(args.mysql)},
     machine,
     revision,
     loadAverage: {start: loadStart, end: loadEnd},

@@ -36,6 +36,8 @@ export interface BenchContext {
   sizes: number[] | undefined
   /** Admin URL of the PostgreSQL server (--pg): benchmarks create and drop their own databases beside it. */
   pg: string
+  /** Admin URL of the MySQL/MariaDB server (--mysql), for the MySQL rows. */
+  mysql: string
   /** The package root (where package.json and bin/run.js are). */
   root: string
   /** Progress for people, on stderr (stdout carries only the table). */

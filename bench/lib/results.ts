@@ -7,7 +7,7 @@ export interface Results {
   format: 'carve.bench/v1'
   date: string
   mode: Mode
-  args: {only: string[] | null; runs: number | null; sizes: Record<string, number[]>; pg: string}
+  args: {only: string[] | null; runs: number | null; sizes: Record<string, number[]>; pg: string; mysql?: string}
   machine: Machine
   revision: Revision
   /** 1-minute load average when the run started and ended: other work on the machine skews wall times. */
