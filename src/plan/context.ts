@@ -58,13 +58,19 @@ export interface ForeignAccess {
   exception: {access: 'read' | 'write'; approvedBy: string; expires: string; exitPlan: string} | null
 }
 
+/** What a plan says of a context its boundaries file leaves without an owner: no service is invented. */
+export const UNASSIGNED_OWNER = 'unassigned'
+
 export interface ContextSpec {
   name: string
+  /** The owner service, or UNASSIGNED_OWNER when the boundaries file says `owner: null`. */
   owner: string
+  /** No owner decided yet: the role is named after the context, and nobody's service is assumed. */
+  unowned: boolean
   description: string
   /** The PostgreSQL schema (MySQL: database) the context's tables move into. */
   schema: string
-  /** The owner service's role. */
+  /** The owner service's role (an unowned context's role is named after the context). */
   role: string
   tables: OwnedTable[]
   /** Cross-context FKs whose referencing table is in this context. */
@@ -192,7 +198,7 @@ export function resolvePlanInput(catalog: Catalog, boundaries: BoundariesFile, w
   const contexts: ContextSpec[] = []
   for (const c of boundaries.contexts) {
     if (only && !only.has(c.name)) continue
-    const owner = c.owner ?? `${c.name}-service`
+    const owner = c.owner ?? UNASSIGNED_OWNER
     const tables: OwnedTable[] = c.tables
       .filter((k) => byKey.has(k))
       .map((k) => ({key: k, table: byKey.get(k)!, classification: (boundaries.classifications[k] ?? 'owned') as TableClass}))
@@ -201,21 +207,28 @@ export function resolvePlanInput(catalog: Catalog, boundaries: BoundariesFile, w
       owner,
       description: c.description,
       schema: schemaName(c.name),
-      role: roleName(owner, conventions),
+      unowned: c.owner === null,
+      role: roleName(c.owner ?? c.name, conventions),
       tables,
       fksOut: crossFks.filter((f) => f.from.context === c.name),
       fksIn: crossFks.filter((f) => f.to.context === c.name),
       consumers: foreign.filter((f) => f.context === c.name),
-      reachesInto: foreign.filter((f) => f.consumer === owner),
+      reachesInto: c.owner === null ? [] : foreign.filter((f) => f.consumer === owner),
       crossViews: crossViews.filter((v) => viewContexts(v).has(c.name)),
     })
   }
 
   const serviceNames = new Set<string>()
-  for (const c of boundaries.contexts) serviceNames.add(c.owner ?? `${c.name}-service`)
+  for (const c of boundaries.contexts) if (c.owner !== null) serviceNames.add(c.owner)
   for (const f of foreign) serviceNames.add(f.consumer)
   serviceNames.add(conventions.reportingService)
   const services = [...serviceNames].sort(cmp).map((name) => ({name, role: roleName(name, conventions)}))
+  // An unowned context still needs a role to hold its grants: named after the context, listed
+  // under the owner it has (unassigned), never under an invented service.
+  for (const c of boundaries.contexts) {
+    const role = roleName(c.name, conventions)
+    if (c.owner === null && !services.some((s) => s.role === role)) services.push({name: UNASSIGNED_OWNER, role})
+  }
 
   const unassigned = [...byKey.keys()].filter((k) => !contextOf.has(k)).sort(cmp)
   return {
