@@ -23,6 +23,7 @@ import {MYSQL_NOTES, mysqlDrafts, unqualifiedNames} from '../src/plan/steps/mysq
 import type {StepDraft} from '../src/plan/steps/types.js'
 import {journalUnits} from '../src/execute/journal.js'
 import {splitStatements} from '../src/workload/mask.js'
+import {runSplit, snap} from './support/mysql-snapshot.js'
 import {announceSkip, MYSQL_URL, siblingDatabaseUrl} from './support/servers.js'
 
 const HOSTILE = "Order`Lines'; DROP TABLE x; Prix_€"
@@ -106,9 +107,11 @@ describe('MySQL plan generation', () => {
       'grants-sales grants 1→2 [service-roles,move-to-schema-sales]',
       'grants-money grants 1→2 [service-roles,move-to-schema-money]',
       'replace-foreign-keys-money replace-foreign-keys 2→3 [move-to-schema-money,move-to-schema-sales]',
+      'outbox-sales outbox 3→4 [grants-sales]',
+      'outbox-money outbox 3→4 [replace-foreign-keys-money]',
     ])
-    expect(notes).toContain(MYSQL_NOTES.outbox)
-    expect(notes).toContain(MYSQL_NOTES.readModels)
+    // Level 4: an outbox per moved context; no workload here, so no read models.
+    expect(drafts.some((d) => d.kind === 'read-models')).toBe(false)
     expect(notes.some((n) => n.startsWith(MYSQL_NOTES.split))).toBe(true)
     expect(notes).toContain(MYSQL_NOTES.looseFks)
     expect(notes.some((n) => n.includes('legacy_audit'))).toBe(true)
@@ -163,59 +166,6 @@ describe('MySQL plan generation', () => {
 
 // ---------------------------------------------------------------------------------------------
 // on MariaDB
-
-interface Snap {
-  structure: string
-  data: Map<string, string>
-}
-
-/**
- * "Exactly as before" on MySQL: the catalog of the given databases (minus sizes and estimates),
- * which of them exist, the privileges and roles carrying the prefix, and COUNT + CHECKSUM TABLE of
- * every table (keyed by name: a moved table must keep its rows).
- */
-async function snap(conn: Connection, databases: string[], rolePrefix: string, options: {autoIncrement?: boolean} = {}): Promise<Snap> {
-  const present = (await conn.query<{name: string}>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?) ORDER BY 1', [databases])).map((r) => r.name)
-  const catalog = await inspect(conn, {schemas: present})
-  const like = `'${rolePrefix.replace(/_/g, '\\_')}%`
-  const privileges = await conn.query(
-    `SELECT GRANTEE AS grantee, TABLE_SCHEMA AS db, TABLE_NAME AS tbl, PRIVILEGE_TYPE AS priv FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE LIKE ? ORDER BY 1, 2, 3, 4`,
-    [like],
-  )
-  const schemaPrivileges = await conn.query(`SELECT GRANTEE AS grantee, TABLE_SCHEMA AS db, PRIVILEGE_TYPE AS priv FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE LIKE ? ORDER BY 1, 2, 3`, [like])
-  const roles = await conn.query(`SELECT User AS user, Host AS host FROM mysql.user WHERE User LIKE ? ORDER BY 1, 2`, [`${rolePrefix.replace(/_/g, '\\_')}%`])
-  const counters = options.autoIncrement
-    ? await conn.query(`SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, AUTO_INCREMENT AS ai FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1, 2`, [present])
-    : []
-  const structure = JSON.stringify(
-    {
-      present,
-      tables: catalog.tables.map((t) => ({...t, estimatedRows: null, sizeBytes: null})),
-      views: catalog.views.map((v) => ({schema: v.schema, name: v.name, columns: v.columns, dependsOn: v.dependsOn})),
-      functions: catalog.functions,
-      sequences: catalog.sequences,
-      privileges,
-      schemaPrivileges,
-      roles,
-      counters,
-    },
-    null,
-    1,
-  )
-  const data = new Map<string, string>()
-  for (const t of catalog.tables) {
-    const rel = `\`${t.schema.replace(/`/g, '``')}\`.\`${t.name.replace(/`/g, '``')}\``
-    const [count] = await conn.query<{n: number}>(`SELECT COUNT(*) AS n FROM ${rel}`)
-    const [sum] = await conn.query<{Checksum: number | string | null}>(`CHECKSUM TABLE ${rel}`)
-    data.set(t.name, `${count!.n}:${sum!.Checksum}`)
-  }
-  return {structure, data}
-}
-
-/** The executor's way on MySQL: one statement at a time, split at semicolons outside quotes. */
-async function runSplit(conn: Connection, text: string): Promise<void> {
-  for (const st of splitStatements(text, 'mysql')) await conn.query(st.text)
-}
 
 describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
   const tag = randomBytes(3).toString('hex')
@@ -313,6 +263,8 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
       `grants-${money}`,
       `replace-foreign-keys-${sales}`,
       `replace-foreign-keys-${money}`,
+      `outbox-${sales}`,
+      `outbox-${money}`,
     ])
     expect(notes.filter((n) => n.includes('is not moved'))).toEqual([])
     expect(step(`replace-foreign-keys-${sales}`).extraFiles!['reconcile.sql']).toContain('fk_lines_€')
@@ -491,7 +443,9 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
     }
     expect((await conn.query<{n: number}>(`SELECT COUNT(*) AS n FROM \`${salesDb}\`.\`order\``))[0]!.n).toBe(4)
     const triggers = await conn.query<{name: string}>(`SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (?) ORDER BY 1`, [[salesDb, moneyDb]])
-    expect(triggers.map((t) => t.name)).toEqual(['order_total_floor', 'payment_logged'])
+    // The tables' own triggers, moved, and three outbox triggers on each of the six tables.
+    expect(triggers.map((t) => t.name).filter((n) => !n.startsWith('carve_outbox_'))).toEqual(['order_total_floor', 'payment_logged'])
+    expect(triggers.filter((t) => /^carve_outbox_[0-9a-f]{12}_(ins|upd|del)$/.test(t.name))).toHaveLength(18)
     for (const d of [...drafts].reverse()) await runSplit(conn, d.down)
     const after = await snapshot()
     expect(after.structure).toBe(before.structure)

@@ -19,7 +19,10 @@
  *    whole (multipleStatements) or splits it at semicolons. verify.sql fails with
  *    `SIGNAL SQLSTATE '45000'` on MariaDB; MySQL cannot prepare SIGNAL, so there the failing
  *    statement is `SET SESSION sql_mode = '<message>'`, whose error carries the message.
- *  - Outbox, read models and the physical split are not generated yet (one note each).
+ *  - The outbox is a table in the context's database fed by three AFTER triggers per table
+ *    (no multi-event triggers, no trigger functions); read models are tables built with
+ *    CREATE TABLE … AS SELECT and refreshed by refresh.sql (no materialized views). Both only
+ *    for contexts that were moved into their database. The physical split is not generated yet.
  *
  * The steps live in ./mysql/ by kind; this file puts them together.
  */
@@ -29,15 +32,16 @@ import type {StepDraft} from './types.js'
 import {foreignKeysStep, isLoose} from './mysql/foreign-keys.js'
 import {grantsStep, rolesStep} from './mysql/grants.js'
 import {moveRefusals, moveStep} from './mysql/move.js'
+import {mysqlOutboxStep} from './mysql/outbox.js'
 import {ownershipStep} from './mysql/ownership.js'
+import {mysqlReadModelsStep, mysqlReportingReadModelsStep} from './mysql/read-models.js'
 import {MysqlSql} from './mysql/sql.js'
 
 export {moveRefusals, unqualifiedNames} from './mysql/move.js'
 export {MYSQL_OWNERSHIP_TABLE, MYSQL_REVOKED_TABLE, MYSQL_ROLES_TABLE, MysqlSql} from './mysql/sql.js'
 
 export const MYSQL_NOTES = {
-  outbox: 'outbox: not supported on MySQL yet (needs three triggers per table and JSON_OBJECT; planned)',
-  readModels: 'read models: not supported on MySQL yet (MySQL has no materialized views: needs projection tables refreshed by events or a scheduled job; planned)',
+  notMoved: 'on MySQL the outbox and read models live in the context\'s database, so a context that is not moved gets neither',
   split: 'physical split: not supported on MySQL yet (needs binlog-based change capture and a cut-over; planned)',
   looseFks: 'loose foreign keys: on MySQL, ON DELETE CASCADE / SET NULL of a dropped cross-context foreign key is not replaced by a queue and cleanup job yet: the owner\'s API must apply it (reconcile.sql lists orphans)',
 } as const
@@ -80,7 +84,24 @@ export function mysqlDrafts(input: PlanInput, level: number): {drafts: StepDraft
     }
     if (loose) notes.push(MYSQL_NOTES.looseFks)
   }
-  if (level >= 4) notes.push(MYSQL_NOTES.outbox, MYSQL_NOTES.readModels)
+  if (level >= 4) {
+    const lastOf = new Map<string, string>()
+    for (const d of drafts) if (d.context) lastOf.set(d.context, d.key)
+    const add = (name: string, d: StepDraft | null) => {
+      if (!d) return
+      drafts.push(d)
+      lastOf.set(name, d.key)
+    }
+    for (const c of moved) add(c.name, mysqlOutboxStep(sql, c, locator, [lastOf.get(c.name)!]))
+    for (const c of moved) {
+      const sources = [...new Set(c.reachesInto.map((a) => a.context))].sort()
+      add(c.name, mysqlReadModelsStep(sql, c, locator, [...new Set([lastOf.get(c.name)!, ...sources.flatMap(movedKey)])]))
+    }
+    const reporting = mysqlReportingReadModelsStep(sql, locator, [...moved.map((c) => `move-to-schema-${c.name}`), 'service-roles'])
+    if (reporting) drafts.push(reporting)
+    const skipped = contexts.filter((c) => !isMoved(c.name)).map((c) => c.name)
+    if (skipped.length) notes.push(`${MYSQL_NOTES.notMoved}: ${skipped.join(', ')}`)
+  }
   notes.push(level >= 5 ? MYSQL_NOTES.split : `${MYSQL_NOTES.split}; it is not part of this plan`)
   return {drafts: drafts.map((d) => ({...d, up: explain(d.up), down: explain(d.down), verify: explain(d.verify)})), notes}
 }

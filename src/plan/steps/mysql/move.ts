@@ -196,11 +196,10 @@ ${sql.when(registryExists, `UPDATE ${registry} SET ${id('table_schema')} = ${lit
   const withTriggers = tables.filter((t) => t.triggers.length > 0)
   const compound = withTriggers.some((t) => t.triggers.some((trg) => trg.definition.includes(';')))
   const up = `${header(`Step: move the tables of context ${ctx.name} into database ${target}`, ['and leave a compatibility view under each old name'])}
-${createdDatabases(sql)}
+${sql.ensureCreatedDatabases()}
 -- A database that exists already (a person's, or another plan's) is used, never recorded: only
 -- one this step creates is recorded, and only a recorded one is ever dropped on rollback.
-${sql.when(`NOT ${sql.databaseExists(target)}`, `INSERT IGNORE INTO ${sql.metaTable(CREATED_DATABASES)} (db) VALUES (${lit(target)})`)}
-CREATE DATABASE IF NOT EXISTS ${id(target)};
+${sql.createDatabase(target)}
 ${guards.join('\n')}
 
 ${moves.length ? moves.join('\n\n') : '-- nothing to move: the tables are in this database already'}
@@ -208,10 +207,7 @@ ${moves.length ? moves.join('\n\n') : '-- nothing to move: the tables are in thi
   const down = `${header(`Undo: move the tables of context ${ctx.name} back and drop the compatibility views`)}
 ${downs.join('\n\n')}
 
-${createdDatabases(sql)}
-${sql.dropDatabaseIfEmpty(target, `EXISTS (SELECT 1 FROM ${sql.metaTable(CREATED_DATABASES)} WHERE db = ${bin(target)})`)}
-${sql.when(`NOT ${sql.databaseExists(target)}`, `DELETE FROM ${sql.metaTable(CREATED_DATABASES)} WHERE db = ${lit(target)}`)}
-${sql.dropMetaIfEmpty(CREATED_DATABASES)}
+${sql.dropCreatedDatabase(target)}
 
 -- Never report success with a table left behind: each table is a table under its old name again.
 ${leftovers.join('\n')}
@@ -246,11 +242,4 @@ ${checks.length ? checks.join('\n') : 'DO 0;'}
     verify,
     readme,
   }
-}
-
-/** The context databases this plan created (so rollback drops those, and only those). */
-const CREATED_DATABASES = 'created_databases'
-
-function createdDatabases(sql: MysqlSql): string {
-  return sql.ensureMeta(CREATED_DATABASES, '  db varchar(64) NOT NULL PRIMARY KEY')
 }

@@ -11,6 +11,8 @@ import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
 export const MYSQL_OWNERSHIP_TABLE = 'ownership'
 export const MYSQL_ROLES_TABLE = 'created_roles'
 export const MYSQL_REVOKED_TABLE = 'revoked_grants'
+/** The databases this plan created (so rollback drops those, and only those). */
+export const MYSQL_CREATED_DATABASES_TABLE = 'created_databases'
 /** Writes refused to non-owners. DROP too: MySQL's TRUNCATE TABLE needs the DROP privilege. */
 export const WRITE_PRIVILEGES = ['INSERT', 'UPDATE', 'DELETE', 'DROP'] as const
 export const OWNER_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const
@@ -131,6 +133,29 @@ ${columns}
     return `${this.when(`${this.relationExists(this.meta, table, 'table')} AND NOT ${this.relationExists(this.meta, LEDGER_TABLE, 'table')}`, decide)}
 ${RUN}
 ${this.dropDatabaseIfEmpty(this.meta)}`
+  }
+
+  /** The registry of databases this plan created, created when missing. */
+  ensureCreatedDatabases(): string {
+    return this.ensureMeta(MYSQL_CREATED_DATABASES_TABLE, '  db varchar(64) NOT NULL PRIMARY KEY')
+  }
+
+  /**
+   * A database the step needs: one that exists already (a person's, or another plan's) is used,
+   * never recorded; only one this step creates is recorded, and only a recorded one is ever
+   * dropped on rollback (`dropCreatedDatabase`). After `ensureCreatedDatabases()`.
+   */
+  createDatabase(db: string): string {
+    return `${this.when(`NOT ${this.databaseExists(db)}`, `INSERT IGNORE INTO ${this.metaTable(MYSQL_CREATED_DATABASES_TABLE)} (db) VALUES (${lit(db)})`)}
+CREATE DATABASE IF NOT EXISTS ${id(db)};`
+  }
+
+  /** Drop the database when this plan created it and it is empty; forget it once gone. */
+  dropCreatedDatabase(db: string): string {
+    return `${this.ensureCreatedDatabases()}
+${this.dropDatabaseIfEmpty(db, `EXISTS (SELECT 1 FROM ${this.metaTable(MYSQL_CREATED_DATABASES_TABLE)} WHERE db = ${bin(db)})`)}
+${this.when(`NOT ${this.databaseExists(db)}`, `DELETE FROM ${this.metaTable(MYSQL_CREATED_DATABASES_TABLE)} WHERE db = ${lit(db)}`)}
+${this.dropMetaIfEmpty(MYSQL_CREATED_DATABASES_TABLE)}`
   }
 
   /** REVOKE the privileges of `privileges` the role holds on the table (REVOKE of one it lacks is an error). */
