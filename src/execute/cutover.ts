@@ -51,7 +51,7 @@ import {
   walInsertLsn,
 } from './replication.js'
 import type {RunContext} from './runner.js'
-import {Interrupted} from './sql-step.js'
+import {Interrupted} from './interrupted.js'
 
 // ——— the bounded write pause ——————————————————————————————————————————————————————————
 

@@ -10,7 +10,7 @@ import {join, resolve} from 'node:path'
 import {CarveError, EXIT} from '../errors.js'
 import {parseManifest, sha256} from '../plan/manifest.js'
 import type {PlanManifest, PlanStep} from '../plan/model.js'
-import {runnerFor} from './kinds/index.js'
+import {hasRunner} from './kinds/names.js'
 
 export const PLAN_FILE = 'plan.yml'
 
@@ -100,7 +100,7 @@ function loadStep(dir: string, step: PlanStep, index: number, tolerateEdits: boo
     if (!(key in step.files)) throw refuse('plan.invalid', `step ${step.id}: checksums lists "${key}", which is not among its files`, REHASH_HINT)
   }
   // A kind without a runner of its own is a plain SQL step: it needs something to run.
-  if (!runnerFor(step.kind) && !step.files.up) {
+  if (!hasRunner(step.kind) && !step.files.up) {
     throw refuse('plan.invalid', `step ${step.id} (${step.kind}) has no up file in plan.yml`, 'regenerate the plan with `carve plan`')
   }
   return {step, files, checksum: stepChecksum(step.checksums), index, ...(edited.length ? {edited} : {})}

@@ -20,6 +20,8 @@
 import type {Connection} from '../db/connection.js'
 import {CarveError, EXIT} from '../errors.js'
 import {splitStatements} from '../workload/mask.js'
+import {Interrupted} from './interrupted.js'
+export {Interrupted} from './interrupted.js'
 import type {Ledger} from './ledger.js'
 import type {LoadedStep} from './plan-files.js'
 
@@ -56,12 +58,6 @@ export class StepFailure extends Error {
   }
 }
 
-/** The user pressed Ctrl-C while a step waited to retry: nothing of the step is left. */
-export class Interrupted extends Error {
-  constructor() {
-    super('interrupted')
-  }
-}
 
 interface DbError {
   code?: string

@@ -12,7 +12,7 @@
 import type {BoundariesFile} from '../boundaries/file.js'
 import type {Connection} from '../db/connection.js'
 import {inspect} from '../introspect/index.js'
-import type {AssessmentFacts, DatabaseFacts, LedgerCutover, RegistryRow, RelationGrant, RoleAbility, RoleInfo} from './assess.js'
+import type {AssessmentFacts, DatabaseFacts, LedgerCutover, RegistryRow, RelationGrant, RoleAbility, RoleInfo} from './assess-model.js'
 import {resolveLocated, retiredSchema, splitOf} from './assess.js'
 import {DEFAULT_CONVENTIONS, type PlanConventions, safeName, schemaName} from './context.js'
 import {mysqlIdent, qualified} from './quote.js'

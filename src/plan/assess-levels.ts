@@ -5,7 +5,7 @@
 import type {BoundariesFile} from '../boundaries/file.js'
 import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
-import type {AssessmentFacts, Check, DatabaseFacts, LedgerCutover, LocatedTable} from './assess.js'
+import type {AssessmentFacts, Check, DatabaseFacts, LedgerCutover, LocatedTable} from './assess-model.js'
 import {cmp, type ContextSpec, type ForeignAccess, type PlanConventions, safeName, schemaName} from './context.js'
 
 /** The schema a split leaves the source copies in until the decommission. */

@@ -8,7 +8,7 @@ import {ident} from '../../plan/quote.js'
 import {cutOver, switchBack, verifyCutover} from '../cutover.js'
 import {fileOf, requireServer, splitSpecOf} from '../replication.js'
 import type {RunContext, StepRunner} from '../runner.js'
-import {Interrupted} from '../sql-step.js'
+import {Interrupted} from '../interrupted.js'
 
 export const splitCutoverRunner: StepRunner = {
   async apply(ctx: RunContext, step: PlanStep): Promise<void> {

@@ -46,7 +46,7 @@ import {
 } from '../replication.js'
 import {sleep} from '../pg-table.js'
 import type {RunContext, StepRunner} from '../runner.js'
-import {Interrupted} from '../sql-step.js'
+import {Interrupted} from '../interrupted.js'
 import type {Connection} from '../../db/connection.js'
 import type {SplitSpec} from '../../plan/steps/split.js'
 
