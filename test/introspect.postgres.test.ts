@@ -171,6 +171,22 @@ function describeFeatures(engine: string, open: () => Promise<{conn: Connection;
       expect(only.tables.every((t) => t.schema === 'sales')).toBe(true)
       await expect(inspect(conn, {schemas: ['nope']})).rejects.toThrow(/schema not found: "nope"/)
     })
+
+    it('numbers columns 1…n after a dropped column, and names keys and indexes past it', async () => {
+      await conn.exec(`CREATE SCHEMA dropped;
+        CREATE TABLE dropped.t (gone int, id int PRIMARY KEY, also_gone text, code text UNIQUE, note text);
+        ALTER TABLE dropped.t DROP COLUMN gone, DROP COLUMN also_gone;
+        CREATE INDEX t_note_lower ON dropped.t (note, lower(code));`)
+      try {
+        const t = table(await inspect(conn, {schemas: ['dropped']}), 'dropped', 't')
+        expect(t.columns.map((c) => [c.name, c.position])).toEqual([['id', 1], ['code', 2], ['note', 3]])
+        expect(t.primaryKey).toEqual(['id'])
+        expect(t.uniques).toEqual([{name: 't_code_key', columns: ['code']}])
+        expect(t.indexes.find((i) => i.name === 't_note_lower')!.columns).toEqual(['note', 'lower(code)'])
+      } finally {
+        await conn.exec('DROP SCHEMA dropped CASCADE')
+      }
+    })
   })
 }
 

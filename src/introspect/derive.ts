@@ -24,8 +24,16 @@ const DEPRECATED_NAME = /^(old|legacy|deprecated|bak|backup|tmp|temp|obsolete)_|
 
 const isTemporal = (type: string) => /\b(date|timestamp|datetime)/i.test(type)
 
+/** Every name of SCD2_COLUMN_PAIRS: most tables have none, and then no map is built. */
+const SCD2_NAMES = new Set(SCD2_COLUMN_PAIRS.flat())
+
 export function detectScd2(columns: readonly Column[]): TableFlags['scd2'] {
-  const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]))
+  const byName = new Map<string, Column>()
+  for (const c of columns) {
+    const lower = c.name.toLowerCase()
+    if (SCD2_NAMES.has(lower)) byName.set(lower, c)
+  }
+  if (byName.size < 2) return null
   for (const [from, to] of SCD2_COLUMN_PAIRS) {
     const a = byName.get(from)
     const b = byName.get(to)

@@ -71,39 +71,41 @@ left join pg_description d on d.objoid = c.oid and d.classoid = 'pg_class'::regc
 left join sized s on s.oid = c.oid
 left join partsize ps on ps.oid = c.oid`
 
-/** Ordered by relation and attnum: only the order within a relation matters. */
+/**
+ * Ordered by relation and attnum: only the order within a relation matters. Columns, constraints
+ * and indexes are the three large results (a 1,000-table schema: ~8,000 columns, ~6,000
+ * constraints, ~3,500 indexes), so their rows are positional arrays, not objects: the repeated
+ * key names were half of the text the server built, sent and Node parsed.
+ * [rel, attnum, name, type, notnull, default or generation expression, identity, generated, comment]
+ */
 const COLUMNS_SQL = `
-select coalesce(json_agg(x order by x.rel, x.num), '[]')::text as j from (
-  select a.attrelid::int8 as rel, a.attnum as num, a.attname as name,
-         format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull,
-         pg_get_expr(d.adbin, d.adrelid) as expr, a.attidentity as identity, a.attgenerated as generated,
-         ds.description as comment,
-         row_number() over (partition by a.attrelid order by a.attnum) as position
+select coalesce(json_agg(json_build_array(a.attrelid::int8, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+         pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, ds.description) order by a.attrelid, a.attnum), '[]')::text as j
   from pg_attribute a
   join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
   left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
   left join pg_description ds on ds.objoid = a.attrelid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum
   where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'v', 'm')
-    and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}
-) x`
+    and n.nspname = any($1::text[]) and ${NOT_EXTENSION_MEMBER('pg_class', 'c')}`
 
 /**
  * Constraints inherited from a partitioned parent are reported once, on the parent. The
  * referenced columns' names come from the server only when the referenced table is outside the
  * columns query (another schema, or an extension's table).
+ * [rel, name, type, keys, refRel, refKeys, refSchema, refTable, refColumns, onDelete, onUpdate,
+ *  deferrable, validated, check definition]
  */
 const CONSTRAINTS_SQL = `
-select coalesce(json_agg(json_build_object(
-  'rel', con.conrelid::int8, 'name', con.conname, 'type', con.contype,
-  'keys', case when con.contype <> 'c' then con.conkey end,
-  'refRel', case when con.contype = 'f' then con.confrelid::int8 end, 'refKeys', con.confkey,
-  'refSchema', fn.nspname, 'refTable', fc.relname,
-  'refColumns', case when con.contype = 'f' and (fn.nspname <> all($1::text[]) or not ${NOT_EXTENSION_MEMBER('pg_class', 'fc')}) then
-                  (select json_agg(a.attname order by k.ord) from unnest(con.confkey) with ordinality k(attnum, ord)
-                     join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum) end,
-  'onDelete', con.confdeltype, 'onUpdate', con.confupdtype,
-  'deferrable', con.condeferrable, 'validated', con.convalidated,
-  'definition', case when con.contype = 'c' then pg_get_constraintdef(con.oid) end
+select coalesce(json_agg(json_build_array(
+  con.conrelid::int8, con.conname, con.contype,
+  case when con.contype <> 'c' then con.conkey end,
+  case when con.contype = 'f' then con.confrelid::int8 end, con.confkey,
+  fn.nspname, fc.relname,
+  case when con.contype = 'f' and (fn.nspname <> all($1::text[]) or not ${NOT_EXTENSION_MEMBER('pg_class', 'fc')}) then
+    (select json_agg(a.attname order by k.ord) from unnest(con.confkey) with ordinality k(attnum, ord)
+       join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum) end,
+  con.confdeltype, con.confupdtype, con.condeferrable, con.convalidated,
+  case when con.contype = 'c' then pg_get_constraintdef(con.oid) end
 ) order by n.nspname, c.relname, con.conname), '[]')::text as j
 from pg_constraint con
 join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
@@ -114,16 +116,15 @@ where con.contype in ('p', 'u', 'c', 'f') and con.conparentid = 0 and con.conisl
 /**
  * Key columns only (the first indnkeyatts of indkey; INCLUDE columns follow them). An expression
  * column has attnum 0 in indkey: its text is asked of the server only for indexes that have one.
+ * [rel, name, unique, primary, method, predicate, definition, keys, nkeys, expressions]
  */
 const INDEXES_SQL = `
-select coalesce(json_agg(json_build_object(
-  'rel', i.indrelid::int8, 'name', ic.relname,
-  'unique', i.indisunique, 'primary', i.indisprimary, 'method', am.amname,
-  'predicate', pg_get_expr(i.indpred, i.indrelid), 'definition', pg_get_indexdef(i.indexrelid),
-  'keys', i.indkey::int2[], 'nkeys', i.indnkeyatts,
-  'exprs', case when 0 = any(i.indkey::int2[]) then
-             (select json_agg(case when k.attnum = 0 then pg_get_indexdef(i.indexrelid, k.ord::int, true) end order by k.ord)
-                from unnest(i.indkey::int2[]) with ordinality k(attnum, ord) where k.ord <= i.indnkeyatts) end
+select coalesce(json_agg(json_build_array(
+  i.indrelid::int8, ic.relname, i.indisunique, i.indisprimary, am.amname,
+  pg_get_expr(i.indpred, i.indrelid), pg_get_indexdef(i.indexrelid), i.indkey::int2[], i.indnkeyatts,
+  case when 0 = any(i.indkey::int2[]) then
+    (select json_agg(case when k.attnum = 0 then pg_get_indexdef(i.indexrelid, k.ord::int, true) end order by k.ord)
+       from unnest(i.indkey::int2[]) with ordinality k(attnum, ord) where k.ord <= i.indnkeyatts) end
 ) order by n.nspname, c.relname, ic.relname), '[]')::text as j
 from pg_index i
 join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
@@ -198,19 +199,14 @@ interface RelationRow {
   partitions: RelationRef[] | null; parent: RelationRef | null; viewdef: string | null
   populated: boolean | null
 }
-interface ColumnRow {
-  rel: number; num: number; name: string; type: string; notnull: boolean; expr: string | null
-  identity: '' | 'a' | 'd'; generated: '' | 's' | 'v'; comment: string | null; position: number
-}
-interface ConstraintRow {
-  rel: number; name: string; type: 'p' | 'u' | 'c' | 'f'; keys: number[] | null
-  refRel: number | null; refKeys: number[] | null; refSchema: string | null; refTable: string | null; refColumns: string[] | null
-  onDelete: string; onUpdate: string; deferrable: boolean; validated: boolean; definition: string | null
-}
-interface IndexRow {
-  rel: number; name: string; unique: boolean; primary: boolean; method: string
-  predicate: string | null; definition: string; keys: number[]; nkeys: number; exprs: (string | null)[] | null
-}
+/** The positional rows of COLUMNS_SQL, CONSTRAINTS_SQL and INDEXES_SQL (see there). */
+type ColumnRow = [rel: number, num: number, name: string, type: string, notnull: boolean, expr: string | null,
+  identity: '' | 'a' | 'd', generated: '' | 's' | 'v', comment: string | null]
+type ConstraintRow = [rel: number, name: string, type: 'p' | 'u' | 'c' | 'f', keys: number[] | null,
+  refRel: number | null, refKeys: number[] | null, refSchema: string | null, refTable: string | null, refColumns: string[] | null,
+  onDelete: string, onUpdate: string, deferrable: boolean, validated: boolean, definition: string | null]
+type IndexRow = [rel: number, name: string, unique: boolean, primary: boolean, method: string,
+  predicate: string | null, definition: string, keys: number[], nkeys: number, exprs: (string | null)[] | null]
 interface TriggerRow {
   schema: string; table: string; name: string; definition: string; type: number; enabled: boolean
   functionSchema: string; function: string
@@ -292,22 +288,27 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
   }
 
   // Column names by relation oid and attnum, to turn conkey / confkey / indkey into names.
+  // Rows come ordered by relation and attnum, so a column's position is its rank in the run.
   const attnames = new Map<number, string[]>()
-  for (const c of columns) {
-    let names = attnames.get(c.rel)
-    if (!names) attnames.set(c.rel, (names = []))
-    names[c.num] = c.name
-    const view = viewsByOid.get(c.rel)
+  let position = 0
+  let previousRel = -1
+  for (const [rel, num, name, type, notnull, expr, identity, generated, comment] of columns) {
+    position = rel === previousRel ? position + 1 : 1
+    previousRel = rel
+    let names = attnames.get(rel)
+    if (!names) attnames.set(rel, (names = []))
+    names[num] = name
+    const view = viewsByOid.get(rel)
     if (view) {
-      view.columns.push({name: c.name, type: c.type})
+      view.columns.push({name, type})
       continue
     }
-    tablesByOid.get(c.rel)?.columns.push({
-      name: c.name, type: c.type, nullable: !c.notnull,
-      default: c.generated ? null : c.expr,
-      identity: c.identity === 'a' ? 'always' : c.identity === 'd' ? 'by default' : null,
-      generated: c.generated ? c.expr : null,
-      comment: c.comment, position: Number(c.position),
+    tablesByOid.get(rel)?.columns.push({
+      name, type, nullable: !notnull,
+      default: generated ? null : expr,
+      identity: identity === 'a' ? 'always' : identity === 'd' ? 'by default' : null,
+      generated: generated ? expr : null,
+      comment, position,
     })
   }
   const namesOf = (rel: number | null, nums: number[] | null): string[] => {
@@ -316,41 +317,38 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
     return nums.map((n) => names[n]).filter((n): n is string => n !== undefined)
   }
 
-  for (const c of constraints) {
-    const table = tablesByOid.get(c.rel)
+  for (const [rel, name, type, keys, refRel, refKeys, refSchema, refTable, refColumns, onDelete, onUpdate, deferrable, validated, definition] of constraints) {
+    const table = tablesByOid.get(rel)
     if (!table) continue
-    const cols = namesOf(c.rel, c.keys)
-    if (c.type === 'p') {
+    const cols = namesOf(rel, keys)
+    if (type === 'p') {
       table.primaryKey = cols
-      table.primaryKeyName = c.name
-    } else if (c.type === 'u') {
-      table.uniques.push({name: c.name, columns: cols})
-    } else if (c.type === 'c') {
-      table.checks.push({name: c.name, expression: c.definition ?? ''})
+      table.primaryKeyName = name
+    } else if (type === 'u') {
+      table.uniques.push({name, columns: cols})
+    } else if (type === 'c') {
+      table.checks.push({name, expression: definition ?? ''})
     } else {
       table.foreignKeys.push({
-        name: c.name, columns: cols, refSchema: c.refSchema ?? '', refTable: c.refTable ?? '',
-        refColumns: c.refColumns ?? namesOf(c.refRel, c.refKeys),
-        onDelete: ACTIONS[c.onDelete] ?? 'no action', onUpdate: ACTIONS[c.onUpdate] ?? 'no action',
-        deferrable: c.deferrable, validated: c.validated,
+        name, columns: cols, refSchema: refSchema ?? '', refTable: refTable ?? '',
+        refColumns: refColumns ?? namesOf(refRel, refKeys),
+        onDelete: ACTIONS[onDelete] ?? 'no action', onUpdate: ACTIONS[onUpdate] ?? 'no action',
+        deferrable, validated,
       })
     }
   }
 
-  for (const i of indexes) {
-    const table = tablesByOid.get(i.rel)
+  for (const [rel, name, unique, primary, method, predicate, definition, keys, nkeys, exprs] of indexes) {
+    const table = tablesByOid.get(rel)
     if (!table) continue
-    const names = attnames.get(i.rel) ?? []
+    const names = attnames.get(rel) ?? []
     const columns: string[] = []
-    for (let k = 0; k < Math.min(i.nkeys, i.keys.length); k++) {
-      const num = i.keys[k]!
-      const name = num === 0 ? i.exprs?.[k] : names[num]
-      if (name !== undefined && name !== null) columns.push(name)
+    for (let k = 0; k < Math.min(nkeys, keys.length); k++) {
+      const num = keys[k]!
+      const column = num === 0 ? exprs?.[k] : names[num]
+      if (column !== undefined && column !== null) columns.push(column)
     }
-    table.indexes.push({
-      name: i.name, columns, unique: i.unique, primary: i.primary, method: i.method,
-      predicate: i.predicate, definition: i.definition,
-    })
+    table.indexes.push({name, columns, unique, primary, method, predicate, definition})
   }
 
   for (const d of viewDeps) {
