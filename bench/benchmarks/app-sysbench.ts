@@ -1,0 +1,154 @@
+/**
+ * app-sysbench: the MySQL/MariaDB application's throughput with Carve's plan applied vs
+ * untouched — sysbench `oltp_read_write`, 4 threads, no error ignored.
+ *
+ * sysbench prepares its tables in a database of this run's own; Carve builds the plan for it
+ * (`carve discover --yes`, the context renamed to this run's own name since MySQL databases are
+ * server-wide, then `carve plan`) and `carve apply` / `carve rollback --all` switch it on and off
+ * between runs, interleaved ABBA on the same tables. Skipped with a message when no MySQL/MariaDB
+ * server answers at --mysql or sysbench is missing.
+ */
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {Connection} from '../../src/db/connection.js'
+import {openMysql} from '../../src/db/mysql.js'
+import {carve, planSteps} from '../lib/carve-cli.js'
+import {interleave, untouched, type Arm} from '../lib/interleave.js'
+import {onCleanup} from '../lib/cleanup.js'
+import {commandOutput} from '../lib/process.js'
+import {BenchError, defineBenchmark, type BenchContext, type Row} from '../lib/registry.js'
+import {median} from '../lib/stats.js'
+import {sysbenchPrepare, sysbenchRun, type SysbenchResult} from '../lib/sysbench.js'
+
+const TABLES = 4
+const SETTINGS = {
+  quick: {rounds: 2, seconds: 8, tableSize: 25_000},
+  full: {rounds: 5, seconds: 30, tableSize: 100_000},
+} as const
+
+export default defineBenchmark({
+  name: 'app-sysbench',
+  summary: 'MariaDB/MySQL sysbench oltp_read_write (4 threads) with the plan for its own database applied vs untouched, interleaved',
+  order: 51,
+  needsPostgres: false,
+  async run(ctx) {
+    if (commandOutput('sysbench', ['--version']) === null) {
+      ctx.log('app-sysbench: SKIPPED — sysbench is not installed (Debian: apt-get install sysbench)')
+      return []
+    }
+    let admin: Connection
+    try {
+      admin = await openMysql(adminUrl(ctx.mysql))
+    } catch (error) {
+      ctx.log(`app-sysbench: SKIPPED — no MySQL/MariaDB server at --mysql: ${(error as Error).message}`)
+      return []
+    }
+    try {
+      return await runCase(ctx, admin)
+    } finally {
+      await admin.close()
+    }
+  },
+})
+
+/** The server URL as given, on information_schema when it names no database (the driver needs one). */
+function adminUrl(server: string): string {
+  const u = new URL(server)
+  if (u.pathname.replace(/^\//, '') === '') u.pathname = '/information_schema'
+  return u.toString()
+}
+
+const q = (name: string) => `\`${name.replace(/`/g, '``')}\``
+
+async function runCase(ctx: BenchContext, admin: Connection): Promise<Row[]> {
+  const settings = SETTINGS[ctx.mode]
+  const rounds = ctx.runs ?? settings.rounds
+  const tableSize = ctx.sizes?.[0] ?? settings.tableSize
+  const db = `carve_bench_sb_${process.pid}`
+  // Context names are kebab-case; the context's database is the name with underscores.
+  const context = `${db.replace(/_/g, '-')}-oltp`
+  const contextDb = context.replace(/-/g, '_')
+  const prefix = `cb_sb${process.pid}_`
+  const url = (() => {
+    const u = new URL(ctx.mysql)
+    u.pathname = `/${db}`
+    return u.toString()
+  })()
+  const dir = mkdtempSync(join(tmpdir(), 'carve-bench-sb-'))
+  const drop = onCleanup(async () => {
+    const c = await openMysql(adminUrl(ctx.mysql))
+    try {
+      for (const d of [db, contextDb]) await c.exec(`DROP DATABASE IF EXISTS ${q(d)}`).catch(() => {})
+      const roles = await c.query<{u: string}>('SELECT User AS u FROM mysql.user WHERE User LIKE ?', [`${prefix.replace(/_/g, '\\_')}%`]).catch(() => [])
+      for (const r of roles) await c.exec(`DROP ROLE IF EXISTS ${q(r.u)}`).catch(() => {})
+      await c.query('DELETE FROM carve.ownership WHERE table_schema IN (?)', [[db, contextDb]]).catch(() => {})
+      for (const t of ['ledger_steps', 'ledger_events']) await c.query(`DELETE FROM carve.${t} WHERE plan LIKE ?`, [`${db}/%`]).catch(() => {})
+    } finally {
+      await c.close()
+    }
+  })
+  try {
+    await admin.exec(`CREATE DATABASE ${q(db)}`)
+    ctx.log(`app-sysbench: sysbench prepare, ${TABLES} tables × ${tableSize} rows in ${db}`)
+    await sysbenchPrepare(url, TABLES, tableSize)
+
+    await carve(ctx.root, ['discover', '--db', url, '--yes', '--no-interactive'], {cwd: dir})
+    const boundaries = join(dir, 'carve.yml')
+    const proposed = readFileSync(boundaries, 'utf8')
+    const names = [...proposed.matchAll(/^ {2}- name: (\S+)$/gm)].map((m) => m[1]!)
+    if (names.length !== 1) throw new BenchError(`app-sysbench: discovery proposed ${names.length} contexts for the sysbench tables, expected one:\n${proposed}`)
+    // MySQL databases are server-wide: the context's database gets this run's own name.
+    writeFileSync(boundaries, proposed.replace(/^ {2}- name: \S+$/m, `  - name: ${context}`))
+    const planDir = join(dir, 'plan')
+    await carve(ctx.root, ['plan', '--db', url, '--out', planDir, '--name', db, '--role-prefix', prefix], {cwd: dir})
+    const steps = planSteps(planDir)
+    ctx.log(`  plan: ${steps.map((s) => s.id).join(', ')}`)
+
+    const isView = async () =>
+      (await admin.query<{t: string}>('SELECT TABLE_TYPE AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [db, 'sbtest1']))[0]?.t === 'VIEW'
+    const measure = () => sysbenchRun(url, {tables: TABLES, tableSize, seconds: settings.seconds})
+    const applied: Arm<SysbenchResult> = {
+      name: `whole plan (${steps.length} steps)`,
+      enter: async () => {
+        await carve(ctx.root, ['apply', planDir, '--db', url], {cwd: dir})
+        if (steps.some((s) => s.kind === 'move-to-schema') && !(await isView())) throw new BenchError('app-sysbench: after apply, sbtest1 is not a compatibility view')
+      },
+      leave: async () => {
+        await carve(ctx.root, ['rollback', planDir, '--all', '--db', url], {cwd: dir})
+        if (await isView()) throw new BenchError('app-sysbench: after rollback, sbtest1 is still a view')
+      },
+      measure,
+    }
+    const [base, mine] = await interleave(rounds, [untouched(measure), applied], (r, arm, s) =>
+      ctx.log(`  round ${r + 1}/${rounds} ${arm}: ${s.tps.toFixed(0)} tps, ${s.qps.toFixed(0)} qps, p95 ${s.p95Ms} ms`),
+    )
+    const ref = median(base!.map((s) => s.tps))
+    const tps = median(mine!.map((s) => s.tps))
+    const ratio = tps / ref
+    const version = (await admin.query<{v: string}>('SELECT VERSION() AS v'))[0]!.v
+    return [
+      {
+        benchmark: 'app-sysbench',
+        case: `oltp_read_write, 4 threads, ${TABLES} × ${tableSize.toLocaleString('en-US')} rows, whole plan (${steps.length} steps)`,
+        carve: {value: tps, unit: 'tps'},
+        reference: {name: 'untouched', value: ref, unit: 'tps'},
+        ratio,
+        target: '≥ 0.95× untouched',
+        met: ratio >= 0.95,
+        notes: [
+          `median of ${rounds} interleaved ${settings.seconds} s runs each`,
+          `steps: ${steps.map((s) => s.kind).join(', ')}`,
+          `p95 latency ${median(mine!.map((s) => s.p95Ms))} vs ${median(base!.map((s) => s.p95Ms))} ms`,
+          `server ${version}; sysbench as root, plan applied by root`,
+        ].join('; '),
+        details: {rounds, seconds: settings.seconds, tables: TABLES, tableSize, steps: steps.map((s) => s.id), untouched: base, applied: mine, server: version},
+      },
+    ]
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+    ctx.log(`  dropping ${db}`)
+    await drop()
+  }
+}
