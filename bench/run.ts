@@ -134,7 +134,8 @@ async function main(): Promise<number> {
   }
 
   const all = await discover()
-  const selected = args.only ? all.filter((b) => args.only!.includes(b.name)) : all
+  const selected = args.only ? all.filter((b) => args.only!.includes(b.name)) : all.filter((b) => args.mode === 'full' || !b.fullOnly)
+  const deferred = args.only ? [] : all.filter((b) => args.mode === 'quick' && b.fullOnly)
   const unknown = args.only?.filter((o) => !all.some((b) => b.name === o)) ?? []
   if (unknown.length) {
     process.stderr.write(`error: no benchmark named ${unknown.join(', ')}; there are: ${all.map((b) => b.name).join(', ')}\n`)
@@ -159,6 +160,7 @@ async function main(): Promise<number> {
   const machine = describeMachine(postgres)
   const revision = describeRevision(root)
   log(`${args.mode} mode: ${selected.map((b) => b.name).join(', ')}; PostgreSQL at ${redact(args.pg)}`)
+  if (deferred.length) log(`with --full (or --only NAME): ${deferred.map((b) => b.name).join(', ')}`)
 
   const rows: Row[] = []
   for (const benchmark of selected) {

@@ -11,11 +11,17 @@
  * compatibility views when the plan moved the tables).
  *
  * --full also applies the plan piece by piece (up to the move behind compatibility views, up to
- * the grants, all of it), so the cost of each piece is the difference between neighbours.
+ * the grants, all of it), so the cost of each piece is the difference between neighbours, and
+ * the whole plan made with the other outbox (`--outbox trigger` when the default is the WAL
+ * publication), so the two ways events leave the database are measured side by side. No WAL
+ * reader (relay, Debezium) runs during the measurement: decoding costs the server CPU, but no
+ * time inside the application's transactions.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+
+import {parse} from 'yaml'
 
 import {carve, planSteps} from '../lib/carve-cli.js'
 import {interleave, untouched, type Arm} from '../lib/interleave.js'
@@ -45,6 +51,7 @@ export default defineBenchmark({
   summary: `pgbench TPC-B and -S (scale ${SCALE}, 4 clients) with Carve's plan for its own database applied vs untouched, interleaved`,
   order: 50,
   needsPostgres: true,
+  fullOnly: true,
   async run(ctx) {
     if (commandOutput('pgbench', ['--version']) === null) throw new BenchError('app-pgbench: pgbench is not on PATH (Debian: apt-get install postgresql-contrib)')
     return runCase(ctx)
@@ -76,10 +83,17 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     const lastOf = (kind: string) => steps.map((s) => s.kind).lastIndexOf(kind)
     const moved = lastOf('move-to-schema') >= 0
 
-    const pieces: {name: string; upTo: number}[] = [{name: `whole plan (${steps.length} steps)`, upTo: steps.length - 1}]
+    const outboxMode = /\bCREATE PUBLICATION\b/.test(planText(planDir, steps.find((s) => s.kind === 'outbox'))) ? 'wal' : 'trigger'
+    const pieces: {name: string; upTo: number; dir: string; whole: boolean}[] = [
+      {name: `whole plan (${steps.length} steps, default outbox: ${outboxMode})`, upTo: steps.length - 1, dir: planDir, whole: true},
+    ]
     if (ctx.mode === 'full') {
-      if (moved) pieces.unshift({name: `compatibility views only (steps 1–${lastOf('move-to-schema') + 1})`, upTo: lastOf('move-to-schema')})
-      if (lastOf('grants') > lastOf('move-to-schema')) pieces.splice(pieces.length - 1, 0, {name: `views + roles and grants (steps 1–${lastOf('grants') + 1})`, upTo: lastOf('grants')})
+      if (moved) pieces.unshift({name: `compatibility views only (steps 1–${lastOf('move-to-schema') + 1})`, upTo: lastOf('move-to-schema'), dir: planDir, whole: false})
+      if (lastOf('grants') > lastOf('move-to-schema')) pieces.splice(pieces.length - 1, 0, {name: `views + roles and grants (steps 1–${lastOf('grants') + 1})`, upTo: lastOf('grants'), dir: planDir, whole: false})
+      const other = outboxMode === 'wal' ? 'trigger' : 'wal'
+      const otherDir = join(dir, `plan-${other}`)
+      await carve(ctx.root, ['plan', '--db', db.url, '--out', otherDir, '--role-prefix', prefix, '--outbox', other], {cwd: dir})
+      pieces.push({name: `whole plan, --outbox ${other}`, upTo: planSteps(otherDir).length - 1, dir: otherDir, whole: false})
     }
 
     const applyTimes: number[] = []
@@ -103,12 +117,12 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
       ...pieces.map((p) => ({
         name: p.name,
         enter: async () => {
-          const r = await carve(ctx.root, ['apply', planDir, '--to', steps[p.upTo]!.id, '--db', db.url], {cwd: dir})
+          const r = await carve(ctx.root, ['apply', p.dir, '--to', planSteps(p.dir)[p.upTo]!.id, '--db', db.url], {cwd: dir})
           applyTimes.push(r.seconds)
           if (moved && p.upTo >= lastOf('move-to-schema')) await expectKind(db.url, 'v')
         },
         leave: async () => {
-          await carve(ctx.root, ['rollback', planDir, '--all', '--db', db.url], {cwd: dir})
+          await carve(ctx.root, ['rollback', p.dir, '--all', '--db', db.url], {cwd: dir})
           await expectKind(db.url, 'r')
         },
         measure,
@@ -122,16 +136,16 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     const baseTpcb = median(base.map((s) => s.tpcb.tps))
     const baseSelect = median(base.map((s) => s.select.tps))
     const rows: Row[] = []
-    const whole = pieces.length - 1
     pieces.forEach((p, i) => {
       const mine = samples[i + 1]!
       const tpcb = median(mine.map((s) => s.tpcb.tps))
       const select = median(mine.map((s) => s.select.tps))
       const outbox = mine.map((s) => s.outbox).filter((o) => o !== null)
-      const details = {rounds, scale, tpcbSeconds: settings.tpcbSeconds, selectSeconds: settings.selectSeconds, steps: steps.slice(0, p.upTo + 1).map((s) => s.id), untouched: base, applied: mine, applySeconds: applyTimes, initSeconds}
+      const applied = planSteps(p.dir).slice(0, p.upTo + 1)
+      const details = {rounds, scale, tpcbSeconds: settings.tpcbSeconds, selectSeconds: settings.selectSeconds, steps: applied.map((s) => s.id), untouched: base, applied: mine, applySeconds: applyTimes, initSeconds}
       const notes = (extra: string[]) =>
-        [`median of ${rounds} interleaved runs each`, `steps: ${steps.slice(0, p.upTo + 1).map((s) => s.kind).join(', ')}`, ...extra, 'pgbench as a plain login owning the database; plan applied by the DBA'].join('; ')
-      const isWhole = i === whole
+        [`median of ${rounds} interleaved runs each`, `steps: ${applied.map((s) => s.kind).join(', ')}`, ...extra, 'pgbench as a plain login owning the database; plan applied by the DBA'].join('; ')
+      const isWhole = p.whole
       const tpcbRatio = tpcb / baseTpcb
       const selectRatio = select / baseSelect
       rows.push({
@@ -166,6 +180,14 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     ctx.log(`  dropping ${db.name}`)
     await db.drop()
   }
+}
+
+/** The up.sql of a step, or '' when there is no such step. */
+function planText(planDir: string, step: {id: string} | undefined): string {
+  if (!step) return ''
+  const doc = parse(readFileSync(join(planDir, 'plan.yml'), 'utf8')) as {steps: {id: string; files: {up: string}}[]}
+  const file = doc.steps.find((s) => s.id === step.id)?.files.up
+  return file ? readFileSync(join(planDir, file), 'utf8') : ''
 }
 
 /** public.pgbench_accounts is a view once the tables moved, a table when untouched. */

@@ -140,7 +140,7 @@ async function runCase(ctx: BenchContext, admin: Connection): Promise<Row[]> {
         notes: [
           `median of ${rounds} interleaved ${settings.seconds} s runs each`,
           `steps: ${steps.map((s) => s.kind).join(', ')}`,
-          `p95 latency ${median(mine!.map((s) => s.p95Ms))} vs ${median(base!.map((s) => s.p95Ms))} ms`,
+          `p95 latency ${median(mine!.map((s) => s.p95Ms)).toFixed(1)} vs ${median(base!.map((s) => s.p95Ms)).toFixed(1)} ms`,
           `server ${version}; sysbench as root, plan applied by root`,
         ].join('; '),
         details: {rounds, seconds: settings.seconds, tables: TABLES, tableSize, steps: steps.map((s) => s.id), untouched: base, applied: mine, server: version},

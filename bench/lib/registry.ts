@@ -51,6 +51,8 @@ export interface Benchmark {
   order: number
   /** Needs the PostgreSQL server given by --pg. */
   needsPostgres: boolean
+  /** Too long for quick mode: runs with --full, or in quick mode when named with --only. */
+  fullOnly?: boolean
   run(ctx: BenchContext): Promise<Row[]>
 }
 
