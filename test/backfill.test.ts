@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Connection} from '../src/db/connection.js'
 import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
-import {backfillTable, loadThrottle, nextBatchSize, replicationLagThrottle, type BackfillCheckpoint, type CopyTable} from '../src/execute/backfill.js'
+import {backfillTable, loadThrottle, nextBatchSize, replicationLagThrottle, resolveCopy, type BackfillCheckpoint, type CopyTable} from '../src/execute/backfill.js'
 import {applyChanges, captureNames, installCapture, pendingChanges, removeCapture} from '../src/execute/change-capture.js'
 import {splitCopyRunner} from '../src/execute/kinds/split-copy.js'
 import {compareTables} from '../src/execute/parity.js'
@@ -30,6 +30,7 @@ import {
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
 
 const TARGET_SCHEMA = 'tgt schema'
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`
 
 async function count(conn: Connection, sql: string): Promise<number> {
   const [row] = await conn.query<{n: number}>(sql)
@@ -368,6 +369,45 @@ pgDescribe('backfill and change capture across databases (PostgreSQL server)', (
     expect(a.length).toBe(5000)
     expect(diffDumps(a, b)).toEqual({missing: [], extra: [], differing: [], duplicates: 0})
     expect((await compareTables(source, target, typesCopy().source, typesCopy().target, ['id'], TYPES_COLUMNS, {chunkSize: 700})).equal).toBe(true)
+  })
+
+  it('streams COPY in binary when every column has the same built-in type on both sides, exactly (NaN, infinities, -0, jsonb null, json verbatim, bytea, NULLs in arrays)', async () => {
+    const columns = TYPES_COLUMNS.filter((c) => c !== 'mood')
+    const copy = {...typesCopy(), columns}
+    // The enum's oid differs per database: its binary form would not travel, text does.
+    expect((await resolveCopy(source, target, typesCopy())).binary).toBe(false)
+    expect((await resolveCopy(source, target, copy)).binary).toBe(true)
+    await target.exec(`truncate ${q(TARGET_SCHEMA)}.${q(TYPES_TABLE)}`)
+    const {store, saves} = memoryCheckpoint()
+    const cp = await backfillTable(source, target, copy, store, {batchSize: 700, maxBatchSize: 700, batchTargetMs: 500})
+    expect(cp).toMatchObject({done: true, rows: 5000, upper: ['5000']})
+    // 5000 rows in batches of 700: 8 batches, a checkpoint after each (and one at the start).
+    expect(saves.length).toBe(9)
+    const a = await dumpRows(source, TYPES_SCHEMA, TYPES_TABLE, ['id'], columns)
+    const b = await dumpRows(target, TARGET_SCHEMA, TYPES_TABLE, ['id'], columns)
+    expect(a.length).toBe(5000)
+    expect(diffDumps(a, b)).toEqual({missing: [], extra: [], differing: [], duplicates: 0})
+  })
+
+  it('a batch partly on the target already is written safely; a clash on another unique index fails loudly and leaves both sessions usable', async () => {
+    await source.exec(compositeTableSql('src', 'stock') + compositeRowsSql('src', 'stock', 7, 143))
+    // A wider key type on the target: the COPY travels as text.
+    await target.exec(`CREATE SCHEMA tgt; CREATE TABLE tgt.stock (tenant bigint NOT NULL, code text NOT NULL, qty int, note text, PRIMARY KEY (tenant, code));`)
+    const copy: CopyTable = {source: {schema: 'src', name: 'stock'}, target: {schema: 'tgt', name: 'stock'}, key: ['tenant', 'code'], columns: ['tenant', 'code', 'qty', 'note']}
+    expect((await resolveCopy(source, target, copy)).binary).toBe(false)
+    // Rows of a batch in the middle already there (one changed, as a sync would: the copy leaves it alone).
+    await target.exec(`INSERT INTO tgt.stock VALUES (3, 'c-0010', 30, 'n10'), (3, 'c-0011', -1, 'written by the sync'), (3, 'c-0012', 36, NULL)`)
+    const cp = await backfillTable(source, target, copy, memoryCheckpoint().store, {batchSize: 100, maxBatchSize: 100, batchTargetMs: 500})
+    expect(cp).toMatchObject({done: true, rows: 7 * 143})
+    const a = await dumpRows(source, 'src', 'stock', copy.key, copy.columns)
+    const b = await dumpRows(target, 'tgt', 'stock', copy.key, copy.columns)
+    expect(diffDumps(a, b)).toEqual({missing: [], extra: [], differing: ['(3,c-0011)'], duplicates: 0})
+    // A unique index the source does not honour: the error, never a skipped row.
+    await target.exec(`TRUNCATE tgt.stock; CREATE UNIQUE INDEX stock_qty ON tgt.stock (qty)`)
+    await expect(backfillTable(source, target, copy, memoryCheckpoint().store, {batchSize: 100, maxBatchSize: 100, batchTargetMs: 500})).rejects.toThrow(/stock_qty/)
+    // Both sessions answer again; the failed batch wrote nothing (only the first batch, committed, is there).
+    expect(await count(source, 'select count(*)::int as n from src.stock')).toBe(7 * 143)
+    expect(await count(target, 'select count(*)::int as n from tgt.stock')).toBe(100)
   })
 })
 

@@ -23,6 +23,14 @@ export interface ColumnShape {
   generated: boolean
   /** GENERATED ALWAYS AS IDENTITY: inserting a value needs OVERRIDING SYSTEM VALUE. */
   identityAlways: boolean
+  /** pg_type oid of the column's type. */
+  typeOid: number
+  /**
+   * A built-in type (and element type) with binary send/receive: its COPY binary form means the
+   * same in every database of every server of the major version (user types' oids differ per
+   * database, and arrays and records carry their element oids in the binary form).
+   */
+  portableBinary: boolean
 }
 
 export interface TableShape extends Relation {
@@ -50,35 +58,51 @@ export function requirePostgres(...conns: (Connection | null)[]): void {
 
 export async function readShape(conn: Connection, rel: Relation): Promise<TableShape> {
   const name = relationLabel(rel)
-  const [head] = await conn.query<{reltuples: number | null}>(`select c.reltuples::float8 as reltuples from pg_class c where c.oid = to_regclass($1)`, [name])
+  // One round trip: columns and unique keys as JSON beside the row estimate (leaf partitions summed).
+  const [head] = await conn.query<{reltuples: number | null; columns: RawColumn[]; uniques: string[][]}>(
+    `select coalesce((select sum(greatest(p.reltuples, 0)) from pg_partition_tree(c.oid) t join pg_class p on p.oid = t.relid where t.isleaf and c.relkind = 'p'),
+                     c.reltuples)::float8 as reltuples,
+            coalesce((select json_agg(json_build_object(
+                        'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+                        'generated', a.attgenerated <> '', 'identity_always', a.attidentity = 'a',
+                        'type_oid', a.atttypid::int4,
+                        'portable', a.atttypid < 16384 and t.typelem < 16384 and t.typtype = 'b'
+                                    and t.typsend::oid <> 0 and t.typreceive::oid <> 0) order by a.attnum)
+                        from pg_attribute a join pg_type t on t.oid = a.atttypid
+                       where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), '[]') as columns,
+            coalesce((select json_agg(array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
+                                              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+                                             order by k.n)::text[])
+                        from pg_index i
+                       where i.indrelid = c.oid and i.indisunique and i.indisvalid and i.indimmediate
+                         and i.indpred is null and i.indexprs is null), '[]') as uniques
+       from pg_class c where c.oid = to_regclass($1)`,
+    [name],
+  )
   if (!head) {
     throw new CarveError('copy.missing-table', `table ${name} does not exist in database ${conn.database}`, {
       hint: 'the split-prepare step creates the target tables; apply it first',
     })
   }
-  const columns = await conn.query<{name: string; type: string; generated: boolean; identity_always: boolean}>(
-    `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
-            a.attgenerated <> '' as generated, a.attidentity = 'a' as identity_always
-       from pg_attribute a
-      where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped
-      order by a.attnum`,
-    [name],
-  )
-  const uniques = await conn.query<{cols: string[]}>(
-    `select array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
-                    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
-                   order by k.n)::text[] as cols
-       from pg_index i
-      where i.indrelid = to_regclass($1) and i.indisunique and i.indisvalid and i.indimmediate
-        and i.indpred is null and i.indexprs is null`,
-    [name],
-  )
+  const columns = typeof head.columns === 'string' ? (JSON.parse(head.columns) as RawColumn[]) : head.columns
+  const uniques = typeof head.uniques === 'string' ? (JSON.parse(head.uniques) as string[][]) : head.uniques
   return {
     ...rel,
-    columns: new Map(columns.map((c) => [c.name, {name: c.name, type: c.type, generated: c.generated, identityAlways: c.identity_always}])),
-    uniqueKeys: uniques.map((u) => u.cols),
+    columns: new Map(
+      columns.map((c) => [c.name, {name: c.name, type: c.type, generated: c.generated, identityAlways: c.identity_always, typeOid: Number(c.type_oid), portableBinary: c.portable}]),
+    ),
+    uniqueKeys: uniques,
     estimatedRows: Number(head.reltuples ?? -1),
   }
+}
+
+interface RawColumn {
+  name: string
+  type: string
+  generated: boolean
+  identity_always: boolean
+  type_oid: number
+  portable: boolean
 }
 
 export function column(shape: TableShape, name: string, conn: Connection): ColumnShape {
