@@ -38,8 +38,9 @@ export default class Plan extends CarveCommand {
 
   plan.yml                    the manifest: steps in order, with context, kind, level transition, dependencies, files and checksums
   README.md                   the plan for people, with a Mermaid diagram per maturity level
-  steps/NNN-<kind>-<context>/ up.sql, down.sql, verify.sql and a README (what, why, risk, locks, duration)
-  contexts/<context>/         OWNERSHIP.md, events.md, er.mmd, and api/ (OpenAPI 3.1, a TypeScript server stub, typed clients)
+  contexts/<context>/         OWNERSHIP.md, events.md, er.mmd, api/ (OpenAPI 3.1, a TypeScript server stub, typed clients),
+                              and steps/NNN-<kind>-<context>/: up.sql, down.sql, verify.sql and a README (what, why, risk, locks, duration)
+  steps/NNN-<kind>/           the steps of no single context (service roles, reporting read models)
 
 Steps, per context: document ownership (0→1); move into the context's schema behind compatibility views, a role per service, only the owner writes (→2); replace cross-context foreign keys with reconciliation and loose-FK cleanup (→3); an outbox fed by triggers, read models for what it reads elsewhere (→4); with --split, the physical split into its own database (logical replication, cut-over, reverse replication).
 

@@ -3,7 +3,7 @@
  * One full run (`--example shop`: PGlite + the logs); the other runs reuse the catalog and
  * workload read once here, as CI without a database would (`--catalog`, `--workload`).
  */
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {isAbsolute, join} from 'node:path'
 
@@ -207,14 +207,17 @@ describe('carve check without a database (--catalog, --workload)', () => {
     const plan = join(tmp, 'plan')
     const catalog = JSON.parse(readFileSync(catalogJson, 'utf8')) as Catalog
     const workload = JSON.parse(readFileSync(workloadJson, 'utf8')) as Workload
-    writePlan(plan, generatePlan(catalog, loadBoundaries(carveYml), workload, {name: 'plan'}))
+    const generated = generatePlan(catalog, loadBoundaries(carveYml), workload, {name: 'plan'})
+    writePlan(plan, generated)
     const clean = JSON.parse((await offline(['-f', carveYml, '--plan', plan, '--json'])).stdout) as CheckReport
     expect(clean.findings.filter((f) => f.rule === 'plan-drift')).toEqual([])
-    const step = readdirSync(join(plan, 'steps')).find((d) => d.includes('-grants-'))!
-    writeFileSync(join(plan, 'steps', step, 'up.sql'), readFileSync(join(plan, 'steps', step, 'up.sql'), 'utf8') + '\n-- hand edit\n')
+    const grants = generated.manifest.steps.find((s) => s.kind === 'grants')!
+    const step = grants.id
+    const up = grants.files.up!
+    writeFileSync(join(plan, up), readFileSync(join(plan, up), 'utf8') + '\n-- hand edit\n')
     const drifted = JSON.parse((await offline(['-f', carveYml, '--plan', plan, '--json'])).stdout) as CheckReport
     const drift = drifted.findings.filter((f) => f.rule === 'plan-drift')
-    expect(drift.map((f) => [f.severity, f.location!.file])).toEqual([['error', join('plan', 'steps', step, 'up.sql')]])
+    expect(drift.map((f) => [f.severity, f.location!.file])).toEqual([['error', join('plan', up)]])
     expect(drift[0]!.context).toBe(/-grants-(.+)$/.exec(step)![1])
   })
 

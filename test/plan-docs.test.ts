@@ -11,7 +11,7 @@
  */
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {join, posix} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -25,6 +25,7 @@ import {eventCatalog, fenced, inlineCode, markdownText, ownershipDocument, planR
 import {planDocuments} from '../src/plan/generate.js'
 import {overviewDiagram} from '../src/plan/review-files.js'
 import {type PlanManifest, planSchema} from '../src/plan/model.js'
+import {splitSteps} from '../src/plan/steps/split.js'
 import {MERMAID_KEYWORDS} from '../src/render/mermaid.js'
 import {locateMermaidCli, renderingUnavailable, renderMermaidFiles, resolveBeside} from '../src/render/mermaid-cli.js'
 import type {Workload} from '../src/workload/model.js'
@@ -757,13 +758,15 @@ describe('plan README', () => {
     for (const s of m.steps.filter((x) => x.context)) {
       const ctx = m.contexts.find((c) => c.name === s.context)!
       const folder = `/plans/shop/${s.files.readme!.slice(0, s.files.readme!.lastIndexOf('/') + 1)}`
-      expect(rules, `${s.id} owned by ${ctx.owner}`).toContainEqual([folder, `@acme/${ctx.owner}`])
+      // The last matching rule wins in CODEOWNERS: it must name the context's owner.
+      const last = rules.filter(([pattern]) => folder.startsWith(pattern!)).at(-1)
+      expect(last, `${s.id} owned by ${ctx.owner}`).toEqual([expect.any(String), `@acme/${ctx.owner}`])
     }
     for (const c of m.contexts) {
       expect(rules).toContainEqual([`/plans/shop/contexts/${c.name}/`, `@acme/${c.owner}`])
       const page = docs.get(`contexts/${c.name}/README.md`)!
       checkMarkdownTables(page)
-      for (const s of m.steps.filter((x) => x.context === c.name)) expect(page).toContain(`[${s.id}](../../steps/`)
+      for (const s of m.steps.filter((x) => x.context === c.name)) expect(page).toContain(`[${s.id}](steps/${s.id}/)`)
       const blocks = [...page.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((b) => b[1]!)
       expect(blocks).toHaveLength(2)
       for (const b of blocks) {
@@ -779,6 +782,32 @@ describe('plan README', () => {
     }
     // No split in this plan: no split sequence diagrams nobody links to.
     expect([...docs.keys()].filter((p) => /dual-write|cutover/.test(p))).toEqual([])
+  })
+
+  it('puts the steps of a context in its folder, the others in steps/, and every Markdown link of the plan resolves (with and without the split)', () => {
+    for (const split of [false, true]) {
+      const plan = buildPlan(shop, {generatedBy: 'carve test', split, documents: (i, m, n) => planDocuments(i, m, n), splitSteps: (ctx, i, after) => splitSteps(ctx, i, after)})
+      const m = plan.manifest
+      expect(m.steps.some((s) => s.context === null)).toBe(true)
+      for (const s of m.steps) {
+        const folder = s.context === null ? `steps/${s.id}/` : `contexts/${s.context}/steps/${s.id}/`
+        for (const file of Object.values(s.files)) expect(file.startsWith(folder), `${s.id}: ${file}`).toBe(true)
+      }
+      const files = [...plan.files.keys()]
+      const exists = (path: string) => plan.files.has(path) || files.some((f) => f.startsWith(`${path.replace(/\/$/, '')}/`))
+      let links = 0
+      for (const [page, text] of plan.files) {
+        if (!page.endsWith('.md')) continue
+        for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)\s]*)?\)/g)) {
+          if (/^[a-z]+:/i.test(target!)) continue
+          const path = posix.normalize(posix.join(posix.dirname(page), decodeURI(target!)))
+          expect(!path.startsWith('..') && exists(path), `${page} links ${target} (${path})${split ? ' in the split plan' : ''}`).toBe(true)
+          links++
+        }
+      }
+      // Steps link their context's documents, contexts their steps, the README everything.
+      expect(links).toBeGreaterThan(m.steps.length * 2)
+    }
   })
 
   it('escapes hostile names in steps, contexts and notes', () => {

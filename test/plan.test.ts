@@ -270,14 +270,17 @@ describe('carve plan (CLI)', () => {
       const result = JSON.parse(w.stdout) as {steps: {id: string; kind: string}[]}
       expect(result.steps.map((s) => s.kind)).toEqual(['document-ownership', 'document-ownership', 'move-to-schema', 'move-to-schema', 'service-roles', 'grants', 'grants'])
       const step = result.steps[2]!.id
-      const upPath = join(out, 'steps', step, 'up.sql')
+      // A context's steps sit in its folder: the first move is orders'.
+      expect(step).toMatch(/-move-to-schema-orders$/)
+      const upFile = `contexts/orders/steps/${step}/up.sql`
+      const upPath = join(out, upFile)
       writeFileSync(upPath, readFileSync(upPath, 'utf8') + '-- reviewed\n')
       const check = await runCarve(['plan', '--example', 'shop', '--out', out, '--context', 'orders', '--context', 'billing', '--target-level', '2', '--check'], {timeoutMs: 180_000})
       expect(check.code).toBe(1)
-      expect(check.stdout).toContain(`changed  steps/${step}/up.sql`)
+      expect(check.stdout).toContain(`changed  ${upFile}`)
       const rehash = await runCarve(['plan', '--rehash', out])
       expect(rehash.code).toBe(0)
-      expect(rehash.stdout).toContain(`steps/${step}/up.sql`)
+      expect(rehash.stdout).toContain(upFile)
       expect(readFileSync(join(out, 'plan.yml'), 'utf8')).toMatch(/sha256|[0-9a-f]{64}/)
     } finally {
       rmSync(dir, {recursive: true, force: true})

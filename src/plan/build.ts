@@ -10,6 +10,7 @@
 import type {PlanInput} from './context.js'
 import {sha256} from './manifest.js'
 import {type GeneratedPlan, PLAN_FORMAT, type PlanManifest, type PlanStep} from './model.js'
+import {stepFolder} from './plan-paths.js'
 import {Locator, schemaExisted} from './steps/common.js'
 import {ownershipStep} from './steps/document-ownership.js'
 import {foreignKeysStep} from './steps/foreign-keys.js'
@@ -127,7 +128,7 @@ export function buildPlan(input: PlanInput, options: BuildOptions = {}): Generat
   const files = new Map<string, string>()
   const steps: PlanStep[] = drafts.map((d) => {
     const id = idOf.get(d.key)!
-    const dir = `steps/${id}`
+    const dir = stepFolder(d.context, id)
     const contents: Record<string, string> = {up: d.up, down: d.down, verify: d.verify, readme: d.readme}
     const paths: Record<string, string> = {}
     const checksums: Record<string, string> = {}

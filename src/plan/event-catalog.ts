@@ -40,6 +40,10 @@ export function eventCatalog(ctx: ContextSpec, input: PlanInput): string {
   return renderTemplate(loadTemplate('events.md'), {
     context: markdownText(ctx.name),
     outbox: markdownText(`${ctx.schema}.${outboxName(ctx, input)}`),
+    // The AsyncAPI document exists only when there are events (src/plan/stubs): no link to a missing file.
+    contract: live.length
+      ? 'The same contract, machine-readable: [`api/asyncapi.yaml`](api/asyncapi.yaml) (AsyncAPI 3.0, one\nchannel per table, payloads typed as the outbox writes them).'
+      : '',
     summary,
     tables: live.map((t) => eventSection(t, ctx)).join('\n\n'),
   }).replace(/\n{3,}/g, '\n\n').replace(/\n*$/, '\n')

@@ -8,6 +8,7 @@ import type {ContextSpec, PlanInput} from './context.js'
 import {MATURITY_LEVELS, maturityDiagram, type MaturityLevel} from './diagrams.js'
 import {fenced, inlineCode, markdownText} from './docs.js'
 import type {PlanManifest} from './model.js'
+import {contextFolder, linkFromContext} from './plan-paths.js'
 import {mermaidText} from '../render/mermaid.js'
 
 export interface ReviewOptions {
@@ -63,8 +64,10 @@ export function codeowners(manifest: PlanManifest, input: PlanInput, options: Re
     if (ctx.tables.length === 0) continue
     const who = handle(ctx.owner, options.codeownersOrg)
     lines.push(`# ${ctx.name}`)
-    lines.push(`${pattern(options.location, `contexts/${ctx.name}/`)} ${who}`)
-    for (const s of stepFolders(manifest, ctx.name)) if (s.folder) lines.push(`${pattern(options.location, s.folder)} ${who}`)
+    const folder = `${contextFolder(ctx.name)}/`
+    lines.push(`${pattern(options.location, folder)} ${who}`)
+    // Its steps sit inside its folder, which the line above covers; a step elsewhere gets its own line.
+    for (const s of stepFolders(manifest, ctx.name)) if (s.folder && !s.folder.startsWith(folder)) lines.push(`${pattern(options.location, s.folder)} ${who}`)
   }
   return lines.join('\n') + '\n'
 }
@@ -73,7 +76,7 @@ const run = (location: string, command: string) => `carve ${command} ${location 
 
 /** contexts/<name>/README.md: the context's page — owner, tables, steps, documents. */
 export function contextReadme(ctx: ContextSpec, manifest: PlanManifest, input: PlanInput, options: ReviewOptions & {files: Set<string>}): string {
-  const base = `contexts/${ctx.name}/`
+  const base = `${contextFolder(ctx.name)}/`
   const has = (f: string) => options.files.has(base + f)
   const docs = [
     ['OWNERSHIP.md', 'ownership document: owner, invariants, consumers, exceptions'],
@@ -86,7 +89,7 @@ export function contextReadme(ctx: ContextSpec, manifest: PlanManifest, input: P
     ['cutover.mmd', 'cut-over sequence of the physical split'],
   ].filter(([f]) => has(f!))
   const steps = stepFolders(manifest, ctx.name)
-  const stepRows = steps.map((s) => `| [${s.id}](../../${encodeURI(s.folder)}) | ${s.kind} | ${s.level} |`)
+  const stepRows = steps.map((s) => `| [${s.id}](${encodeURI(linkFromContext(ctx.name, s.folder))}/) | ${s.kind} | ${s.level} |`)
   const consumers = [...new Set(ctx.consumers.map((c) => c.consumer))].sort()
   // This context alone, with the services that reach it: before the plan and at its target level.
   const around = new Set([ctx.owner, ...consumers])

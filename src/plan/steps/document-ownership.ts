@@ -4,6 +4,7 @@
  * to the ownership document the plan writes for people.
  */
 import type {ContextSpec, PlanInput} from '../context.js'
+import {linkFromStep} from '../plan-paths.js'
 import {doBlock, literal, qualified} from '../quote.js'
 import {code, dropMetaIfEmpty, ensureMetaSchema, header, stepReadme} from './common.js'
 import type {StepDraft} from './types.js'
@@ -60,7 +61,7 @@ END`)}
 `
   const readme = stepReadme({
     title: `Document the ownership of ${code(ctx.name)} (level 0 → 1)`,
-    what: `Records ${code(ctx.owner)} as the owner of the ${ctx.tables.length} table${ctx.tables.length === 1 ? '' : 's'} of context ${code(ctx.name)} in ${code(`${input.conventions.metaSchema}.${OWNERSHIP_TABLE}`)} (one row per table, keyed by the table itself so the row follows it when it moves). The ownership document for people is [contexts/${ctx.name}/OWNERSHIP.md](../../contexts/${ctx.name}/OWNERSHIP.md).`,
+    what: `Records ${code(ctx.owner)} as the owner of the ${ctx.tables.length} table${ctx.tables.length === 1 ? '' : 's'} of context ${code(ctx.name)} in ${code(`${input.conventions.metaSchema}.${OWNERSHIP_TABLE}`)} (one row per table, keyed by the table itself so the row follows it when it moves). The ownership document for people is [contexts/${ctx.name}/OWNERSHIP.md](${linkFromStep(ctx.name, `contexts/${ctx.name}/OWNERSHIP.md`)}).`,
     why: 'Nobody can enforce an owner nobody wrote down. Level 1 of the maturity model: every table has exactly one owner, and exceptions are listed with an expiry.',
     risk: 'None for the application: a new table in a separate schema, no change to existing tables.',
     lock: 'none on application tables',

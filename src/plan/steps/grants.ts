@@ -15,6 +15,7 @@
  * changed or dropped.
  */
 import type {ContextSpec, PlanInput} from '../context.js'
+import {linkFromStep} from '../plan-paths.js'
 import {doBlock, ident, literal, qualified} from '../quote.js'
 import {code, dropMetaIfEmpty, ensureMetaSchema, header, Locator, stepReadme} from './common.js'
 import {movedTables} from './move-to-schema.js'
@@ -310,7 +311,7 @@ ${checks.length ? doBlock(`DECLARE\n  writers text;\nBEGIN\n${roleChecks(ctx, in
     what: `Grants ${code(ctx.role)} read and write on the context's tables${moved ? ' (and on their compatibility views)' : ''}, read-only access to approved exceptions, current readers and reporting, and revokes INSERT, UPDATE, DELETE and TRUNCATE from every other service role and from PUBLIC.\n\n| table | service | privileges | why |\n|---|---|---|---|\n${table}`,
     why: 'Shared write ownership is the danger (the concepts of the plan): once only the owner can write, its invariants are its own.',
     risk: refusedWriters.length
-      ? `These services write the context's tables today without an approved exception; once they log in through their roles, those writes are **refused** — move them to the owner's API (see [contexts/${ctx.name}/api](../../contexts/${ctx.name}/api)) or record an exception in the boundaries file first:\n\n${[...new Map(refusedWriters.map((c) => [`${c.consumer}|${c.table}`, c])).values()].map((c) => `- ${code(c.consumer)} writes ${code(c.table)} (${c.writes} statements in the workload)`).join('\n')}`
+      ? `These services write the context's tables today without an approved exception; once they log in through their roles, those writes are **refused** — move them to the owner's API (see [contexts/${ctx.name}/api](${linkFromStep(ctx.name, `contexts/${ctx.name}/api`)})) or record an exception in the boundaries file first:\n\n${[...new Map(refusedWriters.map((c) => [`${c.consumer}|${c.table}`, c])).values()].map((c) => `- ${code(c.consumer)} writes ${code(c.table)} (${c.writes} statements in the workload)`).join('\n')}`
       : 'Low: no service other than the owner writes these tables in the workload.',
     lock: 'a brief lock on each table for the catalog update (grants do not rewrite data)',
     duration: 'under a second',

@@ -5,6 +5,7 @@
  * transaction as the change: an event exists exactly when the change committed.
  */
 import type {ContextSpec, PlanInput} from '../context.js'
+import {linkFromStep} from '../plan-paths.js'
 import {doBlock, dollarQuote, ident, literal, qualified} from '../quote.js'
 import {code, header, Locator, lockTablesUpFront, stepReadme, type LockTarget} from './common.js'
 import type {StepDraft} from './types.js'
@@ -164,7 +165,7 @@ END`)}
 `
   const readme = stepReadme({
     title: `An outbox for ${code(ctx.name)} (level 3 → 4)`,
-    what: `Creates ${code(`${schema}.${outboxName(ctx, input)}`)} and an \`AFTER INSERT OR UPDATE OR DELETE\` row trigger ${code(OUTBOX_TRIGGER)} on ${tables.length} table${tables.length === 1 ? '' : 's'}: every committed change becomes an event \`<table>.created|updated|deleted\` with the row as JSON payload and the primary key as aggregate id. The events are listed in [contexts/${ctx.name}/events.md](../../contexts/${ctx.name}/events.md). A relay (Debezium's outbox router, or a small poller that publishes and deletes in order) moves them to the broker.`,
+    what: `Creates ${code(`${schema}.${outboxName(ctx, input)}`)} and an \`AFTER INSERT OR UPDATE OR DELETE\` row trigger ${code(OUTBOX_TRIGGER)} on ${tables.length} table${tables.length === 1 ? '' : 's'}: every committed change becomes an event \`<table>.created|updated|deleted\` with the row as JSON payload and the primary key as aggregate id. The events are listed in [contexts/${ctx.name}/events.md](${linkFromStep(ctx.name, `contexts/${ctx.name}/events.md`)}). A relay (Debezium's outbox router, or a small poller that publishes and deletes in order) moves them to the broker.`,
     why: 'Other services react to changes through events instead of reading or polling the tables (concepts: react to a change → subscribe to its events).',
     risk: 'Each write to these tables also inserts one outbox row (a few percent more write latency; measure with `npm run bench`). The outbox grows until a relay drains it.',
     lock: 'SHARE ROW EXCLUSIVE on each table while its trigger is created (ACCESS EXCLUSIVE to drop it on rollback), all taken first in one order by table name; the first lock waits up to `lock_timeout`, each further one at most 200 ms, and a lock not granted rolls the step back for a retry (milliseconds)',

@@ -1,5 +1,6 @@
 /** 1→2: one role per service, and only the owner writes a context's tables. */
 import type {ContextSpec} from '../../context.js'
+import {linkFromStep} from '../../plan-paths.js'
 import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
 import {code, header, Locator, stepReadme} from '../common.js'
 import {granteesOf} from '../grants.js'
@@ -165,7 +166,7 @@ ${checks.join('\n')}
     why: 'Shared write ownership is the danger (the concepts of the plan): once only the owner can write, its invariants are its own.',
     risk: `${
       refusedWriters.length
-        ? `These services write the context's tables today without an approved exception; once they work through their roles, those writes are **refused** — move them to the owner's API (see [contexts/${ctx.name}/api](../../contexts/${ctx.name}/api)) or record an exception in the boundaries file first:\n\n${[...new Map(refusedWriters.map((c) => [`${c.consumer}|${c.table}`, c])).values()].map((c) => `- ${code(c.consumer)} writes ${code(c.table)} (${c.writes} statements in the workload)`).join('\n')}`
+        ? `These services write the context's tables today without an approved exception; once they work through their roles, those writes are **refused** — move them to the owner's API (see [contexts/${ctx.name}/api](${linkFromStep(ctx.name, `contexts/${ctx.name}/api`)})) or record an exception in the boundaries file first:\n\n${[...new Map(refusedWriters.map((c) => [`${c.consumer}|${c.table}`, c])).values()].map((c) => `- ${code(c.consumer)} writes ${code(c.table)} (${c.writes} statements in the workload)`).join('\n')}`
         : 'Low: no service other than the owner writes these tables in the workload.'
     }\n\nMySQL grants add up and cannot be taken away table by table: a role holding a write privilege on a whole database (\`GRANT INSERT ON app.*\`) or globally keeps it. \`verify.sql\` reads table, database and global privileges and fails in that case; fix such grants by hand.`,
     lock: 'none on application tables (grants change the privilege tables only)',

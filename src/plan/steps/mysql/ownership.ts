@@ -1,5 +1,6 @@
 /** 0→1: the ownership registry of a context, keyed by (table_schema, table_name) — MySQL has no regclass. */
 import type {ContextSpec} from '../../context.js'
+import {linkFromStep} from '../../plan-paths.js'
 import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
 import {code, header, stepReadme} from '../common.js'
 import type {StepDraft} from '../types.js'
@@ -51,7 +52,7 @@ ${sql.check(`(SELECT CONCAT(${lit(truncate(`carve verify: no recorded owner ${ct
 `
   const readme = stepReadme({
     title: `Document the ownership of ${code(ctx.name)} (level 0 → 1)`,
-    what: `Records ${code(ctx.owner)} as the owner of the ${plural(ctx.tables.length, 'table')} of context ${code(ctx.name)} in ${code(`${sql.meta}.${MYSQL_OWNERSHIP_TABLE}`)}, one row per table keyed by its database and name (the move step updates the row when the table moves). The ownership document for people is [contexts/${ctx.name}/OWNERSHIP.md](../../contexts/${ctx.name}/OWNERSHIP.md).`,
+    what: `Records ${code(ctx.owner)} as the owner of the ${plural(ctx.tables.length, 'table')} of context ${code(ctx.name)} in ${code(`${sql.meta}.${MYSQL_OWNERSHIP_TABLE}`)}, one row per table keyed by its database and name (the move step updates the row when the table moves). The ownership document for people is [contexts/${ctx.name}/OWNERSHIP.md](${linkFromStep(ctx.name, `contexts/${ctx.name}/OWNERSHIP.md`)}).`,
     why: 'Nobody can enforce an owner nobody wrote down. Level 1 of the maturity model: every table has exactly one owner, and exceptions are listed with an expiry.',
     risk: `None for the application: a new table in a separate database (${code(sql.meta)}), no change to existing tables.`,
     lock: 'none on application tables',
