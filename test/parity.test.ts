@@ -42,7 +42,7 @@ describe('parity on PGlite', () => {
   it('finds equal tables equal, counting chunks cut at the source\'s keys', async () => {
     await reset()
     const r = await compareTables(conn, conn, A, B, KEY, COLS, {chunkSize: 100})
-    expect(r).toEqual({table: '"a"."stock"', sourceRows: 1001, targetRows: 1001, chunks: 11, differingChunks: 0, missing: [], extra: [], differing: [], equal: true})
+    expect(r).toEqual({table: '"a"."stock"', sourceRows: 1001, targetRows: 1001, chunks: 11, differingChunks: 0, sessions: 1, missing: [], extra: [], differing: [], equal: true})
   })
 
   it('names a single changed row, a missing row and an extra row by their keys', async () => {
@@ -166,10 +166,26 @@ pgDescribe('parity across databases (PostgreSQL server)', () => {
     await source.exec(`set timezone = 'Pacific/Chatham'`)
     await target.exec(`set timezone = 'America/St_Johns'; set extra_float_digits = 0`)
     const same = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
-    expect(same).toMatchObject({equal: true, sourceRows: 20_000, targetRows: 20_000, chunks: 7})
+    // Never analyzed: no row estimate, so one session per side.
+    expect(same).toMatchObject({equal: true, sourceRows: 20_000, targetRows: 20_000, chunks: 7, sessions: 2})
     await target.exec(`update b.types set created = created + interval '1 microsecond' where id = 7778;
       delete from b.types where id = 15000; insert into b.types (id, note) overriding system value values (20001, 'extra')`)
     const r = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
     expect(r).toMatchObject({equal: false, differing: [['7778']], missing: [['15000']], extra: [['20001']], differingChunks: 3})
+  })
+
+  it('hashes each side on two sessions sharing one snapshot (integer and composite keys), their text forms pinned too', async () => {
+    // Fresh sessions of the target's database start in another time zone with fewer float digits:
+    // the second sessions must pin the same text forms as the first.
+    await target.exec(`ALTER DATABASE "${dbs[1]!.name}" SET timezone = 'America/St_Johns'; ALTER DATABASE "${dbs[1]!.name}" SET extra_float_digits = 0`)
+    await source.exec(compositeTableSql('a', 'stock') + compositeRowsSql('a', 'stock', 30, 700) + 'ANALYZE a.types; ANALYZE a.stock;')
+    await target.exec(compositeTableSql('b', 'stock'))
+    await backfillTable(source, target, {source: A, target: B, key: KEY, columns: COLS}, store(), {batchSize: 5000, maxBatchSize: 5000, batchTargetMs: 500})
+    await target.exec(`update b.types set created = created + interval '1 microsecond' where id = 7780;
+      delete from b.stock where tenant = 29 and code = 'c-0699'; update b.stock set note = 'x' where tenant = 2 and code = 'c-0001'`)
+    const types = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
+    expect(types).toMatchObject({sessions: 4, differing: [['7778'], ['7780']], missing: [['15000']], extra: [['20001']], sourceRows: 20_000})
+    const stock = await compareTables(source, target, A, B, KEY, COLS, {chunkSize: 1000})
+    expect(stock).toMatchObject({sessions: 4, chunks: 22, differing: [['2', 'c-0001']], missing: [['29', 'c-0699']], extra: [], sourceRows: 21_000, targetRows: 20_999})
   })
 })

@@ -17,7 +17,9 @@
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
 import {ident} from '../plan/quote.js'
-import {column, keyParams, readShape, relationLabel, requirePostgres, rowCompare, withStableSession, type Relation} from './pg-table.js'
+import {column, keyParams, readShape, relationLabel, requirePostgres, rowCompare, stabilize, withStableSession, type Relation} from './pg-table.js'
+
+type Query = Connection['query']
 
 export interface ParityReport {
   table: string
@@ -48,6 +50,8 @@ export interface DiffSummary {
   targetRows: number
   chunks: number
   differingChunks: number
+  /** Sessions that hashed chunks, both sides together (two per side share one snapshot when parallel). */
+  sessions: number
 }
 
 const DEFAULT_CHUNK = 10_000
@@ -110,6 +114,59 @@ interface Side {
   conn: Connection
   rel: string
   keyTypes: string[]
+  /** Sessions hashing this side's chunks, all in one snapshot (the first is conn's own). */
+  sessions: Query[]
+}
+
+/** From this many rows (source estimate) on, each side is hashed on two sessions sharing one snapshot. */
+export const PARALLEL_MIN_ROWS = 10_000
+
+/**
+ * Run `work` with a second session per side, each side's sessions sharing one exported snapshot
+ * (pg_export_snapshot + SET TRANSACTION SNAPSHOT, in read-only repeatable-read transactions, as
+ * pg_dump's parallel mode does), so the chunks of a side are hashed in parallel and consistently.
+ * Within one database, the source and the target are hashed on the two sessions of one snapshot.
+ * Not when a connection is inside a transaction of its caller's (the cut-over's lock holder):
+ * the snapshot transaction would commit it. Nor where no second session exists (PGlite).
+ */
+async function withSessions<T>(source: Side, target: Side, parallel: boolean, work: () => Promise<T>): Promise<T> {
+  const open = async (conn: Connection, run: (second: Query) => Promise<T>): Promise<T> => {
+    const [row] = await conn.query<{block: boolean}>(`SELECT now() <> statement_timestamp() AS block`)
+    if (!conn.withSecondSession || row?.block) return run(conn.query.bind(conn))
+    return conn.withSecondSession(async (second) => {
+      await stabilize(second)
+      return run(second)
+    })
+  }
+  if (!parallel) return work()
+  if (source.conn === target.conn) {
+    return open(source.conn, (second) => {
+      target.sessions = [second]
+      return work()
+    })
+  }
+  return open(source.conn, (s2) =>
+    open(target.conn, (t2) => {
+      source.sessions.push(s2)
+      target.sessions.push(t2)
+      return work()
+    }),
+  )
+}
+
+/** Run `tasks` on a pool of sessions, one task at a time per session. */
+async function onSessions<R>(sessions: Query[], tasks: ((q: Query) => Promise<R>)[]): Promise<R[]> {
+  const results: R[] = new Array(tasks.length)
+  let next = 0
+  await Promise.all(
+    [...new Set(sessions)].map(async (q) => {
+      while (next < tasks.length) {
+        const i = next++
+        results[i] = await tasks[i]!(q)
+      }
+    }),
+  )
+  return results
 }
 
 interface Piece {
@@ -134,8 +191,10 @@ export async function diffTables(
     column(sa, c, source)
     column(sb, c, target)
   }
-  const src: Side = {conn: source, rel: relationLabel(a), keyTypes: key.map((k) => sa.columns.get(k)!.type)}
-  const tgt: Side = {conn: target, rel: relationLabel(b), keyTypes: key.map((k) => sb.columns.get(k)!.type)}
+  const sourceQuery: Query = source.query.bind(source)
+  const targetQuery: Query = source === target ? sourceQuery : target.query.bind(target)
+  const src: Side = {conn: source, rel: relationLabel(a), keyTypes: key.map((k) => sa.columns.get(k)!.type), sessions: [sourceQuery]}
+  const tgt: Side = {conn: target, rel: relationLabel(b), keyTypes: key.map((k) => sb.columns.get(k)!.type), sessions: [targetQuery]}
   const keyCols = key.map((k) => `t.${ident(k)}`)
   const keyText = `ARRAY[${keyCols.map((k) => `${k}::text`).join(', ')}]`
   const order = keyCols.join(', ')
@@ -155,9 +214,9 @@ export async function diffTables(
     return {where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params}
   }
 
-  const hashPiece = async (side: Side, lo: string[] | null, hi: string[] | null): Promise<Piece> => {
+  const hashPiece = async (side: Side, lo: string[] | null, hi: string[] | null, query: Query = side.conn.query.bind(side.conn)): Promise<Piece> => {
     const {where, params} = range(side, lo, hi)
-    const [row] = await side.conn.query<{n: string; h: string | null}>(
+    const [row] = await query<{n: string; h: string | null}>(
       `SELECT count(*) AS n, md5(string_agg(${rowText}, '|' ORDER BY ${order})) AS h FROM ${side.rel} t ${where}`,
       params,
     )
@@ -216,53 +275,67 @@ export async function diffTables(
     }
   }
 
-  return withStableSession([source, target], async () => {
-    const summary: DiffSummary = {table: src.rel, sourceRows: 0, targetRows: 0, chunks: 0, differingChunks: 0}
-    if (key.length === 1 && INTEGER_KEY.test(src.keyTypes[0]!) && INTEGER_KEY.test(tgt.keyTypes[0]!)) {
-      // One scan per side: every row is hashed into its key-range bucket in a single GROUP BY.
-      const buckets = await integerBuckets(src, sa.estimatedRows, keyCols[0]!, chunkSize)
-      const thresholds = buckets.map((b) => (BigInt(b) + 1n).toString())
-      const hashAll = async (side: Side) => {
-        const rows = await side.conn.query<{b: number; n: string; h: string | null}>(
-          `SELECT width_bucket(${keyCols[0]}, $1::text[]::${side.keyTypes[0]}[]) AS b, count(*) AS n, sum(hashtextextended(${rowText}, 0))::text AS h FROM ${side.rel} t GROUP BY 1`,
-          [thresholds],
-        )
-        return new Map(rows.map((r) => [Number(r.b), {n: Number(r.n), hash: r.h}]))
-      }
-      const [hs, ht] = await pair(() => hashAll(src), () => hashAll(tgt))
-      // width_bucket counts thresholds <= key, i.e. bounds < key: bucket j holds (bounds[j-1], bounds[j]].
-      for (let j = 0; j <= buckets.length; j++) {
-        const ps = hs.get(j) ?? {n: 0, hash: null}
-        const pt = ht.get(j) ?? {n: 0, hash: null}
-        summary.chunks++
-        summary.sourceRows += ps.n
-        summary.targetRows += pt.n
-        if (ps.n !== pt.n || ps.hash !== pt.hash) {
-          summary.differingChunks++
-          await drill(j === 0 ? null : [buckets[j - 1]!], j === buckets.length ? null : [buckets[j]!], ps, pt)
-        }
-      }
-      return summary
-    }
-    let lo: string[] | null = null
-    let hi = await keyAt(src, null, null, chunkSize - 1)
-    for (;;) {
-      // The source also looks up the next boundary while the target still hashes this chunk.
-      const [{ps, next}, pt] = await pair(
-        async () => ({ps: await hashPiece(src, lo, hi), next: hi ? await keyAt(src, hi, null, chunkSize - 1) : null}),
-        () => hashPiece(tgt, lo, hi),
-      )
+  const compare = async (summary: DiffSummary, pieces: [string[] | null, string[] | null][], hs: Piece[], ht: Piece[]) => {
+    for (let j = 0; j < pieces.length; j++) {
+      const [ps, pt] = [hs[j]!, ht[j]!]
       summary.chunks++
       summary.sourceRows += ps.n
       summary.targetRows += pt.n
       if (ps.n !== pt.n || ps.hash !== pt.hash) {
         summary.differingChunks++
-        await drill(lo, hi, ps, pt)
+        await drill(pieces[j]![0], pieces[j]![1], ps, pt)
       }
-      if (!hi) break
-      lo = hi
-      hi = next
     }
-    return summary
-  })
+  }
+
+  /** Both sides' pieces, each side's tasks on its own sessions, both sides at once. */
+  const bothSides = <R>(task: (side: Side, i: number, q: Query) => Promise<R>, count: number): Promise<[R[], R[]]> => {
+    const run = (side: Side) => onSessions(side.sessions, Array.from({length: count}, (_, i) => (q: Query) => task(side, i, q)))
+    return Promise.all([run(src), run(tgt)])
+  }
+
+  return withStableSession([source, target], () =>
+    withSessions(src, tgt, sa.estimatedRows >= PARALLEL_MIN_ROWS, async () => {
+      const summary: DiffSummary = {table: src.rel, sourceRows: 0, targetRows: 0, chunks: 0, differingChunks: 0, sessions: new Set([...src.sessions, ...tgt.sessions]).size}
+      if (key.length === 1 && INTEGER_KEY.test(src.keyTypes[0]!) && INTEGER_KEY.test(tgt.keyTypes[0]!)) {
+        // One scan per side: every row is hashed into its key-range bucket in a single GROUP BY —
+        // per session when a side has two: each takes a half of the key range.
+        const buckets = await integerBuckets(src, sa.estimatedRows, keyCols[0]!, chunkSize)
+        const thresholds = buckets.map((x) => (BigInt(x) + 1n).toString())
+        const sessions = Math.max(src.sessions.length, tgt.sessions.length)
+        const cuts = sessions > 1 && buckets.length > 1 ? [buckets[Math.floor(buckets.length / 2)]!] : []
+        const parts: [string | null, string | null][] = [...cuts, null].map((hi, i) => [i === 0 ? null : cuts[i - 1]!, hi])
+        const hashPart = async (side: Side, i: number, q: Query) => {
+          const [lo, hi] = parts[i]!
+          const where = [lo !== null ? `${keyCols[0]} > $2::text::${side.keyTypes[0]}` : null, hi !== null ? `${keyCols[0]} <= $${lo !== null ? 3 : 2}::text::${side.keyTypes[0]}` : null].filter(Boolean)
+          // OFFSET 0 keeps the bucket an opaque expression: the planner then expects few groups and
+          // hashes them, instead of sorting every row's text (it takes the key's distinct count).
+          return q<{b: number; n: string; h: string | null}>(
+            `SELECT b, count(*) AS n, sum(h)::text AS h FROM (
+               SELECT width_bucket(${keyCols[0]}, $1::text[]::${side.keyTypes[0]}[]) AS b, hashtextextended(${rowText}, 0) AS h
+                 FROM ${side.rel} t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} OFFSET 0) x GROUP BY b`,
+            [thresholds, ...[lo, hi].filter((v) => v !== null)],
+          )
+        }
+        const [rs, rt] = await bothSides(hashPart, parts.length)
+        const byBucket = (rows: {b: number; n: string; h: string | null}[][]) => new Map(rows.flat().map((r) => [Number(r.b), {n: Number(r.n), hash: r.h}]))
+        const [hs, ht] = [byBucket(rs), byBucket(rt)]
+        // width_bucket counts thresholds <= key, i.e. bounds < key: bucket j holds (bounds[j-1], bounds[j]].
+        const pieces = Array.from({length: buckets.length + 1}, (_, j) => [j === 0 ? null : [buckets[j - 1]!], j === buckets.length ? null : [buckets[j]!]] as [string[] | null, string[] | null])
+        const empty: Piece = {n: 0, hash: null}
+        await compare(summary, pieces, pieces.map((_, j) => hs.get(j) ?? empty), pieces.map((_, j) => ht.get(j) ?? empty))
+        return summary
+      }
+      // Other keys: the chunk boundaries in one walk of the source's key index, then every chunk
+      // hashed on both sides, on each side's sessions. The last chunk is open-ended.
+      const bounds = await src.conn.query<{k: string[]}>(
+        `SELECT k FROM (SELECT ${keyText} AS k, row_number() OVER (ORDER BY ${order}) AS rn FROM ${src.rel} t) x WHERE x.rn % ${chunkSize} = 0 ORDER BY x.rn`,
+      )
+      const ends = [...bounds.map((r) => r.k), null]
+      const pieces = ends.map((hi, j) => [j === 0 ? null : ends[j - 1]!, hi] as [string[] | null, string[] | null])
+      const [hs, ht] = await bothSides((side, j, q) => hashPiece(side, pieces[j]![0], pieces[j]![1], q), pieces.length)
+      await compare(summary, pieces, hs, ht)
+      return summary
+    }),
+  )
 }

@@ -171,7 +171,13 @@ export async function withStableSession<T>(conns: readonly (Connection | null)[]
   }
 }
 
-async function setAll(conn: Connection, names: string[], values: string[]): Promise<void> {
+/** Pin the stable settings on a session of Carve's own (closed afterwards: nothing to restore). */
+export async function stabilize(query: Connection['query']): Promise<void> {
+  const names = Object.keys(STABLE_SETTINGS)
+  await setAll({query} as Pick<Connection, 'query'>, names, names.map((n) => STABLE_SETTINGS[n]!))
+}
+
+async function setAll(conn: Pick<Connection, 'query'>, names: string[], values: string[]): Promise<void> {
   const params = names.flatMap((n, i) => [n, values[i]!])
   await conn.query(`select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`, params)
 }
