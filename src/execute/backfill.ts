@@ -409,8 +409,9 @@ function onConflict(copy: ResolvedCopy): string {
 }
 
 /**
- * Same database: per batch, the range's end by an index scan, then one INSERT … SELECT of the
- * range. The rows move by a plain range scan: no ORDER BY, LIMIT or materialized batch.
+ * Same database: per batch one statement — the range's end by an index scan (an initplan), one
+ * INSERT … SELECT of the range by a plain range scan (no ORDER BY, LIMIT or materialized rows),
+ * and the count. A safe batch (ON CONFLICT) finds its end first, then counts the rows read.
  */
 function sameDatabase(conn: Connection, copy: ResolvedCopy): BatchCopier {
   const cols = copy.insertColumns.map(ident).join(', ')
@@ -418,6 +419,28 @@ function sameDatabase(conn: Connection, copy: ResolvedCopy): BatchCopier {
   return {
     overlap: false,
     async read(after, upper, limit, safe) {
+      if (!safe) {
+        // One statement: the range's end (an initplan), the rows of the range, their count.
+        const keyCols = copy.key.map((k) => `s.${ident(k)}`)
+        const params: unknown[] = [...(after ?? []), ...upper]
+        const afterCond = after ? [rowCompare(keyCols, '>', keyParams(copy.keyTypes, 1))] : []
+        const upperParams = keyParams(copy.keyTypes, (after?.length ?? 0) + 1)
+        const end = copy.key.map((k, i) => `coalesce((SELECT e.${ident(k)} FROM e), ${upperParams[i]})`)
+        const [row] = await conn.query<{n: number; k: string[] | null}>(
+          `WITH e AS MATERIALIZED (
+  SELECT ${keyCols.join(', ')} FROM ${relationLabel(copy.source)} s WHERE ${[...afterCond, rowCompare(keyCols, '<=', upperParams)].join(' AND ')}
+   ORDER BY ${orderBy(copy, 's')} OFFSET ${Math.max(0, Math.floor(limit) - 1)} LIMIT 1
+), ins AS (
+  INSERT INTO ${relationLabel(copy.target)} (${cols})${copy.overriding}
+  SELECT ${selected} FROM ${relationLabel(copy.source)} s WHERE ${[...afterCond, rowCompare(keyCols, '<=', end)].join(' AND ')}
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT ARRAY[${copy.key.map((k) => `e.${ident(k)}::text`).join(', ')}] FROM e) AS k`,
+          params,
+        )
+        const k = row!.k
+        return {rows: row!.n, last: k ?? upper, finished: k === null || sameKey(k, upper), write: async () => {}}
+      }
       const range = await nextRange(conn, copy, after, upper, limit)
       const {where, params} = bounds(copy, 's', after, range.hi)
       const insert = `INSERT INTO ${relationLabel(copy.target)} (${cols})${copy.overriding}`
