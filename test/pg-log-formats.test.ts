@@ -3,25 +3,27 @@
  * same traffic: each platform's documented log_line_prefix (Debian, RDS/Aurora, Azure, Cloud SQL,
  * Heroku, syslog, pgBadger's advice, one with %Q), csvlog and jsonlog, and real server lines
  * wrapped in the platforms' documented envelopes (syslog/rsyslog, journald, Heroku logplex,
- * Cloud Logging, CloudNativePG), plain and compressed. pgBadger, when installed, reads the
- * same files and must count the same statements.
+ * Cloud Logging, CloudNativePG, Azure diagnostic settings), plain and compressed. pgBadger, when
+ * installed, reads the same files and must count the same statements.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import type {StatementEvent} from '../src/workload/events.js'
 import {ingest} from '../src/workload/ingest.js'
 import type {Workload} from '../src/workload/model.js'
+import {readAzureLog} from '../src/workload/sources/pg-azure.js'
 import {detectFileFormat} from '../src/workload/sources/registry.js'
 import {runCarve} from './support/cli.js'
 import {clusterUnavailableReason, type PgCluster, startPgCluster} from './support/pg-cluster.js'
 import {
-  asCloudLoggingJson, asCloudLoggingText, asCnpg, asHeroku, asJournal, asSyslog, capture, type Capture, setupCaptureDatabase, TRAFFIC_STATEMENTS,
+  asCloudLoggingJson, asCloudLoggingText, asCnpg, asHeroku, asJournal, asSyslog, capture, type Capture, setupCaptureDatabase, stderrEntries, TRAFFIC_STATEMENTS,
 } from './support/pg-log-capture.js'
 
 const PREFIXES = {
@@ -36,15 +38,55 @@ const PREFIXES = {
   pipes: '%n|%e|%c|%v|%x|%a|',
 } as const
 
+/**
+ * Real server entries under Azure's log_line_prefix (`%t-%c-`) as a diagnostic setting exports
+ * them (Azure Monitor's resource-log schema: time, resourceId, category, operationName,
+ * properties): Flexible Server keeps the whole entry in properties.message; Single Server splits
+ * off the prefix and the severity; Log Analytics rows (AzureDiagnostics) are flat. A DETAIL is
+ * not a record of its own but the `detail` of the record before it.
+ */
+function asAzureRecords(stderr: string, shape: 'flexible' | 'single' | 'log-analytics'): Record<string, unknown>[] {
+  const resourceId = '/SUBSCRIPTIONS/0000/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.DBFORPOSTGRESQL/FLEXIBLESERVERS/DB1'
+  const records: Record<string, unknown>[] = []
+  let last: Record<string, unknown> | undefined
+  for (const entry of stderrEntries(stderr)) {
+    const m = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+)-([0-9a-f]+)\.([0-9a-f]+)-([A-Z]+):  (.*)$/s.exec(entry[0]!)
+    if (!m) throw new Error(`not an entry under %t-%c-: ${entry[0]}`)
+    const [, ts, start, pid, level, first] = m
+    const body = [first!, ...entry.slice(1).map((l) => l.replace(/^\t/, ''))].join('\n')
+    const props = last?.properties as Record<string, unknown> | undefined
+    if (level === 'DETAIL' && last) {
+      if (shape === 'log-analytics') last.Detail = body
+      else props!.detail = body
+      continue
+    }
+    const time = `${ts!.slice(0, 10)}T${ts!.slice(11, 19)}.${String(records.length).padStart(3, '0')}Z`
+    const whole = [entry[0]!, ...entry.slice(1).map((l) => l.replace(/^\t/, ''))].join('\n')
+    const processId = parseInt(pid!, 16)
+    last = shape === 'log-analytics'
+      ? {TimeGenerated: time, Category: 'PostgreSQLLogs', OperationName: 'LogEvent', ResourceProvider: 'MICROSOFT.DBFORPOSTGRESQL', ResourceId: resourceId, errorLevel_s: level, processId_d: processId, Message: whole}
+      : shape === 'flexible'
+        ? {time, resourceId, category: 'PostgreSQLLogs', operationName: 'LogEvent', properties: {timestamp: `${ts!.slice(0, 19)}.000 UTC`, processId, errorLevel: level, sqlerrcode: '00000', message: whole}}
+        : {time, resourceId: resourceId.replace('FLEXIBLESERVERS', 'SERVERS'), category: 'PostgreSQLLogs', operationName: 'LogEvent', LogicalServerName: 'db1',
+          properties: {prefix: `${ts}-${start}.${pid}-`, errorLevel: level, message: body, detail: '', domain: 'postgres-15', schemaName: '', tableName: '', columnName: '', datatypeName: ''}}
+    records.push(last)
+  }
+  return records
+}
+
 const clusterReason = clusterUnavailableReason()
 if (clusterReason) console.warn(`[carve tests] SKIPPING PostgreSQL log formats from a real server: ${clusterReason}`)
 const pgbadger = spawnSync('pgbadger', ['--version']).status === 0
 if (!pgbadger) console.warn('[carve tests] SKIPPING pgBadger cross-checks: pgbadger is not installed (Debian package pgbadger)')
 
-/** What pgBadger counts as queries in a file (its JSON report's overall_stat.queries_number). */
+/**
+ * What pgBadger counts as queries in a file (its JSON report's overall_stat.queries_number). Its
+ * pid file goes beside the file: pgBadger refuses to start while another run (a benchmark, a
+ * parallel test file) holds the default /tmp/pgbadger.pid.
+ */
 function pgbadgerCount(file: string, format: string, prefix?: string): number {
   const out = `${file}.pgbadger.json`
-  execFileSync('pgbadger', ['-q', '-f', format, ...(prefix ? ['--prefix', prefix] : []), '-o', out, file], {stdio: 'pipe'})
+  execFileSync('pgbadger', ['-q', '--pid-dir', dirname(file), '--pid-file', `${basename(file)}.pgbadger.pid`, '-f', format, ...(prefix ? ['--prefix', prefix] : []), '-o', out, file], {stdio: 'pipe'})
   return (JSON.parse(readFileSync(out, 'utf8')) as {overall_stat: {queries_number: number}}).overall_stat.queries_number
 }
 
@@ -137,6 +179,38 @@ describe.skipIf(clusterReason !== null)('PostgreSQL logs of every platform, from
     expectTraffic(await read(file('cloudsql-array.json', array), 'pg-cloudsql'))
     expectTraffic(await read(file('cloudsql-jsonpayload.json', asCloudLoggingJson(captures.debian!.json)), 'pg-cloudsql'))
     expectTraffic(await read(file('cnpg.json', asCnpg(captures.debian!.csv)), 'pg-cnpg'))
+  })
+
+  it('Azure Database for PostgreSQL diagnostic-settings exports: Flexible and Single Server records, a record or an Event Hub batch a line, a pretty-printed document, Log Analytics rows newest first', async () => {
+    const stderr = captures.azure!.stderr
+    const flexible = asAzureRecords(stderr, 'flexible')
+    // DETAIL rides in its statement's record: the extended-protocol insert's parameters.
+    expect(flexible.some((r) => (r.properties as {detail?: string}).detail?.startsWith('parameters: $1 = '))).toBe(true)
+    const lines = (records: object[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n'
+    const shapes: [string, string][] = [
+      ['azure-flexible.json', lines(flexible)],
+      ['azure-single.json', lines(asAzureRecords(stderr, 'single'))],
+      // Event Hub bodies, one batch a line, with another category's records among them.
+      ['azure-eventhub.json', Array.from({length: Math.ceil(flexible.length / 3)}, (_, i) => JSON.stringify({records: flexible.slice(i * 3, i * 3 + 3)})).join('\n') + '\n'],
+      ['azure-document.json', JSON.stringify({records: flexible}, null, 2)],
+      ['azure-loganalytics.json', JSON.stringify(asAzureRecords(stderr, 'log-analytics').reverse(), null, 2)],
+    ]
+    for (const [name, content] of shapes) {
+      // The sessions (%c) come through: the two-table write transaction is found.
+      const path = file(name, content)
+      expectTraffic(await read(path, 'pg-azure'))
+      // The record's DETAIL reaches its statement: the extended-protocol insert's parameters.
+      const events: StatementEvent[] = []
+      await readAzureLog(path, (e) => events.push(e))
+      expect(events.find((e) => e.sql.startsWith('insert into orders'))?.parameters, name).toMatch(/^\$1 = '\d+', \$2 = '1', \$3 = '10'$/)
+    }
+    const mixed = lines([...flexible.slice(0, 2), {time: '2026-11-21T18:00:00Z', category: 'PostgreSQLFlexSessions', operationName: 'LogEvent', properties: {}}, ...flexible.slice(2)])
+    const w = await read(file('azure-mixed.json', mixed), 'pg-azure')
+    expectTraffic(w)
+    expect(w.sources[0]!.warnings).toEqual(['1 records of other categories (not PostgreSQLLogs) (line 3)'])
+    // pgBadger 12 has no reader for Azure's JSON: it counts the server's own stderr lines the
+    // export was built from, Carve the export.
+    if (pgbadger) expect(pgbadgerCount(file('azure-source.log', stderr), 'stderr', PREFIXES.azure)).toBe(TRAFFIC_STATEMENTS)
   })
 
   it('gzip, bzip2, xz and zstd are recognised by their magic bytes, whatever the name', async () => {

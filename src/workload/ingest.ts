@@ -76,7 +76,7 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
     if (!detection.format) {
       const closest = detection.closest ? logFormat(detection.closest.format) : undefined
       const like = closest ? `; ${detection.closest!.score} of its first ${detection.closest!.of} lines look like ${closest.label}: ${closest.hint}` : ''
-      skipped.push({file, reason: `not a log format Carve reads (PostgreSQL stderr/csvlog/jsonlog/syslog/journald/Heroku/Cloud SQL/CloudNativePG, MySQL general/slow) nor SQL${like}`})
+      skipped.push({file, reason: `not a log format Carve reads (PostgreSQL stderr/csvlog/jsonlog/syslog/journald/Heroku/Cloud SQL/CloudNativePG/Azure, MySQL general/slow) nor SQL${like}`})
       continue
     }
     plan.push({file, format: detection.format})
@@ -116,7 +116,7 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
     options.onProgress?.({file: unit.file, fileIndex: plan.findIndex((p) => p.file === unit.file), files: plan.length, bytes: done, size: sizes.get(unit.file) ?? 0})
   }
 
-  const results = await runUnits(units, engine, options, aggregator, onUnitBytes)
+  const results = await runUnits(units, engine, options, aggregator, analyzer, onUnitBytes)
   // One source entry per file, whatever the number of pieces it was read in.
   for (const {file, format} of plan) {
     const parts = results.filter((r) => r.unit.file === file).map((r) => r.report)

@@ -12,7 +12,9 @@ import {Worker} from 'node:worker_threads'
 
 import {CarveError} from '../errors.js'
 import type {WorkloadAggregator, AggregatorState} from './aggregate.js'
-import type {EdgeEvent} from './stitch.js'
+import type {StatementAnalyzer} from './analyzer.js'
+import type {StatementEvent} from './events.js'
+import {transactionControl, type EdgeEvent, type UndecidedRange} from './stitch.js'
 import type {IngestOptions} from './ingest.js'
 import {isCompressed} from './sources/lines.js'
 import {logFormat, runUnit, type FileFormat, type WorkUnit} from './sources/registry.js'
@@ -94,11 +96,22 @@ export function workersAvailable(): boolean {
   return WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT))
 }
 
+/** What a worker hands back about a piece's edges (see stitch.ts). */
+interface PieceEdgeReport {
+  head: EdgeEvent[]
+  tail: EdgeEvent[]
+  orphans: [string, number][]
+  undecided: UndecidedRange[]
+  settled: string[]
+  scratch?: AggregatorState
+}
+
 export async function runUnits(
   units: WorkUnit[],
   engine: 'postgres' | 'mysql',
   options: IngestOptions,
   aggregator: WorkloadAggregator,
+  analyzer: StatementAnalyzer,
   onUnitBytes: (unitIndex: number, bytes: number) => void,
 ): Promise<UnitResult[]> {
   const workers = Math.min(options.workers ?? 1, units.length)
@@ -111,7 +124,7 @@ export async function runUnits(
     return results
   }
   const reports = new Array<SourceReport | undefined>(units.length)
-  const edges = new Array<{head: EdgeEvent[]; tail: EdgeEvent[]; orphans: [string, number][]} | undefined>(units.length)
+  const edges = new Array<PieceEdgeReport | undefined>(units.length)
   let next = 0
   const runOne = () =>
     new Promise<AggregatorState>((resolve, reject) => {
@@ -124,11 +137,11 @@ export async function runUnits(
           worker.postMessage({type: 'finish'})
         }
       }
-      worker.on('message', (msg: {type: string; index: number; bytes: number; report: SourceReport; state: AggregatorState; message: string; head: EdgeEvent[]; tail: EdgeEvent[]; orphans: [string, number][]}) => {
+      worker.on('message', (msg: PieceEdgeReport & {type: string; index: number; bytes: number; report: SourceReport; state: AggregatorState; message: string}) => {
         if (msg.type === 'progress') onUnitBytes(msg.index, msg.bytes)
         else if (msg.type === 'done') {
           reports[msg.index] = msg.report
-          edges[msg.index] = {head: msg.head, tail: msg.tail, orphans: msg.orphans}
+          edges[msg.index] = {head: msg.head, tail: msg.tail, orphans: msg.orphans, undecided: msg.undecided, settled: msg.settled, scratch: msg.scratch}
           feed()
         } else if (msg.type === 'state') {
           resolve(msg.state)
@@ -144,20 +157,59 @@ export async function runUnits(
   const states = await Promise.all(Array.from({length: workers}, runOne))
   for (const state of states) aggregator.merge(state)
   // The pieces' edges, in file order: the tail of piece i-1 meets the head of piece i, and a
-  // statement held at the end of piece i-1 gets the bare duration piece i starts with.
+  // statement held at the end of piece i-1 gets the bare duration piece i starts with. Beside the
+  // aggregator, which sessions are inside an explicit transaction (what undecided ones need).
+  const explicit = new Set<string>()
+  const sessionKey = (file: string, session: string) => `${file}\u0000${session}`
+  const add = (e: StatementEvent) => {
+    aggregator.add(e)
+    if (e.session === undefined) return
+    const control = transactionControl(analyzer, e.sql)
+    if (control === 'begin') explicit.add(sessionKey(e.file, e.session))
+    else if (control === 'end') explicit.delete(sessionKey(e.file, e.session))
+  }
   let held: EdgeEvent[] = []
   for (const [i, edge] of edges.entries()) {
-    const orphans = units[i]!.range && units[i]!.range!.start > 0 ? new Map(edge?.orphans ?? []) : new Map<string, number>()
+    const unit = units[i]!
+    const orphans = unit.range && unit.range.start > 0 ? new Map(edge?.orphans ?? []) : new Map<string, number>()
     for (const e of held) {
       const ms = e.session === undefined ? undefined : orphans.get(e.session)
-      aggregator.add(ms !== undefined && e.totalMs === undefined ? {...e, totalMs: ms} : e)
+      add(ms !== undefined && e.totalMs === undefined ? {...e, totalMs: ms} : e)
     }
     held = []
-    for (const e of [...(edge?.head ?? []), ...(edge?.tail ?? [])]) {
-      if (e.heldAtEnd) held.push(e)
-      else aggregator.add(e)
+    const replay = (events: EdgeEvent[]) => {
+      for (const e of events) {
+        if (e.heldAtEnd) held.push(e)
+        else add(e)
+      }
     }
+    replay(edge?.head ?? [])
+    if (edge?.undecided.length) {
+      // Autocommit where they became undecided: the scratch counts are a single thread's. Inside
+      // an explicit transaction: their statements belong to it, so they are read again here.
+      if (edge.undecided.some(([session]) => explicit.has(sessionKey(unit.file, session)))) {
+        await rereadUndecided(unit, edge.undecided, add)
+      } else if (edge.scratch) {
+        aggregator.merge(edge.scratch)
+      }
+    }
+    // A settled session's state at the piece's end is its tail's, whatever came before.
+    for (const session of edge?.settled ?? []) explicit.delete(sessionKey(unit.file, session))
+    replay(edge?.tail ?? [])
   }
-  for (const e of held) aggregator.add(e)
+  for (const e of held) add(e)
   return units.map((unit, i) => ({unit, report: reports[i]!}))
+}
+
+/**
+ * Read a piece again and feed the undecided sessions' statements (their lines in the ranges the
+ * worker reported) to the main aggregator, in order. The piece is read as the worker read it, so
+ * the statements and their durations are the same.
+ */
+async function rereadUndecided(unit: WorkUnit, ranges: UndecidedRange[], add: (e: StatementEvent) => void): Promise<void> {
+  const bySession = new Map(ranges.map(([session, from, to]) => [session, {from, to}]))
+  await runUnit(unit, (e) => {
+    const r = e.session === undefined ? undefined : bySession.get(e.session)
+    if (r && e.line >= r.from && e.line <= r.to) add(e)
+  }, () => {}, {open: unit.range?.last ? undefined : () => {}, orphan: () => {}})
 }

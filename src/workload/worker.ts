@@ -24,7 +24,11 @@ port.on('message', async (msg: {type: 'unit'; index: number; unit: WorkUnit} | {
     let last = 0
     // A piece of a cut file: transactions at its edges go back to the main thread (stitch.ts).
     const range = msg.unit.range
-    const stitcher = range ? new BoundaryStitcher(analyzer, range.start === 0, range.last === true, (e) => aggregator.add(e)) : undefined
+    // Undecided sessions' statements are counted apart: the main thread takes these counts or
+    // reads the statements again, depending on the state the session was in (stitch.ts).
+    let scratch: WorkloadAggregator | undefined
+    const toScratch = (e: Parameters<BoundaryStitcher['event']>[0]) => (scratch ??= new WorkloadAggregator(analyzer, {attributor: new Attributor(serviceMap)})).add(e)
+    const stitcher = range ? new BoundaryStitcher(analyzer, range.start === 0, range.last === true, (e) => aggregator.add(e), toScratch) : undefined
     const sink = stitcher ? (e: Parameters<BoundaryStitcher['event']>[0]) => stitcher.event(e) : (e: Parameters<BoundaryStitcher['event']>[0]) => aggregator.add(e)
     const orphans: [string, number][] = []
     const edges = stitcher && {open: range!.last ? undefined : (e: Parameters<BoundaryStitcher['event']>[0]) => stitcher.open(e), orphan: range!.start === 0 ? undefined : (session: string, ms: number) => void orphans.push([session, ms])}
@@ -37,7 +41,10 @@ port.on('message', async (msg: {type: 'unit'; index: number; unit: WorkUnit} | {
     }, edges)
     port.postMessage({type: 'progress', index: msg.index, bytes: msg.unit.range ? msg.unit.range.end - msg.unit.range.start : last})
     const tail = stitcher?.finish() ?? []
-    port.postMessage({type: 'done', index: msg.index, report, head: stitcher?.head ?? [], tail, orphans})
+    port.postMessage({
+      type: 'done', index: msg.index, report, head: stitcher?.head ?? [], tail, orphans,
+      undecided: stitcher?.undecided ?? [], settled: stitcher?.settled ?? [], scratch: scratch?.snapshot(),
+    })
   } catch (error) {
     port.postMessage({type: 'error', message: (error as Error).message})
   }

@@ -20,6 +20,8 @@ interface OpenEntry {
   rest: string[]
   line: number
   fields: PrefixFields
+  /** DETAIL carried in the same record (Azure), not logged as an entry of its own. */
+  detail?: string
 }
 
 /** `[N-k] text` (sequence numbers on) or `[k] text` (off). */
@@ -65,11 +67,14 @@ export class EntryAssembler {
     this.start(key, line, lineNo, fields)
   }
 
-  /** A piece holding a whole entry (a JSON record's message): first line, then its continuation. */
-  whole(key: string, text: string, lineNo: number, fields: PrefixFields): void {
+  /**
+   * A piece holding a whole entry (a JSON record's message): first line, then its continuation;
+   * `detail` when the record carries the entry's DETAIL.
+   */
+  whole(key: string, text: string, lineNo: number, fields: PrefixFields, detail?: string): void {
     this.finishKey(key)
     const [first, ...rest] = text.replace(/\n$/, '').split('\n')
-    this.open.set(key, {first: first!, rest: rest.map((r) => (r.startsWith('\t') ? r.slice(1) : r)), line: lineNo, fields})
+    this.open.set(key, {first: first!, rest: rest.map((r) => (r.startsWith('\t') ? r.slice(1) : r)), line: lineNo, fields, detail})
     this.finishKey(key)
   }
 
@@ -91,7 +96,7 @@ export class EntryAssembler {
     // The envelope's process id and time stand in for escapes the prefix lacks.
     const fields = {...e.fields, ...m.fields}
     const message = e.rest.length ? `${m.message}\n${e.rest.join('\n')}` : m.message
-    this.processor.entry({fields, severity: m.severity, message, file: this.file, line: e.line})
+    this.processor.entry({fields, severity: m.severity, message, detail: e.detail, file: this.file, line: e.line})
   }
 
   finish(): void {

@@ -10,6 +10,7 @@ import type {EventSink} from '../events.js'
 import type {PieceEdges} from './pg-entries.js'
 import {readMysqlGeneralLog} from './mysql-general.js'
 import {readMysqlSlowLog} from './mysql-slow.js'
+import {azureEntryLines, countAzureRecords, readAzureLog} from './pg-azure.js'
 import {countCloudRecords, readCloudJsonLog} from './pg-cloud-json.js'
 import {innerLines, readEnvelopedLog, UNWRAP} from './pg-envelope-logs.js'
 import {countCsvlogRecords, headLines, readPgCsvLog, readPgJsonLog, readPgStderrLog} from './pg-logs.js'
@@ -19,7 +20,7 @@ import type {SourceReport} from './report.js'
 import {readSqlFolder} from './sql-folder.js'
 
 export const FILE_FORMATS = [
-  'pg-stderr', 'pg-csvlog', 'pg-jsonlog', 'pg-syslog', 'pg-heroku', 'pg-journald', 'pg-cloudsql', 'pg-cnpg', 'pgbouncer',
+  'pg-stderr', 'pg-csvlog', 'pg-jsonlog', 'pg-syslog', 'pg-heroku', 'pg-journald', 'pg-cloudsql', 'pg-cnpg', 'pg-azure', 'pgbouncer',
   'mysql-general', 'mysql-slow', 'sql-postgres', 'sql-mysql',
 ] as const
 export type FileFormat = (typeof FILE_FORMATS)[number]
@@ -124,6 +125,13 @@ export const LOG_FORMATS: LogFormat[] = [
   envelope('pg-journald', 'a PostgreSQL log from journalctl -o json'),
   cloud('pg-cloudsql', 'a Google Cloud SQL log (Cloud Logging JSON)'),
   cloud('pg-cnpg', 'a CloudNativePG log (JSON)'),
+  {
+    name: 'pg-azure', engine: 'postgres', label: 'an Azure Database for PostgreSQL log (diagnostic-settings JSON)',
+    detect: (s) => 2 * countAzureRecords(s.lines),
+    prefixLines: azureEntryLines,
+    read: (u, sink, onBytes) => readAzureLog(u.file, sink, {prefix: u.prefix, onBytes}),
+    hint: `${STATEMENT_HINT} (server parameters of the Azure server)`,
+  },
   {
     name: 'pgbouncer', engine: 'postgres', label: 'a pgbouncer log',
     detect: (s) => 2 * count(s.lines, isPgbouncerLine),
