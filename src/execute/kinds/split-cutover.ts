@@ -6,9 +6,9 @@
 import type {PlanStep} from '../../plan/model.js'
 import {ident} from '../../plan/quote.js'
 import {cutOver, switchBack, verifyCutover} from '../cutover.js'
-import {fileOf, requireServer, splitSpecOf} from '../replication.js'
 import type {RunContext, StepRunner} from '../runner.js'
 import {Interrupted} from '../interrupted.js'
+import {fileOf, requireServer, splitSpecOf} from '../replication.js'
 
 export const splitCutoverRunner: StepRunner = {
   async apply(ctx: RunContext, step: PlanStep): Promise<void> {

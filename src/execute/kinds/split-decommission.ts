@@ -9,9 +9,10 @@ import {HEARTBEAT_TABLE, UPSERT_TRIGGER, type SplitSpec} from '../../plan/steps/
 import {ident, qualified} from '../../plan/quote.js'
 import {removeCapture} from '../change-capture.js'
 import {isSwitched} from '../cutover.js'
-import {captureTables, dropSlot, dropSubscription, fileOf, relationExists, requireServer, runScript, splitSpecOf, subscriptionState} from '../replication.js'
 import type {RunContext, RunOptions, StepRunner} from '../runner.js'
 import type {Connection} from '../../db/connection.js'
+import {dropSlot, dropSubscription, fileOf, relationExists, requireServer, runScript, splitSpecOf, subscriptionState} from '../replication.js'
+import {captureTables} from '../split-follow.js'
 
 /** RunOptions as the executor may extend them: `force` (decommission during the soak period). */
 export type SplitRunOptions = RunOptions & {force?: boolean}

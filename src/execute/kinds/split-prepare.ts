@@ -8,29 +8,9 @@ import type {PlanStep} from '../../plan/model.js'
 import {ident, qualified} from '../../plan/quote.js'
 import {backfillTable, type BackfillCheckpoint} from '../backfill.js'
 import {captureInstalled, installCapture, removeCapture} from '../change-capture.js'
-import {
-  carryTriggers,
-  conninfoFor,
-  createDatabaseLike,
-  createSlot,
-  createSubscription,
-  databaseExists,
-  dropDatabase,
-  dropSlot,
-  dropSubscription,
-  fileOf,
-  OUTBOX_COLUMNS,
-  publicationExists,
-  publishedTables,
-  relationExists,
-  requireLogical,
-  requireServer,
-  runScript,
-  slotState,
-  splitSpecOf,
-  subscriptionState,
-} from '../replication.js'
 import type {RunContext, StepRunner} from '../runner.js'
+import {conninfoFor, createDatabaseLike, createSlot, createSubscription, databaseExists, dropDatabase, dropSlot, dropSubscription, fileOf, OUTBOX_COLUMNS, publicationExists, publishedTables, relationExists, requireLogical, requireServer, runScript, slotState, splitSpecOf, subscriptionState} from '../replication.js'
+import {carryTriggers} from '../split-carry.js'
 
 interface PrepareCheckpoint {
   slotLsn: string | null

@@ -27,28 +27,14 @@ import type {PlanStep} from '../../plan/model.js'
 import {ident} from '../../plan/quote.js'
 import {pendingChanges} from '../change-capture.js'
 import {isDecommissioned, isSwitched} from '../cutover.js'
-import {
-  captureFollower,
-  captureTables,
-  fileOf,
-  type Follower,
-  heartbeatFollower,
-  publishedTables,
-  reconcile,
-  replicaSession,
-  requireLogical,
-  requireServer,
-  runScript,
-  slotState,
-  splitSpecOf,
-  sqlState,
-  subscriptionState,
-} from '../replication.js'
 import {sleep} from '../pg-table.js'
 import type {RunContext, StepRunner} from '../runner.js'
 import {Interrupted} from '../interrupted.js'
 import type {Connection} from '../../db/connection.js'
 import type {SplitSpec} from '../../plan/steps/split.js'
+import {fileOf, publishedTables, requireLogical, requireServer, runScript, slotState, splitSpecOf, sqlState, subscriptionState} from '../replication.js'
+import {captureFollower, captureTables, type Follower, heartbeatFollower, replicaSession} from '../split-follow.js'
+import {reconcile} from '../reconcile.js'
 
 interface SyncCheckpoint {
   constraints: boolean

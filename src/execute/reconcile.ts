@@ -1,0 +1,236 @@
+/**
+ * Row-level reconciliation between source and target: compare (a multiset hash per table, then
+ * the differing keys), then repair what differs, keyed or keyless.
+ */
+import type {Connection} from '../db/connection.js'
+import {type Rel, type SplitTable} from '../plan/steps/split.js'
+import {ident, qualified} from '../plan/quote.js'
+import {compareTables} from './parity.js'
+import {readShape, relationLabel, withStableSession, type TableShape} from './pg-table.js'
+import type {RunContext} from './runner.js'
+
+// ——— reconciliation: compare and repair ————————————————————————————————————————————
+
+export interface TableDiff {
+  table: string
+  rows: number
+  /** Keys (text forms) that differ; for a table without a key, a single [] when the contents differ. */
+  keys: string[][]
+  /** More keys differ than were listed. */
+  truncated: boolean
+}
+
+/** Compare one table exactly (parity.ts for keyed tables; a multiset hash for the others). */
+export async function diffTable(source: Connection, target: Connection, t: SplitTable, from: 'source' | 'target' = 'source', maxKeys = 10_000): Promise<TableDiff> {
+  const [a, b, ra, rb] = from === 'source' ? [source, target, t.source, t.target] : [target, source, t.target, t.source]
+  if (!t.key.length) {
+    const [ha, hb] = await withStableSession([a, b], () => Promise.all([multisetHash(a, ra, t.columns), multisetHash(b, rb, t.columns)]))
+    const equal = ha.n === hb.n && ha.hash === hb.hash
+    return {table: relationLabel(t.target), rows: ha.n, keys: equal ? [] : [[]], truncated: false}
+  }
+  const report = await compareTables(a, b, ra, rb, t.key, t.columns, {maxKeys})
+  const keys = [...report.missing, ...report.differing, ...report.extra].map((k) => k.map((v) => (v === null ? null : String(v))) as string[])
+  return {table: report.table, rows: report.sourceRows, keys, truncated: keys.length >= maxKeys}
+}
+
+async function multisetHash(conn: Connection, r: Rel, columns: string[]): Promise<{n: number; hash: string | null}> {
+  const row = `ROW(${columns.map((c) => `t.${ident(c)}`).join(', ')})::text`
+  const [res] = await conn.query<{n: string; h: string | null}>(`SELECT count(*)::text AS n, md5(string_agg(h, '' ORDER BY h)) AS h FROM (SELECT md5(${row}) AS h FROM ${qualified(r.schema, r.name)} t) x`)
+  return {n: Number(res!.n), hash: res!.h}
+}
+
+interface KeyedRows {
+  shape: TableShape
+  /** JSON of the key → [row hash, column text forms]. */
+  rows: Map<string, {hash: string; values: (string | null)[]}>
+}
+
+function keyFilter(key: string[], types: string[], from: number): string {
+  const cols = key.map((k) => `t.${ident(k)}`)
+  const sel = key.map((_, i) => `u.k${i}::${types[i]}`)
+  return `(${cols.join(', ')}) IN (SELECT ${sel.join(', ')} FROM unnest(${key.map((_, i) => `$${from + i}::text[]`).join(', ')}) AS u(${key.map((_, i) => `k${i}`).join(', ')}))`
+}
+
+function keyColumnsParams(keys: string[][], width: number): (string | null)[][] {
+  return Array.from({length: width}, (_, i) => keys.map((k) => k[i] ?? null))
+}
+
+async function rowsByKeys(conn: Connection, r: Rel, key: string[], columns: string[], keys: string[][]): Promise<KeyedRows> {
+  const shape = await readShape(conn, r)
+  const types = key.map((k) => shape.columns.get(k)!.type)
+  const out = new Map<string, {hash: string; values: (string | null)[]}>()
+  if (!keys.length) return {shape, rows: out}
+  const rows = await conn.query<{k: string[]; h: string; v: (string | null)[]}>(
+    `SELECT ARRAY[${key.map((k) => `t.${ident(k)}::text`).join(', ')}] AS k, md5(ROW(${columns.map((c) => `t.${ident(c)}`).join(', ')})::text) AS h,
+            ARRAY[${columns.map((c) => `t.${ident(c)}::text`).join(', ')}] AS v
+       FROM ${qualified(r.schema, r.name)} t WHERE ${keyFilter(key, types, 1)}`,
+    keyColumnsParams(keys, key.length),
+  )
+  for (const row of rows) out.set(JSON.stringify(row.k), {hash: row.h, values: row.v})
+  return {shape, rows: out}
+}
+
+/** Of `keys`, those whose row differs between the two sides right now (missing on one side counts). */
+export async function differingKeys(a: Connection, b: Connection, ra: Rel, rb: Rel, t: SplitTable, keys: string[][]): Promise<string[][]> {
+  if (!keys.length) return []
+  return withStableSession([a, b], async () => {
+    const [x, y] = [await rowsByKeys(a, ra, t.key, t.columns, keys), await rowsByKeys(b, rb, t.key, t.columns, keys)]
+    return keys.filter((k) => {
+      const id = JSON.stringify(k)
+      return x.rows.get(id)?.hash !== y.rows.get(id)?.hash
+    })
+  })
+}
+
+/**
+ * Make the rows of `keys` on `to` what they are on `from`: delete them on `to`, insert `from`'s
+ * rows (their text forms cast back to the column types). The session runs as a replica
+ * (session_replication_role): foreign keys, guard triggers and carried triggers do not fire —
+ * this restores a copy, it is not an application write.
+ */
+export async function repairKeys(from: Connection, to: Connection, rf: Rel, rt: Rel, t: SplitTable, keys: string[][]): Promise<number> {
+  if (!keys.length) return 0
+  return withStableSession([from, to], async () => {
+    const src = await rowsByKeys(from, rf, t.key, t.columns, keys)
+    const shape = await readShape(to, rt)
+    const types = t.key.map((k) => shape.columns.get(k)!.type)
+    const cols = t.columns.filter((c) => !shape.columns.get(c)?.generated)
+    const colIndex = cols.map((c) => t.columns.indexOf(c))
+    const present = [...src.rows.values()]
+    const overriding = cols.some((c) => shape.columns.get(c)!.identityAlways) ? ' OVERRIDING SYSTEM VALUE' : ''
+    await to.exec(`BEGIN; SET LOCAL session_replication_role = replica;`)
+    try {
+      await to.query(`DELETE FROM ${qualified(rt.schema, rt.name)} t WHERE ${keyFilter(t.key, types, 1)}`, keyColumnsParams(keys, t.key.length))
+      if (present.length) {
+        await to.query(
+          `INSERT INTO ${qualified(rt.schema, rt.name)} (${cols.map(ident).join(', ')})${overriding}
+           SELECT ${cols.map((c, i) => `u.c${i}::${shape.columns.get(c)!.type}`).join(', ')}
+             FROM unnest(${cols.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${cols.map((_, i) => `c${i}`).join(', ')})`,
+          colIndex.map((ci) => present.map((r) => r.values[ci] ?? null)),
+        )
+      }
+      await to.exec('COMMIT')
+    } catch (error) {
+      await to.exec('ROLLBACK').catch(() => {})
+      throw error
+    }
+    return keys.length
+  })
+}
+
+/** Replace the whole content of a table without a key on `to` with `from`'s (small tables: the rows pass through memory). */
+export async function replaceKeyless(from: Connection, to: Connection, rf: Rel, rt: Rel, t: SplitTable): Promise<number> {
+  return withStableSession([from, to], async () => {
+    const shape = await readShape(to, rt)
+    const cols = t.columns.filter((c) => !shape.columns.get(c)?.generated)
+    const [row] = await from.query<Record<string, string | null>>(
+      `SELECT count(*)::text AS n, ${cols.map((c, i) => `array_agg(t.${ident(c)}::text)::text AS c${i}`).join(', ')} FROM ${qualified(rf.schema, rf.name)} t`,
+    )
+    const overriding = cols.some((c) => shape.columns.get(c)!.identityAlways) ? ' OVERRIDING SYSTEM VALUE' : ''
+    await to.exec(`BEGIN; SET LOCAL session_replication_role = replica;`)
+    try {
+      await to.exec(`DELETE FROM ${qualified(rt.schema, rt.name)}`)
+      if (Number(row!.n) > 0) {
+        await to.query(
+          `INSERT INTO ${qualified(rt.schema, rt.name)} (${cols.map(ident).join(', ')})${overriding}
+           SELECT ${cols.map((c, i) => `u.c${i}::${shape.columns.get(c)!.type}`).join(', ')}
+             FROM unnest(${cols.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${cols.map((_, i) => `c${i}`).join(', ')})`,
+          cols.map((_, i) => row![`c${i}`]),
+        )
+      }
+      await to.exec('COMMIT')
+    } catch (error) {
+      await to.exec('ROLLBACK').catch(() => {})
+      throw error
+    }
+    return Number(row!.n)
+  })
+}
+
+export interface ReconcileReport {
+  tables: number
+  rows: number
+  /** Milliseconds of the first full comparison alone (what a comparison with writes paused costs). */
+  diffMs: number
+  /** Rows found different at first comparison (lag included when the source is live). */
+  found: number
+  /** Rows still different after catch-up, repaired from the truth side. */
+  repaired: number
+  /** Rows still different at the end (0 means exact). */
+  remaining: number
+  ms: number
+}
+
+export interface ReconcileOptions {
+  /** Which side holds the truth: 'source' before the cut-over, 'target' after it. */
+  truth: 'source' | 'target'
+  /** Wait until the other side has every change committed so far (a heartbeat round). */
+  catchUp: () => Promise<void>
+  /** Rounds of recheck-and-repair before giving up (differences left are reported, not thrown). */
+  rounds: number
+  /**
+   * Writes are paused and the copy has caught up: differences are real, and a table without a
+   * key may be replaced whole. Live, such a table is only compared (replacing it while rows
+   * stream in would duplicate them).
+   */
+  frozen?: boolean
+  /** Repair what still differs after a catch-up (false: only report it — verification). */
+  repair?: boolean
+  /** Called between tables and rounds: throws to stop (a pause budget). */
+  check?: () => void
+  emit?: RunContext['emit']
+}
+
+/**
+ * Compare every table; keys that differ are re-checked after a catch-up (a live source differs
+ * from a lagging target by the lag), and those still different are repaired from the truth side
+ * and checked again. With writes paused, one round makes the target exact.
+ */
+export async function reconcile(source: Connection, target: Connection, tables: SplitTable[], options: ReconcileOptions): Promise<ReconcileReport> {
+  const started = performance.now()
+  const report: ReconcileReport = {tables: tables.length, rows: 0, diffMs: 0, found: 0, repaired: 0, remaining: 0, ms: 0}
+  const [truth, copy] = options.truth === 'source' ? [source, target] : [target, source]
+  const side = (t: SplitTable) => (options.truth === 'source' ? {rt: t.source, rc: t.target} : {rt: t.target, rc: t.source})
+  for (const t of tables) {
+    options.check?.()
+    const {rt, rc} = side(t)
+    const diffStarted = performance.now()
+    let diff = await diffTable(source, target, t, options.truth)
+    report.diffMs += performance.now() - diffStarted
+    report.rows += diff.rows
+    report.found += diff.keys.length
+    let pending = diff.keys
+    for (let round = 0; pending.length && round < options.rounds; round++) {
+      options.check?.()
+      await options.catchUp()
+      options.check?.()
+      if (!t.key.length) {
+        const again = await diffTable(source, target, t, options.truth)
+        if (!again.keys.length || options.repair === false || !options.frozen) {
+          pending = again.keys
+          if (!pending.length) break
+          continue
+        }
+        report.repaired += await replaceKeyless(truth, copy, rt, rc, t)
+        pending = (await diffTable(source, target, t, options.truth)).keys
+        continue
+      }
+      const still = await differingKeys(truth, copy, rt, rc, t, pending)
+      if (options.repair === false) {
+        pending = still
+        continue
+      }
+      if (still.length) report.repaired += await repairKeys(truth, copy, rt, rc, t, still)
+      pending = await differingKeys(truth, copy, rt, rc, t, still)
+      if (!pending.length && diff.truncated) {
+        // More keys differed than one pass lists: compare the table again.
+        diff = await diffTable(source, target, t, options.truth)
+        pending = diff.keys
+      }
+    }
+    report.remaining += pending.length
+    if (pending.length) options.emit?.({phase: 'parity', message: `${diff.table}: ${pending.length} row${pending.length === 1 ? '' : 's'} still differ${pending.length === 1 ? 's' : ''} (rows changing faster than the comparison)`})
+  }
+  report.ms = performance.now() - started
+  return report
+}
