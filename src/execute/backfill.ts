@@ -9,9 +9,10 @@
  * - Only rows existing at start: the largest key is captured before the first batch and stored in
  *   the checkpoint, so concurrent inserts never make the copy chase its tail. Rows written after
  *   the start reach the target through change capture (change-capture.ts) or replication.
- * - A batch is a key range: its end is found first (the key `limit` rows on, by an index scan),
- *   then the range is copied by a plain range scan — no ORDER BY, LIMIT or materialized batch in
- *   the statement that moves the rows.
+ * - A batch is the next `limit` rows in key order after the last key copied. Within one
+ *   database one INSERT … SELECT … ORDER BY key LIMIT n moves them and returns their keys;
+ *   across databases the range's end is found first (the key `limit` rows on, by an index scan)
+ *   and the range streams by a plain range scan.
  * - Every batch is idempotent, so the batch a kill interrupted — committed on the target,
  *   checkpoint not yet saved — is simply copied again, and a row change capture already wrote is
  *   never overwritten by an older copy. Batches are written optimistically as plain INSERTs or
@@ -409,9 +410,12 @@ function onConflict(copy: ResolvedCopy): string {
 }
 
 /**
- * Same database: per batch one statement — the range's end by an index scan (an initplan), one
- * INSERT … SELECT of the range by a plain range scan (no ORDER BY, LIMIT or materialized rows),
- * and the count. A safe batch (ON CONFLICT) finds its end first, then counts the rows read.
+ * Same database: per batch one INSERT … SELECT of the next rows in key order, returning only
+ * their keys (the count and the last key come from those). Measured by the server's CPU (100k
+ * rows, PostgreSQL 15): 302 ms against 282 for one bulk INSERT … SELECT; finding the range's end
+ * first and inserting the range took 325, the earlier form materializing whole rows more. A safe
+ * batch (ON CONFLICT) finds its range's end first, so that the rows it reads — skipped ones
+ * included — are counted.
  */
 function sameDatabase(conn: Connection, copy: ResolvedCopy): BatchCopier {
   const cols = copy.insertColumns.map(ident).join(', ')
@@ -420,26 +424,19 @@ function sameDatabase(conn: Connection, copy: ResolvedCopy): BatchCopier {
     overlap: false,
     async read(after, upper, limit, safe) {
       if (!safe) {
-        // One statement: the range's end (an initplan), the rows of the range, their count.
-        const keyCols = copy.key.map((k) => `s.${ident(k)}`)
-        const params: unknown[] = [...(after ?? []), ...upper]
-        const afterCond = after ? [rowCompare(keyCols, '>', keyParams(copy.keyTypes, 1))] : []
-        const upperParams = keyParams(copy.keyTypes, (after?.length ?? 0) + 1)
-        const end = copy.key.map((k, i) => `coalesce((SELECT e.${ident(k)} FROM e), ${upperParams[i]})`)
-        const [row] = await conn.query<{n: number; k: string[] | null}>(
-          `WITH e AS MATERIALIZED (
-  SELECT ${keyCols.join(', ')} FROM ${relationLabel(copy.source)} s WHERE ${[...afterCond, rowCompare(keyCols, '<=', upperParams)].join(' AND ')}
-   ORDER BY ${orderBy(copy, 's')} OFFSET ${Math.max(0, Math.floor(limit) - 1)} LIMIT 1
-), ins AS (
+        // One statement: the next `limit` rows by the key's index inserted, their count and last
+        // key from the keys they return (no materialized copy of the rows themselves).
+        const {where, params} = bounds(copy, 's', after, upper)
+        const [row] = await conn.query<{n: number; last: string[] | null}>(
+          `WITH ins AS (
   INSERT INTO ${relationLabel(copy.target)} (${cols})${copy.overriding}
-  SELECT ${selected} FROM ${relationLabel(copy.source)} s WHERE ${[...afterCond, rowCompare(keyCols, '<=', end)].join(' AND ')}
-  RETURNING 1
+  SELECT ${selected} FROM ${relationLabel(copy.source)} s WHERE ${where} ORDER BY ${orderBy(copy, 's')} LIMIT ${Math.floor(limit)}
+  RETURNING ${copy.key.map(ident).join(', ')}
 )
-SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT ARRAY[${copy.key.map((k) => `e.${ident(k)}::text`).join(', ')}] FROM e) AS k`,
+SELECT count(*)::int AS n, ${lastKeySql(copy, 'ins')} AS last FROM ins`,
           params,
         )
-        const k = row!.k
-        return {rows: row!.n, last: k ?? upper, finished: k === null || sameKey(k, upper), write: async () => {}}
+        return {rows: row!.n, last: row!.last, write: async () => {}}
       }
       const range = await nextRange(conn, copy, after, upper, limit)
       const {where, params} = bounds(copy, 's', after, range.hi)

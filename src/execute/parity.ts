@@ -34,6 +34,8 @@ export interface ParityReport {
   /** Keys on both sides whose rows differ (first N). */
   differing: unknown[][]
   equal: boolean
+  /** Sessions that hashed chunks (see DiffSummary). */
+  sessions: number
 }
 
 export type DifferenceKind = 'missing' | 'extra' | 'differing'
