@@ -36,7 +36,7 @@ import {group} from '../lib/table.js'
 const SCALE = 10
 const SETTINGS = {
   quick: {rounds: 2, tpcbSeconds: 6, selectSeconds: 4},
-  full: {rounds: 5, tpcbSeconds: 20, selectSeconds: 10},
+  full: {rounds: 3, tpcbSeconds: 15, selectSeconds: 8},
 } as const
 
 interface Sample {
