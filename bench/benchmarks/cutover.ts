@@ -129,6 +129,11 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
       if (refusedBy) {
         refused.push(refusedBy)
         ctx.log(`  cut-over ${i + 1}/${cutovers}: REFUSED by Carve — ${refusedBy}`)
+        // Nothing changes between attempts: three refusals in a row are the answer.
+        if (refused.length >= 3 && pauses.length === 0) {
+          ctx.log('  three refusals and no cut-over: stopping here')
+          break
+        }
         continue
       }
       const pause = /switched: pause (\d+) ms/.exec(text)
@@ -145,7 +150,7 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     const p99 = pauses.length ? quantile(pauses, 0.99) : NaN
     const details = {cutovers, scale, mode, pauses, backPauses, refused, abortedAttempts: aborted, pgbenchTransactions: processed, prepareSeconds: prepared.seconds}
     const note = [
-      `${pauses.length} of ${cutovers} cut-overs switched at pgbench scale ${scale} (4 clients writing through the compatibility views), ${mode}${mode === 'change capture' ? ' (pgbench_history given a primary key)' : ''}`,
+      `${pauses.length} of ${pauses.length + refused.length} cut-overs tried switched at pgbench scale ${scale} (4 clients writing through the compatibility views), ${mode}${mode === 'change capture' ? ' (pgbench_history given a primary key)' : ''}`,
       refused.length ? `${refused.length} refused by Carve before pausing, e.g. ${refused[0]}` : null,
       pauses.length ? `pauses ${Math.min(...pauses)}–${Math.max(...pauses)} ms, median ${median(pauses)} ms` : null,
       backPauses.length ? `switching back: median ${median(backPauses)} ms, max ${Math.max(...backPauses)} ms` : null,
