@@ -9,7 +9,9 @@ export default class Schema extends CarveCommand {
   static override summary = 'Print the JSON Schema of carve.yml or plan.yml, for editor validation and completion.'
   static override description = `Point your editor at it with a first line such as
   # yaml-language-server: $schema=./carve.schema.json
-(the YAML language server used by VS Code, Neovim and others), or map the file name to it in IntelliJ.`
+(the YAML language server used by VS Code, Neovim and others), or map the file name to it in IntelliJ.
+carve discover writes carve.schema.json and that line with every carve.yml it saves; carve plan
+writes plan.schema.json into every plan folder.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> carve.yml --out carve.schema.json',
     '<%= config.bin %> <%= command.id %> plan.yml',

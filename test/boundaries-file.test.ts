@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {type BoundariesFile, diffBoundaries, emptyBoundaries, keepNames, loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
+import {type BoundariesFile, boundariesJsonSchema, diffBoundaries, emptyBoundaries, keepNames, loadBoundaries, saveBoundaries} from '../src/boundaries/file.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {designedBoundaries, exampleBoundaries} from '../src/boundaries/example-contexts.js'
 import {exampleDir} from '../src/db/examples.js'
@@ -34,7 +34,9 @@ describe('the boundaries file', () => {
     expect(loadBoundaries(join(dir, 'none.yml'))).toEqual(emptyBoundaries())
     const p = join(dir, 'carve.yml')
     saveBoundaries(p, sample)
-    expect(readFileSync(p, 'utf8')).toMatch(/^# Carve boundaries/)
+    // The first line points editors at the schema saved beside the file; loading ignores it.
+    expect(readFileSync(p, 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/carve\.schema\.json\n# Carve boundaries/)
+    expect(JSON.parse(readFileSync(join(dir, 'carve.schema.json'), 'utf8'))).toEqual(boundariesJsonSchema())
     expect(loadBoundaries(p)).toEqual(sample)
   })
 

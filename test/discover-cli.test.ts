@@ -3,6 +3,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {Ajv2020} from 'ajv/dist/2020.js'
 import {afterAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
@@ -30,6 +31,12 @@ describe('carve discover (no terminal)', () => {
     // Without a carve.yml the example starts from its committed one, and discovery recovers it:
     // what it writes is that file, byte for byte, so plan and assess read the same contexts.
     expect(readFileSync(join(dir, 'carve.yml'), 'utf8')).toBe(readFileSync(join(import.meta.dirname, '..', 'examples', 'shop', 'carve.yml'), 'utf8'))
+    // Its first line points editors at the schema written beside it, which accepts the file and
+    // rejects what Carve rejects (checked by an independent validator, ajv, draft 2020-12).
+    expect(readFileSync(join(dir, 'carve.yml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./carve.schema.json')
+    const validate = new Ajv2020({strict: false, allErrors: true}).compile(JSON.parse(readFileSync(join(dir, 'carve.schema.json'), 'utf8')))
+    expect(validate(parse(readFileSync(join(dir, 'carve.yml'), 'utf8'))), JSON.stringify(validate.errors)).toBe(true)
+    expect(validate({version: 1, contexts: [{name: 'Bad Name', tables: []}]})).toBe(false)
     for (const f of ['README.md', 'context-map.mmd', 'er/orders.mmd', 'contexts.dbml', 'tables.graphml', 'tables.gexf', 'proposal.json']) {
       expect(existsSync(join(dir, 'carve-discovery', f)), f).toBe(true)
     }

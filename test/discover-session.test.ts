@@ -307,7 +307,7 @@ describe('the discover session (scripted answers)', () => {
     })
     expect(file.contexts.find((c) => c.name === 'sales')!.owner).toBe('customer-service')
     expect(file.pins).toEqual({customer_addresses: 'billing'})
-    expect(readFileSync(s.filePath, 'utf8')).toMatch(/^# Carve boundaries/)
+    expect(readFileSync(s.filePath, 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/carve\.schema\.json\n# Carve boundaries/)
     const text = s.out.join('\n')
     expect(text).toContain('Renamed customer to shoppers.')
     expect(text).toContain('Merged orders into sales.')

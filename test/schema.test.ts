@@ -39,6 +39,12 @@ describe('JSON Schemas of carve.yml and plan.yml', () => {
     expect(JSON.parse(readFileSync(join(dir, 'plan.schema.json'), 'utf8'))).toEqual(jsonSchemaOf('plan.yml'))
   })
 
+  it('the example carve.yml points editors at the carve.schema.json beside it, which is the current schema', () => {
+    const dir = join(root, 'examples', 'shop')
+    expect(readFileSync(join(dir, 'carve.yml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./carve.schema.json')
+    expect(JSON.parse(readFileSync(join(dir, 'carve.schema.json'), 'utf8'))).toEqual(jsonSchemaOf('carve.yml'))
+  })
+
   it('accept boundaries files Carve writes and reject unknown fields and bad names', () => {
     const validate = compile('carve.yml')
     const files = ['examples/shop/carve.yml'].filter((f) => existsSync(join(root, f)))

@@ -3,6 +3,7 @@
  * by `carve discover`. Validated with a schema whose errors name the line and the field.
  */
 import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 
 import {LineCounter, parseDocument, stringify} from 'yaml'
 import {z} from 'zod'
@@ -105,17 +106,42 @@ export function loadBoundaries(path: string): BoundariesFile {
   return result.data
 }
 
-const HEADER = `# Carve boundaries: the bounded contexts this team decided on, who owns them, and the
+/**
+ * The JSON Schema of the boundaries file, derived from the zod schema that validates it (so
+ * editors check and complete it with the same rules; cross-field rules stay zod refinements).
+ * Written beside every carve.yml Carve saves, as carve.schema.json.
+ */
+export function boundariesJsonSchema(): Record<string, unknown> {
+  // io 'input': what a person may write (fields with defaults are optional there).
+  const generated = z.toJSONSchema(boundariesSchema, {io: 'input', unrepresentable: 'any', target: 'draft-2020-12'}) as Record<string, unknown>
+  return {...generated, title: 'Carve boundaries file (carve.yml)', description: 'Validated by Carve with the same rules; generate with `carve schema carve.yml`.'}
+}
+
+export const BOUNDARIES_SCHEMA = 'carve.schema.json'
+
+// The first line points editors using the YAML language server at the schema Carve writes beside
+// the file: a relative path works offline and in any clone, with no node_modules path to guess.
+// To YAML it is a comment: loading ignores it.
+const HEADER = `# yaml-language-server: $schema=./${BOUNDARIES_SCHEMA}
+# Carve boundaries: the bounded contexts this team decided on, who owns them, and the
 # exceptions it accepted. Edit by hand or with \`carve discover\`; re-running discovery respects
 # it (pinned tables never move) and shows what it would change.
 `
 
 /** Write atomically (temp file + rename): an interrupted save never leaves half a file. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, text)
+  renameSync(tmp, path)
+}
+
+/** The file, and carve.schema.json beside it (rewritten only when it differs) for the header's reference. */
 export function saveBoundaries(path: string, file: BoundariesFile): void {
   const body = stringify(file, {lineWidth: 120, flowCollectionPadding: false, collectionStyle: 'any'})
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, HEADER + body)
-  renameSync(tmp, path)
+  writeAtomically(path, HEADER + body)
+  const schemaPath = join(dirname(path), BOUNDARIES_SCHEMA)
+  const schema = JSON.stringify(boundariesJsonSchema(), null, 2) + '\n'
+  if (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema) writeAtomically(schemaPath, schema)
 }
 
 /**

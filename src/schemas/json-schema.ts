@@ -5,18 +5,13 @@
  * validator. Cross-field rules (a table in two contexts, a dependency on a later step) live in
  * zod refinements that JSON Schema cannot express; Carve still reports those with file:line.
  */
-import {z} from 'zod'
-
-import {boundariesSchema} from '../boundaries/file.js'
+import {boundariesJsonSchema} from '../boundaries/file.js'
 import {planJsonSchema} from '../plan/manifest.js'
 
+// Each stage owns its schema and writes it beside its file: carve.schema.json next to every
+// carve.yml Carve saves, plan.schema.json in every plan folder.
 export const SCHEMA_FILES = {
-  'carve.yml': () => {
-    // io 'input': what a person may write (fields with defaults are optional there).
-    const generated = z.toJSONSchema(boundariesSchema, {io: 'input', unrepresentable: 'any', target: 'draft-2020-12'}) as Record<string, unknown>
-    return {...generated, title: 'Carve boundaries file (carve.yml)', description: 'Validated by Carve with the same rules; generate with `carve schema carve.yml`.'}
-  },
-  // The plan stage owns its schema: every plan folder carries it as plan.schema.json.
+  'carve.yml': boundariesJsonSchema,
   'plan.yml': planJsonSchema,
 } as const
 
