@@ -97,16 +97,16 @@ const score = (predicted: Partition, truth: Partition): Score => ({
 interface Case {corpus: string; catalog: Catalog; truth: Partition; baselines: [string, Score][]; best: {ari: number; nmi: number}}
 
 /**
- * The settings leave-one-corpus-out chooses among: the weight of name evidence against the
- * structure, whether each name family's weight follows its measured coherence with the
- * references, hub damping and the resolution — the knobs whose best value differs by schema.
- * Small on purpose: every setting is run on every corpus.
+ * The settings leave-one-corpus-out chooses among: name evidence as first-word families (the
+ * method before name modules) or as name modules clustered as units (the default), the weight
+ * of names against the structure, hub damping and the resolution — the knobs whose best value
+ * could differ by schema. Small on purpose: every setting is run on every corpus.
  */
 const GRID: {label: string; options: ProposeOptions}[] = []
-for (const name of [1, 2, 4]) for (const familyCoherence of [false, true]) for (const hubDamping of [0.5, 1]) for (const resolution of [1, 1.4, 2]) {
+for (const modules of [false, true]) for (const name of [2, 4]) for (const hubDamping of [0, 0.5, 1]) for (const resolution of [1, 1.25, 1.5, 2]) {
   GRID.push({
-    label: `name ${name}${familyCoherence ? ' × family coherence' : ''}, hubDamping ${hubDamping}, resolution ${resolution}`,
-    options: {weights: {name}, familyCoherence, hubDamping, resolution},
+    label: `${modules ? 'name modules' : 'name families'} × ${name}, hubDamping ${hubDamping}, resolution ${resolution}`,
+    options: {weights: {name}, nameTrie: modules, nameUnits: modules, hubDamping, resolution},
   })
 }
 

@@ -7,11 +7,13 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {clusterTables, repairPartition, seededRandom} from '../src/boundaries/cluster.js'
+import {clusterTables, DEFAULT_RESOLUTION, repairPartition, seededRandom} from '../src/boundaries/cluster.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
 import {buildTableGraph, isCodeListName} from '../src/graph/build.js'
 import {compactGraph, modularityOf, refinePartition} from '../src/graph/louvain.js'
+import {columnTies} from '../src/graph/columns.js'
+import {nameGroups, nameModules} from '../src/graph/name-trie.js'
 import {nameEvidence} from '../src/graph/names.js'
 import {CATALOG_FORMAT, type Catalog, type Table} from '../src/introspect/model.js'
 import {WORKLOAD_FORMAT, type TableUsage, type Workload} from '../src/workload/model.js'
@@ -99,7 +101,7 @@ describe('discovery clustering', () => {
   it('recovers two FK clusters joined by one hub table exactly', () => {
     const p = propose(twoClusters())
     expect(groups(p)).toEqual([ORDERING, INVOICING].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)))
-    expect(p.resolution).toBe(1)
+    expect(p.resolution).toBe(DEFAULT_RESOLUTION)
     expect(p.resolutionChoice).toBe('auto')
     expect(p.modularity).toBeGreaterThan(0.3)
   })
@@ -207,6 +209,64 @@ describe('discovery clustering', () => {
     // The first word is the family, not containment; a trailing plural `s` is not a word.
     expect(ev.contains).not.toContainEqual(['sohsr', 'soh'])
     expect(ev.contains.filter(([a]) => a === 'o')).toEqual([])
+  })
+
+  it('finds name modules: a prefix whose tables reference across its branches is a module, a namespace is not', () => {
+    // tool_ holds two unrelated plugins (Moodle's layout); forum's tables reference each other.
+    const refs = new Map<string, Map<string, unknown>>([
+      ['tool_alpha_run', new Map([['tool_alpha', 1]])], ['tool_alpha_log', new Map([['tool_alpha_run', 1]])],
+      ['tool_beta_item', new Map([['tool_beta', 1]])],
+      ['forum_posts', new Map([['forum_discussions', 1], ['user', 1]])], ['forum_discussions', new Map([['forum', 1], ['user', 1]])],
+      ['stats_daily', new Map()],
+    ])
+    const names = ['tool_alpha', 'tool_alpha_run', 'tool_alpha_log', 'tool_beta', 'tool_beta_item', 'forum', 'forum_posts', 'forum_discussions', 'stats_daily', 'stats_weekly', 'user']
+    const input = names.map((n) => [n, nameEvidence([[n, n]]).familyOf.get(n)!, n] as const)
+    const groups = nameGroups(input, refs)
+    const coherence = (prefix: string) => groups.find((g) => g.prefix === prefix)?.coherence
+    expect(coherence('tool')).toBe(0)
+    expect(coherence('tool_alpha')).toBe(1)
+    expect(coherence('forum')).toBe(1)
+    // No reference to judge by: unknown, not incoherent.
+    expect(coherence('stat')).toBeNull()
+    const modules = nameModules(input, groups, 0.5).map((g) => [g.prefix, g.members])
+    expect(modules).toEqual([
+      ['forum', ['forum', 'forum_discussions', 'forum_posts']],
+      ['stat', ['stats_daily', 'stats_weekly']],
+      ['tool_alpha', ['tool_alpha', 'tool_alpha_log', 'tool_alpha_run']],
+      ['tool_beta', ['tool_beta', 'tool_beta_item']],
+    ])
+  })
+
+  it('keeps the plugins of a namespace apart even when they hang on one hub, and lets owners split a name module', () => {
+    const c = catalog([
+      // (tool_ starts fewer than 60% of the names: a namespace, not the application's prefix.)
+      table('users'), table('user_preferences', ['users']), table('courses', ['users']), table('course_sections', ['courses']), table('course_modules', ['courses', 'course_sections']),
+      table('tool_alpha', ['users']), table('tool_alpha_runs', ['tool_alpha', 'users']), table('tool_alpha_logs', ['tool_alpha_runs']),
+      table('tool_beta', ['users', 'courses']), table('tool_beta_items', ['tool_beta']), table('tool_beta_marks', ['tool_beta_items', 'users']),
+    ])
+    const p = propose(c)
+    expect(contextOf(p, 'tool_alpha').tables.sort()).toEqual(['tool_alpha', 'tool_alpha_logs', 'tool_alpha_runs'])
+    expect(contextOf(p, 'tool_beta').tables.sort()).toEqual(['tool_beta', 'tool_beta_items', 'tool_beta_marks'])
+    // Contexts are named after their name module, not the namespace.
+    expect(contextOf(p, 'tool_alpha').name).toBe('tool-alpha')
+    // The workload outranks names: a module's table another service writes goes with that service.
+    const w = workload({'alpha-service': ['tool_alpha', 'tool_alpha_runs'], 'audit-service': ['tool_alpha_logs', 'users', 'courses']})
+    const owned = propose(c, w)
+    expect(contextOf(owned, 'tool_alpha_logs').tables).not.toContain('tool_alpha')
+    expect(contextOf(owned, 'tool_alpha_logs').owner).toBe('audit-service')
+  })
+
+  it('ties tables by their specific column names, not by the columns every table has', () => {
+    const ties = columnTies([
+      ['stock_entry', ['id', 'created_at', 'warehouse', 'batch_no', 'qty']],
+      ['stock_ledger', ['id', 'created_at', 'warehouse', 'batch_no', 'valuation']],
+      ['gl_entry', ['id', 'created_at', 'account', 'cost_center', 'debit']],
+      ['journal_line', ['id', 'created_at', 'account', 'cost_center', 'credit']],
+      ['note', ['id', 'created_at', 'body']],
+    ], {k: 1, maxShare: 0.5})
+    const pairs = ties.map((t) => [t.a, t.b].sort().join('+')).sort()
+    expect(pairs).toEqual(['gl_entry+journal_line', 'stock_entry+stock_ledger'])
+    for (const t of ties) expect(t.similarity).toBeGreaterThan(0.5)
   })
 
   it('keeps shared reference data (code lists) out of the contexts that reference it', () => {

@@ -23,6 +23,8 @@ export interface ProposeOptions extends ClusterOptions, BuildOptions {
   previous?: ReadonlyMap<string, string>
   /** Names no context may take besides the fixed ones (the database's roles). */
   reservedNames?: readonly string[]
+  /** Cluster each name module (name-trie.ts) as one unit: its tables move together (default true). */
+  nameUnits?: boolean
 }
 
 export const DEPRECATED_CONTEXT = 'deprecated'
@@ -38,7 +40,12 @@ export function propose(fullCatalog: Catalog, workload?: Workload, options: Prop
   const deprecated = new Set(catalog.tables.filter((t) => t.flags.deprecated && !t.partitionOf).map((t) => keyOf(t.schema, t.name)))
   for (const d of deprecated) if (tg.graph.hasNode(d)) tg.graph.dropNode(d)
   const pins = new Map([...(options.pins ?? new Map<string, string>())].filter(([t]) => tg.graph.hasNode(t)))
-  const clustering = clusterTables(tg, {...options, pins})
+  // Name modules move as units — but the workload outranks names: tables of one module written
+  // by different services are different units.
+  const units = new Map<string, string>()
+  const tableWriters = workloadWriters(workload)
+  if (options.nameUnits !== false) for (const [prefix, members] of tg.nameModules ?? []) for (const m of members) if (tg.graph.hasNode(m)) units.set(m, `${prefix}\u0000${topWriter([m], tableWriters) ?? ''}`)
+  const clustering = clusterTables(tg, {...options, pins, units})
 
   const groups = new Map<string, string[]>()
   for (const [table, label] of clustering.assignment) groups.set(label, [...(groups.get(label) ?? []), table])
@@ -331,6 +338,11 @@ function contextName(tables: string[], owner: string | null, prefix: string, tg:
     return name.startsWith(prefix) ? name.slice(prefix.length) : name
   }
   if (tables.length === 1) return kebab(singular(bare(tables[0]!)))
+  // The name module (name-trie.ts) holding most of the context's tables: tool_brickfield, not tool.
+  const inside = new Set(tables)
+  const modules = [...(tg.nameModules ?? [])].map(([prefix, members]) => [prefix, members.filter((m) => inside.has(m)).length] as const).filter(([, n]) => n >= 2)
+  const module = modules.sort(([a, x], [b, y]) => y - x || a.length - b.length || (a < b ? -1 : 1))[0]
+  if (module) return kebab(module[0])
   const families = nameEvidence(tables.map((t) => [t, bare(t)] as const)).families
   const top = [...families].sort((a, b) => b.members.length - a.members.length || a.label.length - b.label.length || (a.label < b.label ? -1 : 1))[0]
   if (top) return kebab(top.label)

@@ -21,6 +21,8 @@ import {UndirectedGraph} from 'graphology'
 
 import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
+import {columnTies} from './columns.js'
+import {nameGroups, nameModules} from './name-trie.js'
 import {bareNames, nameEvidence, nameWords, singular} from './names.js'
 
 export interface GraphWeights {
@@ -42,14 +44,20 @@ export interface GraphWeights {
   name: number
   /** A name spelling out another table's whole name after its first word (catalog_promotion → promotion). */
   nameContains: number
+  /** Nearest table by specific column names (columns.ts), scaled by the cosine similarity. */
+  column: number
 }
 
 /**
- * Defaults chosen once, on principle, and checked leave-one-corpus-out (docs/discovery.md): a
- * declared FK is the unit; membership of a name family counts as much as one reference;
- * containment a quarter. Who writes a table is what a service-owned context is, so the
- * workload's ownership signal (the same owner) weighs three references; the owner's joins and
- * transactions count like references and more.
+ * Defaults, checked leave-one-corpus-out on real schemas (`npm run eval`, docs/discovery.md): a
+ * declared FK is the unit. A table's name module (name-trie.ts: the shallowest shared name
+ * prefix whose tables reference each other across its branches) weighs four references — in
+ * every corpus names written by a module's authors are better evidence than any one reference,
+ * and the module's coherence already discounts namespaces and shared words; a name spelling
+ * out another table's name (catalog_promotion → promotion) one reference. Who writes a table is
+ * what a service-owned context is, so the workload's ownership signal (the same owner) weighs
+ * three references; the owner's joins and transactions count like references and more. Column
+ * names (columns.ts) are off: on the corpora they fragment more than they tie.
  */
 export const DEFAULT_WEIGHTS: GraphWeights = {
   fk: 1,
@@ -59,8 +67,9 @@ export const DEFAULT_WEIGHTS: GraphWeights = {
   sameWriter: 3,
   view: 0.5,
   trigger: 0.3,
-  name: 1,
-  nameContains: 0.25,
+  name: 4,
+  nameContains: 1,
+  column: 0,
 }
 
 export interface BuildOptions {
@@ -81,6 +90,17 @@ export interface BuildOptions {
    * all. Off by default: it helps on some corpora and hurts on others (docs/discovery.md).
    */
   familyCoherence?: boolean
+  /**
+   * Name evidence by name modules (name-trie.ts, default true): each table's shallowest coherent
+   * name prefix is its module, a normalised clique of weight `name`; false: first-word families.
+   */
+  nameTrie?: boolean
+  /** With nameTrie, first-word families still tie their tables with name × trieFloor (default 0.25): a namespace says a little. */
+  trieFloor?: number
+  /** Coherence a name prefix needs to be a module (default 0.5; name-trie.ts). */
+  trieThreshold?: number
+  /** Column-name evidence: how many nearest tables each table is tied to (default 1, when the column weight is above 0). */
+  columnNeighbours?: number
 }
 
 export interface TableNode {
@@ -99,6 +119,8 @@ export interface TableGraph {
   hubs: string[]
   /** Shared reference data: code lists and the lookups made only of them. */
   referenceData: string[]
+  /** Name modules (name-trie.ts) when nameTrie is on: prefix → its tables. */
+  nameModules?: Map<string, string[]>
   keyOf: (schema: string, name: string) => string
 }
 
@@ -121,11 +143,11 @@ export function isCodeListName(name: string): boolean {
   return words.length > 0 && REFERENCE_WORDS.has(words.join('_'))
 }
 
-const SIGNALS: (keyof GraphWeights)[] = ['fk', 'inferred', 'join', 'transaction', 'sameWriter', 'view', 'trigger', 'name', 'nameContains']
+const SIGNALS: (keyof GraphWeights)[] = ['fk', 'inferred', 'join', 'transaction', 'sameWriter', 'view', 'trigger', 'name', 'nameContains', 'column']
 const SIGNAL_INDEX = Object.fromEntries(SIGNALS.map((s, i) => [s, i])) as Record<keyof GraphWeights, number>
 
 /** Signals read from the schema alone (as opposed to the workload's). */
-const SCHEMA_SIGNALS = new Set<string>(['fk', 'inferred', 'view', 'trigger', 'name', 'nameContains'])
+const SCHEMA_SIGNALS = new Set<string>(['fk', 'inferred', 'view', 'trigger', 'name', 'nameContains', 'column'])
 
 /** A table's owner by the workload: the service making more than half of its writes. */
 interface Owner {
@@ -234,11 +256,27 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     for (let i = 0; i < ts.length; i++) for (let j = i + 1; j < ts.length; j++) add(ts[i]!, ts[j]!, 'trigger', w.trigger)
   }
 
-  // Names: families as normalised cliques, containment as single edges. Deprecated tables are
-  // left out (they are not clustered), reference data forms its own family.
+  // Names: name modules (or first-word families) as normalised cliques, containment as single
+  // edges. Deprecated tables are left out (they are not clustered), reference data forms its
+  // own family. A module's tables are also clustered as one unit (propose.ts).
   const names = nameEvidence(named)
   const coherence = options.familyCoherence ? familyCoherence(names.families, refs) : new Map<string, number>()
-  for (const family of names.families) {
+  const modules = new Map<string, string[]>()
+  if (options.nameTrie !== false) {
+    const floor = options.trieFloor ?? 0.25
+    const input = named.filter(([k]) => names.familyOf.has(k)).map(([k, bareName]) => [k, names.familyOf.get(k)!, bareName] as const)
+    const groups = nameGroups(input, refs)
+    for (const g of nameModules(input, groups, options.trieThreshold ?? 0.5)) {
+      const members = g.members.filter((m) => !reference.has(m))
+      // Keyed by the prefix as the names spell it (`sales` for the family word `sale`).
+      const label = g.depth === 1 ? (names.families.find((f) => f.word === g.prefix)?.label ?? g.prefix) : g.prefix
+      if (members.length >= 2) modules.set(label, members)
+      normalisedClique(members, w.name, (a, b, x) => add(a, b, 'name', x))
+    }
+    // Families that are namespaces still tie their tables, weakly.
+    if (floor > 0) for (const family of names.families) normalisedClique(family.members.filter((m) => !reference.has(m)), w.name * floor, (a, b, x) => add(a, b, 'name', x))
+  }
+  else for (const family of names.families) {
     const members = family.members.filter((m) => !reference.has(m))
     // A family whose tables also reference each other is a module; one whose tables do not is
     // a shared word (status, type, log) and counts less: measured per family, not fixed.
@@ -247,6 +285,12 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
   }
   normalisedClique([...reference].sort(), w.name, (a, b, x) => add(a, b, 'name', x))
   for (const [a, b] of names.contains) if (!crossesReference(a, b)) add(a, b, 'nameContains', w.nameContains)
+
+  if (w.column > 0) {
+    const byKey = new Map(tables.map((t) => [keyOf(t.schema, t.name), t]))
+    const input = named.map(([k]) => [k, byKey.get(k)!.columns.map((c) => c.name)] as const)
+    for (const tie of columnTies(input, {k: options.columnNeighbours ?? 1})) if (!crossesReference(tie.a, tie.b)) add(tie.a, tie.b, 'column', w.column * tie.similarity)
+  }
 
   const owners = workload ? addWorkload(workload, w, resolve, graph, add) : new Map<string, Owner>()
 
@@ -276,7 +320,7 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     }
     graph.addEdge(a, b, {weight, signals})
   }
-  return {graph, hubs, referenceData: [...reference].sort(), keyOf}
+  return {graph, hubs, referenceData: [...reference].sort(), keyOf, nameModules: modules}
 }
 
 /**
