@@ -64,6 +64,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     'target-level': Flags.integer({default: 4, min: 1, max: 5, summary: 'Highest maturity level to plan for (5 includes the physical split).'}),
     split: Flags.boolean({summary: 'Include the physical split: a database per context, logical replication or change capture, cut-over.'}),
     'split-mode': Flags.string({options: [...SPLIT_MODE_FLAGS], summary: 'How the split\'s target follows the source (default: logical when the server has wal_level=logical, else change-capture).'}),
+    outbox: Flags.string({options: ['wal', 'trigger'], default: 'wal', summary: 'How events leave the database: wal (a publication read by Debezium or carve relay; adds nothing to the application\'s transactions) or trigger (an outbox table written in the same transaction as the change).'}),
     'role-prefix': Flags.string({default: 'carve_', summary: 'Prefix of the roles the plan creates (roles are cluster-wide).'}),
     'codeowners-org': Flags.string({summary: 'Write CODEOWNERS owners as @ORG/<owner> teams (default @<owner>).', helpValue: 'ORG'}),
     knex: Flags.boolean({summary: 'Also write knex/: a knexfile (DATABASE_URL) and one migration per step, to run the plan with `npx knex migrate:latest`.'}),
@@ -102,8 +103,8 @@ The same inputs give byte-identical files. --check compares the folder with what
       targetLevel: flags['target-level'],
       split: flags.split,
       splitMode,
-      serverNotes: conn.engine === 'postgres' ? await loginRoleSchemas(conn, boundaries.contexts.map((c) => c.name)) : [],
-      conventions: {rolePrefix: flags['role-prefix']},
+      serverNotes: conn.engine === 'postgres' ? [...(await loginRoleSchemas(conn, boundaries.contexts.map((c) => c.name))), ...(await outboxWalNote(conn, flags.outbox))] : [],
+      conventions: {rolePrefix: flags['role-prefix'], outboxDelivery: flags.outbox as 'wal' | 'trigger'},
       location: planLocation(flags.out),
       codeownersOrg: flags['codeowners-org'],
       knex: flags.knex,
@@ -194,4 +195,11 @@ async function loginRoleSchemas(conn: {query: <T>(sql: string, params?: unknown[
 async function walLevel(conn: {query: <T>(sql: string) => Promise<T[]>}): Promise<string | null> {
   const [row] = await conn.query<{wal_level: string | null}>(`SELECT current_setting('wal_level', true) AS wal_level`)
   return row?.wal_level ?? null
+}
+
+/** With the WAL outbox on a server that cannot decode its WAL yet: said up front, not at the relay's first start. */
+async function outboxWalNote(conn: {flavor: string; query: <T>(sql: string) => Promise<T[]>}, outbox: string): Promise<string[]> {
+  if (outbox !== 'wal' || conn.flavor !== 'postgresql') return []
+  const level = await walLevel(conn)
+  return level === 'logical' ? [] : [`events are read from the WAL (--outbox wal), which needs wal_level=logical; this server runs at ${level}: set it (a restart) before starting carve relay or Debezium, or plan with --outbox trigger for in-transaction events`]
 }

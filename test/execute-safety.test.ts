@@ -73,7 +73,7 @@ async function preexistingRoundTrip(conn: Connection): Promise<void> {
       {name: 'billing', owner: 'billing-service', tables: []},
     ],
   })
-  const plan = generatePlan(catalog, boundaries, null, {name: 'preexisting'})
+  const plan = generatePlan(catalog, boundaries, null, {name: 'preexisting', conventions: {outboxDelivery: 'trigger'}})
   // The taken name is never adopted: another name, and the plan says why.
   expect(plan.notes.join('\n')).toMatch(/outbox of context orders is orders\.carve_outbox: orders\.outbox already exists and was not created by this plan/)
   expect(plan.notes.join('\n')).toMatch(/schema orders existed before this plan/)
@@ -128,7 +128,7 @@ describe('never touch what Carve did not create (D1)', () => {
     try {
       await conn.exec('CREATE TABLE public.items (id int PRIMARY KEY); INSERT INTO public.items VALUES (1);')
       const boundaries = boundariesSchema.parse({version: 1, contexts: [{name: 'stock', owner: 'stock-service', tables: ['items']}]})
-      const plan = generatePlan(await inspect(conn), boundaries, null, {name: 'late'})
+      const plan = generatePlan(await inspect(conn), boundaries, null, {name: 'late', conventions: {outboxDelivery: 'trigger'}})
       const dir = mkdtempSync(join(tmpdir(), 'carve-safety-'))
       dirs.push(dir)
       writePlan(dir, plan)

@@ -27,7 +27,8 @@ describe('plan contracts: OpenAPI and AsyncAPI per context', () => {
   let plan: GeneratedPlan
   beforeAll(async () => {
     const [catalog, workload] = await Promise.all([shopCatalog(), shopWorkload()])
-    plan = generatePlan(catalog, shopBoundaries(), workload, {name: 'shop', targetLevel: 4})
+    // The trigger outbox: its rows are the events checked against the AsyncAPI document below.
+    plan = generatePlan(catalog, shopBoundaries(), workload, {name: 'shop', targetLevel: 4, conventions: {outboxDelivery: 'trigger'}})
   }, 180_000)
 
   const filesNamed = (suffix: string) => [...plan.files.entries()].filter(([path]) => path.endsWith(suffix))

@@ -144,7 +144,7 @@ describe.skipIf(!PG_URL)('legacy statements keep working through the compatibili
     try {
       const catalog = await inspect(dba)
       const workload = await ingest({files: listExampleLogs(SHOP), serviceMap: loadServiceMap(join(SHOP, 'logs', 'service-map.yml'))})
-      plan = generatePlan(catalog, exampleBoundaries(SHOP)!, workload, {name: 'shop', conventions: {rolePrefix}})
+      plan = generatePlan(catalog, exampleBoundaries(SHOP)!, workload, {name: 'shop', conventions: {rolePrefix, outboxDelivery: 'trigger'}})
       for (const c of plan.manifest.contexts) for (const t of c.tables) schemaOf.set(t, c.schema)
       before = await countRows(untouched.url, [...schemaOf.keys()].map((t) => `public.${q(t)}`))
       for (const step of plan.manifest.steps) {

@@ -256,7 +256,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 async function buildPlan(conn: Connection, mode: SplitSpec['mode']): Promise<{input: PlanInput; ctx: ContextSpec; steps: Step[]}> {
   const catalog = await inspect(conn)
   const boundaries = boundariesSchema.parse({version: 1, contexts: [{name: 'orders', owner: 'orders-service', tables: ['orders', LINES, 'order_audit']}]})
-  const input = resolvePlanInput(catalog, boundaries, null, {name: 'split-test'})
+  const input = resolvePlanInput(catalog, boundaries, null, {name: 'split-test', conventions: {outboxDelivery: 'trigger'}})
   const ctx = input.contexts[0]!
   // Earlier levels, as the plan would have applied them: the owner's role, the move into the schema, the outbox.
   await conn.exec(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${ctx.role}') THEN CREATE ROLE "${ctx.role}" NOLOGIN; END IF; END $$`)

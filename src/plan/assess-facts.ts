@@ -124,6 +124,10 @@ async function readPostgresFacts(conn: Connection, boundaries: BoundariesFile, c
     return {cutovers: rows.map(cutoverRow)}
   })
 
+  // The WAL outbox's evidence: a publication over the context's tables (pg_publication_tables
+  // lists a partitioned table published through its root under the root's name).
+  const publications = await conn.query<{name: string; schema: string; table: string}>('select pubname as name, schemaname as schema, tablename as "table" from pg_catalog.pg_publication_tables order by 1, 2, 3')
+
   return {
     engine: 'postgres',
     flavor: conn.flavor,
@@ -134,6 +138,7 @@ async function readPostgresFacts(conn: Connection, boundaries: BoundariesFile, c
     grants: {measurable: true, list: grants.map((g) => ({schema: g.schema, name: g.name, owner: g.owner, grantee: g.grantee, privileges: g.privileges.split(','), via: 'table' as const}))},
     abilities: abilities.map((a) => ({...a, insert: a.insert === true, update: a.update === true, delete: a.delete === true, schemaUsage: a.schemaUsage === true})),
     ledger,
+    publications,
   }
 }
 

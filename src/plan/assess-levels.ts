@@ -7,6 +7,7 @@ import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import type {AssessmentFacts, Check, DatabaseFacts, LedgerCutover, LocatedTable} from './assess-model.js'
 import {cmp, type ContextSpec, type ForeignAccess, type PlanConventions, safeName, schemaName} from './context.js'
+import {eventsPublication} from './steps/publication.js'
 
 /** The schema a split leaves the source copies in until the decommission. */
 export function retiredSchema(conventions: PlanConventions): string {
@@ -385,29 +386,39 @@ export function level4(ctx: EvalContext): Check[] {
   const outbox = site.facts.catalog.tables.find((t) => t.schema === spec.schema && t.name === outboxName)
   const owned = liveTables(site).filter((t) => (site.spec.tables.find((o) => o.table === t.table)?.classification ?? 'owned') !== 'deprecated')
   const mysql = site.facts.engine === 'mysql'
-  // MySQL trigger names are unique per database, so there each table's trigger carries a suffix.
+  // MySQL trigger names are unique per database, so there each table's trigger carries a suffix;
+  // on PostgreSQL carve_outbox is a row trigger or the statement-level INSERT one (--outbox trigger).
   const isOutboxTrigger = (name: string) => (mysql ? name.startsWith('carve_outbox') : name === 'carve_outbox')
-  const missing = owned
-    .filter((t) => {
-      const triggers = t.table.triggers.filter((g) => isOutboxTrigger(g.name) && g.level === 'row' && g.enabled)
-      return triggers.length === 0
+  // The WAL outbox (the default): a publication over the context's tables, no table, no trigger.
+  const publication = eventsPublication(spec.name)
+  const published = new Set((site.facts.publications ?? []).filter((p) => p.name === publication).map((p) => qname({schema: p.schema, name: p.table})))
+  if (!mysql && published.size > 0 && owned.length) {
+    const unpublished = owned.filter((t) => !published.has(qname(t.table))).map((t) => qname(t.table))
+    const message = unpublished.length ? `publication ${publication}${where} does not cover ${listText(unpublished)}` : `publication ${publication}${where} publishes all ${plural(owned.length, 'owned table')} (events from the WAL)`
+    checks.push({level: 4, id: 'outbox', ok: unpublished.length === 0, message, facts: {outbox: null, publication, missingTriggers: [], unpublished}, action: `add ${listText(unpublished, 3)} to publication ${publication}`})
+  } else {
+    const missing = owned
+      .filter((t) => {
+        const triggers = t.table.triggers.filter((g) => isOutboxTrigger(g.name) && (mysql ? g.level === 'row' : true) && g.enabled)
+        return triggers.length === 0
+      })
+      .map((t) => qname(t.table))
+    if (!owned.length) {
+      // Deprecated tables are retired, not published: a context of only those needs no outbox.
+      checks.push({level: 4, id: 'outbox', ok: true, message: `no owned, non-deprecated table${where}: nothing to publish`, facts: {outbox: outbox ? `${spec.schema}.${outboxName}` : null, missingTriggers: []}})
+    }
+    const problems: string[] = []
+    if (!outbox) problems.push(`no table ${spec.schema}.${outboxName}${where}`)
+    if (missing.length) problems.push(`no enabled row trigger carve_outbox on ${listText(missing)}`)
+    if (owned.length) checks.push({
+      level: 4,
+      id: 'outbox',
+      ok: problems.length === 0,
+      message: problems.length ? problems.join('; ') : `${spec.schema}.${outboxName}${where} fed by carve_outbox triggers on all ${plural(owned.length, 'owned table')}`,
+      facts: {outbox: outbox ? `${spec.schema}.${outboxName}` : null, missingTriggers: missing},
+      action: !outbox ? `create the outbox ${spec.schema}.${outboxName} and its triggers` : `add carve_outbox triggers on ${listText(missing, 3)}`,
     })
-    .map((t) => qname(t.table))
-  if (!owned.length) {
-    // Deprecated tables are retired, not published: a context of only those needs no outbox.
-    checks.push({level: 4, id: 'outbox', ok: true, message: `no owned, non-deprecated table${where}: nothing to publish`, facts: {outbox: outbox ? `${spec.schema}.${outboxName}` : null, missingTriggers: []}})
   }
-  const problems: string[] = []
-  if (!outbox) problems.push(`no table ${spec.schema}.${outboxName}${where}`)
-  if (missing.length) problems.push(`no enabled row trigger carve_outbox on ${listText(missing)}`)
-  if (owned.length) checks.push({
-    level: 4,
-    id: 'outbox',
-    ok: problems.length === 0,
-    message: problems.length ? problems.join('; ') : `${spec.schema}.${outboxName}${where} fed by carve_outbox triggers on all ${plural(owned.length, 'owned table')}`,
-    facts: {outbox: outbox ? `${spec.schema}.${outboxName}` : null, missingTriggers: missing},
-    action: !outbox ? `create the outbox ${spec.schema}.${outboxName} and its triggers` : `add carve_outbox triggers on ${listText(missing, 3)}`,
-  })
 
   const readers = ctx.consumers.filter((a) => a.reads > 0)
   if (!ctx.workload) {

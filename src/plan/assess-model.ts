@@ -76,6 +76,8 @@ export interface DatabaseFacts {
   grants: {measurable: true; list: RelationGrant[]} | {measurable: false; note: string}
   abilities: RoleAbility[]
   ledger: Readable<{cutovers: LedgerCutover[]}>
+  /** PostgreSQL: every table of every publication (the WAL outbox publishes a context's tables). */
+  publications?: {name: string; schema: string; table: string}[]
 }
 
 /** The database assessed, and the databases contexts were split into (by context name). */

@@ -22,6 +22,8 @@ export interface PlanConventions {
   outboxTable: string
   /** Role granted read access for reporting. */
   reportingService: string
+  /** How events leave the database: `wal` (a publication, read by Debezium or carve relay; the default) or `trigger` (an outbox table written in the application's transaction). */
+  outboxDelivery?: 'wal' | 'trigger'
 }
 
 export const DEFAULT_CONVENTIONS: PlanConventions = {

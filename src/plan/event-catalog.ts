@@ -1,7 +1,8 @@
 /** The event catalog of one context: what its outbox emits, per live table, with the payload columns. Pure. */
 import {type ContextSpec, type OwnedTable, type PlanInput} from './context.js'
 import {inlineCode, markdownText, mdTable, namesList} from './markdown.js'
-import {eventTables, outboxName} from './steps/outbox.js'
+import {eventTables} from './steps/outbox.js'
+import {eventDeliveryFields} from './stubs/event-delivery.js'
 import {loadTemplate, renderTemplate} from './templates.js'
 
 function eventSection(t: OwnedTable, ctx: ContextSpec): string {
@@ -39,7 +40,8 @@ export function eventCatalog(ctx: ContextSpec, input: PlanInput): string {
   if (retired.length) summary += `\n\nNo events for deprecated tables: ${namesList(retired.map((t) => t.table.name))}.`
   return renderTemplate(loadTemplate('events.md'), {
     context: markdownText(ctx.name),
-    outbox: markdownText(`${ctx.schema}.${outboxName(ctx, input)}`),
+    // WAL or trigger outbox: the opening, two field meanings and who reads the events.
+    ...eventDeliveryFields(ctx, input),
     // The AsyncAPI document exists only when there are events (src/plan/stubs): no link to a missing file.
     contract: live.length
       ? 'The same contract, machine-readable: [`api/asyncapi.yaml`](api/asyncapi.yaml) (AsyncAPI 3.0, one\nchannel per table, payloads typed as the outbox writes them).'

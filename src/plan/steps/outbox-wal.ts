@@ -54,7 +54,8 @@ ${doBlock(`BEGIN\n${publicationCoversChecks(publication, published)}\nEND`)}
     level: {from: 3, to: 4},
     dependsOn,
     transactional: true,
-    locks: keyless.map((t) => `${locator.schemaOf(t.table)}.${t.table.name}`),
+    // CREATE PUBLICATION locks every table (SHARE UPDATE EXCLUSIVE: writes go on, DDL and VACUUM wait).
+    locks: tables.map((t) => `${locator.schemaOf(t.table)}.${t.table.name}`),
     up,
     down,
     verify,

@@ -1,17 +1,42 @@
 /**
- * →4: an outbox in the owner's schema (Debezium's shape: id, aggregate type, aggregate id, event
- * type, payload, created at), fed by AFTER row triggers on every owned table, so other services
- * learn about changes from events instead of reading the tables. The trigger writes in the same
- * transaction as the change: an event exists exactly when the change committed.
+ * →4: other services learn about changes from events instead of reading the tables. Two ways to
+ * deliver them (the plan's `outbox` setting, `carve plan --outbox wal|trigger`):
+ *
+ * - `wal` (default, outbox-wal.ts): a publication; events are read from the WAL by logical
+ *   decoding (Debezium, or `carve relay`). Nothing is added to the application's transactions:
+ *   pgbench runs at the untouched speed with it, and at a fraction with a trigger outbox
+ *   (BENCHMARKS.md, row outbox).
+ * - `trigger` (here): an outbox table in the owner's schema (Debezium's shape: id, aggregate
+ *   type, aggregate id, event type, payload, created at) written by AFTER triggers in the same
+ *   transaction as the change, for teams that want the event to exist exactly when the change
+ *   committed. Statement-level triggers with transition tables — one INSERT … SELECT per
+ *   statement, not one trigger call and INSERT per row, the cheaper of the two in the same
+ *   benchmark — and row triggers on partitioned tables (a statement-level trigger on the root does
+ *   not fire for a statement naming a partition; row triggers are cloned to every partition).
  */
 import type {ContextSpec, PlanInput} from '../context.js'
 import {linkFromStep} from '../plan-paths.js'
 import {doBlock, dollarQuote, ident, literal, qualified} from '../quote.js'
 import {code, header, Locator, lockTablesUpFront, stepReadme, type LockTarget} from './common.js'
+import {outboxWalStep} from './outbox-wal.js'
 import type {StepDraft} from './types.js'
 
+/** The INSERT trigger (statement level), and the one row trigger of a partitioned table. */
 export const OUTBOX_TRIGGER = 'carve_outbox'
+/** Statement-level UPDATE and DELETE triggers (a trigger with transition tables has one event). */
+export const OUTBOX_UPDATE_TRIGGER = 'carve_outbox_update'
+export const OUTBOX_DELETE_TRIGGER = 'carve_outbox_delete'
 export const OUTBOX_FUNCTION = 'carve_outbox_emit'
+
+/** How a context's events leave the database: read from the WAL, or written by triggers into an outbox table. */
+export type OutboxDelivery = 'wal' | 'trigger'
+export const OUTBOX_DELIVERIES: readonly OutboxDelivery[] = ['wal', 'trigger']
+/** The default, from the figures: a publication adds nothing to the application's transactions (BENCHMARKS.md). */
+export const DEFAULT_OUTBOX_DELIVERY: OutboxDelivery = 'wal'
+
+export function outboxDelivery(input: PlanInput): OutboxDelivery {
+  return input.conventions.outboxDelivery ?? DEFAULT_OUTBOX_DELIVERY
+}
 
 /** The marker at the start of the outbox's comment: down.sql drops only a table carrying it. */
 export const OUTBOX_MARK = 'carve:outbox'
@@ -38,7 +63,8 @@ export function outboxName(ctx: ContextSpec, input: PlanInput): string {
 export function outboxNameNote(ctx: ContextSpec, input: PlanInput): string | null {
   const name = outboxName(ctx, input)
   const wanted = input.conventions.outboxTable
-  if (name === wanted || eventTables(ctx).length === 0) return null
+  // The WAL outbox has no table: nothing to name.
+  if (name === wanted || eventTables(ctx).length === 0 || outboxDelivery(input) === 'wal') return null
   const owned = ctx.tables.some((t) => t.table.name === wanted)
   return `the outbox of context ${ctx.name} is ${ctx.schema}.${name}: ${owned ? `the context owns a table named ${wanted}` : `${ctx.schema}.${wanted} already exists and was not created by this plan (it is left alone)`}`
 }
@@ -50,19 +76,39 @@ export function eventTables(ctx: ContextSpec): ContextSpec['tables'] {
 export function outboxStep(ctx: ContextSpec, input: PlanInput, locator: Locator, dependsOn: string[]): StepDraft | null {
   const tables = eventTables(ctx)
   if (tables.length === 0) return null
+  if (outboxDelivery(input) === 'wal') return outboxWalStep(ctx, input, locator, dependsOn, tables)
+  return outboxTriggerStep(ctx, input, locator, dependsOn, tables)
+}
+
+function outboxTriggerStep(ctx: ContextSpec, input: PlanInput, locator: Locator, dependsOn: string[], tables: ContextSpec['tables']): StepDraft {
   const schema = locator.schemaOf(tables[0]!.table)
   const outbox = qualified(schema, outboxName(ctx, input))
   const fn = qualified(schema, OUTBOX_FUNCTION)
+  // TG_ARGV: the table's name, then its key columns. A partition fires its root's cloned row
+  // trigger, and its events must carry the root's name (payment.created, not payment_p2022_03.created).
   const fnBody = `
 DECLARE
   row_data jsonb;
   key_text text;
 BEGIN
+  IF TG_LEVEL = 'STATEMENT' THEN
+    -- One INSERT … SELECT for all the rows of the statement (transition tables).
+    IF TG_OP = 'DELETE' THEN
+      INSERT INTO ${outbox} (aggregate_type, aggregate_id, event_type, payload)
+      SELECT TG_ARGV[0], coalesce((SELECT string_agg(coalesce(r.j ->> a.k, ''), ',' ORDER BY a.n) FROM unnest(TG_ARGV[1:]) WITH ORDINALITY AS a(k, n)), ''),
+             TG_ARGV[0] || '.deleted', r.j
+      FROM (SELECT to_jsonb(o) AS j FROM carve_old_rows o) r;
+    ELSE
+      INSERT INTO ${outbox} (aggregate_type, aggregate_id, event_type, payload)
+      SELECT TG_ARGV[0], coalesce((SELECT string_agg(coalesce(r.j ->> a.k, ''), ',' ORDER BY a.n) FROM unnest(TG_ARGV[1:]) WITH ORDINALITY AS a(k, n)), ''),
+             TG_ARGV[0] || CASE TG_OP WHEN 'INSERT' THEN '.created' ELSE '.updated' END, r.j
+      FROM (SELECT to_jsonb(w) AS j FROM carve_new_rows w) r;
+    END IF;
+    RETURN NULL;
+  END IF;
   row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
   SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
   FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
-  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
-  -- must carry the root's name (payment.created, not payment_p2022_03.created).
   INSERT INTO ${outbox} (aggregate_type, aggregate_id, event_type, payload)
   VALUES (TG_ARGV[0], coalesce(key_text, ''),
           TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
@@ -76,12 +122,23 @@ END`
     const rel = locator.at(t.table)
     // No DROP TRIGGER IF EXISTS first: a trigger of that name that Carve did not create is not
     // replaced — CREATE TRIGGER fails and the step leaves nothing behind.
-    creates.push(`CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${rel}
-  FOR EACH ROW EXECUTE FUNCTION ${fn}(${[t.table.name, ...t.table.primaryKey].map(literal).join(', ')});`)
+    const args = [t.table.name, ...t.table.primaryKey].map(literal).join(', ')
+    const names = rowLevel(t) ? [OUTBOX_TRIGGER] : [OUTBOX_TRIGGER, OUTBOX_UPDATE_TRIGGER, OUTBOX_DELETE_TRIGGER]
+    if (rowLevel(t)) {
+      creates.push(`CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT OR UPDATE OR DELETE ON ${rel}
+  FOR EACH ROW EXECUTE FUNCTION ${fn}(${args});`)
+    } else {
+      creates.push(`CREATE TRIGGER ${ident(OUTBOX_TRIGGER)} AFTER INSERT ON ${rel} REFERENCING NEW TABLE AS carve_new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION ${fn}(${args});
+CREATE TRIGGER ${ident(OUTBOX_UPDATE_TRIGGER)} AFTER UPDATE ON ${rel} REFERENCING NEW TABLE AS carve_new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION ${fn}(${args});
+CREATE TRIGGER ${ident(OUTBOX_DELETE_TRIGGER)} AFTER DELETE ON ${rel} REFERENCING OLD TABLE AS carve_old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION ${fn}(${args});`)
+    }
     drops.push(`  IF to_regclass(${literal(rel)}) IS NOT NULL THEN
-    DROP TRIGGER IF EXISTS ${ident(OUTBOX_TRIGGER)} ON ${rel};
+${names.map((n) => `    DROP TRIGGER IF EXISTS ${ident(n)} ON ${rel};`).join('\n')}
   END IF;`)
-    checks.push(`  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = ${literal(rel)}::regclass AND tgname = ${literal(OUTBOX_TRIGGER)} AND NOT tgisinternal) THEN
+    checks.push(`  IF (SELECT count(*) FROM pg_trigger WHERE tgrelid = ${literal(rel)}::regclass AND tgname IN (${names.map(literal).join(', ')}) AND NOT tgisinternal) < ${names.length} THEN
     RAISE EXCEPTION 'carve verify: % has no outbox trigger', ${literal(rel)};
   END IF;`)
   }
@@ -111,7 +168,7 @@ END`
     : ''
   // CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table, DROP TRIGGER ACCESS EXCLUSIVE.
   const lockOf = (mode: LockTarget['mode']) => (t: (typeof tables)[number]): LockTarget => ({at: locator.at(t.table), schema: t.table.schema, name: t.table.name, mode})
-  const up = `${header(`Step: an outbox for context ${ctx.name}, fed by triggers on its tables`)}
+  const up = `${header(`Step: an outbox for context ${ctx.name}, fed by triggers on its tables (planned with --outbox trigger)`)}
 ${lockTablesUpFront(tables.map(lockOf('SHARE ROW EXCLUSIVE')))}-- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
 -- step instead of being adopted, so rollback can never drop someone else's table.
 CREATE TABLE ${outbox} (
@@ -165,9 +222,9 @@ END`)}
 `
   const readme = stepReadme({
     title: `An outbox for ${code(ctx.name)} (level 3 → 4)`,
-    what: `Creates ${code(`${schema}.${outboxName(ctx, input)}`)} and an \`AFTER INSERT OR UPDATE OR DELETE\` row trigger ${code(OUTBOX_TRIGGER)} on ${tables.length} table${tables.length === 1 ? '' : 's'}: every committed change becomes an event \`<table>.created|updated|deleted\` with the row as JSON payload and the primary key as aggregate id. The events are listed in [contexts/${ctx.name}/events.md](${linkFromStep(ctx.name, `contexts/${ctx.name}/events.md`)}). A relay (Debezium's outbox router, or a small poller that publishes and deletes in order) moves them to the broker.`,
-    why: 'Other services react to changes through events instead of reading or polling the tables (concepts: react to a change → subscribe to its events).',
-    risk: 'Each write to these tables also inserts one outbox row (a few percent more write latency; measure with `npm run bench`). The outbox grows until a relay drains it.',
+    what: `Creates ${code(`${schema}.${outboxName(ctx, input)}`)} and \`AFTER INSERT\`, \`UPDATE\` and \`DELETE\` triggers (${code(OUTBOX_TRIGGER)}, ${code(OUTBOX_UPDATE_TRIGGER)}, ${code(OUTBOX_DELETE_TRIGGER)}: statement level, one \`INSERT … SELECT\` from the statement's transition table; a partitioned table gets one row trigger ${code(OUTBOX_TRIGGER)}, cloned to its partitions) on ${tables.length} table${tables.length === 1 ? '' : 's'}: every committed change becomes an event \`<table>.created|updated|deleted\` with the row as JSON payload and the primary key as aggregate id, written in the same transaction as the change. The events are listed in [contexts/${ctx.name}/events.md](${linkFromStep(ctx.name, `contexts/${ctx.name}/events.md`)}). A relay moves them to the broker: Debezium with the outbox event router ([contexts/${ctx.name}/api/debezium-postgres.json](${linkFromStep(ctx.name, `contexts/${ctx.name}/api/debezium-postgres.json`)})), or a poller that publishes in \`id\` order and deletes what it published.`,
+    why: 'Other services react to changes through events instead of reading or polling the tables (concepts: react to a change → subscribe to its events). This plan asked for in-transaction events (`--outbox trigger`): an event exists exactly when its change committed, on any server, without wal_level=logical.',
+    risk: 'Every write statement on these tables also inserts its rows into the outbox, in the application\'s transaction: writes get slower (pgbench TPC-B with these triggers runs at a fraction of its untouched speed — BENCHMARKS.md, row outbox; the default `--outbox wal` costs the application nothing). The outbox grows until a relay drains it.',
     lock: 'SHARE ROW EXCLUSIVE on each table while its trigger is created (ACCESS EXCLUSIVE to drop it on rollback), all taken first in one order by table name; the first lock waits up to `lock_timeout`, each further one at most 200 ms, and a lock not granted rolls the step back for a retry (milliseconds)',
     duration: 'under a second',
     rollback: '`down.sql` drops the triggers, the function and the outbox table (undelivered events are lost — drain the relay first); a table left with no trigger at all gets `relhastriggers = false` back (as a superuser; otherwise at its next VACUUM).',
@@ -186,4 +243,9 @@ END`)}
     verify,
     readme,
   }
+}
+
+/** A partitioned table (or a partition) keeps a row trigger: statement triggers on the root miss statements naming a partition. */
+function rowLevel(t: ContextSpec['tables'][number]): boolean {
+  return t.table.kind === 'partitioned' || t.table.partitionOf !== null
 }

@@ -67,11 +67,12 @@ BEGIN
       changed := changed || rel;
     END IF;
   END LOOP;
-  EXECUTE format('COMMENT ON PUBLICATION %I IS %L', ${literal(publication)}, ${literal(`${mark} `)} || array_to_string(changed, ' '));
+  -- As an array literal: quoted names may hold spaces.
+  EXECUTE format('COMMENT ON PUBLICATION %I IS %L', ${literal(publication)}, ${literal(`${mark} `)} || changed::text);
 END`)}\n`
     : ''
   return `CREATE PUBLICATION ${ident(publication)} FOR TABLE ${tableList(tables)}${withRoot};
-COMMENT ON PUBLICATION ${ident(publication)} IS ${literal(`${mark} `)};
+COMMENT ON PUBLICATION ${ident(publication)} IS ${literal(`${mark} {}`)};
 ${identity}`
 }
 
@@ -100,7 +101,7 @@ BEGIN
     END IF;
     PERFORM pg_catalog.pg_drop_replication_slot(slot.slot_name);
   END LOOP;
-  FOREACH rel IN ARRAY string_to_array(btrim(substr(note, ${mark.length + 1})), ' ') LOOP
+  FOREACH rel IN ARRAY coalesce(nullif(btrim(substr(note, ${mark.length + 1})), ''), '{}')::text[] LOOP
     IF rel <> '' AND to_regclass(rel) IS NOT NULL THEN
       EXECUTE 'ALTER TABLE ' || rel || ' REPLICA IDENTITY DEFAULT';
     END IF;

@@ -1,54 +1,5 @@
--- Step: an outbox for context audit, fed by triggers on its tables
+-- Step: events of context audit from the WAL (publication carve_events_audit, no trigger)
 
--- Every lock up front, in one order (by original table name, as in the other direction). The
--- first waits up to the step's lock_timeout; each further one at most 200ms, so a table
--- already locked is never held longer than that while another is awaited. On a busy database an
--- application transaction is over within that (NOWAIT, tried before, almost never found every
--- table free at once). A lock not granted rolls the step back (55P03) and the executor retries.
-LOCK TABLE ONLY "audit"."action_traces" IN SHARE ROW EXCLUSIVE MODE;
-SELECT set_config('carve.step_lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '200ms', true);
-LOCK TABLE ONLY "audit"."audit_events" IN SHARE ROW EXCLUSIVE MODE;
-LOCK TABLE ONLY "audit"."auth_events" IN SHARE ROW EXCLUSIVE MODE;
-LOCK TABLE ONLY "audit"."error_logs" IN SHARE ROW EXCLUSIVE MODE;
-LOCK TABLE ONLY "audit"."rbac_decisions" IN SHARE ROW EXCLUSIVE MODE;
-SELECT set_config('lock_timeout', current_setting('carve.step_lock_timeout'), true);
--- Plain CREATEs: an outbox or function that exists already (not made by this plan) fails the
--- step instead of being adopted, so rollback can never drop someone else's table.
-CREATE TABLE "audit"."outbox" (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  aggregate_type text NOT NULL,
-  aggregate_id text NOT NULL,
-  event_type text NOT NULL,
-  payload jsonb NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
-);
-COMMENT ON TABLE "audit"."outbox" IS 'carve:outbox events of context audit (owner: audit-service); a relay publishes and deletes them';
--- SECURITY DEFINER: any role allowed to write the tables may emit events, without a grant on the outbox.
-CREATE FUNCTION "audit"."carve_outbox_emit"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
-DECLARE
-  row_data jsonb;
-  key_text text;
-BEGIN
-  row_data := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
-  SELECT string_agg(coalesce(row_data ->> k, ''), ',' ORDER BY n) INTO key_text
-  FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, n) WHERE n > 1;
-  -- TG_ARGV[0] is the table's name: a partition fires its root's cloned trigger, and its events
-  -- must carry the root's name (payment.created, not payment_p2022_03.created).
-  INSERT INTO "audit"."outbox" (aggregate_type, aggregate_id, event_type, payload)
-  VALUES (TG_ARGV[0], coalesce(key_text, ''),
-          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
-          row_data);
-  RETURN NULL;
-END
-$body$;
-CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."audit_events"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('audit_events', 'id');
-CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."auth_events"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('auth_events', 'id');
-CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."rbac_decisions"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('rbac_decisions', 'id');
-CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."action_traces"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('action_traces', 'id', 'occurred_at');
-CREATE TRIGGER "carve_outbox" AFTER INSERT OR UPDATE OR DELETE ON "audit"."error_logs"
-  FOR EACH ROW EXECUTE FUNCTION "audit"."carve_outbox_emit"('error_logs', 'id');
-GRANT SELECT, DELETE ON "audit"."outbox" TO "carve_audit_service";
+-- A plain CREATE: a publication of that name not made by this plan fails the step instead of being adopted.
+CREATE PUBLICATION "carve_events_audit" FOR TABLE "audit"."audit_events", "audit"."auth_events", "audit"."rbac_decisions", "audit"."action_traces", "audit"."error_logs" WITH (publish_via_partition_root = true);
+COMMENT ON PUBLICATION "carve_events_audit" IS 'carve:events {}';

@@ -1,40 +1,24 @@
--- Verify: the outbox of context availability exists and receives events
+-- Verify: publication carve_events_availability covers every event table of context availability
 
 DO $carve$
-DECLARE
-  n_before bigint;
-  n_after bigint;
-  touched bigint := 0;
 BEGIN
-  IF to_regclass('"availability"."outbox"') IS NULL THEN
-    RAISE EXCEPTION 'carve verify: the outbox % does not exist', '"availability"."outbox"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'carve_events_availability') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not exist', 'carve_events_availability';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"availability"."stock_locations"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"availability"."stock_locations"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_availability' AND schemaname = 'availability' AND tablename = 'stock_locations') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_availability', '"availability"."stock_locations"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"availability"."stock_levels"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"availability"."stock_levels"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_availability' AND schemaname = 'availability' AND tablename = 'stock_levels') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_availability', '"availability"."stock_levels"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"availability"."service_capacity"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"availability"."service_capacity"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_availability' AND schemaname = 'availability' AND tablename = 'service_capacity') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_availability', '"availability"."service_capacity"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"availability"."time_slots"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"availability"."time_slots"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_availability' AND schemaname = 'availability' AND tablename = 'time_slots') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_availability', '"availability"."time_slots"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"availability"."slot_reservations"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"availability"."slot_reservations"';
-  END IF;
-  BEGIN
-    SELECT count(*) INTO n_before FROM "availability"."outbox";
-    EXECUTE 'UPDATE "availability"."stock_locations" SET "id" = "id" WHERE ("id") IN (SELECT "id" FROM "availability"."stock_locations" LIMIT 1)';
-    GET DIAGNOSTICS touched = ROW_COUNT;
-    SELECT count(*) INTO n_after FROM "availability"."outbox";
-    RAISE EXCEPTION USING ERRCODE = 'CRVUN', MESSAGE = 'carve: undo the probe';
-  EXCEPTION WHEN SQLSTATE 'CRVUN' THEN
-    NULL;
-  END;
-  IF touched > 0 AND n_after <= n_before THEN
-    RAISE EXCEPTION 'carve verify: an update of % added no event to %', '"availability"."stock_locations"', '"availability"."outbox"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_availability' AND schemaname = 'availability' AND tablename = 'slot_reservations') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_availability', '"availability"."slot_reservations"';
   END IF;
 END
 $carve$;

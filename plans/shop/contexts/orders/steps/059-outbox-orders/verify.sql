@@ -1,43 +1,27 @@
--- Verify: the outbox of context orders exists and receives events
+-- Verify: publication carve_events_orders covers every event table of context orders
 
 DO $carve$
-DECLARE
-  n_before bigint;
-  n_after bigint;
-  touched bigint := 0;
 BEGIN
-  IF to_regclass('"orders"."outbox"') IS NULL THEN
-    RAISE EXCEPTION 'carve verify: the outbox % does not exist', '"orders"."outbox"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'carve_events_orders') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not exist', 'carve_events_orders';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"orders"."carts"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"orders"."carts"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_orders' AND schemaname = 'orders' AND tablename = 'carts') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_orders', '"orders"."carts"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"orders"."cart_items"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"orders"."cart_items"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_orders' AND schemaname = 'orders' AND tablename = 'cart_items') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_orders', '"orders"."cart_items"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"orders"."orders"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"orders"."orders"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_orders' AND schemaname = 'orders' AND tablename = 'orders') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_orders', '"orders"."orders"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"orders"."order_lines"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"orders"."order_lines"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_orders' AND schemaname = 'orders' AND tablename = 'order_lines') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_orders', '"orders"."order_lines"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"orders"."order_status_history"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"orders"."order_status_history"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_orders' AND schemaname = 'orders' AND tablename = 'order_status_history') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_orders', '"orders"."order_status_history"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"orders"."order_snapshots"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"orders"."order_snapshots"';
-  END IF;
-  BEGIN
-    SELECT count(*) INTO n_before FROM "orders"."outbox";
-    EXECUTE 'UPDATE "orders"."carts" SET "id" = "id" WHERE ("id") IN (SELECT "id" FROM "orders"."carts" LIMIT 1)';
-    GET DIAGNOSTICS touched = ROW_COUNT;
-    SELECT count(*) INTO n_after FROM "orders"."outbox";
-    RAISE EXCEPTION USING ERRCODE = 'CRVUN', MESSAGE = 'carve: undo the probe';
-  EXCEPTION WHEN SQLSTATE 'CRVUN' THEN
-    NULL;
-  END;
-  IF touched > 0 AND n_after <= n_before THEN
-    RAISE EXCEPTION 'carve verify: an update of % added no event to %', '"orders"."carts"', '"orders"."outbox"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_orders' AND schemaname = 'orders' AND tablename = 'order_snapshots') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_orders', '"orders"."order_snapshots"';
   END IF;
 END
 $carve$;

@@ -1,40 +1,24 @@
--- Verify: the outbox of context rbac exists and receives events
+-- Verify: publication carve_events_rbac covers every event table of context rbac
 
 DO $carve$
-DECLARE
-  n_before bigint;
-  n_after bigint;
-  touched bigint := 0;
 BEGIN
-  IF to_regclass('"rbac"."outbox"') IS NULL THEN
-    RAISE EXCEPTION 'carve verify: the outbox % does not exist', '"rbac"."outbox"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'carve_events_rbac') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not exist', 'carve_events_rbac';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"rbac"."roles"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"rbac"."roles"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_rbac' AND schemaname = 'rbac' AND tablename = 'roles') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_rbac', '"rbac"."roles"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"rbac"."permissions"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"rbac"."permissions"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_rbac' AND schemaname = 'rbac' AND tablename = 'permissions') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_rbac', '"rbac"."permissions"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"rbac"."role_permissions"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"rbac"."role_permissions"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_rbac' AND schemaname = 'rbac' AND tablename = 'role_permissions') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_rbac', '"rbac"."role_permissions"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"rbac"."user_role_assignments"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"rbac"."user_role_assignments"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_rbac' AND schemaname = 'rbac' AND tablename = 'user_role_assignments') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_rbac', '"rbac"."user_role_assignments"';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"rbac"."access_policies"'::regclass AND tgname = 'carve_outbox' AND NOT tgisinternal) THEN
-    RAISE EXCEPTION 'carve verify: % has no outbox trigger', '"rbac"."access_policies"';
-  END IF;
-  BEGIN
-    SELECT count(*) INTO n_before FROM "rbac"."outbox";
-    EXECUTE 'UPDATE "rbac"."roles" SET "id" = "id" WHERE ("id") IN (SELECT "id" FROM "rbac"."roles" LIMIT 1)';
-    GET DIAGNOSTICS touched = ROW_COUNT;
-    SELECT count(*) INTO n_after FROM "rbac"."outbox";
-    RAISE EXCEPTION USING ERRCODE = 'CRVUN', MESSAGE = 'carve: undo the probe';
-  EXCEPTION WHEN SQLSTATE 'CRVUN' THEN
-    NULL;
-  END;
-  IF touched > 0 AND n_after <= n_before THEN
-    RAISE EXCEPTION 'carve verify: an update of % added no event to %', '"rbac"."roles"', '"rbac"."outbox"';
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = 'carve_events_rbac' AND schemaname = 'rbac' AND tablename = 'access_policies') THEN
+    RAISE EXCEPTION 'carve verify: publication % does not cover %', 'carve_events_rbac', '"rbac"."access_policies"';
   END IF;
 END
 $carve$;
