@@ -11,8 +11,12 @@
  * the target, extra on the target, or differing. The last chunk is open-ended, so rows the
  * target holds beyond the source's last key are found too.
  *
- * pt-table-checksum does the same chunk by chunk (CRC32/BIT_XOR); whole-table hashing is faster
- * but can only say "different", not where.
+ * From PARALLEL_MIN_ROWS estimated rows on, each side's chunks are hashed on two sessions that
+ * share one exported snapshot (pg_dump's parallel technique), so a side is read consistently and
+ * on two backends; the snapshot is held for the comparison (as pg_dump holds its own).
+ *
+ * pt-table-checksum does the same chunk by chunk (CRC32/BIT_XOR); whole-table hashing can only
+ * say "different", not where.
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
