@@ -122,7 +122,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
     if (!workload) skipped.push({rules: ['foreign-write', 'foreign-read', 'cross-context-join', 'cross-context-transaction', 'exception-unused'], reason: 'no evidence (give log files, --live, or --workload)'})
     // Assessed after the evidence is in: its read-model and exception checks use the workload.
     const assessment = assessFacts ? assess(assessFacts, boundaries.file, workload, {today, conventions: {rolePrefix: flags['role-prefix']}}) : null
-    const sightings = workload ? await gatherSightings(workload, boundaries.file, request, today) : null
+    const sightings = workload ? gatherSightings(workload, request) : null
 
     const extra: Draft[] = []
     if (flags.plan) {

@@ -1,15 +1,24 @@
 /**
  * The evidence behind an access finding, from the workload: the statements of one service that
- * touch a table the way the finding says, the busiest one as the sample. When a log pass has
- * been made (evidence-logs.ts), first/last seen and the log line come from it.
+ * touch a table the way the finding says, the busiest one as the sample. When the workload was
+ * ingested from logs (evidence-logs.ts), first/last seen and the log line come with it.
  */
 import type {StatementStats, Workload} from '../workload/model.js'
 import type {Evidence} from './model.js'
 
-/** First/last time and first log line of each (service, fingerprint), from a pass over the logs. */
-export type Sightings = Map<string, {first: string | null; last: string | null; file: string; line: number; firstMs: number}>
+/** When one service ran one statement shape: first/last time and the log line of the first. */
+export interface Seen {
+  first: string | null
+  last: string | null
+  file: string
+  line: number
+  firstMs: number
+}
 
-export const sightingKey = (service: string, fingerprint: string): string => `${service}\u0000${fingerprint}`
+/** Sightings of each (service, fingerprint), kept while the logs were ingested (evidence-logs.ts). */
+export interface Sightings {
+  get(service: string, fingerprint: string): Seen | undefined
+}
 
 /**
  * The workload's statements by who runs them and what they touch, built once: a finding's
@@ -58,7 +67,7 @@ export function statementEvidence(statements: StatementStats[], service: string,
   let source: Evidence['source'] = null
   let firstMs = Infinity
   for (const s of statements) {
-    const seen = sightings?.get(sightingKey(service, s.fingerprint))
+    const seen = sightings?.get(service, s.fingerprint)
     if (!seen) continue
     if (seen.first !== null && (first === null || seen.firstMs < firstMs)) {
       first = seen.first

@@ -1,22 +1,19 @@
 /**
  * The evidence of a check: a workload from log files / SQL folders / live statistics (through
  * `ingest`, any source it reads) or a saved workload.json, plus — for log files — where and
- * when the offending statements were seen (evidence-logs.ts).
+ * when the offending statements were seen, which ingestion keeps (evidence-logs.ts).
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError, EXIT} from '../errors.js'
-import {Attributor, type ServiceMap} from '../workload/attribution.js'
+import type {ServiceMap} from '../workload/attribution.js'
 import {ingest, type LiveFormat} from '../workload/ingest.js'
 import type {Workload} from '../workload/model.js'
 import {readWorkload} from '../workload/read.js'
 import type {FileFormat} from '../workload/sources/registry.js'
-import {accessFindings} from './access.js'
-import {type Sightings, StatementIndex} from './evidence.js'
-import {collectSightings} from './evidence-logs.js'
+import type {Sightings} from './evidence.js'
+import {logSightings} from './evidence-logs.js'
 import {assertReadable} from './inputs.js'
 import {displayPath} from './locate.js'
-import {ownership} from './ownership.js'
-import type {BoundariesFile} from '../boundaries/file.js'
 
 export interface EvidenceRequest {
   files: string[]
@@ -60,35 +57,9 @@ export async function gatherWorkload(request: EvidenceRequest): Promise<Gathered
 }
 
 /**
- * For findings backed by log files: the pass that finds first/last seen and the log line.
- * Statements behind no finding are skipped cheaply; nothing runs when nothing was found.
+ * For workloads read from log files (or SQL folders): first/last seen and the log line of each
+ * statement, which ingestion kept while counting. Live statistics have no such thing: null.
  */
-export async function gatherSightings(workload: Workload, boundaries: BoundariesFile, request: EvidenceRequest, today: string): Promise<Sightings | null> {
-  if (!request.files.length) return null
-  const own = ownership(boundaries)
-  const index = new StatementIndex(workload)
-  const {drafts} = accessFindings(workload, own, {today, strictReads: false, sightings: null, index})
-  const tables = new Set<string>()
-  const fingerprints = new Set<string>()
-  // Every statement behind a finding, not only its sample: first/last seen are over all of them.
-  const byTable = new Map<string, string[]>()
-  for (const a of workload.access) byTable.set(own.keyOf(a.table), [...(byTable.get(own.keyOf(a.table)) ?? []), a.table])
-  for (const d of drafts) {
-    if (!d.table || !d.consumer) continue
-    tables.add(d.table)
-    for (const raw of byTable.get(d.table) ?? [d.table]) {
-      for (const s of [...index.writes(d.consumer, raw), ...index.reads(d.consumer, raw)]) fingerprints.add(s.fingerprint)
-    }
-  }
-  if (!fingerprints.size) return null
-  request.onProgress?.(`locating ${fingerprints.size} offending statement${fingerprints.size === 1 ? '' : 's'} in the logs`)
-  return collectSightings({
-    files: request.files,
-    engine: workload.engine,
-    format: request.format,
-    logLinePrefix: request.logLinePrefix,
-    attributor: new Attributor(request.serviceMap),
-    fingerprints,
-    tables: [...tables],
-  })
+export function gatherSightings(workload: Workload, request: EvidenceRequest): Sightings | null {
+  return request.files.length ? logSightings(workload) : null
 }

@@ -13,10 +13,83 @@ import {isSystemRelation} from './system-catalog.js'
 const MAX_UNPARSED_SAMPLES = 20
 const MAX_TEXT = 2000
 
+/**
+ * When and where one service ran one statement shape: the first and last timestamp as logged and
+ * the location of the first execution. `carve check` cites it as a finding's evidence; it is
+ * kept while counting so a check reads its logs once. Not part of workload.json.
+ */
+export interface Sighting {
+  first?: string
+  last?: string
+  file: string
+  line: number
+}
+
+/** One service's share of a statement shape: its executions and its sighting. */
+type ServiceTally = Sighting & {calls: number}
+
 /** A statement's stats while counting: the output shape, with a Map for services and its analysis. */
 type FingerprintAcc = Pick<StatementStats, 'fingerprint' | 'kind' | 'text' | 'calls' | 'totalMs' | 'rows'> & {
-  services: Map<string, number>
+  services: Map<string, ServiceTally>
   infos: StatementInfo[]
+}
+
+/**
+ * Is a sighting at `at` (file:line) earlier than the one kept? Timestamps compare as logged (one
+ * log format sorts as text); an untimed execution comes after any timed one; equal times go to
+ * the file first by name, then the lower line. A total order, so the pieces of -j merge to the
+ * same sighting whatever their number or the order they finish in.
+ */
+function earlier(at: string | undefined, file: string, line: number, kept: Sighting): boolean {
+  if (at !== kept.first) {
+    if (at === undefined) return false
+    if (kept.first === undefined) return true
+    return at < kept.first
+  }
+  return file === kept.file ? line < kept.line : file < kept.file
+}
+
+function sight(t: ServiceTally, at: string | undefined, file: string, line: number, own: (at: string | undefined) => string | undefined): void {
+  if (earlier(at, file, line, t)) {
+    if (at !== t.first) t.first = own(at)
+    t.file = file
+    t.line = line
+  }
+  if (at !== undefined && (t.last === undefined || at > t.last)) t.last = own(at)
+}
+
+/**
+ * Timestamps as the aggregator keeps them: a copy that holds no reference to the log line it
+ * was cut from (a slice would keep that line alive for as long as the sighting), made once per
+ * distinct timestamp — consecutive log entries mostly share theirs — and shared by every
+ * sighting that keeps it.
+ */
+class TimestampKeeper {
+  private raw: string | undefined
+  private kept: string | undefined
+
+  readonly own = (at: string | undefined): string | undefined => {
+    if (at === undefined) return undefined
+    if (at !== this.raw) {
+      this.raw = at
+      this.kept = (' ' + at).slice(1)
+    }
+    return this.kept
+  }
+}
+
+/** The sighting of one statement shape (fingerprint) run by one service. */
+export type SightingLookup = (fingerprint: string, service: string) => Sighting | undefined
+
+const finishedSightings = new WeakMap<Workload, SightingLookup>()
+
+/**
+ * The sightings behind a workload the aggregator finished. Kept beside the workload rather than
+ * in it, so workload.json is unchanged and finishing costs nothing more; a workload read back
+ * from a file has none.
+ */
+export function sightingsOf(workload: Workload): SightingLookup | undefined {
+  return finishedSightings.get(workload)
 }
 
 interface SessionState {
@@ -28,6 +101,7 @@ interface SessionState {
 
 const bump = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n)
 const toRecord = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+const callsRecord = (m: Map<string, ServiceTally>) => Object.fromEntries([...m].map(([k, t]) => [k, t.calls] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 
 export interface AggregateOptions {
   attributor?: Attributor
@@ -39,7 +113,7 @@ type Pairs = [string, number][]
 
 /** Everything an aggregator has counted, as plain data: what a worker thread sends back. */
 export interface AggregatorState {
-  fingerprints: {fingerprint: string; kind: StatementKind; text: string; calls: number; totalMs: number; rows: number; services: Pairs; infos: StatementInfo[]}[]
+  fingerprints: {fingerprint: string; kind: StatementKind; text: string; calls: number; totalMs: number; rows: number; services: [string, ServiceTally][]; infos: StatementInfo[]}[]
   services: {name: string; calls: number; evidence: Pairs}[]
   access: {service: string; table: string; read: number; write: number; lock: number; ddl: number}[]
   /** Accesses to system catalogs, kept out of the access matrix. */
@@ -71,6 +145,7 @@ export class WorkloadAggregator {
   private sources: WorkloadSource[] = []
   private from: string | null = null
   private to: string | null = null
+  private timestamps = new TimestampKeeper()
 
   constructor(private readonly analyzer: StatementAnalyzer, private readonly options: AggregateOptions = {}) {
     this.attributor = options.attributor ?? new Attributor()
@@ -116,7 +191,14 @@ export class WorkloadAggregator {
     acc.calls += event.calls
     acc.totalMs += event.totalMs ?? 0
     acc.rows += event.rows ?? 0
-    bump(acc.services, service, event.calls)
+    const tally = acc.services.get(service)
+    if (!tally) {
+      const at = this.timestamps.own(event.at)
+      acc.services.set(service, {calls: event.calls, first: at, last: at, file: event.file, line: event.line})
+    } else {
+      tally.calls += event.calls
+      sight(tally, event.at, event.file, event.line, this.timestamps.own)
+    }
     if (infos.some((i) => i.approximate)) this.approximateCalls += event.calls
 
     for (const info of infos) {
@@ -280,7 +362,17 @@ export class WorkloadAggregator {
       acc.calls += f.calls
       acc.totalMs += f.totalMs
       acc.rows += f.rows
-      for (const [k, n] of f.services) bump(acc.services, k, n)
+      for (const [k, t] of f.services) {
+        const mine = acc.services.get(k)
+        if (!mine) {
+          acc.services.set(k, t)
+          continue
+        }
+        mine.calls += t.calls
+        // Earliest first (its location with it), latest last: the same order add() keeps.
+        sight(mine, t.first, t.file, t.line, (at) => at)
+        if (t.last !== undefined && (mine.last === undefined || t.last > mine.last)) mine.last = t.last
+      }
     }
     for (const x of state.services) {
       let s = this.services.get(x.name)
@@ -329,7 +421,7 @@ export class WorkloadAggregator {
         const merged = mergeInfos(f.infos)
         return {
           fingerprint: f.fingerprint, kind: f.kind, text: f.text, calls: f.calls,
-          totalMs: Math.round(f.totalMs * 1000) / 1000, rows: f.rows, services: toRecord(f.services), ...merged,
+          totalMs: Math.round(f.totalMs * 1000) / 1000, rows: f.rows, services: callsRecord(f.services), ...merged,
         }
       })
       .sort((a, b) => b.calls - a.calls || (a.fingerprint < b.fingerprint ? -1 : 1))
@@ -359,7 +451,7 @@ export class WorkloadAggregator {
         .sort((a, b) => b.calls - a.calls || (a.tables.join() < b.tables.join() ? -1 : 1))
 
     const parsedCalls = this.calls - this.unparsed.calls
-    return {
+    const workload: Workload = {
       format: WORKLOAD_FORMAT,
       engine,
       window: {from: this.from, to: this.to},
@@ -381,6 +473,9 @@ export class WorkloadAggregator {
       tables,
       unparsed: {calls: this.unparsed.calls, distinct: this.unparsed.distinct.size, samples: this.unparsed.samples},
     }
+    const fingerprints = this.fingerprints
+    finishedSightings.set(workload, (fingerprint, service) => fingerprints.get(fingerprint)?.services.get(service))
+    return workload
   }
 }
 
