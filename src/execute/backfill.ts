@@ -553,7 +553,8 @@ SELECT count(*)::int AS n, ${this.aggregates}, ${lastKeySql(this.copy, 'b')} AS 
 function crossDatabase(source: Connection, target: Connection, copy: ResolvedCopy): BatchCopier {
   const [a, b] = [pgClientOf(source), pgClientOf(target)]
   // Connections without a driver client of their own (none opened by openPostgres) use text arrays.
-  return a && b ? new StreamingCopier(source, target, a, b, copy) : new CrossDatabaseCopier(source, target, copy)
+  // (One session cannot stream to itself: its COPY out would have to end before its COPY in began.)
+  return a && b && a !== b ? new StreamingCopier(source, target, a, b, copy) : new CrossDatabaseCopier(source, target, copy)
 }
 
 
