@@ -158,7 +158,7 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     ].filter(Boolean).join('; ')
     const row = (label: string, value: number, limit: number): Row => ({
       benchmark: 'cutover',
-      case: `write pause ${label}, ${cutovers} cut-overs under pgbench`,
+      case: `write pause ${label}, ${pauses.length} of ${pauses.length + refused.length} cut-overs done under pgbench (scale ${scale})`,
       carve: {value: value / 1000, unit: 's'},
       reference: {name: '— (target)', value: NaN, unit: 's'},
       ratio: NaN,
