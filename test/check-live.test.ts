@@ -1,8 +1,8 @@
 /**
  * `carve check` against real servers: a private PostgreSQL cluster with pg_stat_statements and
  * statement logging (live statistics and the server's own csvlog as evidence, grants read from
- * the catalog), and MariaDB (catalog from the server; evidence from a general log, and from
- * performance_schema digests when the server has it on — off by default, then skipped aloud).
+ * the catalog), the shared MariaDB (catalog from the server, evidence from a general log), and a
+ * private MariaDB with performance_schema on (live digests, and its own general log).
  */
 import {randomBytes} from 'node:crypto'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -18,6 +18,7 @@ import type {Connection} from '../src/db/connection.js'
 import {openTarget} from '../src/db/open.js'
 import {runCarve} from './support/cli.js'
 import {clusterUnavailableReason, type PgCluster, startPgCluster} from './support/pg-cluster.js'
+import {mariadbUnavailableReason, type PrivateMariadb, startMariadb} from './support/mariadb-server.js'
 import {announceSkip, MYSQL_URL, siblingDatabaseUrl} from './support/servers.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'carve-check-live-'))
@@ -122,12 +123,11 @@ describe.skipIf(clusterReason !== null)('carve check on PostgreSQL: live pg_stat
 const mysqlSuite = MYSQL_URL ? describe : describe.skip
 if (!MYSQL_URL) announceSkip('MariaDB/MySQL')
 
-mysqlSuite('carve check on MariaDB: catalog from the server, evidence from a general log or digests', () => {
+mysqlSuite('carve check on MariaDB: catalog from the server, evidence from a general log', () => {
   let url: string
   let name: string
   let admin: Connection
   let files: {boundaries: string; serviceMap: string}
-  let perfSchema = false
 
   beforeAll(async () => {
     ;({url, name} = siblingDatabaseUrl(MYSQL_URL!, `check${randomBytes(2).toString('hex')}`))
@@ -138,7 +138,6 @@ mysqlSuite('carve check on MariaDB: catalog from the server, evidence from a gen
       await conn.exec('create table orders (id int primary key, total int) engine=innodb')
       await conn.exec('create table invoices (id int primary key, order_id int, foreign key (order_id) references orders (id)) engine=innodb')
       await conn.exec('create table scratch (x int)')
-      perfSchema = Number((await conn.query<{p: number}>('select @@performance_schema as p'))[0]?.p) === 1
     } finally {
       await conn.close()
     }
@@ -176,20 +175,78 @@ mysqlSuite('carve check on MariaDB: catalog from the server, evidence from a gen
     expect(find(report, 'cross-context-fk', null, 'invoices')).toMatchObject({context: 'billing'})
     expect(report.findings.filter((f) => f.consumer === 'orders-service')).toEqual([])
   })
+})
 
-  it('reads live performance_schema digests when the server has them on', async (ctx) => {
-    if (!perfSchema) {
-      console.warn('[carve tests] SKIPPING carve check --live mysql-digest: performance_schema is off on this MariaDB server (it is off by default)')
-      ctx.skip()
-    }
-    const c = await openTarget({kind: 'mysql', url})
+const mariadbReason = mariadbUnavailableReason()
+if (mariadbReason) console.warn(`[carve tests] SKIPPING carve check --live mysql-digest on a private MariaDB: ${mariadbReason}`)
+
+describe.skipIf(mariadbReason !== null)('carve check on a private MariaDB with performance_schema: live digests, and its general log', () => {
+  let server: PrivateMariadb
+  let files: {boundaries: string; serviceMap: string}
+  const check = async (extra: string[]) => {
+    const run = await runCarve(['check', '--db', server.url('shop'), '-f', files.boundaries, '--service-map', files.serviceMap, '--json', ...extra], {cwd: tmp, timeoutMs: 120_000})
+    expect(run.stderr).not.toMatch(/Error:|at .*\.js:\d+/)
+    return {code: run.code, report: JSON.parse(run.stdout) as CheckReport}
+  }
+
+  beforeAll(async () => {
+    server = await startMariadb({performanceSchema: true, generalLog: true})
+    files = writeFiles(mkdtempSync(join(tmp, 'private-mariadb-')))
+    const admin = await openTarget({kind: 'mysql', url: server.url('mysql')})
     try {
-      await c.exec('update orders set total = 9 where id = 1')
+      await admin.exec('create database shop')
+      await admin.exec('create table shop.orders (id int primary key, total int) engine=innodb')
+      await admin.exec('create table shop.invoices (id int primary key, order_id int, foreign key (order_id) references shop.orders (id)) engine=innodb')
+      await admin.exec('create table shop.scratch (x int)')
+      for (const user of ['orders_svc', 'billing_svc']) {
+        await admin.exec(`create user '${user}'@'%'`)
+        await admin.exec(`grant select, insert, update, delete on shop.* to '${user}'@'%'`)
+      }
+      // Only the services' statements from here on: the setup above is not the workload.
+      await admin.exec('truncate table performance_schema.events_statements_summary_by_digest')
     } finally {
-      await c.close()
+      await admin.close()
     }
-    const run = await runCarve(['check', '--db', url, '-f', files.boundaries, '--live', 'mysql-digest', '--json'], {cwd: tmp, timeoutMs: 120_000})
-    const report = JSON.parse(run.stdout) as CheckReport
-    expect(report.findings.some((f) => f.rule === 'foreign-write' && f.table === 'orders')).toBe(true)
+    const as = async (user: string, statements: string[]) => {
+      const c = await openTarget({kind: 'mysql', url: server.url('shop', user)})
+      try {
+        for (const s of statements) await c.exec(s)
+      } finally {
+        await c.close()
+      }
+    }
+    await as('orders_svc', ['insert into orders values (1, 5)', 'update orders set total = 6 where id = 1'])
+    await as('billing_svc', ['insert into invoices values (1, 1)', 'update orders set total = 7 where id = 1', 'update orders set total = 8 where id = 1', 'select total from orders where id = 1'])
+  }, 180_000)
+  afterAll(async () => server?.stop())
+
+  it('finds the writes in the live digests, summed over the users (digests carry no user), and what the catalog says', async () => {
+    const {code, report} = await check(['--live', 'mysql-digest'])
+    expect(code).toBe(1)
+    // One digest per statement shape, whoever ran it: orders_svc's update and billing_svc's two are one row of 3.
+    const write = find(report, 'foreign-write', 'unknown', 'orders')!
+    expect(write).toMatchObject({severity: 'error', context: 'orders', access: 'write'})
+    expect(write.evidence).toMatchObject({count: 4, statements: 2, firstSeen: null, lastSeen: null, source: null})
+    expect(write.evidence!.sample).toMatch(/^update `?orders`? set `?total`? = \? where `?id`? = \?$/i)
+    expect(find(report, 'foreign-write', 'unknown', 'invoices')!.evidence).toMatchObject({count: 1, statements: 1})
+    expect(find(report, 'foreign-read', 'unknown', 'orders')!.evidence).toMatchObject({count: 1, statements: 1})
+    expect(report.findings.filter((f) => f.consumer === 'orders-service' || f.consumer === 'billing-service')).toEqual([])
+    expect(find(report, 'unowned-table', null, 'scratch')).toMatchObject({severity: 'warning'})
+    expect(find(report, 'missing-table', null, 'dunning_letters')).toMatchObject({context: 'billing'})
+    expect(find(report, 'cross-context-fk', null, 'invoices')).toMatchObject({context: 'billing'})
+  })
+
+  it('names the service and the line from the same server\'s general log', async () => {
+    const {code, report} = await check([server.generalLog])
+    expect(code).toBe(1)
+    const write = find(report, 'foreign-write', 'billing-service', 'orders')!
+    expect(write.evidence).toMatchObject({count: 2, statements: 1})
+    const line = readFileSync(server.generalLog, 'utf8').split('\n')[write.evidence!.source!.line - 1]!
+    expect(line).toMatch(/\sQuery\tupdate orders set total = 7 where id = 1$/)
+    // The general log's time, in the server's zone (the log does not say which).
+    expect(write.evidence!.firstSeen).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/)
+    expect(write.evidence!.firstSeen! <= write.evidence!.lastSeen!).toBe(true)
+    expect(find(report, 'foreign-read', 'billing-service', 'orders')!.evidence).toMatchObject({count: 1})
+    expect(report.findings.filter((f) => f.consumer === 'orders-service')).toEqual([])
   })
 })
