@@ -474,7 +474,10 @@ export class WorkloadAggregator {
       unparsed: {calls: this.unparsed.calls, distinct: this.unparsed.distinct.size, samples: this.unparsed.samples},
     }
     const fingerprints = this.fingerprints
-    finishedSightings.set(workload, (fingerprint, service) => fingerprints.get(fingerprint)?.services.get(service))
+    finishedSightings.set(workload, (fingerprint, service) => {
+      const t = fingerprints.get(fingerprint)?.services.get(service)
+      return t && {first: t.first, last: t.last, file: t.file, line: t.line}
+    })
     return workload
   }
 }
