@@ -165,9 +165,7 @@ export function contextNameChanges(before: Proposal, after: Proposal): string[] 
   return [...[...now].filter((n) => !was.has(n)).map((n) => `new ${n}`), ...[...was].filter((n) => !now.has(n)).map((n) => `gone ${n}`)]
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
+export {plural} from '../util/plural.js'
 
 export function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - stringWidth(text)))

@@ -19,9 +19,9 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
-import {guardFunctionSql, guardTriggerSql, HEARTBEAT_TABLE, RETIRED_GUARD_TRIGGER, type Rel, type SplitSpec} from '../plan/steps/split.js'
+import type {RelationRef} from '../introspect/model.js'
+import {guardFunctionSql, guardTriggerSql, HEARTBEAT_TABLE, RETIRED_GUARD_TRIGGER, type SplitSpec} from '../plan/steps/split.js'
 import {ident, qualified} from '../plan/quote.js'
-import {sleep} from './pg-table.js'
 import {installCapture, removeCapture} from './change-capture.js'
 import type {RunContext} from './runner.js'
 import {advanceSlot, conninfoFor, createSlot, createSubscription, dropSlot, dropSubscription, publicationExists, relationExists, requireLogical, requireServer, setSubscriptionEnabled, subscriptionState, waitWorkerStopped, walInsertLsn} from './replication.js'
@@ -29,6 +29,7 @@ import {captureFollower, captureTables, type Follower, heartbeatFollower, replic
 import {setCarriedTriggers, syncSequences} from './split-carry.js'
 import {reconcile, type ReconcileReport} from './reconcile.js'
 import {type PauseAttempt, withWritePause} from './write-pause.js'
+import {sleep} from '../util/sleep.js'
 
 export {PauseAborted, PauseBudgetExceeded, withWritePause, type PauseAttempt, type PauseClock, type PauseOptions, type PauseResult} from './write-pause.js'
 
@@ -46,7 +47,7 @@ export interface CutoverCheckpoint {
   sequences: number
 }
 
-function targetTables(spec: SplitSpec): Rel[] {
+function targetTables(spec: SplitSpec): RelationRef[] {
   return spec.tables.map((t) => t.target)
 }
 
@@ -69,7 +70,7 @@ async function requireMode(conn: Connection, spec: SplitSpec): Promise<void> {
   else requireServer(conn)
 }
 
-async function dropGuards(conn: Connection, rels: Rel[]): Promise<void> {
+async function dropGuards(conn: Connection, rels: RelationRef[]): Promise<void> {
   for (const r of rels) {
     if (await relationExists(conn, r)) await conn.exec(`DROP TRIGGER IF EXISTS ${ident(RETIRED_GUARD_TRIGGER)} ON ${qualified(r.schema, r.name)}`)
   }

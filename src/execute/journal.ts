@@ -25,6 +25,7 @@ import type {Connection} from '../db/connection.js'
 import {splitStatements} from '../workload/mask.js'
 import type {LoadedStep} from './plan-files.js'
 import {backoffMs, describeSqlError, Interrupted, sqlstateOf, StepFailure, type SqlStepEnv} from './sql-step.js'
+import {sleep} from '../util/sleep.js'
 
 const journalSchema = z.object({
   journal: z.object({
@@ -118,15 +119,6 @@ class Clock {
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<boolean>((resolve) => {
-    if (signal.aborted) return resolve(false)
-    const timer = setTimeout(() => resolve(true), ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve(false)
-    }, {once: true})
-  })
 
 function fileName(s: LoadedStep, key: string): string {
   const path = s.step.files[key]

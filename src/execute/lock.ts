@@ -8,6 +8,7 @@ import {createHash} from 'node:crypto'
 
 import type {Connection} from '../db/connection.js'
 import {CarveError, EXIT} from '../errors.js'
+import {sleep} from '../util/sleep.js'
 
 export interface LockHolder {
   pid: number
@@ -40,14 +41,6 @@ export interface LockOptions {
   onWait?: (holder: LockHolder | null) => void
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    }, {once: true})
-  })
 
 async function tryLock(conn: Connection, planName: string): Promise<boolean> {
   if (conn.engine === 'postgres') {

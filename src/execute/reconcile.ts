@@ -3,7 +3,8 @@
  * the differing keys), then repair what differs, keyed or keyless.
  */
 import type {Connection} from '../db/connection.js'
-import {type Rel, type SplitTable} from '../plan/steps/split.js'
+import type {RelationRef} from '../introspect/model.js'
+import {type SplitTable} from '../plan/steps/split.js'
 import {ident, qualified} from '../plan/quote.js'
 import {compareTables} from './parity.js'
 import {readShape, relationLabel, withStableSession, type TableShape} from './pg-table.js'
@@ -33,7 +34,7 @@ export async function diffTable(source: Connection, target: Connection, t: Split
   return {table: report.table, rows: report.sourceRows, keys, truncated: keys.length >= maxKeys}
 }
 
-async function multisetHash(conn: Connection, r: Rel, columns: string[]): Promise<{n: number; hash: string | null}> {
+async function multisetHash(conn: Connection, r: RelationRef, columns: string[]): Promise<{n: number; hash: string | null}> {
   const row = `ROW(${columns.map((c) => `t.${ident(c)}`).join(', ')})::text`
   const [res] = await conn.query<{n: string; h: string | null}>(`SELECT count(*)::text AS n, md5(string_agg(h, '' ORDER BY h)) AS h FROM (SELECT md5(${row}) AS h FROM ${qualified(r.schema, r.name)} t) x`)
   return {n: Number(res!.n), hash: res!.h}
@@ -55,7 +56,7 @@ function keyColumnsParams(keys: string[][], width: number): (string | null)[][] 
   return Array.from({length: width}, (_, i) => keys.map((k) => k[i] ?? null))
 }
 
-async function rowsByKeys(conn: Connection, r: Rel, key: string[], columns: string[], keys: string[][]): Promise<KeyedRows> {
+async function rowsByKeys(conn: Connection, r: RelationRef, key: string[], columns: string[], keys: string[][]): Promise<KeyedRows> {
   const shape = await readShape(conn, r)
   const types = key.map((k) => shape.columns.get(k)!.type)
   const out = new Map<string, {hash: string; values: (string | null)[]}>()
@@ -71,7 +72,7 @@ async function rowsByKeys(conn: Connection, r: Rel, key: string[], columns: stri
 }
 
 /** Of `keys`, those whose row differs between the two sides right now (missing on one side counts). */
-export async function differingKeys(a: Connection, b: Connection, ra: Rel, rb: Rel, t: SplitTable, keys: string[][]): Promise<string[][]> {
+export async function differingKeys(a: Connection, b: Connection, ra: RelationRef, rb: RelationRef, t: SplitTable, keys: string[][]): Promise<string[][]> {
   if (!keys.length) return []
   return withStableSession([a, b], async () => {
     const [x, y] = [await rowsByKeys(a, ra, t.key, t.columns, keys), await rowsByKeys(b, rb, t.key, t.columns, keys)]
@@ -88,7 +89,7 @@ export async function differingKeys(a: Connection, b: Connection, ra: Rel, rb: R
  * (session_replication_role): foreign keys, guard triggers and carried triggers do not fire —
  * this restores a copy, it is not an application write.
  */
-export async function repairKeys(from: Connection, to: Connection, rf: Rel, rt: Rel, t: SplitTable, keys: string[][]): Promise<number> {
+export async function repairKeys(from: Connection, to: Connection, rf: RelationRef, rt: RelationRef, t: SplitTable, keys: string[][]): Promise<number> {
   if (!keys.length) return 0
   return withStableSession([from, to], async () => {
     const src = await rowsByKeys(from, rf, t.key, t.columns, keys)
@@ -119,7 +120,7 @@ export async function repairKeys(from: Connection, to: Connection, rf: Rel, rt: 
 }
 
 /** Replace the whole content of a table without a key on `to` with `from`'s (small tables: the rows pass through memory). */
-export async function replaceKeyless(from: Connection, to: Connection, rf: Rel, rt: Rel, t: SplitTable): Promise<number> {
+export async function replaceKeyless(from: Connection, to: Connection, rf: RelationRef, rt: RelationRef, t: SplitTable): Promise<number> {
   return withStableSession([from, to], async () => {
     const shape = await readShape(to, rt)
     const cols = t.columns.filter((c) => !shape.columns.get(c)?.generated)

@@ -17,17 +17,14 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
-import {type Rel, type SplitSpec, splitSpecSchema} from '../plan/steps/split.js'
+import type {RelationRef} from '../introspect/model.js'
+import {type SplitSpec, splitSpecSchema} from '../plan/steps/split.js'
 import {ident, literal, qualified} from '../plan/quote.js'
-import {sleep} from './pg-table.js'
+import {sleep} from '../util/sleep.js'
+import {sqlstateOf} from '../util/sqlstate.js'
 
 export const SPLIT_NEEDS = 'physical split needs a PostgreSQL server with wal_level=logical (or change capture)'
 
-/** The SQLSTATE of a driver error, if any. */
-export function sqlState(error: unknown): string | null {
-  const code = (error as {code?: unknown})?.code
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null
-}
 
 /** Refuse anything but a PostgreSQL server: PGlite is one database in one session, MySQL has no such replication. */
 export function requireServer(conn: Connection): void {
@@ -130,7 +127,7 @@ export async function dropDatabase(conn: Connection, name: string): Promise<void
   }
 }
 
-export async function relationExists(conn: Connection, r: Rel): Promise<boolean> {
+export async function relationExists(conn: Connection, r: RelationRef): Promise<boolean> {
   const [row] = await conn.query<{ok: boolean}>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [qualified(r.schema, r.name)])
   return Boolean(row?.ok)
 }
@@ -139,8 +136,8 @@ export async function publicationExists(conn: Connection, name: string): Promise
   return (await conn.query(`SELECT 1 FROM pg_publication WHERE pubname = $1`, [name])).length > 0
 }
 
-export async function publishedTables(conn: Connection, publication: string): Promise<Rel[]> {
-  return conn.query<Rel>(`SELECT schemaname AS schema, tablename AS name FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2`, [publication])
+export async function publishedTables(conn: Connection, publication: string): Promise<RelationRef[]> {
+  return conn.query<RelationRef>(`SELECT schemaname AS schema, tablename AS name FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2`, [publication])
 }
 
 export interface SlotState {
@@ -177,7 +174,7 @@ export async function dropSlot(conn: Connection, slot: string, timeoutMs = 30_00
         return
       } catch (error) {
         // Taken again between the check and the drop: wait and retry.
-        if (sqlState(error) !== '55006' || performance.now() > deadline) throw error
+        if (sqlstateOf(error) !== '55006' || performance.now() > deadline) throw error
       }
     } else if (performance.now() > deadline) {
       throw new CarveError('split.slot-busy', `replication slot ${slot} is still in use after ${Math.round(timeoutMs / 1000)} s`, {
@@ -308,7 +305,7 @@ export async function runScript(conn: Connection, sql: string, options: {lockTim
       return
     } catch (error) {
       await conn.exec('ROLLBACK').catch(() => {})
-      if (sqlState(error) !== '55P03' || attempt >= options.lockRetries || options.signal?.aborted) throw error
+      if (sqlstateOf(error) !== '55P03' || attempt >= options.lockRetries || options.signal?.aborted) throw error
       await sleep(Math.round(250 * 2 ** attempt * (0.5 + Math.random())), options.signal)
     }
   }

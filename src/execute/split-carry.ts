@@ -4,13 +4,14 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
-import {CARRIED_TRIGGER_MARK, NOT_CARRIED_TRIGGER_PREFIXES, type Rel, type SplitSequence, type SplitSpec} from '../plan/steps/split.js'
+import type {RelationRef} from '../introspect/model.js'
+import {CARRIED_TRIGGER_MARK, NOT_CARRIED_TRIGGER_PREFIXES, type SplitSequence, type SplitSpec} from '../plan/steps/split.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {relationExists} from './replication.js'
 
 // ——— sequences ——————————————————————————————————————————————————————————————————————
 
-async function sequenceOf(conn: Connection, seq: Rel | null, table: Rel, column: string): Promise<string | null> {
+async function sequenceOf(conn: Connection, seq: RelationRef | null, table: RelationRef, column: string): Promise<string | null> {
   if (seq) return qualified(seq.schema, seq.name)
   const [row] = await conn.query<{s: string | null}>(`SELECT pg_get_serial_sequence($1, $2) AS s`, [qualified(table.schema, table.name), column])
   return row?.s ?? null
@@ -52,7 +53,7 @@ export async function syncSequences(from: Connection, to: Connection, spec: Spli
  * Carve's own split triggers and loose-FK triggers (which feed another context's queue on the
  * source) are not carried.
  */
-export async function carryTriggers(source: Connection, target: Connection, tables: {source: Rel; target: Rel}[]): Promise<{carried: string[]; skipped: string[]}> {
+export async function carryTriggers(source: Connection, target: Connection, tables: {source: RelationRef; target: RelationRef}[]): Promise<{carried: string[]; skipped: string[]}> {
   const carried: string[] = []
   const skipped: string[] = []
   for (const t of tables) {
@@ -95,7 +96,7 @@ COMMIT;`).catch(async (error) => {
 }
 
 /** pg_get_triggerdef names the table qualified (`ON schema.name`); aim it at the target table. */
-function retargetTrigger(def: string, source: Rel, target: Rel): string | null {
+function retargetTrigger(def: string, source: RelationRef, target: RelationRef): string | null {
   const forms = [`${quoteIfNeeded(source.schema)}.${quoteIfNeeded(source.name)}`, qualified(source.schema, source.name)]
   for (const f of forms) {
     const at = def.indexOf(` ON ${f} `)
@@ -109,7 +110,7 @@ function quoteIfNeeded(name: string): string {
 }
 
 /** Enable or disable the triggers carried to the target (those carrying Carve's mark). */
-export async function setCarriedTriggers(conn: Connection, tables: Rel[], enabled: boolean): Promise<number> {
+export async function setCarriedTriggers(conn: Connection, tables: RelationRef[], enabled: boolean): Promise<number> {
   const rows = await conn.query<{rel: string; name: string; enabled: string}>(
     `SELECT t.tgrelid::regclass::text AS rel, t.tgname AS name, t.tgenabled::text AS enabled
        FROM pg_trigger t

@@ -8,8 +8,8 @@ import {HEARTBEAT_TABLE, type SplitSpec} from '../plan/steps/split.js'
 import {qualified} from '../plan/quote.js'
 import type {CopyTable} from './backfill.js'
 import {applyChanges, pendingChanges} from './change-capture.js'
-import {sleep} from './pg-table.js'
 import {OUTBOX_COLUMNS, relationExists} from './replication.js'
+import {sleep} from '../util/sleep.js'
 
 // ——— heartbeat ——————————————————————————————————————————————————————————————————————
 

@@ -24,6 +24,8 @@ import {Interrupted} from './interrupted.js'
 export {Interrupted} from './interrupted.js'
 import type {Ledger} from './ledger.js'
 import type {LoadedStep} from './plan-files.js'
+import {sleep} from '../util/sleep.js'
+import {sqlstateOf} from '../util/sqlstate.js'
 
 export interface SqlStepEnv {
   conn: Connection
@@ -81,12 +83,7 @@ export function isRetryable(error: unknown, engine: Connection['engine']): boole
   return engine === 'postgres' ? PG_RETRYABLE.has(String(e?.code)) : MYSQL_RETRYABLE.has(Number(e?.errno))
 }
 
-export function sqlstateOf(error: unknown): string | null {
-  const e = error as DbError
-  if (typeof e?.sqlState === 'string') return e.sqlState
-  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code
-  return null
-}
+export {sqlstateOf} from '../util/sqlstate.js'
 
 /** "up.sql line 3: relation "x" does not exist (SQLSTATE 42P01)" from a driver error. */
 export function describeSqlError(error: unknown, file: string, text: string | undefined, offset = 0): string {
@@ -132,15 +129,6 @@ function assertNoTransactionControl(s: LoadedStep, file: string, text: string): 
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<boolean>((resolve) => {
-    if (signal.aborted) return resolve(false)
-    const timer = setTimeout(() => resolve(true), ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve(false)
-    }, {once: true})
-  })
 
 export function backoffMs(base: number, attempt: number): number {
   return Math.round(Math.min(base * 2 ** attempt, 30_000) * (0.5 + Math.random()))

@@ -10,13 +10,13 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
-import {type Rel} from '../plan/steps/split.js'
+import type {RelationRef} from '../introspect/model.js'
 import {qualified} from '../plan/quote.js'
-import {sleep} from './pg-table.js'
 import type {RunContext} from './runner.js'
 import {Interrupted} from './interrupted.js'
-import {sqlState} from './replication.js'
 import {DeadlineExceeded} from './split-follow.js'
+import {sleep} from '../util/sleep.js'
+import {sqlstateOf} from '../util/sqlstate.js'
 
 export class PauseBudgetExceeded extends Error {
   constructor(
@@ -47,7 +47,7 @@ export interface PauseAttempt {
 export interface PauseOptions {
   /** The session that takes the locks; its transaction is the pause. */
   holder: Connection
-  tables: Rel[]
+  tables: RelationRef[]
   maxPauseMs: number
   lockTimeoutMs: number
   /** Retries after an aborted attempt. */
@@ -109,7 +109,7 @@ export async function withWritePause<T>(
       // Writes resume here: the pause of an aborted attempt ends with its rollback.
       pauseMs = performance.now() - started
       for (const undo of undos.reverse()) await undo().catch(() => {})
-      const code = sqlState(error)
+      const code = sqlstateOf(error)
       if (code === '55P03' || code === '40P01') {
         // Not granted in time, or a deadlock with a writer taking the same tables in another order.
         outcome = 'lock-timeout'

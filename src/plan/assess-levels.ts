@@ -8,6 +8,7 @@ import type {Workload} from '../workload/model.js'
 import type {AssessmentFacts, Check, DatabaseFacts, LedgerCutover, LocatedTable} from './assess-model.js'
 import {cmp, type ContextSpec, type ForeignAccess, type PlanConventions, safeName, schemaName} from './context.js'
 import {eventsPublication} from './steps/publication.js'
+import {plural} from '../util/plural.js'
 
 /** The schema a split leaves the source copies in until the decommission. */
 export function retiredSchema(conventions: PlanConventions): string {
@@ -22,7 +23,6 @@ export function listText(items: string[], max = 6): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`
 }
 
-export const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
 
 /** Where a context's live tables are checked: this database, or the one it was split into. */
 export interface Site {

@@ -12,6 +12,7 @@ import type {Coupling, Proposal, ProposedContext} from '../boundaries/model.js'
 import {CarveError} from '../errors.js'
 import type {Catalog, Column, Table} from '../introspect/model.js'
 import {compareText, exportModel, type ExportModel, type ResolvedRef} from './export-model.js'
+import {plural} from '../util/plural.js'
 
 export interface ContextMapOptions {
   /** Mermaid refuses diagrams with more than 500 edges by default: keep the heaviest couplings. */
@@ -73,14 +74,12 @@ export function compactNumber(n: number): string {
   return String(Math.round(n * 100) / 100)
 }
 
-const plural = (n: number, one: string, many: string) => `${compactNumber(n)} ${n === 1 ? one : many}`
-
 /** The weight label of a coupling: `3 FK · 1.2k joins · 40 txns`. */
 export function couplingLabel(c: Coupling): string {
   const parts: string[] = []
   if (c.fks) parts.push(`${compactNumber(c.fks)} FK`)
-  if (c.joinCalls) parts.push(plural(c.joinCalls, 'join', 'joins'))
-  if (c.writeTransactions) parts.push(plural(c.writeTransactions, 'txn', 'txns'))
+  if (c.joinCalls) parts.push(plural(c.joinCalls, 'join', 'joins', compactNumber))
+  if (c.writeTransactions) parts.push(plural(c.writeTransactions, 'txn', 'txns', compactNumber))
   return parts.join(' · ')
 }
 
@@ -116,7 +115,7 @@ export function contextMapMermaid(proposal: Proposal, options: ContextMapOptions
   const classes: Record<'context' | 'violation' | 'reference' | 'retired', string[]> = {context: [], violation: [], reference: [], retired: []}
   for (const c of proposal.contexts) {
     const id = ids.get(c.name)!
-    const label = [`<b>${mermaidText(c.name)}</b>`, `owner: ${c.owner === null ? 'unknown' : mermaidText(c.owner)}`, plural(c.tables.length, 'table', 'tables')]
+    const label = [`<b>${mermaidText(c.name)}</b>`, `owner: ${c.owner === null ? 'unknown' : mermaidText(c.owner)}`, plural(c.tables.length, 'table', 'tables', compactNumber)]
     const foreign = c.metrics.foreignWriters
     const multi = c.tables.filter((t) => multiWriter.has(t))
     if (foreign.length) label.push(`⚠ foreign writers: ${listed(foreign, maxListed)}`)

@@ -27,14 +27,15 @@ import type {PlanStep} from '../../plan/model.js'
 import {ident} from '../../plan/quote.js'
 import {pendingChanges} from '../change-capture.js'
 import {isDecommissioned, isSwitched} from '../cutover.js'
-import {sleep} from '../pg-table.js'
 import type {RunContext, StepRunner} from '../runner.js'
 import {Interrupted} from '../interrupted.js'
 import type {Connection} from '../../db/connection.js'
 import type {SplitSpec} from '../../plan/steps/split.js'
-import {fileOf, publishedTables, requireLogical, requireServer, runScript, slotState, splitSpecOf, sqlState, subscriptionState} from '../replication.js'
+import {fileOf, publishedTables, requireLogical, requireServer, runScript, slotState, splitSpecOf, subscriptionState} from '../replication.js'
 import {captureFollower, captureTables, type Follower, heartbeatFollower, replicaSession} from '../split-follow.js'
 import {reconcile} from '../reconcile.js'
+import {sleep} from '../../util/sleep.js'
+import {sqlstateOf} from '../../util/sqlstate.js'
 
 interface SyncCheckpoint {
   constraints: boolean
@@ -125,7 +126,7 @@ async function applySync(ctx: RunContext, step: PlanStep): Promise<void> {
       constraints = true
       ctx.emit({phase: 'sync', message: 'unique constraints, indexes and foreign keys (NOT VALID) added in the target'})
     } catch (error) {
-      const code = sqlState(error)
+      const code = sqlstateOf(error)
       // Already there: the script is one transaction, so an earlier run committed all of it.
       if (code === '42710' || code === '42P07') {
         constraints = true

@@ -4,7 +4,7 @@
  */
 import {z} from 'zod'
 
-import type {Sequence, Table} from '../../introspect/model.js'
+import type {RelationRef, Sequence, Table} from '../../introspect/model.js'
 import type {ContextSpec, OwnedTable, PlanInput} from '../context.js'
 import {safeName} from '../context.js'
 import {ident, qualified} from '../quote.js'
@@ -50,8 +50,8 @@ export const HEARTBEAT_TABLE = 'split_heartbeat'
  */
 export const NOT_CARRIED_TRIGGER_PREFIXES = ['carve_split_', 'carve_capture', 'carve_loose_fk_'] as const
 
-const rel = z.object({schema: z.string(), name: z.string()}).strict()
-export type Rel = z.infer<typeof rel>
+/** A relation by schema and name: RelationRef (introspect/model.ts), the one name for `{schema, name}`. */
+const rel = z.object({schema: z.string(), name: z.string()}).strict() satisfies z.ZodType<RelationRef>
 
 const splitTableSchema = z
   .object({
@@ -113,7 +113,7 @@ export type SplitSpec = z.infer<typeof splitSpecSchema>
 /** The split-copy step's spec (Backfill's runner reads it). */
 export interface SplitCopySpec {
   target_database: string
-  tables: {source: Rel; target: Rel; key: string[]; columns: string[]}[]
+  tables: {source: RelationRef; target: RelationRef; key: string[]; columns: string[]}[]
 }
 
 /** Object names of a context's split; slots are cluster-wide, so they carry the source database's name. */

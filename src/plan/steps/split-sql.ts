@@ -4,15 +4,16 @@
  */
 
 import {installCapture, removeCapture} from '../../execute/change-capture.js'
+import type {RelationRef} from '../../introspect/model.js'
 import type {ContextSpec, PlanInput} from '../context.js'
 import {doBlock, dollarQuote, ident, literal, qualified, sqlComment} from '../quote.js'
 import {code, header} from './common.js'
 import {COMPAT_VIEW_MARK} from './move-to-schema.js'
 import {OUTBOX_FUNCTION} from './outbox.js'
-import {RETIRED_GUARD_TRIGGER, RETIRED_GUARD_FUNCTION, HEARTBEAT_TABLE, type Rel, type SplitSpec, splitTables} from './split-spec.js'
+import {RETIRED_GUARD_TRIGGER, RETIRED_GUARD_FUNCTION, HEARTBEAT_TABLE, type SplitSpec, splitTables} from './split-spec.js'
 import {heartbeatTable} from './split-target.js'
 
-export function tableList(tables: Rel[]): string {
+export function tableList(tables: RelationRef[]): string {
   return tables.map((t) => qualified(t.schema, t.name)).join(', ')
 }
 
@@ -121,7 +122,7 @@ END`
 CREATE OR REPLACE FUNCTION ${qualified(spec.meta_schema, RETIRED_GUARD_FUNCTION)}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuote(body)};`
 }
 
-export function guardTriggerSql(spec: SplitSpec, r: Rel, home: string): string {
+export function guardTriggerSql(spec: SplitSpec, r: RelationRef, home: string): string {
   const t = qualified(r.schema, r.name)
   return `DROP TRIGGER IF EXISTS ${ident(RETIRED_GUARD_TRIGGER)} ON ${t};
 CREATE TRIGGER ${ident(RETIRED_GUARD_TRIGGER)} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${t}
@@ -181,7 +182,7 @@ ${doBlock(`BEGIN\n${checks.join('\n')}\nEND`)}
 `
 }
 
-export function regclass(r: Rel): string {
+export function regclass(r: RelationRef): string {
   return `${literal(qualified(r.schema, r.name))}::regclass`
 }
 

@@ -3,7 +3,8 @@ import type {ContextSpec} from '../../context.js'
 import {mysqlIdent as id} from '../../quote.js'
 import {code, duration, header, Locator, sizeOf, stepReadme} from '../common.js'
 import type {StepDraft} from '../types.js'
-import {bin, comment, type MysqlSql, plural} from './sql.js'
+import {bin, comment, type MysqlSql} from './sql.js'
+import {plural} from '../../../util/plural.js'
 
 export function isLoose(action: string): boolean {
   return action === 'cascade' || action === 'set null' || action === 'set default'

@@ -6,7 +6,8 @@ import type {ContextSpec, PlanInput} from '../../context.js'
 import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
 import {code, header, sizeOf, stepReadme} from '../common.js'
 import type {StepDraft} from '../types.js'
-import {bin, comment, MYSQL_OWNERSHIP_TABLE, type MysqlSql, plural, truncate} from './sql.js'
+import {bin, comment, MYSQL_OWNERSHIP_TABLE, type MysqlSql, truncate} from './sql.js'
+import {plural} from '../../../util/plural.js'
 
 
 /** The context's tables that move (those not already in the context's database). */

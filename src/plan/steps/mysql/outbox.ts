@@ -14,7 +14,8 @@ import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
 import {code, header, type Locator, stepReadme} from '../common.js'
 import {eventTables, OUTBOX_MARK, outboxName} from '../outbox.js'
 import type {StepDraft} from '../types.js'
-import {bin, comment, type MysqlSql, plural, truncate} from './sql.js'
+import {bin, comment, type MysqlSql, truncate} from './sql.js'
+import {plural} from '../../../util/plural.js'
 
 const EVENTS = [
   {event: 'INSERT', suffix: 'ins', row: 'NEW', type: 'created'},

@@ -4,7 +4,8 @@ import {linkFromStep} from '../../plan-paths.js'
 import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
 import {code, header, stepReadme} from '../common.js'
 import type {StepDraft} from '../types.js'
-import {MYSQL_OWNERSHIP_TABLE, type MysqlSql, plural, truncate} from './sql.js'
+import {MYSQL_OWNERSHIP_TABLE, type MysqlSql, truncate} from './sql.js'
+import {plural} from '../../../util/plural.js'
 
 export function ownershipStep(sql: MysqlSql, ctx: ContextSpec): StepDraft {
   const registry = sql.metaTable(MYSQL_OWNERSHIP_TABLE)

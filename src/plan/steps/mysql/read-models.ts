@@ -14,7 +14,8 @@ import {mysqlIdent as id, mysqlLiteral as lit} from '../../quote.js'
 import {code, duration, header, type Locator, schemaExisted, sizeOf, stepReadme} from '../common.js'
 import {readModelsOf} from '../read-models.js'
 import type {StepDraft} from '../types.js'
-import {bin, comment, type MysqlSql, plural, truncate} from './sql.js'
+import {bin, comment, type MysqlSql, truncate} from './sql.js'
+import {plural} from '../../../util/plural.js'
 
 const MARK = 'carve:read-model'
 

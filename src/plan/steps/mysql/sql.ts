@@ -190,8 +190,5 @@ ${this.dropMetaIfEmpty(MYSQL_CREATED_DATABASES_TABLE)}`
   }
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
 
 export const comment = (text: string) => `-- ${text.replace(/[\r\n]+/g, ' ')}`
