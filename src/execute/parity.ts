@@ -48,6 +48,11 @@ export interface DiffOptions {
   chunkSize?: number
   /** Called for each differing key, in key order within a chunk; return false to stop drilling down. */
   onDifference?: (kind: DifferenceKind, key: string[]) => boolean | void
+  /**
+   * Called once every difference has been reported, while the comparison's snapshot is still
+   * held: queries on the source connection then read the rows as the comparison saw them.
+   */
+  whileSnapshot?: () => Promise<void>
 }
 
 export interface DiffSummary {
@@ -330,6 +335,7 @@ export async function diffTables(
         const pieces = Array.from({length: buckets.length + 1}, (_, j) => [j === 0 ? null : [buckets[j - 1]!], j === buckets.length ? null : [buckets[j]!]] as [string[] | null, string[] | null])
         const empty: Piece = {n: 0, hash: null}
         await compare(summary, pieces, pieces.map((_, j) => hs.get(j) ?? empty), pieces.map((_, j) => ht.get(j) ?? empty))
+        await options.whileSnapshot?.()
         return summary
       }
       // Other keys: the chunk boundaries in one walk of the source's key index, then every chunk
@@ -341,6 +347,7 @@ export async function diffTables(
       const pieces = ends.map((hi, j) => [j === 0 ? null : ends[j - 1]!, hi] as [string[] | null, string[] | null])
       const [hs, ht] = await bothSides((side, j, q) => hashPiece(side, pieces[j]![0], pieces[j]![1], q), pieces.length)
       await compare(summary, pieces, hs, ht)
+      await options.whileSnapshot?.()
       return summary
     }),
   )

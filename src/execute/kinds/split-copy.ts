@@ -164,17 +164,22 @@ async function checkParity(ctx: RunContext, target: Connection | null, t: CopyTa
   for (let attempt = 0; attempt <= RECHECKS; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, RECHECK_MS))
     const found: [DifferenceKind, string[]][] = []
+    let recent = new Set<string>()
     const summary = await diffTables(ctx.conn, target ?? ctx.conn, t.source, t.target, t.key, t.columns, {
       onDifference: (kind, key) => {
         found.push([kind, key])
         return found.length < EXAMINED
       },
+      // In the comparison's snapshot (when it has one): a row deleted or rewritten since is still
+      // the row the comparison saw, so "written since the copy started" is judged on that row.
+      whileSnapshot: async () => {
+        const rowsOnSource = found.filter(([kind]) => kind !== 'extra').map(([, key]) => key)
+        if (cp?.since && rowsOnSource.length) recent = await writtenSince(ctx.conn, t, rowsOnSource, cp.since)
+      },
     })
     // Read after the comparison: a write it saw on the source had queued its key by then.
     const pending = capture && found.length ? await pendingKeys(ctx.conn, t) : new Set<string>()
     const open = found.filter(([, key]) => !pending.has(JSON.stringify(key)))
-    const rowsOnSource = open.filter(([kind]) => kind !== 'extra').map(([, key]) => key)
-    const recent = cp?.since && rowsOnSource.length ? await writtenSince(ctx.conn, t, rowsOnSource, cp.since) : new Set<string>()
     const unexplained = open.filter(([kind, key]) => (kind === 'extra' ? capture : !recent.has(JSON.stringify(key))))
     last = {
       unexplained,
