@@ -4,28 +4,33 @@
  * same run on the same freshly generated table (id bigint PK, text, numeric, timestamptz, jsonb,
  * int, text[] + a secondary index):
  *
- * - copy, same database: backfillTable (keyset batches, ON CONFLICT DO NOTHING, checkpoint per
- *   batch) vs one bulk `INSERT INTO copy SELECT * FROM t` — the fastest a copy can be, with
- *   no batching, resumption or idempotency.
- * - copy, another database: backfillTable across databases (text arrays out, unnest in) vs the
- *   same bulk INSERT … SELECT (a copy across databases cannot be one statement), and vs
+ * - copy, same database: backfillTable (keyset batches as key ranges, one INSERT … SELECT per
+ *   batch, checkpoint per batch) vs one bulk `INSERT INTO copy SELECT * FROM t` — the fastest a
+ *   copy can be, with no batching, resumption or idempotency.
+ * - copy, another database: backfillTable across databases (each batch a streamed
+ *   `COPY … TO STDOUT` → `COPY … FROM STDIN` between the two sessions) vs the same bulk
+ *   INSERT … SELECT (a copy across databases cannot be one statement), and vs
  *   `psql -c 'COPY t TO STDOUT' | psql -c 'COPY t FROM STDIN'` — how people copy by hand, one
  *   transaction, nothing to resume.
  * - change capture: single-row UPDATEs (one per transaction) and one bulk UPDATE of every row,
- *   with Carve's capture triggers vs without (ratio = time without / time with).
- * - parity: compareTables (chunked md5 on both sides, which can name differing keys) vs a
- *   whole-table hash on both sides (`count(*), sum(hashtextextended(t::text, 0))`, which can only
- *   say "different").
+ *   on two identical tables, Carve's capture triggers on one (ratio = time without / time with);
+ *   each single-row update goes to both tables in turn, so load drifts hit both alike.
+ * - parity: compareTables (chunk hashes on both sides, two sessions per side sharing one exported
+ *   snapshot, which can name differing keys) vs a whole-table hash on both sides
+ *   (`count(*), sum(hashtextextended(t::text, 0))`, one session per side, which can only say
+ *   "different").
  *
  * Results are checked before timing: the copies are compared row by row with parity, and
  * parity must find a row changed on purpose.
  */
 import type {Connection} from '../../src/db/connection.js'
 import {openPostgres} from '../../src/db/postgres.js'
-import {backfillTable, type BackfillCheckpoint, type CopyTable} from '../../src/execute/backfill.js'
+import {backfillTable, resolveCopy, type BackfillCheckpoint, type CopyTable} from '../../src/execute/backfill.js'
 import {installCapture, removeCapture} from '../../src/execute/change-capture.js'
 import {compareTables} from '../../src/execute/parity.js'
 import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {loadavg} from 'node:os'
 
 import {trackChild} from '../lib/cleanup.js'
 import {createScratchDatabase} from '../lib/postgres.js'
@@ -66,6 +71,24 @@ function store(): {load(): Promise<BackfillCheckpoint | null>; save(c: BackfillC
     },
   }
   return s
+}
+
+/**
+ * CPU time (ms) the server process behind `conn` has used, read from /proc when the server runs
+ * on this machine; null otherwise. Under load, wall time is mostly waiting for a core — the
+ * server's CPU shows the work each way costs.
+ */
+async function backendCpu(conn: Connection): Promise<() => number | null> {
+  const [row] = await conn.query<{pid: number}>('SELECT pg_backend_pid() AS pid')
+  const tick = 1000 / Number(commandOutput('getconf', ['CLK_TCK'])?.trim() || 100)
+  return () => {
+    try {
+      const fields = readFileSync(`/proc/${row!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * tick
+    } catch {
+      return null
+    }
+  }
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -127,6 +150,10 @@ async function runCase(ctx: BenchContext, n: number, runs: number): Promise<Row[
     if (JSON.stringify(found.differing) !== JSON.stringify([[String(Math.ceil(n / 3))]])) throw new BenchError(`backfill ${label}: parity did not find the row changed on purpose`)
     await target.exec(`UPDATE app.t SET qty = qty - 1 WHERE id = ${Math.ceil(n / 3)}`)
 
+    const copyFormat = (await resolveCopy(source, target, cross)).binary ? 'binary' : 'text'
+    const serverCpu = await backendCpu(source)
+    const bulkCpu: number[] = []
+    const sameCpu: number[] = []
     const bulk: number[] = []
     const carveSame: number[] = []
     const carveCross: number[] = []
@@ -139,10 +166,14 @@ async function runCase(ctx: BenchContext, n: number, runs: number): Promise<Row[
         pipe.push(await timed(() => copyPipe(src.url, tgt.url)))
       }
       await source.exec('TRUNCATE copy.t')
+      let cpu0 = serverCpu()
       bulk.push(await timed(() => source.exec('INSERT INTO copy.t SELECT * FROM app.t')))
+      if (cpu0 !== null) bulkCpu.push(serverCpu()! - cpu0)
       await source.exec('TRUNCATE copy.t')
       const s1 = store()
+      cpu0 = serverCpu()
       carveSame.push(await timed(() => backfillTable(source, null, same, s1, options)))
+      if (cpu0 !== null) sameCpu.push(serverCpu()! - cpu0)
       await target.exec('TRUNCATE app.t')
       const s2 = store()
       carveCross.push(await timed(() => backfillTable(source, target, cross, s2, options)))
@@ -159,37 +190,47 @@ async function runCase(ctx: BenchContext, n: number, runs: number): Promise<Row[
     const wholeHash = (c: Connection) => c.query(`SELECT count(*), sum(hashtextextended(t::text, 0)) FROM app.t t`)
     const parity: number[] = []
     const whole: number[] = []
+    let paritySessions = 0
     for (let r = 0; r < runs; r++) {
       whole.push(await timed(() => Promise.all([wholeHash(source2), wholeHash(target)])))
-      parity.push(await timed(() => compareTables(source, target, cross.source, cross.target, cross.key, cross.columns)))
+      parity.push(await timed(async () => (paritySessions = (await compareTables(source, target, cross.source, cross.target, cross.key, cross.columns)).sessions)))
       ctx.log(`  parity run ${r + 1}/${runs}: whole-table hash ${whole[r]!.toFixed(2)} s, Carve chunked ${parity[r]!.toFixed(2)} s`)
     }
 
-    // Change capture: the writers' cost.
+    // Change capture: the writers' cost. Two identical tables, capture on one: every single-row
+    // UPDATE goes to both in turn (the order alternating), each in its own transaction, so the
+    // machine's load drifts over both alike; the bulk UPDATEs alternate which table goes first.
+    await source.exec(`CREATE TABLE app.u (LIKE app.t INCLUDING ALL); INSERT INTO app.u SELECT * FROM app.t`)
+    await source.exec('VACUUM ANALYZE app.u')
+    await source.exec('VACUUM ANALYZE app.t')
+    await source.exec(installCapture(same))
     const writes = SINGLE_ROW_WRITES[ctx.mode]
-    const singleRow = async () => {
-      for (let i = 0; i < writes; i++) await source.query(`UPDATE app.t SET qty = qty + 1 WHERE id = $1`, [1 + ((i * 7919) % n)])
-    }
-    const bulkUpdate = async () => {
-      // Untimed: each bulk update leaves a dead copy of every row; both start from a clean table.
-      await source.exec('VACUUM app.t')
-      return timed(() => source.exec(`UPDATE app.t SET qty = qty + 1`))
-    }
     const plain: number[] = []
     const captured: number[] = []
     const plainBulk: number[] = []
     const capturedBulk: number[] = []
     for (let r = 0; r < runs; r++) {
-      plain.push(await timed(singleRow))
-      plainBulk.push(await bulkUpdate())
-      await source.exec(installCapture(same))
-      captured.push(await timed(singleRow))
-      capturedBulk.push(await bulkUpdate())
-      await source.exec(removeCapture(same))
+      const spent = {t: 0, u: 0}
+      for (let i = 0; i < writes; i++) {
+        const id = 1 + (((r * writes + i) * 7919) % n)
+        for (const table of i % 2 ? (['u', 't'] as const) : (['t', 'u'] as const)) {
+          spent[table] += await timed(() => source.query(`UPDATE app.${table} SET qty = qty + 1 WHERE id = $1`, [id]))
+        }
+      }
+      plain.push(spent.u)
+      captured.push(spent.t)
+      // Untimed: each bulk update leaves a dead copy of every row; both start from a clean table.
+      await source.exec('VACUUM app.t')
+      await source.exec('VACUUM app.u')
+      for (const table of r % 2 ? (['u', 't'] as const) : (['t', 'u'] as const)) {
+        const seconds = await timed(() => source.exec(`UPDATE app.${table} SET qty = qty + 1`))
+        ;(table === 't' ? capturedBulk : plainBulk).push(seconds)
+      }
       ctx.log(`  capture run ${r + 1}/${runs}: ${writes} single-row updates ${plain[r]!.toFixed(2)} s → ${captured[r]!.toFixed(2)} s; bulk update ${plainBulk[r]!.toFixed(2)} s → ${capturedBulk[r]!.toFixed(2)} s`)
     }
+    await source.exec(removeCapture(same))
 
-    const details = {rows: n, runs, loadSeconds, bulk, carveSame, carveCross, pipe, batches, parity, whole, plain, captured, plainBulk, capturedBulk, writes, options}
+    const details = {rows: n, runs, loadSeconds, loadAverage: loadavg()[0], bulk, carveSame, carveCross, pipe, batches, parity, whole, paritySessions, copyFormat, bulkCpu, sameCpu, plain, captured, plainBulk, capturedBulk, writes, options}
     const row = (c: string, carve: number, unit: string, ref: {name: string; value: number}, target: string, min: number, notes: string[]): Row => {
       const ratio = ref.value / carve
       return {benchmark: 'backfill', case: `${c}, ${label}`, carve: {value: carve, unit}, reference: {...ref, unit}, ratio, target, met: ratio >= min, notes: notes.join('; '), details}
@@ -198,25 +239,27 @@ async function runCase(ctx: BenchContext, n: number, runs: number): Promise<Row[
       row('copy, same database', sameS, 's', {name: 'bulk INSERT…SELECT', value: bulkS}, '≥ 0.90× (keyset, idempotent, resumable)', 0.9, [
         `Carve ${rate(sameS)}, bulk ${rate(bulkS)}`,
         `${median(batches.filter((_, i) => i % 2 === 0))} batches (adaptive, 500 ms target)`,
+        ...(sameCpu.length ? [`server CPU ${median(sameCpu).toFixed(0)} ms vs ${median(bulkCpu).toFixed(0)} ms (${(median(bulkCpu) / median(sameCpu)).toFixed(2)}×)`] : []),
       ]),
       row('copy, another database', crossS, 's', {name: 'bulk INSERT…SELECT (same db)', value: bulkS}, '≥ 0.35× (every value through text)', 0.35, [
         `Carve ${rate(crossS)}, bulk ${rate(bulkS)}`,
-        `${median(batches.filter((_, i) => i % 2 === 1))} batches`,
+        `${median(batches.filter((_, i) => i % 2 === 1))} batches, each a streamed COPY (${copyFormat})`,
       ]),
       ...(psql
         ? [
             row('copy, another database', crossS, 's', {name: 'psql COPY TO | COPY FROM', value: median(pipe)}, '≥ 1.0× (batched, resumable, idempotent)', 1.0, [
-              `Carve ${rate(crossS)}, COPY pipe ${rate(median(pipe))}`,
+              `Carve ${rate(crossS)}, COPY pipe ${rate(median(pipe))}; Carve streams ${copyFormat} COPY per batch`,
               'the pipe is one transaction: nothing resumes after a failure',
             ]),
           ]
         : []),
       row('parity, another database', median(parity), 's', {name: 'whole-table hash, both sides', value: median(whole)}, '≥ 1.0× (and names the keys)', 1.0, [
         `Carve ${rate(median(parity))} per side, whole-table hash ${rate(median(whole))}`,
-        'integer keys: one GROUP BY scan per side into ~10k-row key-range buckets (other keys: md5 per 10k-row chunk); bisected to the row when different',
+        `${paritySessions} sessions (two per side sharing one exported snapshot), integer keys: one GROUP BY scan per session into ~10k-row key-range buckets (other keys: md5 per 10k-row chunk); bisected to the row when different`,
       ]),
       row(`capture, ${group(writes)} single-row updates`, median(captured), 's', {name: 'no trigger', value: median(plain)}, '≥ 0.95× (≤ 5% cost; one transaction per write)', 0.95, [
         `${group(Math.round(writes / median(captured)))} vs ${group(Math.round(writes / median(plain)))} updates/s`,
+        'two identical tables, capture on one, each update sent to both in turn',
       ]),
       row('capture, one bulk update of every row', median(capturedBulk), 's', {name: 'no trigger', value: median(plainBulk)}, '≥ 0.4× (the keys queued by statement)', 0.4, [
         `${rate(median(capturedBulk))} vs ${rate(median(plainBulk))} updated`,
