@@ -20,6 +20,20 @@ export interface ReplayResult {
   failed: number
   /** SQLSTATE → count, for the statements that failed. */
   errors: Record<string, number>
+  /** Each statement's round trip in ms, in log order (for per-statement comparisons across runs). */
+  latenciesMs: number[]
+}
+
+/**
+ * Sum over statements of each statement's fastest round trip across runs: on a busy machine a
+ * whole run's time moves with whatever else runs, while a statement's best time is close to its
+ * own cost, so this compares two states with much less noise than the run medians.
+ */
+export function sumOfBest(runs: readonly ReplayResult[]): number {
+  const n = runs[0]?.latenciesMs.length ?? 0
+  let total = 0
+  for (let i = 0; i < n; i++) total += Math.min(...runs.map((r) => r.latenciesMs[i]!))
+  return total / 1000
 }
 
 export async function replayLog(url: string, statements: readonly LoggedStatement[]): Promise<ReplayResult> {
@@ -38,18 +52,22 @@ export async function replayLog(url: string, statements: readonly LoggedStatemen
     const errors: Record<string, number> = {}
     let ok = 0
     let failed = 0
+    const latenciesMs: number[] = []
     const started = performance.now()
     for (const s of statements) {
+      const sent = performance.now()
       try {
         await clients.get(s.session)!.query({text: s.sql, values: s.params})
         ok++
+        latenciesMs.push(performance.now() - sent)
       } catch (error) {
+        latenciesMs.push(performance.now() - sent)
         failed++
         const code = (error as {code?: string}).code ?? 'client'
         errors[code] = (errors[code] ?? 0) + 1
       }
     }
-    return {seconds: (performance.now() - started) / 1000, ok, failed, errors}
+    return {seconds: (performance.now() - started) / 1000, ok, failed, errors, latenciesMs}
   } finally {
     await Promise.all([...clients.values()].map((c) => c.end().catch(() => {})))
   }
