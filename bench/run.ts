@@ -35,7 +35,8 @@ const USAGE = `usage: npm run bench -- [--quick | --full] [--only NAME]... [--pg
   --runs      timed runs per case (default: each benchmark's own)
   --size      NAME=N[,N…] override a benchmark's data sizes (repeatable), e.g.
               --size introspection=5000 --size clustering=1000,20000 --size log-ingestion=256
-              (tables for introspection and clustering, megabytes for log-ingestion)`
+              (tables for introspection and clustering, megabytes for log-ingestion,
+              seconds per pgbench run for outbox)`
 
 class UsageError extends Error {}
 
