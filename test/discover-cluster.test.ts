@@ -256,6 +256,24 @@ describe('discovery clustering', () => {
     expect(contextOf(owned, 'tool_alpha_logs').owner).toBe('audit-service')
   })
 
+  it('discounts schema ties across the boundary of two name modules, unless a workload draws the lines', () => {
+    const c = catalog([
+      table('question'), table('question_answers', ['question']), table('question_hints', ['question']),
+      table('quiz', ['question']), table('quiz_slots', ['quiz', 'question']), table('quiz_attempts', ['quiz']),
+      table('lesson'), table('lesson_pages', ['lesson']),
+    ])
+    const weight = (g: ReturnType<typeof buildTableGraph>, a: string, b: string) => g.graph.getEdgeAttribute(g.graph.edge(a, b)!, 'weight')
+    const lines = buildTableGraph(c)
+    const none = buildTableGraph(c, undefined, {moduleBoundary: 1})
+    expect([...lines.nameModules!.keys()].sort()).toEqual(['lesson', 'question', 'quiz'])
+    // quiz → question crosses two modules: a quarter; quiz_slots → quiz is inside one: unchanged.
+    expect(weight(lines, 'quiz', 'question') / weight(none, 'quiz', 'question')).toBeCloseTo(0.25, 6)
+    expect(weight(lines, 'quiz_slots', 'quiz')).toBeCloseTo(weight(none, 'quiz_slots', 'quiz'), 9)
+    // With a workload (here one that never touches these tables) ownership draws the lines.
+    const owned = buildTableGraph(c, workload({'lesson-service': ['lesson', 'lesson_pages']}))
+    expect(weight(owned, 'quiz', 'question')).toBeCloseTo(weight(none, 'quiz', 'question'), 9)
+  })
+
   it('ties tables by their specific column names, not by the columns every table has', () => {
     const ties = columnTies([
       ['stock_entry', ['id', 'created_at', 'warehouse', 'batch_no', 'qty']],

@@ -74,8 +74,14 @@ export const DEFAULT_WEIGHTS: GraphWeights = {
 
 export interface BuildOptions {
   weights?: Partial<GraphWeights>
-  /** Damping of edges at hub tables: weight / (1 + hubDamping · log2(in-degree)). Default 1. */
+  /**
+   * Damping of edges at hub tables: weight / (1 + hubDamping · log2(in-degree)). Default 0:
+   * module boundaries keep modules from gluing together through `users` better than damping
+   * did, and damping cut apart tables that do belong with their hub (docs/discovery.md).
+   */
   hubDamping?: number
+  /** Schema ties between tables of two different name modules count × this (default 0.25 without a workload, 1 with one; 1: no boundary). */
+  moduleBoundary?: number
   /**
    * How a table's references share one unit: each weighs 1 / (number of tables it
    * references)^referenceSpread. 0 (default): every reference counts fully; 1: a link table
@@ -294,9 +300,15 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
 
   const owners = workload ? addWorkload(workload, w, resolve, graph, add) : new Map<string, Owner>()
 
+  const moduleOf = new Map<string, string>()
+  for (const [label, members] of modules) for (const m of members) moduleOf.set(m, label)
+  // With a workload, ownership draws the lines (a table it never touches goes where its
+  // references lead, as the shop's designers put bundles with products); without one, the
+  // lines the names' authors drew stand in for it.
+  const boundary = options.moduleBoundary ?? (workload ? 1 : 0.25)
   const hubs = detectHubs(graph)
   const hubSet = new Set(hubs)
-  const damping = options.hubDamping ?? 1
+  const damping = options.hubDamping ?? 0
   const order = pairs.map((pair, slot) => [pair, slot] as const).sort((p, q) => p[0] - q[0])
   for (const [pair, slot] of order) {
     const a = keys[Math.floor(pair / keys.length)]!
@@ -310,7 +322,15 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     const ob = owners.get(b)
     const doubt = oa && ob && oa.service !== ob.service ? 1 - oa.share * ob.share : 1
     let weight = 0
-    for (const [signal, value] of Object.entries(signals)) weight += SCHEMA_SIGNALS.has(signal) ? value * doubt : value
+    // Two different name modules: their authors drew a line between them, so the schema's ties
+    // across it count × moduleBoundary (a plugin's FK to the core table it hangs on does not
+    // make it core). Not between tables one service owns, and the workload's ties are not
+    // discounted: who writes what outranks names.
+    const ma = moduleOf.get(a)
+    const mb = moduleOf.get(b)
+    const sameOwner = oa !== undefined && ob !== undefined && oa.service === ob.service
+    const across = ma !== undefined && mb !== undefined && ma !== mb && !sameOwner ? boundary : 1
+    for (const [signal, value] of Object.entries(signals)) weight += SCHEMA_SIGNALS.has(signal) ? value * doubt * across : value
     // An edge at a hub counts less the more tables the hub touches: users referenced by 30
     // tables should not pull all 30 into one context.
     for (const end of [a, b]) {
