@@ -22,6 +22,7 @@ import {type SplitSpec, splitSpecSchema} from '../plan/steps/split.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {sleep} from '../util/sleep.js'
 import {sqlstateOf} from '../util/sqlstate.js'
+import {retryLostRaces} from './lock-retry.js'
 
 export const SPLIT_NEEDS = 'physical split needs a PostgreSQL server with wal_level=logical (or change capture)'
 
@@ -296,19 +297,26 @@ export function fileOf(files: Partial<Record<string, string>>, name: string, ste
  * scripts the split runners run themselves.
  */
 export async function runScript(conn: Connection, sql: string, options: {lockTimeoutMs: number; lockRetries: number; signal?: AbortSignal}): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    await conn.exec('BEGIN')
-    try {
-      await conn.exec(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(options.lockTimeoutMs))}ms'`)
-      await conn.exec(sql)
-      await conn.exec('COMMIT')
-      return
-    } catch (error) {
-      await conn.exec('ROLLBACK').catch(() => {})
-      if (sqlstateOf(error) !== '55P03' || attempt >= options.lockRetries || options.signal?.aborted) throw error
-      await sleep(Math.round(250 * 2 ** attempt * (0.5 + Math.random())), options.signal)
-    }
-  }
+  await retryLostRaces(
+    async () => {
+      await conn.exec('BEGIN')
+      try {
+        await conn.exec(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(options.lockTimeoutMs))}ms'`)
+        await conn.exec(sql)
+        await conn.exec('COMMIT')
+      } catch (error) {
+        await conn.exec('ROLLBACK').catch(() => {})
+        throw error
+      }
+    },
+    {
+      retries: options.lockRetries,
+      backoffMs: (n) => Math.round(250 * 2 ** n * (0.5 + Math.random())),
+      // Interrupted before the wait: the lock timeout is the answer.
+      lostRace: (error): error is unknown => sqlstateOf(error) === '55P03' && !options.signal?.aborted,
+      signal: options.signal,
+    },
+  )
 }
 
 export const OUTBOX_COLUMNS = ['id', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'created_at'] as const

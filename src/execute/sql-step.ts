@@ -21,10 +21,10 @@ import type {Connection} from '../db/connection.js'
 import {CarveError, EXIT} from '../errors.js'
 import {splitStatements} from '../workload/mask.js'
 import {Interrupted} from './interrupted.js'
+import {retryLostRaces} from './lock-retry.js'
 export {Interrupted} from './interrupted.js'
 import type {Ledger} from './ledger.js'
 import type {LoadedStep} from './plan-files.js'
-import {sleep} from '../util/sleep.js'
 import {sqlstateOf} from '../util/sqlstate.js'
 
 export interface SqlStepEnv {
@@ -146,17 +146,26 @@ class RaceClock {
 
 /** Run `attempt` until it succeeds or fails with something that is not a lost race (isRetryable). */
 async function withLockRetries<T>(env: SqlStepEnv, s: LoadedStep, clock: RaceClock, attempt: () => Promise<T>): Promise<T> {
-  for (let n = 0; ; n++) {
-    const tried = performance.now()
-    try {
-      return await attempt()
-    } catch (error) {
-      if (!(error instanceof StepFailure) || !error.retryable) throw error
-      clock.waitedMs += performance.now() - tried
-      if (n >= env.lockRetries) {
+  const lost = (error: unknown): error is StepFailure => error instanceof StepFailure && error.retryable
+  return retryLostRaces(
+    async () => {
+      const tried = performance.now()
+      try {
+        return await attempt()
+      } catch (error) {
+        if (lost(error)) clock.waitedMs += performance.now() - tried
+        throw error
+      }
+    },
+    {
+      retries: env.lockRetries,
+      backoffMs: (n) => backoffMs(env.retryBaseMs, n),
+      lostRace: lost,
+      signal: env.signal,
+      giveUp: (error) => {
         const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
         const race = error.sqlstate === '40P01' || error.sqlstate === '40001'
-        throw new StepFailure(
+        return new StepFailure(
           s.step.id,
           race
             ? `lost ${env.lockRetries + 1} attempts to concurrent transactions (${error.reason}); retry at a quieter time or raise --retries`
@@ -164,16 +173,16 @@ async function withLockRetries<T>(env: SqlStepEnv, s: LoadedStep, clock: RaceClo
           error.sqlstate,
           true,
         )
-      }
-      const waitMs = backoffMs(env.retryBaseMs, n)
-      clock.retries++
-      env.onRetry?.({attempt: n + 1, retries: env.lockRetries, waitMs, reason: error.reason})
-      const slept = performance.now()
-      const go = await sleep(waitMs, env.signal)
-      clock.waitedMs += performance.now() - slept
-      if (!go) throw new Interrupted()
-    }
-  }
+      },
+      onRetry: (n, waitMs, error) => {
+        clock.retries++
+        env.onRetry?.({attempt: n + 1, retries: env.lockRetries, waitMs, reason: error.reason})
+      },
+      onWaited: (ms) => {
+        clock.waitedMs += ms
+      },
+    },
+  )
 }
 
 function fail(s: LoadedStep, env: SqlStepEnv, error: unknown, file: string, text: string | undefined, offset = 0): StepFailure {
