@@ -92,6 +92,14 @@ export function sightingsOf(workload: Workload): SightingLookup | undefined {
   return finishedSightings.get(workload)
 }
 
+/** Made outside the aggregator so the workload keeps only the sightings alive, not the counts. */
+function sightingLookup(byFingerprint: Map<string, Map<string, ServiceTally>>): SightingLookup {
+  return (fingerprint, service) => {
+    const t = byFingerprint.get(fingerprint)?.get(service)
+    return t && {first: t.first, last: t.last, file: t.file, line: t.line}
+  }
+}
+
 interface SessionState {
   txn?: string
   explicit: boolean
@@ -473,11 +481,7 @@ export class WorkloadAggregator {
       tables,
       unparsed: {calls: this.unparsed.calls, distinct: this.unparsed.distinct.size, samples: this.unparsed.samples},
     }
-    const fingerprints = this.fingerprints
-    finishedSightings.set(workload, (fingerprint, service) => {
-      const t = fingerprints.get(fingerprint)?.services.get(service)
-      return t && {first: t.first, last: t.last, file: t.file, line: t.line}
-    })
+    finishedSightings.set(workload, sightingLookup(new Map([...this.fingerprints].map(([k, f]) => [k, f.services]))))
     return workload
   }
 }
