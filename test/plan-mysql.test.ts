@@ -112,6 +112,10 @@ describe('MySQL plan generation', () => {
     ])
     // Level 4: an outbox per moved context; no workload here, so no read models.
     expect(drafts.some((d) => d.kind === 'read-models')).toBe(false)
+    // The outbox is fed by triggers on MySQL; a plan asking for WAL delivery (the default) is told so.
+    expect(notes).toContain(MYSQL_NOTES.outboxTriggers)
+    const asked = handInput('mariadb', null)
+    expect(mysqlDrafts({...asked, conventions: {...asked.conventions, outboxDelivery: 'trigger'}}, 4).notes).not.toContain(MYSQL_NOTES.outboxTriggers)
     expect(notes.some((n) => n.startsWith(MYSQL_NOTES.split))).toBe(true)
     expect(notes).toContain(MYSQL_NOTES.looseFks)
     expect(notes.some((n) => n.includes('legacy_audit'))).toBe(true)

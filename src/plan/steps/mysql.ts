@@ -42,6 +42,7 @@ export {MYSQL_OWNERSHIP_TABLE, MYSQL_REVOKED_TABLE, MYSQL_ROLES_TABLE, MysqlSql}
 
 export const MYSQL_NOTES = {
   notMoved: 'on MySQL the outbox and read models live in the context\'s database, so a context that is not moved gets neither',
+  outboxTriggers: 'outbox: on MySQL/MariaDB events are written by triggers into an outbox table in the context\'s database (--outbox wal is a PostgreSQL publication; a binlog reader such as Debezium\'s MySQL connector needs no step of Carve\'s)',
   split: 'physical split: not supported on MySQL yet (needs binlog-based change capture and a cut-over; planned)',
   looseFks: 'loose foreign keys: on MySQL, ON DELETE CASCADE / SET NULL of a dropped cross-context foreign key is not replaced by a queue and cleanup job yet: the owner\'s API must apply it (reconcile.sql lists orphans)',
 } as const
@@ -93,6 +94,7 @@ export function mysqlDrafts(input: PlanInput, level: number): {drafts: StepDraft
       lastOf.set(name, d.key)
     }
     for (const c of moved) add(c.name, mysqlOutboxStep(sql, c, locator, [lastOf.get(c.name)!]))
+    if (input.conventions.outboxDelivery !== 'trigger' && drafts.some((d) => d.kind === 'outbox')) notes.push(MYSQL_NOTES.outboxTriggers)
     for (const c of moved) {
       const sources = [...new Set(c.reachesInto.map((a) => a.context))].sort()
       add(c.name, mysqlReadModelsStep(sql, c, locator, [...new Set([lastOf.get(c.name)!, ...sources.flatMap(movedKey)])]))
