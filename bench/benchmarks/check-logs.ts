@@ -5,12 +5,19 @@
  * each service 20 tables.
  *
  * Two cases: "few violations" (exceptions cover every access but those to 5 tables: what a team
- * that adopted the boundaries sees) and "every access a violation" (no exceptions: 9 accesses in
- * 10 cross a boundary, the worst case for the pass that locates offending statements in the log).
+ * that adopted the boundaries sees; 18,000 exceptions to load) and "every access a violation" (no
+ * exceptions: 9 accesses in 10 cross a boundary, every finding cites its first/last seen and log
+ * line). Both read the log once: ingestion keeps the sightings (src/workload/aggregate.ts).
  * Carve's report is checked before timing: every execution counted, and in the first case
  * findings only on the 5 uncovered tables, each with its log line.
+ *
+ * Ingest and the two checks run interleaved, run after run, so a busy machine slows all three
+ * alike; the figures are medians. "At ingestion speed" is met when check's median time is within
+ * ingest's own run-to-run range (no slower than ingestion, within its noise); the ratio is
+ * printed as measured.
  */
 import {readFileSync, statSync, writeFileSync} from 'node:fs'
+import {loadavg} from 'node:os'
 import {join} from 'node:path'
 
 import {stringify} from 'yaml'
@@ -24,8 +31,6 @@ const PREFIX = '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h '
 const SERVICES = ['orders', 'billing', 'catalog', 'pricing', 'payments', 'auth', 'ums', 'reporting', 'admin', 'wallet']
 const SIZES_MB = {quick: 16, full: 1024} as const
 const UNCOVERED = ['t0', 't1', 't2', 't3', 't4']
-/** check may take this much longer than ingest and still be "at ingestion speed". */
-const TARGET_SLOWDOWN = 1.25
 
 function boundaries(withExceptions: boolean): object {
   const contexts = SERVICES.map((s, i) => ({name: s, owner: s, tables: Array.from({length: 20}, (_, k) => `t${i * 20 + k}`)}))
@@ -74,30 +79,35 @@ export default defineBenchmark({
     }
 
     const samples = {ingest: [] as Sample[], few: [] as Sample[], all: [] as Sample[]}
+    const steps = [async () => samples.ingest.push(await ingest()), async () => samples.few.push(await check(files.few)), async () => samples.all.push(await check(files.all))]
     for (let i = 0; i < runs; i++) {
-      samples.ingest.push(await ingest())
-      samples.few.push(await check(files.few))
-      samples.all.push(await check(files.all))
+      // Ingest first, then last: a load that drifts during the run weighs on both sides alike.
+      for (const step of i % 2 === 0 ? steps : [...steps].reverse()) await step()
       ctx.log(`check-logs: run ${i + 1}/${runs} done`)
     }
     const seconds = (s: Sample[]) => median(s.map((x) => x.wallSeconds))
     const mbps = (s: Sample[]) => size / 1024 / 1024 / seconds(s)
     const ingestMbps = mbps(samples.ingest)
-    const row = (label: string, s: Sample[], targeted: boolean): Row => {
+    const ingestSlowest = Math.max(...samples.ingest.map((x) => x.wallSeconds))
+    const ingestSpread = (ingestSlowest - Math.min(...samples.ingest.map((x) => x.wallSeconds))) / seconds(samples.ingest)
+    const rss = (s: Sample[]) => Math.round(medianOrNull(s.map((x) => x.peakRssMb)) ?? 0)
+    // CPU seconds say how much work each did, which a busy machine does not change much.
+    const cpu = (s: Sample[]) => medianOrNull(s.map((x) => x.cpuSeconds))
+    const cpuNote = (s: Sample[]) => (cpu(s) !== null && cpu(samples.ingest) !== null ? `; CPU check ${cpu(s)!.toFixed(1)} s vs ingest ${cpu(samples.ingest)!.toFixed(1)} s` : '')
+    const row = (label: string, s: Sample[]): Row => {
       const value = mbps(s)
-      const ratio = value / ingestMbps
       return {
         benchmark: 'check-logs',
         case: `${megabytes} MB, ${label}`,
         carve: {value, unit: 'MB/s'},
         reference: {name: 'carve workload ingest', value: ingestMbps, unit: 'MB/s'},
-        ratio,
-        target: targeted ? `≥ ${(1 / TARGET_SLOWDOWN).toFixed(2)}× ingest` : '(worst case, no target)',
-        met: targeted ? ratio >= 1 / TARGET_SLOWDOWN : null,
-        notes: `${executions.toLocaleString('en-US')} executions; check peak RSS ${Math.round(medianOrNull(s.map((x) => x.peakRssMb)) ?? 0)} MB; median of ${runs}`,
+        ratio: value / ingestMbps,
+        target: '≥ 1.00× ingest (within its run-to-run noise)',
+        met: seconds(s) <= ingestSlowest,
+        notes: `${executions.toLocaleString('en-US')} executions; check ${seconds(s).toFixed(2)} s vs ingest ${seconds(samples.ingest).toFixed(2)} s (ingest runs spread ${(ingestSpread * 100).toFixed(0)}%)${cpuNote(s)}; peak RSS check ${rss(s)} MB, ingest ${rss(samples.ingest)} MB; median of ${runs}, interleaved; load average ${loadavg()[0]!.toFixed(1)}`,
         details: {bytes: size, executions, check: s, ingest: samples.ingest},
       }
     }
-    return [row('few violations', samples.few, true), row('every access a violation', samples.all, false)]
+    return [row('few violations', samples.few), row('every access a violation', samples.all)]
   },
 })
