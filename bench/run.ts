@@ -36,7 +36,8 @@ const USAGE = `usage: npm run bench -- [--quick | --full] [--only NAME]... [--pg
   --size      NAME=N[,N…] override a benchmark's data sizes (repeatable), e.g.
               --size introspection=5000 --size clustering=1000,20000 --size log-ingestion=256
               (tables for introspection and clustering, megabytes for log-ingestion,
-              seconds per pgbench run for outbox)`
+              seconds per pgbench run for outbox, pgbench scale for app-pgbench and cutover,
+              rows per table for app-sysbench, statements for app-replay)`
 
 class UsageError extends Error {}
 
