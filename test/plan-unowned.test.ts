@@ -48,5 +48,10 @@ describe('an unowned context in a plan', () => {
     expect(ownership![1]).toContain(UNASSIGNED_OWNER)
     // The plan's table of contexts: owner unassigned, the role named after the context.
     expect(files.get('README.md')).toContain('| [legacy](contexts/legacy/README.md) | unassigned | legacy | carve\\_legacy |')
+    // CODEOWNERS names no made-up team for it; owned contexts keep their line.
+    const owners = files.get('CODEOWNERS')!
+    expect(owners).not.toMatch(/@unassigned/)
+    expect(owners).toMatch(/^# legacy: no owner decided yet/m)
+    expect(owners).toMatch(/^\S*contexts\/orders\/ @orders-service$/m)
   })
 })

@@ -62,9 +62,14 @@ export function codeowners(manifest: PlanManifest, input: PlanInput, options: Re
   ]
   for (const ctx of input.contexts) {
     if (ctx.tables.length === 0) continue
+    const folder = `${contextFolder(ctx.name)}/`
+    if (ctx.unowned) {
+      // No owner decided yet: a made-up team would be worse than none (GitHub flags unknown owners).
+      lines.push(`# ${ctx.name}: no owner decided yet (owner: null in the boundaries file), so no reviewer is assigned for ${pattern(options.location, folder)}`)
+      continue
+    }
     const who = handle(ctx.owner, options.codeownersOrg)
     lines.push(`# ${ctx.name}`)
-    const folder = `${contextFolder(ctx.name)}/`
     lines.push(`${pattern(options.location, folder)} ${who}`)
     // Its steps sit inside its folder, which the line above covers; a step elsewhere gets its own line.
     for (const s of stepFolders(manifest, ctx.name)) if (s.folder && !s.folder.startsWith(folder)) lines.push(`${pattern(options.location, s.folder)} ${who}`)
