@@ -288,7 +288,7 @@ export const splitCopyRunner: StepRunner = {
     const lines = [
       `copy the rows existing at start of ${spec.tables.length} table${spec.tables.length === 1 ? '' : 's'} into database ${spec.target_database}:`,
       ...spec.tables.map((t) => `  ${copyLabel(t)} → ${qualified(t.target.schema, t.target.name)}  key (${t.key.join(', ')}), ${t.columns.length} columns`),
-      'keyset batches over the key (sized toward the target time per batch), ON CONFLICT DO NOTHING, a checkpoint after every batch;',
+      'keyset batches over the key (sized toward the target time per batch; across databases each a streamed COPY), idempotent (a repeated batch goes through ON CONFLICT DO NOTHING), a checkpoint after every batch;',
       'then parity: chunked hashes on both sides; every difference must be a change queued in change capture, else the step fails.',
     ]
     const throttles = [
