@@ -393,28 +393,33 @@ pgDescribe('backfill and change capture across databases (PostgreSQL server)', (
     const role = `carve_h5cap_${process.pid}`
     const evil = `${role}_evil`
     const t = {source: {schema: 'cap', name: 't'}, key: ['id']}
+    const queue = `carve."${captureNames(t.source).queue}"`
     await source.exec(`CREATE SCHEMA cap; CREATE TABLE cap.t (id int PRIMARY KEY, v text); INSERT INTO cap.t VALUES (1, 'a'), (2, 'b');`)
     await source.exec(installCapture(t))
     await source.exec(`CREATE ROLE ${role}; GRANT USAGE ON SCHEMA cap TO ${role}; GRANT SELECT, INSERT, UPDATE, DELETE ON cap.t TO ${role}; CREATE SCHEMA ${evil} AUTHORIZATION ${role}`)
     try {
-      await source.exec(`SET ROLE ${role};
-        CREATE FUNCTION ${evil}.jsonb_build_array(integer) RETURNS jsonb LANGUAGE sql AS $$ SELECT '["hijacked"]'::jsonb $$;
-        CREATE FUNCTION ${evil}.left(text, integer) RETURNS text LANGUAGE sql AS $$ SELECT 'X' $$;
-        SET search_path = ${evil}, pg_catalog;
-        UPDATE cap.t SET v = 'b2' WHERE id = 2; UPDATE cap.t SET id = 3 WHERE id = 1; INSERT INTO cap.t VALUES (4, 'd'); DELETE FROM cap.t WHERE id = 4;`)
-      await expect(source.query(`SELECT count(*) FROM carve."${captureNames(t.source).queue}"`)).rejects.toThrow(/permission denied/)
+      try {
+        await source.exec(`SET ROLE ${role};
+          CREATE FUNCTION ${evil}.jsonb_build_array(integer) RETURNS jsonb LANGUAGE sql AS $$ SELECT '["hijacked"]'::jsonb $$;
+          CREATE FUNCTION ${evil}.left(text, integer) RETURNS text LANGUAGE sql AS $$ SELECT 'X' $$;
+          SET search_path = ${evil}, pg_catalog;
+          UPDATE cap.t SET v = 'b2' WHERE id = 2; UPDATE cap.t SET id = 3 WHERE id = 1; INSERT INTO cap.t VALUES (4, 'd'); DELETE FROM cap.t WHERE id = 4;`)
+        await expect(source.query(`SELECT count(*) FROM ${queue}`)).rejects.toThrow(/permission denied/)
+      } finally {
+        await source.exec(`RESET ROLE; RESET search_path`)
+      }
+      const queued = await source.query<{op: string; key: unknown}>(`SELECT op, key FROM ${queue} ORDER BY id`)
+      expect(queued).toEqual([
+        {op: 'U', key: [2]},
+        {op: 'U', key: [3]},
+        {op: 'D', key: [1]},
+        {op: 'I', key: [4]},
+        {op: 'D', key: [4]},
+      ])
     } finally {
-      await source.exec(`RESET ROLE; RESET search_path`)
+      // The role is cluster-wide: dropped whatever happened.
+      await source.exec(removeCapture(t) + `DROP SCHEMA ${evil} CASCADE; DROP SCHEMA cap CASCADE; DROP ROLE ${role};`)
     }
-    const queued = await source.query<{op: string; key: unknown}>(`SELECT op, key FROM carve."${captureNames(t.source).queue}" ORDER BY id`)
-    expect(queued).toEqual([
-      {op: 'U', key: [2]},
-      {op: 'U', key: [3]},
-      {op: 'D', key: [1]},
-      {op: 'I', key: [4]},
-      {op: 'D', key: [4]},
-    ])
-    await source.exec(removeCapture(t) + `DROP SCHEMA ${evil} CASCADE; DROP SCHEMA cap CASCADE; DROP ROLE ${role};`)
   })
 
   it('a batch partly on the target already is written safely; a clash on another unique index fails loudly and leaves both sessions usable', async () => {
