@@ -66,7 +66,9 @@ export default defineBenchmark({
     writeFileSync(files.all, stringify(boundaries(false)))
     const bin = join(ctx.root, 'bin', 'run.js')
     const out = scratchPath('check.json')
-    const ingest = () => timeCommand(process.execPath, [bin, 'workload', 'ingest', log, '--out', scratchPath('check-workload.json'), '--json', '--log-line-prefix', PREFIX], {timeoutMs: 3_600_000})
+    // Ingest as a user runs it: workload.json written once, the summary printed (with --json it
+    // would also print the whole workload again, which check does not pay for).
+    const ingest = () => timeCommand(process.execPath, [bin, 'workload', 'ingest', log, '--out', scratchPath('check-workload.json'), '--log-line-prefix', PREFIX], {timeoutMs: 3_600_000})
     const check = (file: string) => timeCommand(process.execPath, [bin, 'check', '-f', file, log, '--log-line-prefix', PREFIX, '--json', '--out', out, '--fail-on', 'none'], {timeoutMs: 3_600_000})
 
     // Untimed: the report must be right before it is timed.
