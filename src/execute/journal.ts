@@ -26,6 +26,7 @@ import {splitStatements} from '../workload/mask.js'
 import type {LoadedStep} from './plan-files.js'
 import {backoffMs, describeSqlError, Interrupted, sqlstateOf, StepFailure, type SqlStepEnv} from './sql-step.js'
 import {sleep} from '../util/sleep.js'
+import {retryLostRaces} from './lock-retry.js'
 
 const journalSchema = z.object({
   journal: z.object({
@@ -140,41 +141,49 @@ const NOWAIT_PAUSE_MS = [5, 25] as const
  * no such cycle.
  */
 async function runStatement(env: JournalEnv, s: LoadedStep, clock: Clock, key: string, text: string, st: {text: string; offset: number}): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const tried = performance.now()
-    let error: unknown
-    for (;;) {
-      try {
-        await env.conn.query(st.text)
-        return
-      } catch (e) {
-        error = e
+  const lead = text.indexOf(st.text, st.offset)
+  const reasonOf = (error: unknown) => describeSqlError(error, fileName(s, key), text, lead >= 0 ? lead : st.offset)
+  await retryLostRaces(
+    async () => {
+      const tried = performance.now()
+      for (;;) {
+        try {
+          await env.conn.query(st.text)
+          return
+        } catch (error) {
+          if (!isRetryable(error)) throw new StepFailure(s.step.id, reasonOf(error), sqlstateOf(error))
+          if (performance.now() - tried >= env.lockTimeoutMs) {
+            clock.waitedMs += performance.now() - tried
+            throw error
+          }
+        }
+        const [low, high] = NOWAIT_PAUSE_MS
+        if (!(await sleep(low + Math.random() * (high - low), env.signal))) throw new Interrupted()
       }
-      if (!isRetryable(error) || performance.now() - tried >= env.lockTimeoutMs) break
-      const [low, high] = NOWAIT_PAUSE_MS
-      if (!(await sleep(low + Math.random() * (high - low), env.signal))) throw new Interrupted()
-    }
-    const lead = text.indexOf(st.text, st.offset)
-    const reason = describeSqlError(error, fileName(s, key), text, lead >= 0 ? lead : st.offset)
-    if (!isRetryable(error)) throw new StepFailure(s.step.id, reason, sqlstateOf(error))
-    clock.waitedMs += performance.now() - tried
-    if (attempt >= env.lockRetries) {
-      const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
-      throw new StepFailure(
-        s.step.id,
-        `could not take its locks${locks} within lock_timeout ${env.lockTimeoutMs} ms, ${env.lockRetries + 1} attempts (${reason}); a long-running transaction holds them — find it in SHOW PROCESSLIST, or retry later`,
-        sqlstateOf(error),
-        true,
-      )
-    }
-    const waitMs = backoffMs(env.retryBaseMs, attempt)
-    clock.retries++
-    env.onRetry?.({attempt: attempt + 1, retries: env.lockRetries, waitMs, reason})
-    const slept = performance.now()
-    const go = await sleep(waitMs, env.signal)
-    clock.waitedMs += performance.now() - slept
-    if (!go) throw new Interrupted()
-  }
+    },
+    {
+      retries: env.lockRetries,
+      backoffMs: (n) => backoffMs(env.retryBaseMs, n),
+      lostRace: (error): error is unknown => isRetryable(error),
+      signal: env.signal,
+      giveUp: (error) => {
+        const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
+        return new StepFailure(
+          s.step.id,
+          `could not take its locks${locks} within lock_timeout ${env.lockTimeoutMs} ms, ${env.lockRetries + 1} attempts (${reasonOf(error)}); a long-running transaction holds them — find it in SHOW PROCESSLIST, or retry later`,
+          sqlstateOf(error),
+          true,
+        )
+      },
+      onRetry: (n, waitMs, error) => {
+        clock.retries++
+        env.onRetry?.({attempt: n + 1, retries: env.lockRetries, waitMs, reason: reasonOf(error)})
+      },
+      onWaited: (ms) => {
+        clock.waitedMs += ms
+      },
+    },
+  )
 }
 
 /** Creates what later statements rely on, and is harmless to repeat. */
