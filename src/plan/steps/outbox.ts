@@ -4,14 +4,14 @@
  *
  * - `wal` (default, outbox-wal.ts): a publication; events are read from the WAL by logical
  *   decoding (Debezium, or `carve relay`). Nothing is added to the application's transactions:
- *   pgbench runs at the untouched speed with it, and at a fraction with a trigger outbox
- *   (BENCHMARKS.md, row outbox).
+ *   a pgbench TPC-B transaction costs the server the same CPU with it as without, ~40% more
+ *   with a trigger outbox (BENCHMARKS.md, rows outbox).
  * - `trigger` (here): an outbox table in the owner's schema (Debezium's shape: id, aggregate
  *   type, aggregate id, event type, payload, created at) written by AFTER triggers in the same
  *   transaction as the change, for teams that want the event to exist exactly when the change
  *   committed. Statement-level triggers with transition tables — one INSERT … SELECT per
- *   statement, not one trigger call and INSERT per row, the cheaper of the two in the same
- *   benchmark — and row triggers on partitioned tables (a statement-level trigger on the root does
+ *   statement, not one trigger call and INSERT per row (as costly as row triggers on pgbench's
+ *   single-row statements, cheaper on bulk ones) — and row triggers on partitioned tables (a statement-level trigger on the root does
  *   not fire for a statement naming a partition; row triggers are cloned to every partition).
  */
 import type {ContextSpec, PlanInput} from '../context.js'
@@ -233,7 +233,7 @@ END`)}
     title: `An outbox for ${code(ctx.name)} (level 3 → 4)`,
     what: `Creates ${code(`${schema}.${outboxName(ctx, input)}`)} and \`AFTER INSERT\`, \`UPDATE\` and \`DELETE\` triggers (${code(OUTBOX_TRIGGER)}, ${code(OUTBOX_UPDATE_TRIGGER)}, ${code(OUTBOX_DELETE_TRIGGER)}: statement level, one \`INSERT … SELECT\` from the statement's transition table; a partitioned table gets one row trigger ${code(OUTBOX_TRIGGER)}, cloned to its partitions) on ${tables.length} table${tables.length === 1 ? '' : 's'}: every committed change becomes an event \`<table>.created|updated|deleted\` with the row as JSON payload and the primary key as aggregate id, written in the same transaction as the change. The events are listed in [contexts/${ctx.name}/events.md](${linkFromStep(ctx.name, `contexts/${ctx.name}/events.md`)}). A relay moves them to the broker: Debezium with the outbox event router ([contexts/${ctx.name}/api/debezium-postgres.json](${linkFromStep(ctx.name, `contexts/${ctx.name}/api/debezium-postgres.json`)})), or a poller that publishes in \`id\` order and deletes what it published.`,
     why: 'Other services react to changes through events instead of reading or polling the tables (concepts: react to a change → subscribe to its events). This plan asked for in-transaction events (`--outbox trigger`): an event exists exactly when its change committed, on any server, without wal_level=logical.',
-    risk: 'Every write statement on these tables also inserts its rows into the outbox, in the application\'s transaction: writes get slower (pgbench TPC-B with these triggers runs at a fraction of its untouched speed — BENCHMARKS.md, row outbox; the default `--outbox wal` costs the application nothing). The outbox grows until a relay drains it.',
+    risk: 'Every write statement on these tables also inserts its rows into the outbox, in the application\'s transaction: writes get slower (a pgbench TPC-B transaction costs the server ~40% more CPU with these triggers — BENCHMARKS.md, rows outbox; the default `--outbox wal` adds nothing to the transaction). The outbox grows until a relay drains it.',
     lock: 'SHARE ROW EXCLUSIVE on each table while its trigger is created (ACCESS EXCLUSIVE to drop it on rollback), all taken first in one order by table name; the first lock waits up to `lock_timeout`, each further one at most 200 ms, and a lock not granted rolls the step back for a retry (milliseconds)',
     duration: 'under a second',
     rollback: '`down.sql` drops the triggers, the function and the outbox table (undelivered events are lost — drain the relay first); a table left with no trigger at all gets `relhastriggers = false` back (as a superuser; otherwise at its next VACUUM).',
