@@ -106,6 +106,8 @@ export default defineBenchmark({
   summary: `pgbench TPC-B (scale ${SCALE}, 4 clients) with the outbox as row triggers, statement triggers or a publication vs untouched, interleaved`,
   order: 48,
   needsPostgres: true,
+  // Like the other pgbench rows: quick mode stays within its few minutes; `--only outbox` runs it quick.
+  fullOnly: true,
   async run(ctx) {
     if (commandOutput('pgbench', ['--version']) === null) throw new BenchError('outbox: pgbench is not on PATH (Debian: apt-get install postgresql-contrib)')
     return runCase(ctx)
