@@ -46,8 +46,60 @@ const JSONS = new Set([114, 3802])
 const TIMESTAMPTZ = 1184
 const TIMESTAMP = 1114
 
-/** A column's text value as to_jsonb would give it (numbers, booleans, JSON, ISO timestamps). */
+/** Array type OID → element type OID, for the element types to_jsonb renders as non-strings (and text-like ones). */
+const ARRAY_ELEMENT: Record<number, number> = {
+  1005: 21, 1007: 23, 1016: 20, 1028: 26, 1021: 700, 1022: 701, 1231: 1700, 1000: 16, 199: 114, 3807: 3802,
+  1185: 1184, 1115: 1114, 1009: 25, 1015: 1043, 1014: 1042, 2951: 2950, 1182: 1082, 1183: 1083, 1270: 1266,
+}
+
+/** A PostgreSQL array literal (`{1,2}`, `{"a b",NULL}`, `{{1,2},{3,4}}`) → nested arrays of element texts (null for NULL). */
+export function parseArrayLiteral(text: string): unknown[] {
+  let at = 0
+  const parse = (): unknown[] => {
+    // Skip a dimension decoration such as [0:1]={...}.
+    if (text[at] === '[') at = text.indexOf('=', at) + 1
+    if (text[at] !== '{') throw new Error(`not an array literal: ${JSON.stringify(text)}`)
+    at++
+    const out: unknown[] = []
+    if (text[at] === '}') {
+      at++
+      return out
+    }
+    for (;;) {
+      if (text[at] === '{') out.push(parse())
+      else if (text[at] === '"') {
+        let value = ''
+        at++
+        while (text[at] !== '"') {
+          if (text[at] === '\\') at++
+          value += text[at++]
+        }
+        at++
+        out.push(value)
+      } else {
+        let end = at
+        while (text[end] !== ',' && text[end] !== '}') end++
+        const raw = text.slice(at, end).trim()
+        out.push(raw.toUpperCase() === 'NULL' ? null : raw)
+        at = end
+      }
+      if (text[at] === ',') at++
+      else if (text[at] === '}') {
+        at++
+        return out
+      } else throw new Error(`not an array literal: ${JSON.stringify(text)}`)
+    }
+  }
+  return parse()
+}
+
+/** A column's text value as to_jsonb would give it (numbers, booleans, JSON, ISO timestamps, arrays). */
 export function jsonValue(text: string, typeOid: number): unknown {
+  const element = ARRAY_ELEMENT[typeOid]
+  if (element !== undefined) {
+    const convert = (v: unknown): unknown => (Array.isArray(v) ? v.map(convert) : v === null ? null : jsonValue(v as string, element))
+    return convert(parseArrayLiteral(text))
+  }
   if (INTEGERS.has(typeOid)) {
     const n = Number(text)
     return Number.isSafeInteger(n) ? n : text
