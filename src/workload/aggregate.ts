@@ -8,96 +8,18 @@ import type {StatementEvent} from './events.js'
 import {maskSql, sqlcommenterTags} from './mask.js'
 import {type StatementStats, type TableClassification, type TableUsage, type Workload, WORKLOAD_FORMAT, type WorkloadSource} from './model.js'
 import type {StatementInfo, StatementKind} from './statement.js'
+import {rememberSightings, sight, TimestampKeeper, type ServiceTally} from './sightings.js'
 import {isSystemRelation} from './system-catalog.js'
+
+export {sightingsOf, type Sighting, type SightingLookup} from './sightings.js'
 
 const MAX_UNPARSED_SAMPLES = 20
 const MAX_TEXT = 2000
-
-/**
- * When and where one service ran one statement shape: the first and last timestamp as logged and
- * the location of the first execution. `carve check` cites it as a finding's evidence; it is
- * kept while counting so a check reads its logs once. Not part of workload.json.
- */
-export interface Sighting {
-  first?: string
-  last?: string
-  file: string
-  line: number
-}
-
-/** One service's share of a statement shape: its executions and its sighting. */
-type ServiceTally = Sighting & {calls: number}
 
 /** A statement's stats while counting: the output shape, with a Map for services and its analysis. */
 type FingerprintAcc = Pick<StatementStats, 'fingerprint' | 'kind' | 'text' | 'calls' | 'totalMs' | 'rows'> & {
   services: Map<string, ServiceTally>
   infos: StatementInfo[]
-}
-
-/**
- * Is a sighting at `at` (file:line) earlier than the one kept? Timestamps compare as logged (one
- * log format sorts as text); an untimed execution comes after any timed one; equal times go to
- * the file first by name, then the lower line. A total order, so the pieces of -j merge to the
- * same sighting whatever their number or the order they finish in.
- */
-function earlier(at: string | undefined, file: string, line: number, kept: Sighting): boolean {
-  if (at !== kept.first) {
-    if (at === undefined) return false
-    if (kept.first === undefined) return true
-    return at < kept.first
-  }
-  return file === kept.file ? line < kept.line : file < kept.file
-}
-
-function sight(t: ServiceTally, at: string | undefined, file: string, line: number, own: (at: string | undefined) => string | undefined): void {
-  if (earlier(at, file, line, t)) {
-    if (at !== t.first) t.first = own(at)
-    t.file = file
-    t.line = line
-  }
-  if (at !== undefined && (t.last === undefined || at > t.last)) t.last = own(at)
-}
-
-/**
- * Timestamps as the aggregator keeps them: a copy that holds no reference to the log line it
- * was cut from (a slice would keep that line alive for as long as the sighting), made once per
- * distinct timestamp — consecutive log entries mostly share theirs — and shared by every
- * sighting that keeps it.
- */
-class TimestampKeeper {
-  private raw: string | undefined
-  private kept: string | undefined
-
-  readonly own = (at: string | undefined): string | undefined => {
-    if (at === undefined) return undefined
-    if (at !== this.raw) {
-      this.raw = at
-      this.kept = (' ' + at).slice(1)
-    }
-    return this.kept
-  }
-}
-
-/** The sighting of one statement shape (fingerprint) run by one service. */
-export type SightingLookup = (fingerprint: string, service: string) => Sighting | undefined
-
-const finishedSightings = new WeakMap<Workload, SightingLookup>()
-
-/**
- * The sightings behind a workload the aggregator finished. Kept beside the workload rather than
- * in it, so workload.json is unchanged and finishing costs nothing more; a workload read back
- * from a file has none.
- */
-export function sightingsOf(workload: Workload): SightingLookup | undefined {
-  return finishedSightings.get(workload)
-}
-
-/** Made outside the aggregator so the workload keeps only the sightings alive, not the counts. */
-function sightingLookup(byFingerprint: Map<string, Map<string, ServiceTally>>): SightingLookup {
-  return (fingerprint, service) => {
-    const t = byFingerprint.get(fingerprint)?.get(service)
-    return t && {first: t.first, last: t.last, file: t.file, line: t.line}
-  }
 }
 
 interface SessionState {
@@ -481,7 +403,7 @@ export class WorkloadAggregator {
       tables,
       unparsed: {calls: this.unparsed.calls, distinct: this.unparsed.distinct.size, samples: this.unparsed.samples},
     }
-    finishedSightings.set(workload, sightingLookup(new Map([...this.fingerprints].map(([k, f]) => [k, f.services]))))
+    rememberSightings(workload, new Map([...this.fingerprints].map(([k, f]) => [k, f.services])))
     return workload
   }
 }
