@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {boundariesSchema} from '../src/boundaries/file.js'
 import type {Connection} from '../src/db/connection.js'
+import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
 import {isSwitched, PauseAborted, withWritePause} from '../src/execute/cutover.js'
 import {splitCopyRunner} from '../src/execute/kinds/split-copy.js'
@@ -293,6 +294,30 @@ describe('split runners on engines without replication', () => {
   })
 })
 
+describe('split-prepare SQL leaves a replica identity it did not set (PGlite)', () => {
+  it('sets FULL on a keyless table at the default and restores it; keeps one the team set, before and after', async () => {
+    const conn = await openPglite(null)
+    try {
+      await conn.exec(SCHEMA_SQL)
+      const {steps} = await buildPlan(conn, 'logical-replication')
+      const prepare = steps.find((s) => s.step.kind === 'split-prepare')!.files
+      const identity = async () => (await conn.query<{r: string}>(`SELECT relreplident AS r FROM pg_class WHERE oid = '"orders"."order_audit"'::regclass`))[0]!.r
+      await conn.exec(prepare.up!)
+      expect(await identity()).toBe('f')
+      await conn.exec(prepare.down!)
+      expect(await identity()).toBe('d')
+      // Set by the team before the plan (their own replication): the split neither records nor resets it.
+      await conn.exec(`ALTER TABLE "orders"."order_audit" REPLICA IDENTITY FULL`)
+      await conn.exec(prepare.up!)
+      await conn.exec(prepare.down!)
+      expect(await identity()).toBe('f')
+      expect(await conn.query(`SELECT 1 FROM pg_publication`)).toEqual([])
+    } finally {
+      await conn.close()
+    }
+  })
+})
+
 // ——— logical replication on a private cluster ———————————————————————————————————————
 
 const clusterReason = clusterUnavailableReason()
@@ -345,7 +370,7 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     expect(prepare.target).toContain('CREATE TABLE "orders"."Order ""Lines""" (')
     expect(prepare.target).toContain('"id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL')
     expect(prepare.target).toContain('CREATE TYPE "public"."order_status" AS ENUM')
-    expect(prepare.up).toContain('ALTER TABLE "orders"."order_audit" REPLICA IDENTITY FULL;')
+    expect(prepare.up).toMatch(/ARRAY\['"orders"."order_audit"'\]::text\[\] LOOP[\s\S]*REPLICA IDENTITY FULL/)
     expect(prepare.up).toMatch(/CREATE PUBLICATION "carve_shop_orders_init" FOR TABLE "orders"."order_audit"/)
     const constraints = step('split-sync').files['target-constraints']
     expect(constraints).toContain('ADD CONSTRAINT "orders_ref_key" UNIQUE ("ref")')

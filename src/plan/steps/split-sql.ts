@@ -36,11 +36,56 @@ ${keyed.map((t) => installCapture({source: t.source, key: t.key}).trim()).join('
   return `${header(`Step: publish the tables of context ${ctx.name} for database ${spec.target_database}`, ['run by split-prepare on the source; the slot and subscription are created by the runner'])}
 CREATE SCHEMA IF NOT EXISTS ${ident(spec.meta_schema)};
 ${heartbeatTable(spec.meta_schema, ctx.name)}
-${keyless.map((t) => `-- no primary key: updates and deletes are published with the whole old row\nALTER TABLE ${qualified(t.schema, t.name)} REPLICA IDENTITY FULL;`).join('\n')}${keyless.length ? '\n' : ''}
 CREATE PUBLICATION ${ident(spec.publication)} FOR TABLE ${tableList([...keyed, hb])}${withRoot};
-${keyless.length ? `CREATE PUBLICATION ${ident(spec.sync_publication)} FOR TABLE ${tableList(keyless)}${withRoot};` : `CREATE PUBLICATION ${ident(spec.sync_publication)};`}
+${keyless.length ? publishKeyless(spec.sync_publication, keyless, withRoot) : `CREATE PUBLICATION ${ident(spec.sync_publication)};`}
 -- ${input.conventions.outboxTable}: the runner adds ${spec.outbox.schema}.${spec.outbox.name} to ${spec.sync_publication} when it exists.
 `
+}
+
+/** The comment prefix on the split's sync publication listing the tables whose replica identity it set. */
+const KEYLESS_IDENTITY_MARK = 'carve:split-identity'
+
+/**
+ * The publication of the tables without a primary key: their updates and deletes are published
+ * with the whole old row (REPLICA IDENTITY FULL). Only a table still at the default identity is
+ * changed — one the team set to FULL or USING INDEX (their own replication) is left as it is —
+ * and the changed ones are recorded in the publication's comment, so down restores only those.
+ * One block: the identity and the publication change together.
+ */
+function publishKeyless(publication: string, keyless: RelationRef[], withRoot: string): string {
+  return doBlock(`
+DECLARE
+  changed text[] := '{}';
+  rel text;
+BEGIN
+  FOREACH rel IN ARRAY ARRAY[${keyless.map((t) => literal(qualified(t.schema, t.name))).join(', ')}]::text[] LOOP
+    IF (SELECT relreplident FROM pg_catalog.pg_class WHERE oid = rel::regclass) = 'd' THEN
+      EXECUTE 'ALTER TABLE ' || rel || ' REPLICA IDENTITY FULL';
+      changed := changed || rel;
+    END IF;
+  END LOOP;
+  CREATE PUBLICATION ${ident(publication)} FOR TABLE ${tableList(keyless)}${withRoot};
+  -- As an array literal: quoted names may hold spaces.
+  EXECUTE format('COMMENT ON PUBLICATION %I IS %L', ${literal(publication)}, ${literal(`${KEYLESS_IDENTITY_MARK} `)} || changed::text);
+END`)
+}
+
+/** Undo of publishKeyless's identity change: the recorded tables get their default identity back. */
+function restoreKeyless(publication: string): string {
+  return doBlock(`
+DECLARE
+  note text := (SELECT obj_description(oid, 'pg_publication') FROM pg_catalog.pg_publication WHERE pubname = ${literal(publication)});
+  rel text;
+BEGIN
+  IF note IS NULL OR note NOT LIKE ${literal(`${KEYLESS_IDENTITY_MARK} %`)} THEN
+    RETURN;
+  END IF;
+  FOREACH rel IN ARRAY coalesce(nullif(btrim(substr(note, ${KEYLESS_IDENTITY_MARK.length + 1})), ''), '{}')::text[] LOOP
+    IF rel <> '' AND to_regclass(rel) IS NOT NULL THEN
+      EXECUTE 'ALTER TABLE ' || rel || ' REPLICA IDENTITY DEFAULT';
+    END IF;
+  END LOOP;
+END`)
 }
 
 export function prepareDown(spec: SplitSpec): string {
@@ -49,9 +94,8 @@ export function prepareDown(spec: SplitSpec): string {
   const undo =
     spec.mode === 'change-capture'
       ? spec.tables.filter((t) => t.key.length).map((t) => removeCapture({source: t.source}).trim()).join('\n')
-      : `DROP PUBLICATION IF EXISTS ${ident(spec.sync_publication)};
-DROP PUBLICATION IF EXISTS ${ident(spec.publication)};
-${keyless.map((t) => `ALTER TABLE ${qualified(t.schema, t.name)} REPLICA IDENTITY DEFAULT;`).join('\n')}`
+      : `${keyless.length ? `${restoreKeyless(spec.sync_publication)}\n` : ''}DROP PUBLICATION IF EXISTS ${ident(spec.sync_publication)};
+DROP PUBLICATION IF EXISTS ${ident(spec.publication)};`
   return `${header(`Undo: ${spec.mode === 'change-capture' ? 'change capture' : 'the publications'} of context ${spec.context} on the source`, ['the runner drops the subscription, the slot and the target database first'])}
 ${undo}
 ${doBlock(`
