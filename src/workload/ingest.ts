@@ -5,58 +5,29 @@
 import {existsSync, statSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 
-import type {Connection} from '../db/connection.js'
 import {CarveError, EXIT} from '../errors.js'
 import {WorkloadAggregator} from './aggregate.js'
 import {StatementAnalyzer} from './analyzer.js'
-import {Attributor, type ServiceMap} from './attribution.js'
+import {Attributor} from './attribution.js'
 import type {EventSink} from './events.js'
 import type {Workload} from './model.js'
 import {readMysqlDigests} from './sources/mysql-digest.js'
 import {readPgStatStatements} from './sources/pg-stat-statements.js'
 import {detectFileFormat, FILE_FORMATS, logFormat, settlePrefix, type FileFormat, type WorkUnit} from './sources/registry.js'
 import type {SourceReport} from './sources/report.js'
+import {LIVE_FORMATS, type IngestOptions, type LiveFormat} from './ingest-options.js'
 import {runUnits, splitIntoUnits} from './parallel.js'
 import {silentFileWarning} from './sources/silent.js'
 
 export {FILE_FORMATS, type FileFormat}
+export {LIVE_FORMATS, type IngestOptions, type IngestProgress, type LiveFormat} from './ingest-options.js'
 // Other stages read a single file the way ingestion does.
 export {runUnit} from './sources/registry.js'
-export const LIVE_FORMATS = ['pg_stat_statements', 'mysql-digest'] as const
-export type LiveFormat = (typeof LIVE_FORMATS)[number]
-
 const LIVE_ENGINE: Record<LiveFormat, 'postgres' | 'mysql'> = {pg_stat_statements: 'postgres', 'mysql-digest': 'mysql'}
 
 /** Format of a log file from its first lines (see sources/registry.ts); null when nothing fits. */
 export async function detectFormat(path: string, givenPrefix?: string): Promise<FileFormat | null> {
   return (await detectFileFormat(path, givenPrefix)).format
-}
-
-export interface IngestProgress {
-  file: string
-  fileIndex: number
-  files: number
-  /** On-disk bytes read of this file, and its size. */
-  bytes: number
-  size: number
-}
-
-export interface IngestOptions {
-  files: string[]
-  /** Force a format for every file (auto-detected per file otherwise). */
-  format?: FileFormat
-  /** Live sources read through a connection. */
-  live?: {format: LiveFormat; conn: Connection}
-  /** The server's log_line_prefix, for pg-stderr. */
-  logLinePrefix?: string
-  /** Service attribution rules (see attribution.ts); plain data so workers can share it. */
-  serviceMap?: ServiceMap
-  /** Worker threads to use (default: the machine's cores; 1 = all in this thread). */
-  workers?: number
-  /** Catalog tables ("name" in the default schema, else "schema.name"), to list untouched ones. */
-  knownTables?: string[]
-  onProgress?: (p: IngestProgress) => void
-  onWarning?: (message: string) => void
 }
 
 export async function ingest(options: IngestOptions): Promise<Workload> {
