@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
 import {join} from 'node:path'
 
 import {Args, Flags} from '@oclif/core'
@@ -70,7 +71,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
     'log-format': Flags.string({options: [...FILE_FORMATS], summary: 'Force the format of every log file (auto-detected otherwise).'}),
     'log-line-prefix': Flags.string({summary: "The server's log_line_prefix, for stderr logs (detected otherwise)."}),
     'service-map': Flags.string({summary: 'YAML mapping applications / users / client addresses to services (as for workload ingest).'}),
-    jobs: Flags.integer({char: 'j', min: 1, summary: 'Worker threads for reading logs (default: the machine\'s cores).'}),
+    jobs: Flags.integer({char: 'j', min: 1, default: availableParallelism(), summary: 'Worker threads for reading logs (default: the machine\'s cores).'}),
     plan: Flags.string({summary: 'A committed plan folder: report drift from what carve plan would write now.', helpValue: 'DIR'}),
     format: Flags.string({options: [...OUTPUT_FORMATS], default: 'text', summary: 'Output: text (grouped by context), json, github (workflow commands), junit, sarif (2.1.0).'}),
     out: Flags.string({char: 'o', summary: 'Write the report to this file instead of stdout.'}),

@@ -71,11 +71,14 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
   const aggregator = new WorkloadAggregator(analyzer, {attributor: new Attributor(options.serviceMap), knownTables: options.knownTables})
   for (const s of skipped) aggregator.addSource({file: s.file, format: 'skipped', lines: 0, events: 0, warnings: [s.reason]})
 
+  // One default for both the cut and the run: a library caller that gives no count (carve check
+  // did) must not get a file cut for every core and then read on one.
+  const workers = options.workers ?? defaultWorkers()
   // The stderr prefix is settled once, here, so every worker reads a file the same way.
   const units: WorkUnit[] = []
   for (const {file, format} of plan) {
     const prefix = await settlePrefix(file, format, options.logLinePrefix)
-    units.push(...(await splitIntoUnits(file, format, prefix, options.workers ?? defaultWorkers())))
+    units.push(...(await splitIntoUnits(file, format, prefix, workers)))
   }
   const sizes = new Map(plan.map(({file}) => [file, statSync(file).isDirectory() ? 0 : statSync(file).size]))
   const progressByUnit = new Map<number, number>()
@@ -87,7 +90,7 @@ export async function ingest(options: IngestOptions): Promise<Workload> {
     options.onProgress?.({file: unit.file, fileIndex: plan.findIndex((p) => p.file === unit.file), files: plan.length, bytes: done, size: sizes.get(unit.file) ?? 0})
   }
 
-  const results = await runUnits(units, engine, options, aggregator, analyzer, onUnitBytes)
+  const results = await runUnits(units, engine, {...options, workers}, aggregator, analyzer, onUnitBytes)
   // One source entry per file, whatever the number of pieces it was read in.
   for (const {file, format} of plan) {
     const parts = results.filter((r) => r.unit.file === file).map((r) => r.report)
