@@ -301,6 +301,17 @@ describe('discovery clustering', () => {
     expect(p.referenceTables).toContain('users')
   })
 
+  it('counts a module spelling another table\'s name once, shared among its tables', () => {
+    // Every table of enrol_lti spells `lti` because the module's name does: one tie to lti, not three.
+    const c = catalog([
+      table('lti'), table('lti_types', ['lti']), table('lti_submission', ['lti']),
+      table('enrol'), table('enrol_lti_tools', ['enrol']), table('enrol_lti_users', ['enrol_lti_tools']), table('enrol_lti_deployment', ['enrol_lti_tools']),
+    ])
+    const g = buildTableGraph(c, undefined, {moduleBoundary: 1}).graph
+    const contains = ['enrol_lti_tools', 'enrol_lti_users', 'enrol_lti_deployment'].map((t) => g.getEdgeAttribute(g.edge(t, 'lti')!, 'signals').nameContains)
+    for (const x of contains) expect(x).toBeCloseTo(1 / 3, 9)
+  })
+
   it('keeps each code list with its own lookups: currencies with exchange rates, countries with provinces', () => {
     const c = twoClusters()
     c.tables.push(table('currencies'), table('exchange_rates', ['currencies']), table('countries'), table('provinces', ['countries']), table('locales'))

@@ -292,7 +292,15 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
   // provinces) is a group of its own: one list is not evidence about another.
   const lists = options.codeListsApart === false ? [[...reference].sort()] : codeLists(reference, refs)
   for (const list of lists) normalisedClique(list, w.name, (a, b, x) => add(a, b, 'name', x))
-  for (const [a, b] of names.contains) if (!crossesReference(a, b)) add(a, b, 'nameContains', w.nameContains)
+  // Containment from a name module's tables to one other table is one piece of evidence, shared
+  // among them: the 15 tables of Moodle's enrol_lti all spell `lti` because their module's name
+  // does, which is one tie between enrol_lti and lti, not fifteen.
+  const moduleOf = new Map<string, string>()
+  for (const [label, members] of modules) for (const m of members) moduleOf.set(m, label)
+  const spelledBy = new Map<string, number>()
+  const from = (a: string, b: string) => `${moduleOf.get(a) ?? a}\u0000${b}`
+  for (const [a, b] of names.contains) spelledBy.set(from(a, b), (spelledBy.get(from(a, b)) ?? 0) + 1)
+  for (const [a, b] of names.contains) if (!crossesReference(a, b)) add(a, b, 'nameContains', w.nameContains / spelledBy.get(from(a, b))!)
 
   if (w.column > 0) {
     const byKey = new Map(tables.map((t) => [keyOf(t.schema, t.name), t]))
@@ -302,8 +310,6 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
 
   const owners = workload ? addWorkload(workload, w, resolve, graph, add) : new Map<string, Owner>()
 
-  const moduleOf = new Map<string, string>()
-  for (const [label, members] of modules) for (const m of members) moduleOf.set(m, label)
   // With a workload, ownership draws the lines (a table it never touches goes where its
   // references lead, as the shop's designers put bundles with products); without one, the
   // lines the names' authors drew stand in for it.
