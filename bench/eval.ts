@@ -99,16 +99,17 @@ interface Case {corpus: string; catalog: Catalog; truth: Partition; baselines: [
 /**
  * The settings leave-one-corpus-out chooses among: name evidence as first-word families (the
  * method before name modules) or as name modules clustered as units (the default), with or
- * without the boundary between modules, the weight of names against the structure, hub damping
+ * without the boundary between modules, with or without master data as a shared kernel and code
+ * lists apart (shared-data.ts), the weight of names against the structure, hub damping
  * and the resolution — the knobs whose best value could differ by schema. Small on purpose:
  * every setting is run on every corpus.
  */
 const GRID: {label: string; options: ProposeOptions}[] = []
-for (const method of ['families', 'modules', 'modules with boundaries'] as const) for (const name of [2, 4]) for (const hubDamping of [0, 1]) for (const resolution of [1, 1.25, 1.5]) {
+for (const method of ['families', 'modules', 'modules with boundaries'] as const) for (const shared of [true, false]) for (const name of [2, 4]) for (const hubDamping of [0, 1]) for (const resolution of [1, 1.25, 1.5]) {
   const modules = method !== 'families'
   GRID.push({
-    label: `name ${method} × ${name}, hubDamping ${hubDamping}, resolution ${resolution}`,
-    options: {weights: {name}, nameTrie: modules, nameUnits: modules, moduleBoundary: method === 'modules with boundaries' ? 0.25 : 1, hubDamping, resolution},
+    label: `name ${method} × ${name}, ${shared ? 'shared kernel, code lists apart' : 'no kernel, one reference group'}, hubDamping ${hubDamping}, resolution ${resolution}`,
+    options: {weights: {name}, nameTrie: modules, nameUnits: modules, moduleBoundary: method === 'modules with boundaries' ? 0.25 : 1, sharedKernel: shared, codeListsApart: shared, hubDamping, resolution},
   })
 }
 

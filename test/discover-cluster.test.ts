@@ -274,6 +274,59 @@ describe('discovery clustering', () => {
     expect(weight(owned, 'quiz', 'question')).toBeCloseTo(weight(none, 'quiz', 'question'), 9)
   })
 
+  it('treats master data many modules reference as a shared kernel: their references to it place nothing', () => {
+    // Eight modules of three tables, each referencing `users` (of the module user) and one lookup
+    // of its own; only `users` is referenced from many modules (an outlier, as hubs are).
+    const modules = ['forum', 'quiz', 'wiki', 'lesson', 'glossary', 'survey', 'workshop', 'chat']
+    const lookups = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel']
+    const c = catalog([
+      table('accounts'), table('account_roles', ['accounts']), table('users', ['accounts']), table('user_preferences', ['users']), ...lookups.map((l) => table(l)),
+      ...modules.flatMap((m, i) => [table(m, ['users']), table(`${m}_items`, [m, 'users']), table(`${m}_logs`, [`${m}_items`, lookups[i]!])]),
+    ])
+    const kernel = buildTableGraph(c)
+    const glue = buildTableGraph(c, undefined, {sharedKernel: false})
+    expect(kernel.sharedKernel).toEqual(['users'])
+    // forum → users crosses two modules into master data: nothing; forum_items → forum is inside its module: unchanged.
+    expect(kernel.graph.hasEdge('forum', 'users') ? kernel.graph.getEdgeAttribute(kernel.graph.edge('forum', 'users')!, 'weight') : 0).toBe(0)
+    expect(glue.graph.getEdgeAttribute(glue.graph.edge('forum', 'users')!, 'weight')).toBeGreaterThan(0)
+    const weight = (g: ReturnType<typeof buildTableGraph>, a: string, b: string) => g.graph.getEdgeAttribute(g.graph.edge(a, b)!, 'weight')
+    expect(weight(kernel, 'forum_items', 'forum')).toBeCloseTo(weight(glue, 'forum_items', 'forum'), 9)
+    const p = propose(c)
+    for (const m of modules) {
+      expect(contextOf(p, m).tables).toEqual(expect.arrayContaining([m, `${m}_items`, `${m}_logs`]))
+      expect(contextOf(p, m).tables).not.toContain('users')
+      expect(contextOf(p, m).tables.filter((t) => modules.includes(t))).toEqual([m])
+    }
+    expect(p.tables.find((t) => t.table === 'users')!.evidence.join('; ')).toContain('master data')
+    expect(p.referenceTables).toContain('users')
+  })
+
+  it('counts a module spelling another table\'s name once, shared among its tables', () => {
+    // Every table of enrol_lti spells `lti` because the module's name does: one tie to lti, not three.
+    const c = catalog([
+      table('lti'), table('lti_types', ['lti']), table('lti_submission', ['lti']),
+      table('enrol'), table('enrol_lti_tools', ['enrol']), table('enrol_lti_users', ['enrol_lti_tools']), table('enrol_lti_deployment', ['enrol_lti_tools']),
+    ])
+    const g = buildTableGraph(c, undefined, {moduleBoundary: 1}).graph
+    const contains = ['enrol_lti_tools', 'enrol_lti_users', 'enrol_lti_deployment'].map((t) => g.getEdgeAttribute(g.edge(t, 'lti')!, 'signals').nameContains)
+    for (const x of contains) expect(x).toBeCloseTo(1 / 3, 9)
+  })
+
+  it('keeps each code list with its own lookups: currencies with exchange rates, countries with provinces', () => {
+    const c = twoClusters()
+    c.tables.push(table('currencies'), table('exchange_rates', ['currencies']), table('countries'), table('provinces', ['countries']), table('locales'))
+    c.tables.find((t) => t.name === 'orders')!.foreignKeys.push(...table('x', ['currencies', 'countries', 'locales']).foreignKeys)
+    c.tables.find((t) => t.name === 'invoices')!.foreignKeys.push(...table('x', ['currencies']).foreignKeys)
+    const p = propose(c)
+    expect(contextOf(p, 'currencies').tables.sort()).toEqual(['currencies', 'exchange_rates'])
+    expect(contextOf(p, 'countries').tables.sort()).toEqual(['countries', 'provinces'])
+    expect(contextOf(p, 'locales').tables).toEqual(['locales'])
+    expect(contextOf(p, 'orders').tables.sort()).toEqual(ORDERING)
+    // One group for all of them, as before, on request.
+    const one = propose(c, undefined, {codeListsApart: false})
+    expect(contextOf(one, 'currencies').tables.sort()).toEqual(['countries', 'currencies', 'exchange_rates', 'locales', 'provinces'])
+  })
+
   it('ties tables by their specific column names, not by the columns every table has', () => {
     const ties = columnTies([
       ['stock_entry', ['id', 'created_at', 'warehouse', 'batch_no', 'qty']],

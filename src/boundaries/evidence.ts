@@ -44,6 +44,7 @@ export function placementEvidence(input: PlacementInput): Map<string, string[]> 
     const word = family.get(t)
     if (word !== undefined) perFamily.set(`${c}\u0000${word}`, (perFamily.get(`${c}\u0000${word}`) ?? 0) + 1)
   }
+  const kernel = new Set(tg.sharedKernel ?? [])
   const out = new Map<string, string[]>()
   for (const table of [...contextOf.keys()].sort()) {
     const context = contextOf.get(table)!
@@ -68,6 +69,7 @@ export function placementEvidence(input: PlacementInput): Map<string, string[]> 
       const word = family.get(table)
       const here = word === undefined ? 0 : perFamily.get(`${context}\u0000${word}`)!
       if (here > 1) phrases.push(`name family ${word} (${here} tables here)`)
+      if (kernel.has(table)) phrases.push('master data: many modules reference it (shared kernel), their references do not place it')
       if (!phrases.length) phrases.push(tiesOutside ? 'no tie inside the context: attached to its strongest neighbour' : 'no ties to any table')
     } else phrases.push('not in the table graph')
     const w = writers.get(table) ?? []

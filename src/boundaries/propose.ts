@@ -235,7 +235,7 @@ export function analyse(
 
   const usage = new Map((workload?.tables ?? []).map((u) => [u.table, u]))
   const reportReaders = reportingServices(workload, contextOf)
-  const reference = new Set([...tg.hubs, ...(tg.referenceData ?? [])])
+  const reference = new Set([...tg.hubs, ...(tg.referenceData ?? []), ...(tg.sharedKernel ?? [])])
   const tables: TableReport[] = []
   for (const t of catalog.tables.filter((x) => !x.partitionOf)) {
     const key = keyOf(t.schema, t.name)

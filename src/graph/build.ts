@@ -23,7 +23,10 @@ import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import {columnTies} from './columns.js'
 import {nameGroups, nameModules} from './name-trie.js'
-import {bareNames, nameEvidence, nameWords, singular} from './names.js'
+import {bareNames, nameEvidence} from './names.js'
+import {codeLists, detectReferenceData, masterData} from './shared-data.js'
+
+export {isCodeListName} from './shared-data.js'
 
 export interface GraphWeights {
   /** A declared foreign key (one per pair of tables, however many FKs join them). */
@@ -105,6 +108,13 @@ export interface BuildOptions {
   trieFloor?: number
   /** Coherence a name prefix needs to be a module (default 0.5; name-trie.ts). */
   trieThreshold?: number
+  /**
+   * Master data as a shared kernel (shared-data.ts, default true): between two name modules, a
+   * reference into a table referenced from unusually many modules counts nothing.
+   */
+  sharedKernel?: boolean
+  /** Each code list with its lookups as its own group of reference data (default true); false: one group for all. */
+  codeListsApart?: boolean
   /** Column-name evidence: how many nearest tables each table is tied to (default 1, when the column weight is above 0). */
   columnNeighbours?: number
 }
@@ -125,6 +135,8 @@ export interface TableGraph {
   hubs: string[]
   /** Shared reference data: code lists and the lookups made only of them. */
   referenceData: string[]
+  /** Master data (shared-data.ts): tables referenced from unusually many name modules. */
+  sharedKernel?: string[]
   /** Name modules (name-trie.ts) when nameTrie is on: prefix → its tables. */
   nameModules?: Map<string, string[]>
   keyOf: (schema: string, name: string) => string
@@ -134,19 +146,6 @@ export interface TableGraph {
 export function tableKeyer(catalog: Catalog): (schema: string, name: string) => string {
   const defaultSchema = catalog.database.engine === 'mysql' ? catalog.database.name : catalog.schemas.includes('public') ? 'public' : catalog.schemas.length === 1 ? catalog.schemas[0]! : 'public'
   return (schema, name) => (schema === defaultSchema ? name : `${schema}.${name}`)
-}
-
-/**
- * Code lists every business system shares (ISO 3166 countries, ISO 4217 currencies, ISO 639
- * languages, BCP 47 locales, IANA time zones), by their name's words in singular, ignoring
- * words that only say "this is a list" (code, iso, ref, lookup, list).
- */
-const REFERENCE_WORDS = new Set(['country', 'currency', 'language', 'locale', 'time_zone', 'timezone'])
-const LIST_WORDS = new Set(['code', 'iso', 'ref', 'reference', 'lookup', 'list'])
-
-export function isCodeListName(name: string): boolean {
-  const words = nameWords(name).map(singular).filter((w) => !LIST_WORDS.has(w))
-  return words.length > 0 && REFERENCE_WORDS.has(words.join('_'))
 }
 
 const SIGNALS: (keyof GraphWeights)[] = ['fk', 'inferred', 'join', 'transaction', 'sameWriter', 'view', 'trigger', 'name', 'nameContains', 'column']
@@ -289,8 +288,19 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     const c = options.familyCoherence ? 2 * coherence.get(family.word)! : 1
     normalisedClique(members, w.name * c, (a, b, x) => add(a, b, 'name', x))
   }
-  normalisedClique([...reference].sort(), w.name, (a, b, x) => add(a, b, 'name', x))
-  for (const [a, b] of names.contains) if (!crossesReference(a, b)) add(a, b, 'nameContains', w.nameContains)
+  // Each code list with the lookups made of it (currencies and exchange rates; countries and
+  // provinces) is a group of its own: one list is not evidence about another.
+  const lists = options.codeListsApart === false ? [[...reference].sort()] : codeLists(reference, refs)
+  for (const list of lists) normalisedClique(list, w.name, (a, b, x) => add(a, b, 'name', x))
+  // Containment from a name module's tables to one other table is one piece of evidence, shared
+  // among them: the 15 tables of Moodle's enrol_lti all spell `lti` because their module's name
+  // does, which is one tie between enrol_lti and lti, not fifteen.
+  const moduleOf = new Map<string, string>()
+  for (const [label, members] of modules) for (const m of members) moduleOf.set(m, label)
+  const spelledBy = new Map<string, number>()
+  const from = (a: string, b: string) => `${moduleOf.get(a) ?? a}\u0000${b}`
+  for (const [a, b] of names.contains) spelledBy.set(from(a, b), (spelledBy.get(from(a, b)) ?? 0) + 1)
+  for (const [a, b] of names.contains) if (!crossesReference(a, b)) add(a, b, 'nameContains', w.nameContains / spelledBy.get(from(a, b))!)
 
   if (w.column > 0) {
     const byKey = new Map(tables.map((t) => [keyOf(t.schema, t.name), t]))
@@ -300,14 +310,15 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
 
   const owners = workload ? addWorkload(workload, w, resolve, graph, add) : new Map<string, Owner>()
 
-  const moduleOf = new Map<string, string>()
-  for (const [label, members] of modules) for (const m of members) moduleOf.set(m, label)
   // With a workload, ownership draws the lines (a table it never touches goes where its
   // references lead, as the shop's designers put bundles with products); without one, the
   // lines the names' authors drew stand in for it.
   const boundary = options.moduleBoundary ?? (workload ? 1 : 0.25)
   const hubs = detectHubs(graph)
   const hubSet = new Set(hubs)
+  // Master data (shared-data.ts): a module's reference to a table that many modules reference
+  // says it uses the shared kernel, not that it belongs there.
+  const kernel = options.sharedKernel === false ? new Set<string>() : masterData(refs, (k) => moduleOf.get(k) ?? k)
   const damping = options.hubDamping ?? 0
   const order = pairs.map((pair, slot) => [pair, slot] as const).sort((p, q) => p[0] - q[0])
   for (const [pair, slot] of order) {
@@ -329,7 +340,8 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     const ma = moduleOf.get(a)
     const mb = moduleOf.get(b)
     const sameOwner = oa !== undefined && ob !== undefined && oa.service === ob.service
-    const across = ma !== undefined && mb !== undefined && ma !== mb && !sameOwner ? boundary : 1
+    const crossing = ma !== undefined && mb !== undefined && ma !== mb && !sameOwner
+    const across = crossing ? (kernel.has(a) || kernel.has(b) ? 0 : boundary) : 1
     for (const [signal, value] of Object.entries(signals)) weight += SCHEMA_SIGNALS.has(signal) ? value * doubt * across : value
     // An edge at a hub counts less the more tables the hub touches: users referenced by 30
     // tables should not pull all 30 into one context.
@@ -340,7 +352,7 @@ export function buildTableGraph(catalog: Catalog, workload?: Workload, options: 
     }
     graph.addEdge(a, b, {weight, signals})
   }
-  return {graph, hubs, referenceData: [...reference].sort(), keyOf, nameModules: modules}
+  return {graph, hubs, referenceData: [...reference].sort(), sharedKernel: [...kernel].sort(), keyOf, nameModules: modules}
 }
 
 /**
@@ -380,38 +392,6 @@ function normalisedClique(members: string[], weight: number, add: (a: string, b:
   }
   const half = CLIQUE_LIMIT / 2
   for (let i = 0; i < n; i++) for (let d = 1; d <= half; d++) add(members[i]!, members[(i + d) % n]!, weight / CLIQUE_LIMIT)
-}
-
-/**
- * Shared reference data: tables named after a code list (isCodeListName), then, repeatedly,
- * tables whose every reference goes to reference data and that no other table references
- * (exchange rates between currencies, provinces of a country).
- */
-function detectReferenceData(named: ReadonlyArray<readonly [string, string]>, refs: Map<string, Map<string, unknown>>): Set<string> {
-  const keys = named.map(([k]) => k)
-  const reference = new Set(named.filter(([, name]) => isCodeListName(name)).map(([k]) => k))
-  if (reference.size === 0) return reference
-  const referrers = new Map<string, string[]>()
-  for (const [from, m] of refs) {
-    for (const to of m.keys()) {
-      const list = referrers.get(to)
-      if (list) list.push(from)
-      else referrers.set(to, [from])
-    }
-  }
-  const candidates = new Set(keys)
-  for (let changed = true; changed; ) {
-    changed = false
-    for (const k of keys) {
-      if (reference.has(k)) continue
-      const out = refs.get(k)
-      if (!out || out.size === 0 || ![...out.keys()].every((t) => reference.has(t))) continue
-      if ((referrers.get(k) ?? []).some((r) => r !== k && candidates.has(r) && !reference.has(r))) continue
-      reference.add(k)
-      changed = true
-    }
-  }
-  return reference
 }
 
 /**
