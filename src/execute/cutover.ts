@@ -120,7 +120,12 @@ async function followerOf(ctx: RunContext, spec: SplitSpec, direction: 'forward'
   return captureFollower(fromConn, writer, await captureTables(fromConn, spec, direction), ctx.signal)
 }
 
-export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): Promise<CutoverCheckpoint> {
+/** Test seams: `beforePause` runs once the comparisons before the pause are done (differences it makes must be found inside). */
+export interface CutoverHooks {
+  beforePause?: () => Promise<void>
+}
+
+export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, hooks: CutoverHooks = {}): Promise<CutoverCheckpoint> {
   await requireMode(ctx.conn, spec)
   const logical = spec.mode === 'logical-replication'
   const source = ctx.conn
@@ -155,6 +160,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
     const rehearsal = prepared.full
     let mark = prepared.mark
     refuseSlowParity(prepared, ctx.options.maxPauseMs)
+    await hooks.beforePause?.()
     const reverseTables = logical ? [] : await captureTables(target, spec, 'reverse')
 
     const holder = await ctx.connectDatabase(spec.source_database)
@@ -210,7 +216,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
     await ctx.saveCheckpoint(checkpoint)
     ctx.emit({
       phase: 'cutover',
-      message: `switched: pause ${checkpoint.pauseMs} ms (catch-up ${Math.round(result.value.catchUpMs)} ms, parity of ${result.value.parity.changed} changed keys, ${result.value.parity.rows} rows counted: ${result.value.parity.repaired} repaired, ${result.value.parity.remaining} different)`,
+      message: `switched: pause ${checkpoint.pauseMs} ms (catch-up ${Math.round(result.value.catchUpMs)} ms, parity ${Math.round(result.value.parity.ms)} ms: ${result.value.parity.changed} changed keys compared, ${result.value.parity.rows} rows counted, ${result.value.parity.repaired} repaired, ${result.value.parity.remaining} different)`,
     })
   }
 

@@ -45,8 +45,22 @@ export interface ChangeMark {
   target: string
 }
 
+/**
+ * The oldest transaction still running that could write this database: the snapshot's running
+ * transactions, less those pg_stat_activity places in another database (a long report elsewhere
+ * on the server would otherwise make every row written since it a "changed" row), else the next
+ * xid. A subtransaction's xid is above its parent's, so it is covered by it. Without the
+ * privilege to see other sessions' xids nothing is left out: the mark is only older, never wrong.
+ */
+const HORIZON_SQL = `SELECT least(txid_snapshot_xmax(s), (
+    SELECT min(x) FROM txid_snapshot_xip(s) x
+     WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                        WHERE a.backend_xid::text = (x % 4294967296)::text AND a.datname IS NOT NULL AND a.datname <> current_database())
+  ))::text AS x
+  FROM txid_current_snapshot() s`
+
 export async function markChanges(source: Connection, target: Connection): Promise<ChangeMark> {
-  const horizon = async (conn: Connection) => (await conn.query<{x: string}>(`SELECT txid_snapshot_xmin(txid_current_snapshot())::text AS x`))[0]!.x
+  const horizon = async (conn: Connection) => (await conn.query<{x: string}>(HORIZON_SQL))[0]!.x
   return {source: await horizon(source), target: await horizon(target)}
 }
 
@@ -57,6 +71,8 @@ export interface IncrementalReport extends ReconcileReport {
   lost: string[]
   /** Milliseconds of reading and comparing (catch-up waits excluded): what the same pass costs in a pause. */
   workMs: number
+  /** Of `repaired`, the rows of keyed tables (the rest: tables without a key, replaced whole). */
+  repairedKeys: number
 }
 
 export interface IncrementalOptions {
@@ -76,13 +92,27 @@ interface Scan {
 }
 
 const keyText = (key: string[]) => `ARRAY[${key.map((k) => `t.${ident(k)}::text`).join(', ')}]`
-const keyHash = (key: string[]) => `hashtextextended(${keyText(key)}::text, 0)`
+
+/**
+ * A 64-bit hash of the key, each column's hash seeding the next. Integers are hashed as bigint
+ * without a text form: formatting every key as text tripled the cost of the read (1M rows,
+ * loaded machine: 1.1 s against 0.49 s). Both sides hash the same types the same way.
+ */
+function keyHash(key: string[], types: string[]): string {
+  return key.reduce((seed, k, i) => (/^(smallint|integer|bigint)$/.test(types[i]!) ? `hashint8extended(t.${ident(k)}::bigint, ${seed})` : `hashtextextended(t.${ident(k)}::text, ${seed})`), '0')
+}
+
+async function keyTypes(conn: Connection, rel: RelationRef, key: string[]): Promise<string[]> {
+  const shape = await readShape(conn, rel)
+  return key.map((k) => shape.columns.get(k)!.type)
+}
 
 /** One read of a side: its count, the sum of its key hashes, and the keys written since `since`. */
 async function scanSide(conn: Connection, rel: RelationRef, key: string[], since: string): Promise<Scan> {
+  // The mark's age in a sub-select: computed once, not for every row.
   const [row] = await conn.query<{n: string; s: string; k: string[][] | null}>(
-    `SELECT count(*)::text AS n, coalesce(sum(${keyHash(key)}), 0)::text AS s,
-            jsonb_agg(to_jsonb(${keyText(key)})) FILTER (WHERE age(t.xmin) <= age(($1::bigint % 4294967296)::text::xid)) AS k
+    `SELECT count(*)::text AS n, coalesce(sum(${keyHash(key, await keyTypes(conn, rel, key))}), 0)::text AS s,
+            jsonb_agg(to_jsonb(${keyText(key)})) FILTER (WHERE age(t.xmin) <= (SELECT age(($1::bigint % 4294967296)::text::xid))) AS k
        FROM ${qualified(rel.schema, rel.name)} t`,
     [since],
   )
@@ -92,10 +122,9 @@ async function scanSide(conn: Connection, rel: RelationRef, key: string[], since
 /** Count and key-hash sum of the rows of `keys` present on a side. */
 async function keysPart(conn: Connection, rel: RelationRef, key: string[], keys: string[][]): Promise<{rows: bigint; sum: bigint}> {
   if (!keys.length) return {rows: 0n, sum: 0n}
-  const shape = await readShape(conn, rel)
-  const types = key.map((k) => shape.columns.get(k)!.type)
+  const types = await keyTypes(conn, rel, key)
   const [row] = await conn.query<{n: string; s: string}>(
-    `SELECT count(*)::text AS n, coalesce(sum(${keyHash(key)}), 0)::text AS s FROM ${qualified(rel.schema, rel.name)} t WHERE ${keyFilter(key, types, 1)}`,
+    `SELECT count(*)::text AS n, coalesce(sum(${keyHash(key, types)}), 0)::text AS s FROM ${qualified(rel.schema, rel.name)} t WHERE ${keyFilter(key, types, 1)}`,
     keyColumnsParams(keys, key.length),
   )
   return {rows: BigInt(row!.n), sum: BigInt(row!.s)}
@@ -104,7 +133,7 @@ async function keysPart(conn: Connection, rel: RelationRef, key: string[], keys:
 /** Compare (and repair) the tables from `mark` on: see the module comment. */
 export async function incrementalParity(source: Connection, target: Connection, tables: SplitTable[], mark: ChangeMark, options: IncrementalOptions): Promise<IncrementalReport> {
   const started = performance.now()
-  const report: IncrementalReport = {tables: tables.length, rows: 0, diffMs: 0, found: 0, repaired: 0, remaining: 0, ms: 0, changed: 0, lost: [], workMs: 0}
+  const report: IncrementalReport = {tables: tables.length, rows: 0, diffMs: 0, found: 0, repaired: 0, remaining: 0, ms: 0, changed: 0, lost: [], workMs: 0, repairedKeys: 0}
   let waited = 0
   const catchUp = async () => {
     const t0 = performance.now()
@@ -133,11 +162,12 @@ export async function incrementalParity(source: Connection, target: Connection, 
       // Live, a difference may be a change still on its way: look again once the copy caught up.
       if (!options.frozen) await catchUp()
       const still = options.frozen && round === 0 ? pending : await differingKeys(truth, copy, rt, rc, t, pending)
-      if (still.length) report.repaired += await repairKeys(truth, copy, rt, rc, t, still)
+      if (still.length) report.repairedKeys += await repairKeys(truth, copy, rt, rc, t, still)
       pending = await differingKeys(truth, copy, rt, rc, t, still)
     }
     report.remaining += pending.length
   }
+  report.repaired = report.repairedKeys
   // Tables without a key have no key to follow: compared whole (small by nature: no key, no lookups).
   const keyless = tables.filter((x) => !x.key.length)
   if (keyless.length) {
@@ -228,6 +258,8 @@ export async function remark(previous: PauseAttempt, full: () => Promise<Prepare
 /** The comparison inside the pause: exact for what changed since `mark`; a row lost outside it gives the attempt up. */
 export async function pausedParity(source: Connection, target: Connection, tables: SplitTable[], mark: ChangeMark, truth: 'source' | 'target', clock: PauseClock): Promise<IncrementalReport> {
   const parity = await incrementalParity(source, target, tables, mark, {truth, frozen: true, rounds: 3, catchUp: async () => {}, check: () => clock.check('parity')})
-  if (parity.lost.length) throw new PauseRetry(`parity: rows lost outside the changed keys of ${parity.lost.join(', ')}; the full comparison runs again`)
+  if (parity.lost.length) {
+    throw new PauseRetry(`parity: rows lost outside the changed keys of ${parity.lost.join(', ')} (${parity.changed} changed keys compared, ${parity.repairedKeys} changed rows repaired); the full comparison runs again`)
+  }
   return parity
 }
