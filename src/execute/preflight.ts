@@ -9,15 +9,21 @@
  * steps + facts → what stops them), so the rules are testable without a server in any state.
  */
 import type {Connection} from '../db/connection.js'
+import {dialectOf} from '../db/dialect/index.js'
 import {CarveError} from '../errors.js'
 import type {Flavor} from '../introspect/model.js'
 import type {PlanManifest} from '../plan/model.js'
-import {splitSpecSchema} from '../plan/steps/split.js'
+import {splitSpecSchema} from '../steps/split/generate.js'
 import type {LoadedStep} from './plan-files.js'
 
 export interface ServerFacts {
   engine: 'postgres' | 'mysql'
   flavor: Flavor
+  /** What the engine can do, from its dialect (db/dialect/). */
+  physicalSplit: boolean
+  embedded: boolean
+  /** Role privileges were read (the fields below mean something). */
+  readsPrivileges: boolean
   serverMajor: number
   label: string
   /** PostgreSQL only (null elsewhere or when unreadable). */
@@ -42,34 +48,16 @@ export interface Blocker {
 }
 
 export async function readServerFacts(conn: Connection, roles: string[], canOpenOtherDatabases: boolean): Promise<ServerFacts> {
+  const dialect = dialectOf(conn)
   const base: ServerFacts = {
     engine: conn.engine, flavor: conn.flavor, serverMajor: conn.serverMajor, label: conn.label,
+    physicalSplit: dialect.physicalSplit, embedded: dialect.embedded, readsPrivileges: dialect.readsPrivileges,
     walLevel: null, maxReplicationSlots: null, maxWalSenders: null,
     superuser: false, replication: false, createDb: false, createRole: false, existingRoles: [],
     canOpenOtherDatabases,
   }
-  if (conn.engine !== 'postgres') return base
-  const [row] = await conn.query<{wal_level: string | null; slots: string | null; senders: string | null; superuser: boolean; replication: boolean; createdb: boolean; createrole: boolean; existing: string[] | null}>(
-    `SELECT current_setting('wal_level', true) AS wal_level,
-            current_setting('max_replication_slots', true) AS slots,
-            current_setting('max_wal_senders', true) AS senders,
-            r.rolsuper AS superuser, r.rolreplication AS replication, r.rolcreatedb AS createdb, r.rolcreaterole AS createrole,
-            (SELECT array_agg(rolname::text ORDER BY rolname) FROM pg_roles WHERE rolname = ANY($1::text[])) AS existing
-       FROM pg_roles r WHERE r.rolname = current_user`,
-    [roles],
-  )
-  if (!row) return base
-  return {
-    ...base,
-    walLevel: row.wal_level,
-    maxReplicationSlots: row.slots === null ? null : Number(row.slots),
-    maxWalSenders: row.senders === null ? null : Number(row.senders),
-    superuser: row.superuser,
-    replication: row.replication,
-    createDb: row.createdb,
-    createRole: row.createrole,
-    existingRoles: row.existing ?? [],
-  }
+  const privileges = await dialect.privileges(conn, roles)
+  return privileges ? {...base, ...privileges} : base
 }
 
 const SPLIT_KINDS = new Set(['split-prepare', 'split-copy', 'split-sync', 'split-cutover', 'split-decommission'])
@@ -77,9 +65,8 @@ const SPLIT_KINDS = new Set(['split-prepare', 'split-copy', 'split-sync', 'split
 /** What stops each of `steps` on a server with `facts`. Pure. */
 export function findBlockers(steps: LoadedStep[], manifest: Pick<PlanManifest, 'contexts'>, facts: ServerFacts): Blocker[] {
   const out: Blocker[] = []
-  const onPostgres = facts.engine === 'postgres'
   for (const {step} of steps) {
-    if (step.kind === 'service-roles' && onPostgres && !facts.superuser && !facts.createRole) {
+    if (step.kind === 'service-roles' && facts.readsPrivileges && !facts.superuser && !facts.createRole) {
       const missing = manifest.contexts.map((c) => c.role).filter((r) => !facts.existingRoles.includes(r))
       if (missing.length) {
         out.push({
@@ -90,11 +77,11 @@ export function findBlockers(steps: LoadedStep[], manifest: Pick<PlanManifest, '
       }
     }
     if (!SPLIT_KINDS.has(step.kind)) continue
-    if (!onPostgres) {
+    if (!facts.physicalSplit) {
       out.push({step: step.id, need: `the physical split needs PostgreSQL; ${facts.label} is ${facts.flavor}`, fix: 'split MySQL/MariaDB with the server\'s own replication; plan without --split'})
       continue
     }
-    if (facts.flavor !== 'postgresql' || !facts.canOpenOtherDatabases) {
+    if (facts.embedded || !facts.canOpenOtherDatabases) {
       out.push({step: step.id, need: `the physical split needs a PostgreSQL server (a second database, replication); ${facts.label} is an embedded ${facts.flavor} database`, fix: 'run the split against a PostgreSQL server (--db postgres://…)'})
       continue
     }
