@@ -8,8 +8,9 @@
 import type {z} from 'zod'
 
 import type {StepRunner} from '../execute/runner.js'
+import type {Blocker, ServerFacts} from '../execute/server-facts.js'
 import type {Engine} from '../introspect/model.js'
-import type {StepKind} from '../plan/model.js'
+import type {PlanManifest, PlanStep, StepKind} from '../plan/model.js'
 import type {PlanBuild} from './plan-build.js'
 
 /** Adds a kind's drafts (and notes) to the plan being built, in registry order. */
@@ -27,6 +28,9 @@ export type EngineGeneration =
   /** It does not exist on this engine: why, said precisely; a planner here only adds notes. */
   | {unsupported: string; plan?: Planner}
 
+/** What stops a step of the kind on this server, found before step 1 runs (pure: facts in, blockers out). */
+export type Preflight = (step: PlanStep, manifest: Pick<PlanManifest, 'contexts'>, facts: ServerFacts) => Blocker[]
+
 export interface StepKindDefinition {
   kind: StepKind
   generate: Record<Engine, EngineGeneration>
@@ -38,4 +42,6 @@ export interface StepKindDefinition {
   needsUpFile: boolean
   /** Its README template, under templates/steps/. */
   readme: string
+  /** What the kind needs of the server, checked for every pending step before a run starts. */
+  preflight?: Preflight
 }

@@ -7,7 +7,7 @@ import type {z} from 'zod'
 
 import type {StepContext, StepProgram, StepRunner, StepTiming} from '../execute/runner.js'
 import type {StepKind} from '../plan/model.js'
-import type {StepKindDefinition} from './kind.js'
+import type {Preflight, StepKindDefinition} from './kind.js'
 
 function took(started: number): StepTiming {
   // Programs wait and retry inside (cut-over attempts report their own pauses as progress).
@@ -59,6 +59,6 @@ export function programRunner(program: StepProgram): StepRunner {
 }
 
 /** A kind run by a program of its own: its settings are required, its files are what the program reads. */
-export function programKind(kind: StepKind, generate: StepKindDefinition['generate'], settings: z.ZodType, load: () => Promise<StepProgram>): StepKindDefinition {
-  return {kind, generate, settings, runner: () => load().then(programRunner), needsUpFile: false, readme: `${kind}.md`}
+export function programKind(kind: StepKind, generate: StepKindDefinition['generate'], settings: z.ZodType, load: () => Promise<StepProgram>, preflight: Preflight): StepKindDefinition {
+  return {kind, generate, settings, runner: () => load().then(programRunner), needsUpFile: false, readme: `${kind}.md`, preflight}
 }

@@ -5,6 +5,7 @@ import {MysqlSql} from '../mysql-sql.js'
 import {sqlKind} from '../sql/kind.js'
 import {rolesStep as mysqlRoles} from './mysql.js'
 import {rolesStep} from './postgres.js'
+import {serviceRolesPreflight} from './preflight.js'
 
 export const serviceRoles: StepKindDefinition = sqlKind('service-roles', {
   postgres: {
@@ -17,4 +18,4 @@ export const serviceRoles: StepKindDefinition = sqlKind('service-roles', {
       if (b.level >= 2) b.add(mysqlDraft(mysqlRoles(new MysqlSql(b.input))))
     },
   },
-})
+}, {preflight: serviceRolesPreflight})

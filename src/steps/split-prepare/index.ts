@@ -8,6 +8,7 @@ import {MYSQL_NOTES} from '../mysql-notes.js'
 import {programKind} from '../program-runner.js'
 import {SPLIT_ON_MYSQL} from '../split/engines.js'
 import {splitSteps} from '../split/generate.js'
+import {splitPreparePreflight} from '../split/preflight.js'
 import {splitSpecSchema} from '../split/spec.js'
 
 const NOT_IN_PLAN = 'the physical split (own database per context) is not part of this plan: add --split (or --target-level 5) once levels 2–4 hold and a split is justified'
@@ -32,4 +33,5 @@ export const splitPrepare = programKind(
   },
   splitSpecSchema,
   () => import('./runner.js').then((m) => m.splitPrepareRunner),
+  splitPreparePreflight,
 )

@@ -10,8 +10,9 @@ import type {EngineGeneration, StepKindDefinition} from '../kind.js'
 /** A plain SQL step carries no `spec`. */
 export const NO_SETTINGS = z.undefined({message: 'this kind of step takes no spec'})
 
-export function sqlKind(kind: StepKind, generate: StepKindDefinition['generate']): StepKindDefinition {
+export function sqlKind(kind: StepKind, generate: StepKindDefinition['generate'], more: Pick<StepKindDefinition, 'preflight'> = {}): StepKindDefinition {
   return {
+    ...more,
     kind,
     generate,
     settings: NO_SETTINGS,
