@@ -9,7 +9,7 @@
  * (pgroll's approach), so a busy table never turns into an outage. A deadlock (40P01) or a
  * serialization failure (40001) is the same kind of event — the step lost a race with live
  * traffic and its transaction left nothing behind — so it is retried the same way. Generated
- * steps take all their table locks up front in one canonical order (plan/steps/common.ts,
+ * steps take all their table locks up front in one canonical order (steps/common.ts,
  * lockTablesUpFront), so every attempt starts from nothing held. Time spent in failed attempts
  * and backoff is reported per step (StepTiming): a summary never hides waiting.
  *

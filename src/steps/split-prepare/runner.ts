@@ -1,7 +1,7 @@
 /**
  * split-prepare: the target database and its schema, the publication (or change capture) on the
  * source, and — before a single row is copied — the replication slot, so every write made during
- * the copy is kept for split-sync. See src/plan/steps/split.ts for the whole sequence.
+ * the copy is kept for split-sync. See src/steps/split/generate.ts for the whole sequence.
  */
 import {CarveError} from '../../errors.js'
 import type {PlanStep} from '../../plan/model.js'
