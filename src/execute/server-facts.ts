@@ -3,9 +3,11 @@
  * step kind's preflight rule answers (src/steps/<kind>/preflight.ts): a leaf, so the kinds'
  * rules and the executor share the types without importing each other.
  */
+import type {ServerPrivileges} from '../db/dialect/types.js'
 import type {Flavor} from '../introspect/model.js'
 
-export interface ServerFacts {
+/** The privileges and replication settings (ServerPrivileges) are read by the dialect; false/null where it reads none. */
+export interface ServerFacts extends ServerPrivileges {
   engine: 'postgres' | 'mysql'
   flavor: Flavor
   /** What the engine can do, from its dialect (db/dialect/). */
@@ -15,16 +17,6 @@ export interface ServerFacts {
   readsPrivileges: boolean
   serverMajor: number
   label: string
-  /** PostgreSQL only (null elsewhere or when unreadable). */
-  walLevel: string | null
-  maxReplicationSlots: number | null
-  maxWalSenders: number | null
-  superuser: boolean
-  replication: boolean
-  createDb: boolean
-  createRole: boolean
-  /** Roles that exist, among those the plan's contexts name. */
-  existingRoles: string[]
   /** Whether the executor can open a second database on the same server (a split's target). */
   canOpenOtherDatabases: boolean
 }

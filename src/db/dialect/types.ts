@@ -50,6 +50,7 @@ export interface LedgerSql {
 
 /** Server facts preflight reads (privileges, replication settings); null where the engine has none of them. */
 export interface ServerPrivileges {
+  /** PostgreSQL's replication settings (null where unreadable). */
   walLevel: string | null
   maxReplicationSlots: number | null
   maxWalSenders: number | null
@@ -57,6 +58,7 @@ export interface ServerPrivileges {
   replication: boolean
   createDb: boolean
   createRole: boolean
+  /** Roles that exist, among those the plan's contexts name. */
   existingRoles: string[]
 }
 

@@ -10,7 +10,7 @@
  *
  * The plan holds every piece of SQL a reviewer should see (target schema, publication, guards);
  * what needs a live connection to both databases (slots, subscriptions, the pause) is driven by
- * the runners in src/steps/split-*/runner.ts, which read the `spec` written here. Connection
+ * the runners in src/steps/split-<kind>/runner.ts, which read the `spec` written here. Connection
  * strings are never part of a plan: the runners build them at run time.
  *
  * Why the retired copies stay under their names (and not in a `carve_retired` schema): logical
