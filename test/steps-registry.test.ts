@@ -5,14 +5,17 @@
  * has a runner the executor can call, a settings schema plan loading checks, a README template.
  * And nothing else in src/ names a kind's folder: the builder and the executor read the registry.
  */
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join, relative, resolve} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
 import type {Engine} from '../src/introspect/model.js'
+import {CarveError} from '../src/errors.js'
+import {loadPlan} from '../src/execute/plan-files.js'
 import {STEP_KINDS} from '../src/plan/model.js'
 import {STEP_REGISTRY} from '../src/steps/registry.js'
+import {basicSteps, writePlan} from './support/plan-fixture.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const ENGINES: Engine[] = ['postgres', 'mysql']
@@ -102,5 +105,24 @@ describe('the step registry', () => {
     const files = [...sourceFiles(join(ROOT, 'src', 'execute')), join(ROOT, 'src', 'plan', 'build.ts')]
     const named = files.flatMap((f) => STEP_KINDS.filter((k) => readFileSync(f, 'utf8').includes(`'${k}'`)).map((k) => `${relative(ROOT, f)}: ${k}`))
     expect(named).toEqual([])
+  })
+
+  it('checks a step\'s settings against its kind when the plan is loaded', () => {
+    const dir = writePlan(basicSteps(), {name: 'settings'})
+    try {
+      const path = join(dir, 'plan.yml')
+      writeFileSync(path, readFileSync(path, 'utf8').replace('    kind: move-to-schema\n', '    kind: move-to-schema\n    spec:\n      target_database: elsewhere\n'))
+      let error: unknown
+      try {
+        loadPlan(dir)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(CarveError)
+      expect((error as CarveError).message).toMatch(/^step 001-create-schema \(move-to-schema\): spec: this kind of step takes no spec$/)
+      expect((error as CarveError).exitCode).toBe(2)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
