@@ -20,7 +20,7 @@ import {applyPlan, defaultExecuteOptions, rollbackPlan, type ExecEvent, type Exe
 import {loadPlan} from '../src/execute/plan-files.js'
 import {inspect} from '../src/introspect/index.js'
 import {generatePlan} from '../src/plan/generate.js'
-import {FOLLOWING_LOCK_WAIT} from '../src/plan/steps/common.js'
+import {FOLLOWING_LOCK_WAIT} from '../src/steps/common.js'
 import {writePlan} from '../src/plan/write.js'
 import {hasStackTrace, runCarve} from './support/cli.js'
 import {writePlan as writeFixturePlan} from './support/plan-fixture.js'

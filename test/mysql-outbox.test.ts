@@ -16,8 +16,9 @@ import {openTarget} from '../src/db/open.js'
 import {parseTarget} from '../src/db/target.js'
 import {inspect} from '../src/introspect/index.js'
 import {resolvePlanInput} from '../src/plan/context.js'
-import {MYSQL_NOTES, mysqlDrafts} from '../src/plan/steps/mysql.js'
-import type {StepDraft} from '../src/plan/steps/types.js'
+import {planDrafts} from '../src/plan/build.js'
+import {MYSQL_NOTES} from '../src/steps/mysql-notes.js'
+import type {StepDraft} from '../src/steps/draft.js'
 import type {Workload} from '../src/workload/model.js'
 import {runSplit, snap} from './support/mysql-snapshot.js'
 import {announceSkip, MYSQL_URL, siblingDatabaseUrl} from './support/servers.js'
@@ -88,7 +89,7 @@ describe.runIf(MYSQL_URL)('MySQL/MariaDB outbox and read models', () => {
     ]
     const workload = {access, joins: []} as unknown as Workload
     const input = resolvePlanInput(await inspect(conn), boundaries, workload, {name: 'outbox-test', conventions: {rolePrefix: prefix, metaSchema: meta, reportingService: reporting}})
-    ;({drafts, notes} = mysqlDrafts(input, 4))
+    ;({drafts, notes} = planDrafts(input, {targetLevel: 4}))
     roles = input.services.map((s) => s.role)
   }, 120_000)
 

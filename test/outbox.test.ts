@@ -17,8 +17,8 @@ import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
 import {inspect} from '../src/introspect/index.js'
 import {resolvePlanInput} from '../src/plan/context.js'
-import {Locator} from '../src/plan/steps/common.js'
-import {outboxStep} from '../src/plan/steps/outbox.js'
+import {Locator} from '../src/steps/common.js'
+import {outboxStep} from '../src/steps/outbox/postgres.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
 
 const SCHEMA = `CREATE SCHEMA shop;

@@ -25,7 +25,7 @@ import {eventCatalog, fenced, inlineCode, markdownText, ownershipDocument, planR
 import {planDocuments} from '../src/plan/generate.js'
 import {overviewDiagram} from '../src/plan/review-files.js'
 import {type PlanManifest, planSchema} from '../src/plan/model.js'
-import {splitSteps} from '../src/plan/steps/split.js'
+import {splitSteps} from '../src/steps/split/generate.js'
 import {MERMAID_KEYWORDS} from '../src/render/mermaid.js'
 import {locateMermaidCli, renderingUnavailable, renderMermaidFiles, resolveBeside} from '../src/render/mermaid-cli.js'
 import type {Workload} from '../src/workload/model.js'
@@ -786,7 +786,7 @@ describe('plan README', () => {
 
   it('puts the steps of a context in its folder, the others in steps/, and every Markdown link of the plan resolves (with and without the split)', () => {
     for (const split of [false, true]) {
-      const plan = buildPlan(shop, {generatedBy: 'carve test', split, documents: (i, m, n) => planDocuments(i, m, n), splitSteps: (ctx, i, after) => splitSteps(ctx, i, after)})
+      const plan = buildPlan(shop, {generatedBy: 'carve test', split, documents: (i, m, n) => planDocuments(i, m, n)})
       const m = plan.manifest
       expect(m.steps.some((s) => s.context === null)).toBe(true)
       for (const s of m.steps) {

@@ -19,8 +19,10 @@ import type {Catalog, Table} from '../src/introspect/model.js'
 import {buildPlan} from '../src/plan/build.js'
 import {type PlanInput, resolvePlanInput} from '../src/plan/context.js'
 import {planSchema} from '../src/plan/model.js'
-import {MYSQL_NOTES, mysqlDrafts, unqualifiedNames} from '../src/plan/steps/mysql.js'
-import type {StepDraft} from '../src/plan/steps/types.js'
+import {planDrafts} from '../src/plan/build.js'
+import {MYSQL_NOTES} from '../src/steps/mysql-notes.js'
+import {unqualifiedNames} from '../src/steps/move-to-schema/mysql.js'
+import type {StepDraft} from '../src/steps/draft.js'
 import {journalUnits} from '../src/execute/journal.js'
 import {splitStatements} from '../src/workload/mask.js'
 import {runSplit, snap} from './support/mysql-snapshot.js'
@@ -97,7 +99,7 @@ function handInput(flavor: 'mariadb' | 'mysql', auditTrigger: string | null): Pl
 
 describe('MySQL plan generation', () => {
   it('produces the PostgreSQL keys, kinds, levels and dependencies for the concepts MySQL has, and notes the rest', () => {
-    const {drafts, notes} = mysqlDrafts(handInput('mariadb', null), 4)
+    const {drafts, notes} = planDrafts(handInput('mariadb', null), {targetLevel: 4})
     expect(drafts.map((d) => `${d.key} ${d.kind} ${d.level.from}→${d.level.to} [${d.dependsOn.join(',')}]`)).toEqual([
       'document-ownership-sales document-ownership 0→1 []',
       'document-ownership-money document-ownership 0→1 []',
@@ -115,20 +117,20 @@ describe('MySQL plan generation', () => {
     // The outbox is fed by triggers on MySQL; a plan asking for WAL delivery (the default) is told so.
     expect(notes).toContain(MYSQL_NOTES.outboxTriggers)
     const asked = handInput('mariadb', null)
-    expect(mysqlDrafts({...asked, conventions: {...asked.conventions, outboxDelivery: 'trigger'}}, 4).notes).not.toContain(MYSQL_NOTES.outboxTriggers)
+    expect(planDrafts({...asked, conventions: {...asked.conventions, outboxDelivery: 'trigger'}}, {targetLevel: 4}).notes).not.toContain(MYSQL_NOTES.outboxTriggers)
     expect(notes.some((n) => n.startsWith(MYSQL_NOTES.split))).toBe(true)
     expect(notes).toContain(MYSQL_NOTES.looseFks)
     expect(notes.some((n) => n.includes('legacy_audit'))).toBe(true)
     // The builder accepts the drafts (dependencies on earlier steps only) and the manifest validates.
-    const plan = buildPlan(handInput('mariadb', null), {mysqlDrafts})
+    const plan = buildPlan(handInput('mariadb', null), {})
     expect(() => planSchema.parse(plan.manifest)).not.toThrow()
     expect(plan.manifest.engine).toBe('mysql')
-    expect(mysqlDrafts(handInput('mariadb', null), 2).drafts.map((d) => d.kind)).not.toContain('replace-foreign-keys')
+    expect(planDrafts(handInput('mariadb', null), {targetLevel: 2}).drafts.map((d) => d.kind)).not.toContain('replace-foreign-keys')
   })
 
   it('is deterministic and quotes every name', () => {
-    const a = mysqlDrafts(handInput('mariadb', null), 4)
-    const b = mysqlDrafts(handInput('mariadb', null), 4)
+    const a = planDrafts(handInput('mariadb', null), {targetLevel: 4})
+    const b = planDrafts(handInput('mariadb', null), {targetLevel: 4})
     expect(JSON.stringify(b)).toBe(JSON.stringify(a))
     const move = a.drafts.find((d) => d.key === 'move-to-schema-sales')!
     // One RENAME swaps the placeholder out, the table into the context's database and the view (made beforehand) into the old name.
@@ -144,20 +146,20 @@ describe('MySQL plan generation', () => {
   })
 
   it('refuses to move a context whose trigger names a table that stays behind, unless the name is qualified', () => {
-    const refused = mysqlDrafts(handInput('mariadb', 'INSERT INTO legacy_audit (note) VALUES (NEW.name)'), 4)
+    const refused = planDrafts(handInput('mariadb', 'INSERT INTO legacy_audit (note) VALUES (NEW.name)'), {targetLevel: 4})
     expect(refused.drafts.map((d) => d.key)).not.toContain('move-to-schema-sales')
     expect(refused.drafts.find((d) => d.key === 'grants-sales')!.dependsOn).toEqual(['service-roles', 'document-ownership-sales'])
     expect(refused.notes.find((n) => n.startsWith('context sales is not moved'))).toMatch(/trigger customer_audit on app\.customer names legacy_audit without a database/)
     // The FK step then depends only on the other context's move.
     expect(refused.drafts.find((d) => d.key === 'replace-foreign-keys-money')!.dependsOn).toEqual(['move-to-schema-money'])
-    const qualified = mysqlDrafts(handInput('mariadb', "INSERT INTO `app`.legacy_audit (note) VALUES (CONCAT('legacy_audit ', NEW.name)) -- legacy_audit"), 4)
+    const qualified = planDrafts(handInput('mariadb', "INSERT INTO `app`.legacy_audit (note) VALUES (CONCAT('legacy_audit ', NEW.name)) -- legacy_audit"), {targetLevel: 4})
     expect(qualified.drafts.map((d) => d.key)).toContain('move-to-schema-sales')
     expect([...unqualifiedNames("SET NEW.x = (SELECT `a``b`.c FROM `a``b` JOIN db.t2 ON 1 WHERE s = 'q' /* t3 */)")].sort()).toEqual(['a`b', 'from', 'join', 'on', 'select', 'set', 'where', 's', '1'].sort())
   })
 
   it('writes the MySQL 8 forms where MariaDB and MySQL differ', () => {
-    const maria = mysqlDrafts(handInput('mariadb', null), 4).drafts
-    const my = mysqlDrafts(handInput('mysql', null), 4).drafts
+    const maria = planDrafts(handInput('mariadb', null), {targetLevel: 4}).drafts
+    const my = planDrafts(handInput('mysql', null), {targetLevel: 4}).drafts
     const verify = (ds: StepDraft[], key: string) => ds.find((d) => d.key === key)!.verify
     expect(verify(maria, 'document-ownership-sales')).toContain("SIGNAL SQLSTATE ''45000''")
     expect(verify(my, 'document-ownership-sales')).not.toContain('SIGNAL')
@@ -240,7 +242,7 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
       exceptions: [],
     }
     input = resolvePlanInput(catalog, boundaries, null, {name: 'mysql-test', conventions: {rolePrefix: prefix, metaSchema: meta}})
-    ;({drafts, notes} = mysqlDrafts(input, 4))
+    ;({drafts, notes} = planDrafts(input, {targetLevel: 4}))
     databases = [app, salesDb, moneyDb, meta]
   }, 120_000)
 
@@ -400,7 +402,7 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
       for (const d of [...applied].reverse()) await conn.exec(d.down)
     }
     // A plan for MySQL 8 fails its checks with the sql_mode error, which carries the message.
-    const my = mysqlDrafts({...input, catalog: {...input.catalog, database: {...input.catalog.database, flavor: 'mysql'}}}, 4).drafts
+    const my = planDrafts({...input, catalog: {...input.catalog, database: {...input.catalog.database, flavor: 'mysql'}}}, {targetLevel: 4}).drafts
     await expect(conn.exec(my.find((d) => d.key === own.key)!.verify)).rejects.toThrow(/Variable 'sql_mode' can't be set to the value of 'carve verify: the ownership registry/)
   }, 300_000)
 

@@ -29,7 +29,7 @@ describe('the split mode chosen by carve plan', () => {
 })
 
 const facts = (over: Partial<ServerFacts> = {}): ServerFacts => ({
-  engine: 'postgres', flavor: 'postgresql', serverMajor: 15, label: 'db', walLevel: 'logical', maxReplicationSlots: 10, maxWalSenders: 10,
+  engine: 'postgres', flavor: 'postgresql', physicalSplit: true, embedded: false, readsPrivileges: true, serverMajor: 15, label: 'db', walLevel: 'logical', maxReplicationSlots: 10, maxWalSenders: 10,
   superuser: true, replication: true, createDb: true, createRole: true, existingRoles: [], canOpenOtherDatabases: true, ...over,
 })
 const spec = (mode: string, key: string[] = ['id']) => ({
@@ -50,8 +50,8 @@ describe('preflight rules (pure)', () => {
     expect(wal).toMatchObject({step: '009-split-prepare-c', need: expect.stringMatching(/wal_level=replica/), fix: expect.stringMatching(/--split-mode change-capture/)})
     expect(findBlockers([step('009-split-prepare-c', 'split-prepare', spec('change-capture'))], manifest, facts({walLevel: 'replica'}))).toEqual([])
     expect(findBlockers([step('009-split-prepare-c', 'split-prepare', spec('change-capture', []))], manifest, facts())[0]!.need).toMatch(/primary key; c\.a has none/)
-    expect(findBlockers(logical, manifest, facts({flavor: 'pglite', canOpenOtherDatabases: false}))[0]!.need).toMatch(/embedded pglite/)
-    expect(findBlockers(logical, manifest, facts({engine: 'mysql', flavor: 'mariadb'}))[0]!.need).toMatch(/needs PostgreSQL/)
+    expect(findBlockers(logical, manifest, facts({flavor: 'pglite', embedded: true, canOpenOtherDatabases: false}))[0]!.need).toMatch(/embedded pglite/)
+    expect(findBlockers(logical, manifest, facts({engine: 'mysql', flavor: 'mariadb', physicalSplit: false, readsPrivileges: false}))[0]!.need).toMatch(/needs PostgreSQL/)
     expect(findBlockers(logical, manifest, facts({superuser: false, createDb: false, serverMajor: 16, replication: false})).map((b) => b.need)).toEqual([
       expect.stringMatching(/CREATEDB/), expect.stringMatching(/REPLICATION/),
     ])

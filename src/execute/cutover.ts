@@ -21,7 +21,7 @@
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
 import type {RelationRef} from '../introspect/model.js'
-import {guardFunctionSql, guardTriggerSql, HEARTBEAT_TABLE, RETIRED_GUARD_TRIGGER, type SplitSpec} from '../plan/steps/split.js'
+import {guardFunctionSql, guardTriggerSql, HEARTBEAT_TABLE, RETIRED_GUARD_TRIGGER, type SplitSpec} from '../steps/split/generate.js'
 import {ident, qualified} from '../plan/quote.js'
 import {installCapture, removeCapture} from './change-capture.js'
 import type {RunContext} from './runner.js'

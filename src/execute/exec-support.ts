@@ -1,16 +1,15 @@
 /**
- * The executor's shared pieces: the plan lock, the safe point between steps, and the
- * environments a step runs in (SQL steps, journaled steps, runners of long steps).
+ * The executor's shared pieces: the plan lock, the safe point between steps, and the context a
+ * step's runner runs in.
  */
 import type {Connection} from '../db/connection.js'
+import {dialectOf} from '../db/dialect/index.js'
 import {CarveError} from '../errors.js'
-import type {JournalEnv} from './journal.js'
 import type {Ledger, LedgerRow} from './ledger.js'
 import {acquirePlanLock, type HeldLock} from './lock.js'
 import type {LoadedPlan, LoadedStep} from './plan-files.js'
 import type {ExecuteOptions} from './run-results.js'
-import type {RunContext} from './runner.js'
-import type {SqlStepEnv} from './sql-step.js'
+import type {StepContext} from './runner.js'
 
 /**
  * Between steps: let the event loop run once, so a Ctrl-C that arrived while a step ran is seen
@@ -39,26 +38,17 @@ export function warnUnknown(plan: LoadedPlan, rows: Map<string, LedgerRow>, opti
   if (unknown.length) options.onEvent({type: 'info', message: `the ledger has applied steps this plan does not list: ${unknown.map((r) => r.step).join(', ')} (was the plan regenerated after applying?)`})
 }
 
-export function sqlEnv(conn: Connection, ledger: Ledger, s: LoadedStep, options: ExecuteOptions): SqlStepEnv {
-  return {
-    conn,
-    ledger,
-    lockTimeoutMs: options.run.lockTimeoutMs,
-    lockRetries: options.run.lockRetries,
-    retryBaseMs: options.retryBaseMs,
-    signal: options.signal,
-    onRetry: (info) => options.onEvent({type: 'retry', step: s.step.id, ...info}),
-  }
-}
-
-export function journalEnv(conn: Connection, ledger: Ledger, s: LoadedStep, options: ExecuteOptions): JournalEnv {
-  return {...sqlEnv(conn, ledger, s, options), onInfo: (message) => options.onEvent({type: 'info', message})}
-}
-
-export function runContext(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): {ctx: RunContext; close: () => Promise<void>} {
+/** What a step's runner gets; `close` ends the other databases it opened. */
+export function stepContext(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): {ctx: StepContext; close: () => Promise<void>} {
   const opened: Connection[] = []
-  const ctx: RunContext = {
+  const ctx: StepContext = {
     conn,
+    run: s,
+    ledger,
+    dialect: dialectOf(conn),
+    retryBaseMs: options.retryBaseMs,
+    onRetry: (info) => options.onEvent({type: 'retry', step: s.step.id, ...info}),
+    onInfo: (message) => options.onEvent({type: 'info', message}),
     async connectDatabase(name: string) {
       if (!options.connectDatabase) {
         throw new CarveError('execute.no-server', `step ${s.step.id} needs a second database (${name}) on the same server, which ${conn.label} cannot provide`, {

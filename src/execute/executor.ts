@@ -8,32 +8,37 @@
  * engine mismatch) happens before the first step runs.
  */
 import type {Connection} from '../db/connection.js'
+import {dialectOf, dialectOfEngine} from '../db/dialect/index.js'
 import {CarveError, EXIT} from '../errors.js'
-import {runnerFor} from './kinds/index.js'
+import type {StepKind} from '../plan/model.js'
+import {definitionOf} from '../steps/registry.js'
 import {Ledger, type LedgerRow} from './ledger.js'
 import {lockHolder} from './lock.js'
-import {applyJournaled, journalOf, PartialStepFailure, rollbackJournaled} from './journal.js'
+import {journalOf, PartialStepFailure} from './journal.js'
 import {findStep, type LoadedPlan, type LoadedStep} from './plan-files.js'
 import {preflightApply} from './preflight.js'
-import type {RunOptions, StepRunner} from './runner.js'
-import {
-  applySqlStep,
-  assertEngine,
-  describeSqlApply,
-  describeSqlRollback,
-  Interrupted,
-  rollbackSqlStep,
-  runsInTransaction,
-  StepFailure,
-  verifySqlStep,
-  type StepTiming,
-} from './sql-step.js'
+import type {RunOptions, StepRunner, StepTiming} from './runner.js'
+import {assertEngine, Interrupted, runsInTransaction, StepFailure} from './sql-step.js'
 
-import {brief, journalEnv, runContext, safePoint, sqlEnv, takeLock, warnUnknown} from './exec-support.js'
+import {brief, safePoint, stepContext, takeLock, warnUnknown} from './exec-support.js'
 import {runTotals, stepRun, type ApplyResult, type ExecuteOptions, type RollbackResult, type StatusResult, type StepStatus, type VerifyResult} from './run-results.js'
 
 // The executor's types live in run-results.ts; importers keep using this module.
 export * from './run-results.js'
+
+// ---------------------------------------------------------------------------------------------
+// the runners: every step runs through its kind's (src/steps/registry.ts), loaded once per run
+
+type Runners = Map<StepKind, StepRunner>
+
+async function runnersFor(plan: LoadedPlan): Promise<Runners> {
+  const kinds = [...new Set(plan.steps.map((s) => s.step.kind))]
+  return new Map(await Promise.all(kinds.map(async (k) => [k, await definitionOf(k).runner()] as const)))
+}
+
+function runnerOf(runners: Runners, s: LoadedStep): StepRunner {
+  return runners.get(s.step.kind)!
+}
 
 // ---------------------------------------------------------------------------------------------
 // reading the state
@@ -137,12 +142,15 @@ export async function dryRunApply(conn: Connection | null, plan: LoadedPlan, opt
   const state = conn ? await readState(conn, plan) : {rows: new Map<string, LedgerRow>()}
   const scope = stepsUpTo(plan, options.to)
   const pending = scope.filter((s) => !isApplied(state.rows, s.step.id))
-  const engine = conn?.engine ?? plan.manifest.engine
-  const parts = pending.map((s) => {
-    const runner = runnerFor(s.step.kind)
-    const body = runner ? runner.describe(s.step, s.files) : describeSqlApply(s, engine, options.run.lockTimeoutMs, options.run.lockRetries)
-    return `-- ===== ${s.step.id}: ${s.step.title} (${s.step.kind}${runner ? ', run by the executor' : ''})\n${body.trimEnd()}\n`
-  })
+  const dialect = conn ? dialectOf(conn) : dialectOfEngine(plan.manifest.engine)
+  const runners = await runnersFor(plan)
+  const parts = await Promise.all(
+    pending.map(async (s) => {
+      const runner = runnerOf(runners, s)
+      const body = await runner.describeApply(s, {dialect, options: options.run})
+      return `-- ===== ${s.step.id}: ${s.step.title} (${s.step.kind}${runner.dryRunLabel})\n${body.trimEnd()}\n`
+    }),
+  )
   const header = `-- carve apply --dry-run: plan "${plan.manifest.name}", ${pending.length} step${pending.length === 1 ? '' : 's'} to apply${conn ? ` on ${conn.label}` : ' (no database given: every step is shown as pending)'}\n`
   return {
     plan: plan.manifest.name,
@@ -158,6 +166,8 @@ export async function dryRunApply(conn: Connection | null, plan: LoadedPlan, opt
 
 export async function applyPlan(conn: Connection, plan: LoadedPlan, options: ExecuteOptions & {to?: string}): Promise<ApplyResult> {
   assertEngine(plan.manifest.engine, conn)
+  const dialect = dialectOf(conn)
+  const runners = await runnersFor(plan)
   const scope = stepsUpTo(plan, options.to)
   const lock = await takeLock(conn, plan, options)
   try {
@@ -181,9 +191,7 @@ export async function applyPlan(conn: Connection, plan: LoadedPlan, options: Exe
       interrupted: false,
     }
     options.onEvent({type: 'start', action: 'apply', plan: plan.manifest.name, database: conn.label, steps: pending.map(brief)})
-    if (conn.engine === 'mysql' && pending.length) {
-      options.onEvent({type: 'info', message: 'MySQL/MariaDB has no transactional DDL: each step runs statement by statement, and a failed step runs its down.sql to clean up'})
-    }
+    if (dialect.applyNotice && pending.length) options.onEvent({type: 'info', message: dialect.applyNotice})
     const done = new Set([...rows.values()].filter((r) => r.state === 'applied').map((r) => r.step))
     for (const s of pending) {
       await safePoint()
@@ -197,8 +205,8 @@ export async function applyPlan(conn: Connection, plan: LoadedPlan, options: Exe
           hint: 'apply the steps it depends on first (carve status shows what is applied)',
         })
       }
-      options.onEvent({type: 'step-start', action: 'apply', step: s.step.id, title: s.step.title, transactional: runsInTransaction(s, conn)})
-      const outcome = await applyOne(conn, ledger, plan, s, options)
+      options.onEvent({type: 'step-start', action: 'apply', step: s.step.id, title: s.step.title, transactional: runsInTransaction(s, dialect)})
+      const outcome = await applyOne(conn, ledger, plan, s, runnerOf(runners, s), options)
       if (outcome === 'interrupted') {
         result.interrupted = true
         break
@@ -220,13 +228,11 @@ export async function applyPlan(conn: Connection, plan: LoadedPlan, options: Exe
   }
 }
 
-/** Apply one step; returns its timing, or 'interrupted' when Ctrl-C stopped it cleanly. */
-async function applyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): Promise<StepTiming | 'interrupted'> {
-  const runner = runnerFor(s.step.kind)
+/** Apply one step through its kind's runner; returns its timing, or 'interrupted' when Ctrl-C stopped it cleanly. */
+async function applyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, runner: StepRunner, options: ExecuteOptions): Promise<StepTiming | 'interrupted'> {
+  const {ctx, close} = stepContext(conn, ledger, plan, s, options)
   try {
-    // MySQL/MariaDB: no transactional DDL, so the step keeps a statement journal (journal.ts).
-    if (!runner) return await (conn.engine === 'mysql' ? applyJournaled(journalEnv(conn, ledger, s, options), s) : applySqlStep(sqlEnv(conn, ledger, s, options), s))
-    return await applyWithRunner(conn, ledger, plan, s, runner, options)
+    return await runner.apply(ctx)
   } catch (error) {
     if (error instanceof Interrupted) return 'interrupted'
     if (error instanceof CarveError) throw error
@@ -235,40 +241,7 @@ async function applyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: L
     // A partial step keeps its journal (in-progress), so status shows it and rollback undoes it.
     if (failure instanceof PartialStepFailure) await ledger.event(s.step.id, 'fail', failure.reason).catch(() => {})
     else await ledger.markFailed(s, failure.reason).catch(() => {})
-    const transactional = !runner && runsInTransaction(s, conn)
-    throw new CarveError('apply.step-failed', failure.message, {
-      hint: transactional
-        ? 'the step\'s transaction was rolled back, so it left nothing behind; steps before it stay applied. Fix the cause and run carve apply again'
-        : runner
-          ? 'the step stopped where it was (its checkpoint is kept); fix the cause and run carve apply again to resume it'
-          : failure instanceof PartialStepFailure
-            ? 'carve status shows how far the step got; carve apply resumes it, carve rollback undoes what ran'
-            : 'the step ran statement by statement; down.sql ran to clean up. Fix the cause and run carve apply again',
-      cause: error,
-    })
-  }
-}
-
-async function applyWithRunner(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, runner: StepRunner, options: ExecuteOptions): Promise<StepTiming | 'interrupted'> {
-  const started = performance.now()
-  const {ctx, close} = runContext(conn, ledger, plan, s, options)
-  try {
-    await runner.apply(ctx, s.step)
-    if (options.signal.aborted) {
-      await ledger.event(s.step.id, 'checkpoint', 'interrupted; the next apply resumes from the saved checkpoint')
-      return 'interrupted'
-    }
-    await runner.verify(ctx, s.step)
-    const ms = performance.now() - started
-    await ledger.markApplied(s, ms, `applied in ${Math.round(ms)} ms`)
-    // Runners wait and retry inside (cut-over attempts report their own pauses as progress).
-    return {durationMs: ms, waitedMs: 0, retries: 0}
-  } catch (error) {
-    if (options.signal.aborted) {
-      await ledger.event(s.step.id, 'checkpoint', `interrupted (${(error as Error).message}); the next apply resumes from the saved checkpoint`).catch(() => {})
-      return 'interrupted'
-    }
-    throw error
+    throw new CarveError('apply.step-failed', failure.message, {hint: runner.applyFailureHint(s, ctx.dialect, failure), cause: error})
   } finally {
     await close()
   }
@@ -277,14 +250,14 @@ async function applyWithRunner(conn: Connection, ledger: Ledger, plan: LoadedPla
 // ---------------------------------------------------------------------------------------------
 // rollback
 
-function rollbackTargets(plan: LoadedPlan, rows: Map<string, LedgerRow>, to: string | undefined): LoadedStep[] {
+function rollbackTargets(plan: LoadedPlan, runners: Runners, rows: Map<string, LedgerRow>, to: string | undefined): LoadedStep[] {
   const floor = to ? findStep(plan, to, '--to').index : -1
   return plan.steps
     .filter((s) => s.index > floor)
     .filter((s) => {
       const state = rows.get(s.step.id)?.state
-      // In progress: a runner's checkpoint, or a statement journal (a step killed part-way on MySQL).
-      return state === 'applied' || (state === 'in-progress' && (runnerFor(s.step.kind) !== undefined || journalOf(rows.get(s.step.id)?.checkpoint) !== null))
+      // In progress: a program's checkpoint, or a statement journal (a step killed part-way on MySQL): its runner says.
+      return state === 'applied' || (state === 'in-progress' && runnerOf(runners, s).undoes(rows.get(s.step.id)?.checkpoint))
     })
     .reverse()
 }
@@ -301,13 +274,13 @@ function refuseIrreversible(targets: LoadedStep[], force: boolean): void {
 export async function dryRunRollback(conn: Connection, plan: LoadedPlan, options: {to?: string; force: boolean; run: RunOptions}): Promise<RollbackResult> {
   assertEngine(plan.manifest.engine, conn)
   const {rows} = await readState(conn, plan)
-  const targets = rollbackTargets(plan, rows, options.to)
+  const runners = await runnersFor(plan)
+  const targets = rollbackTargets(plan, runners, rows, options.to)
   refuseIrreversible(targets, options.force)
-  const parts = targets.map((s) => {
-    const runner = runnerFor(s.step.kind)
-    const body = runner ? `-- rolled back by the ${s.step.kind} runner\n${s.files.down ?? ''}` : describeSqlRollback(s, conn.engine, options.run.lockTimeoutMs)
-    return `-- ===== ${s.step.id}: ${s.step.title}\n${body.trimEnd()}\n`
-  })
+  const how = {dialect: dialectOf(conn), options: options.run}
+  const parts = await Promise.all(
+    targets.map(async (s) => `-- ===== ${s.step.id}: ${s.step.title}\n${(await runnerOf(runners, s).describeRollback(s, how)).trimEnd()}\n`),
+  )
   return {
     plan: plan.manifest.name,
     database: conn.label,
@@ -326,6 +299,8 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
   }
   const result: RollbackResult = {plan: plan.manifest.name, database: conn.label, dryRun: false, rolledBack: [], reverified: [], interrupted: false}
   if (options.to) findStep(plan, options.to, '--to')
+  const dialect = dialectOf(conn)
+  const runners = await runnersFor(plan)
   const lock = await takeLock(conn, plan, options)
   try {
     const {ledger, exists, rows} = await readState(conn, plan)
@@ -334,7 +309,7 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
       return result
     }
     refuseDrift(plan, rows, options)
-    const targets = rollbackTargets(plan, rows, options.to)
+    const targets = rollbackTargets(plan, runners, rows, options.to)
     refuseIrreversible(targets, options.force)
     const orphans = [...rows.values()].filter((r) => r.state === 'applied' && !plan.steps.some((s) => s.step.id === r.step))
     if (orphans.length) options.onEvent({type: 'info', message: `the ledger has applied steps this plan does not list (${orphans.map((r) => r.step).join(', ')}): they are left as they are`})
@@ -345,23 +320,15 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
         result.interrupted = true
         break
       }
-      options.onEvent({type: 'step-start', action: 'rollback', step: s.step.id, title: s.step.title, transactional: runsInTransaction(s, conn)})
-      const runner = runnerFor(s.step.kind)
+      options.onEvent({type: 'step-start', action: 'rollback', step: s.step.id, title: s.step.title, transactional: runsInTransaction(s, dialect)})
+      const runner = runnerOf(runners, s)
       try {
+        const {ctx, close} = stepContext(conn, ledger, plan, s, options)
         let timing: StepTiming
-        if (runner) {
-          const started = performance.now()
-          const {ctx, close} = runContext(conn, ledger, plan, s, options)
-          try {
-            await runner.rollback(ctx, s.step)
-          } finally {
-            await close()
-          }
-          const ms = performance.now() - started
-          await ledger.markRolledBack(s, ms)
-          timing = {durationMs: ms, waitedMs: 0, retries: 0}
-        } else {
-          timing = await (conn.engine === 'mysql' ? rollbackJournaled(journalEnv(conn, ledger, s, options), s) : rollbackSqlStep(sqlEnv(conn, ledger, s, options), s))
+        try {
+          timing = await runner.rollback(ctx)
+        } finally {
+          await close()
         }
         rows.set(s.step.id, {...rows.get(s.step.id)!, state: 'rolled-back'})
         const run = stepRun(s.step.id, timing)
@@ -376,7 +343,7 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
         options.onEvent({type: 'step-failed', action: 'rollback', step: s.step.id, error: failure.reason, sqlstate: failure.sqlstate})
         await ledger.event(s.step.id, 'fail', `rollback: ${failure.reason}`).catch(() => {})
         throw new CarveError('rollback.step-failed', `rollback of ${failure.message}`, {
-          hint: runsInTransaction(s, conn) ? 'its down.sql transaction was rolled back: the step is still applied; steps after it are rolled back' : conn.engine === 'mysql' ? 'the ledger records how far down.sql got (carve status shows it); fix the cause and run carve rollback again to resume it' : 'down.sql ran statement by statement and stopped: check what is left of the step',
+          hint: runner.rollbackFailureHint(s, dialect),
           cause: error,
         })
       }
@@ -384,7 +351,7 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
     if (!result.interrupted) {
       // What is still applied must still hold: a down.sql that undid too much shows up here.
       for (const s of plan.steps.filter((x) => isApplied(rows, x.step.id))) {
-        const check = await verifyOne(conn, ledger, plan, s, options)
+        const check = await verifyOne(conn, ledger, plan, s, runnerOf(runners, s), options)
         result.reverified.push({id: s.step.id, ok: check.ok, error: check.error})
       }
     }
@@ -404,6 +371,7 @@ export async function rollbackPlan(conn: Connection, plan: LoadedPlan, options: 
 export async function verifyPlan(conn: Connection, plan: LoadedPlan, options: ExecuteOptions & {step?: string}): Promise<VerifyResult> {
   assertEngine(plan.manifest.engine, conn)
   const only = options.step ? findStep(plan, options.step, '--step') : undefined
+  const runners = await runnersFor(plan)
   const lock = await takeLock(conn, plan, options)
   try {
     const {ledger, exists, rows} = await readState(conn, plan)
@@ -419,7 +387,7 @@ export async function verifyPlan(conn: Connection, plan: LoadedPlan, options: Ex
       await safePoint()
       if (options.signal.aborted) break
       options.onEvent({type: 'step-start', action: 'verify', step: s.step.id, title: s.step.title, transactional: true})
-      const check = await verifyOne(conn, ledger, plan, s, options)
+      const check = await verifyOne(conn, ledger, plan, s, runnerOf(runners, s), options)
       result.steps.push({id: s.step.id, ...check})
       if (check.ok) options.onEvent({type: 'step-done', action: 'verify', step: s.step.id, durationMs: check.durationMs, waitedMs: 0, retries: 0})
       else options.onEvent({type: 'step-failed', action: 'verify', step: s.step.id, error: check.error ?? '', sqlstate: null})
@@ -432,24 +400,17 @@ export async function verifyPlan(conn: Connection, plan: LoadedPlan, options: Ex
   }
 }
 
-async function verifyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, options: ExecuteOptions): Promise<{ok: boolean; error: string | null; durationMs: number; skipped?: string}> {
+async function verifyOne(conn: Connection, ledger: Ledger, plan: LoadedPlan, s: LoadedStep, runner: StepRunner, options: ExecuteOptions): Promise<{ok: boolean; error: string | null; durationMs: number; skipped?: string}> {
   const started = performance.now()
-  const runner = runnerFor(s.step.kind)
   let error: string | null = null
   let skipped: string | undefined
+  const {ctx, close} = stepContext(conn, ledger, plan, s, options)
   try {
-    if (runner) {
-      const {ctx, close} = runContext(conn, ledger, plan, s, options)
-      try {
-        await runner.verify(ctx, s.step)
-      } finally {
-        await close()
-      }
-    } else if (!(await verifySqlStep(sqlEnv(conn, ledger, s, options), s))) {
-      skipped = 'no verify file'
-    }
+    if (!(await runner.verify(ctx))) skipped = 'no verify file'
   } catch (e) {
     error = e instanceof StepFailure ? e.reason : (e as Error).message
+  } finally {
+    await close()
   }
   await ledger.event(s.step.id, 'verify', error ? `failed: ${error}` : skipped ?? 'ok').catch(() => {})
   return {ok: error === null, error, durationMs: Math.round(performance.now() - started), ...(skipped ? {skipped} : {})}

@@ -23,7 +23,7 @@ import {z} from 'zod'
 
 import type {Connection} from '../db/connection.js'
 import {splitStatements} from '../workload/mask.js'
-import type {LoadedStep} from './plan-files.js'
+import type {RunStep} from './runner.js'
 import {backoffMs, describeSqlError, Interrupted, sqlstateOf, StepFailure, type SqlStepEnv} from './sql-step.js'
 import {sleep} from '../util/sleep.js'
 import {retryLostRaces} from './lock-retry.js'
@@ -104,13 +104,6 @@ export interface JournalEnv extends SqlStepEnv {
   onInfo?: (message: string) => void
 }
 
-/** ER_LOCK_WAIT_TIMEOUT (lock_wait_timeout / innodb_lock_wait_timeout) and ER_LOCK_DEADLOCK: the statement lost a race, nothing of it happened. */
-const MYSQL_RETRYABLE = new Set([1205, 1213])
-
-function isRetryable(error: unknown): boolean {
-  return MYSQL_RETRYABLE.has(Number((error as {errno?: number})?.errno))
-}
-
 class Clock {
   readonly started = performance.now()
   waitedMs = 0
@@ -121,7 +114,7 @@ class Clock {
 }
 
 
-function fileName(s: LoadedStep, key: string): string {
+function fileName(s: RunStep, key: string): string {
   const path = s.step.files[key]
   return path ? path.split('/').pop()! : `${key}.sql`
 }
@@ -140,7 +133,7 @@ const NOWAIT_PAUSE_MS = [5, 25] as const
  * application, seen with sysbench). A request that is granted at once or refused at once forms
  * no such cycle.
  */
-async function runStatement(env: JournalEnv, s: LoadedStep, clock: Clock, key: string, text: string, st: {text: string; offset: number}): Promise<void> {
+async function runStatement(env: JournalEnv, s: RunStep, clock: Clock, key: string, text: string, st: {text: string; offset: number}): Promise<void> {
   const lead = text.indexOf(st.text, st.offset)
   const reasonOf = (error: unknown) => describeSqlError(error, fileName(s, key), text, lead >= 0 ? lead : st.offset)
   await retryLostRaces(
@@ -151,7 +144,7 @@ async function runStatement(env: JournalEnv, s: LoadedStep, clock: Clock, key: s
           await env.conn.query(st.text)
           return
         } catch (error) {
-          if (!isRetryable(error)) throw new StepFailure(s.step.id, reasonOf(error), sqlstateOf(error))
+          if (!env.dialect.isRetryable(error)) throw new StepFailure(s.step.id, reasonOf(error), sqlstateOf(error))
           if (performance.now() - tried >= env.lockTimeoutMs) {
             clock.waitedMs += performance.now() - tried
             throw error
@@ -164,7 +157,7 @@ async function runStatement(env: JournalEnv, s: LoadedStep, clock: Clock, key: s
     {
       retries: env.lockRetries,
       backoffMs: (n) => backoffMs(env.retryBaseMs, n),
-      lostRace: (error): error is unknown => isRetryable(error),
+      lostRace: (error): error is unknown => env.dialect.isRetryable(error),
       signal: env.signal,
       giveUp: (error) => {
         const locks = s.step.locks.length ? ` on ${s.step.locks.join(', ')}` : ''
@@ -194,7 +187,7 @@ const PRECONDITION = /^CREATE\s+(DATABASE|SCHEMA|TABLE)\s+IF\s+NOT\s+EXISTS\b/i
  * repeats the earlier units that only create what is missing (CREATE … IF NOT EXISTS): between the
  * two runs, something else — another plan's rollback sharing the meta database — may have dropped it.
  */
-async function runJournaled(env: JournalEnv, s: LoadedStep, clock: Clock, file: 'up' | 'down', text: string, from: number): Promise<void> {
+async function runJournaled(env: JournalEnv, s: RunStep, clock: Clock, file: 'up' | 'down', text: string, from: number): Promise<void> {
   const units = journalUnits(text)
   const record = (done: number) => env.ledger.saveCheckpoint(s, {journal: {file, done, total: units.length}})
   for (const unit of units.slice(0, from)) {
@@ -209,7 +202,7 @@ async function runJournaled(env: JournalEnv, s: LoadedStep, clock: Clock, file: 
 }
 
 /** verify.sql, not journaled: it changes nothing. */
-async function runPlain(env: JournalEnv, s: LoadedStep, clock: Clock, key: string, text: string): Promise<void> {
+async function runPlain(env: JournalEnv, s: RunStep, clock: Clock, key: string, text: string): Promise<void> {
   for (const unit of journalUnits(text)) for (const st of unit.statements) await runStatement(env, s, clock, key, text, st)
 }
 
@@ -230,7 +223,7 @@ async function withSessionTimeouts<T>(conn: Connection, lockTimeoutMs: number, w
 }
 
 /** Where a file's journal resumes: after the units recorded for the same file, else at the start. */
-async function resumePoint(env: JournalEnv, s: LoadedStep, file: 'up' | 'down', text: string): Promise<number> {
+async function resumePoint(env: JournalEnv, s: RunStep, file: 'up' | 'down', text: string): Promise<number> {
   const journal = journalOf(await env.ledger.loadCheckpoint(s.step.id))
   const total = journalUnits(text).length
   if (!journal || journal.file !== file || journal.total !== total || journal.done === 0) return 0
@@ -238,7 +231,7 @@ async function resumePoint(env: JournalEnv, s: LoadedStep, file: 'up' | 'down', 
   return Math.min(journal.done, total)
 }
 
-export async function applyJournaled(env: JournalEnv, s: LoadedStep): Promise<JournalTiming> {
+export async function applyJournaled(env: JournalEnv, s: RunStep): Promise<JournalTiming> {
   const up = s.files.up ?? ''
   const clock = new Clock()
   return withSessionTimeouts(env.conn, env.lockTimeoutMs, async () => {
@@ -266,7 +259,7 @@ export async function applyJournaled(env: JournalEnv, s: LoadedStep): Promise<Jo
 }
 
 /** down.sql from its start after a failed apply; returns what went wrong, or null when it ran through. */
-async function cleanUp(env: JournalEnv, s: LoadedStep, clock: Clock): Promise<string | null> {
+async function cleanUp(env: JournalEnv, s: RunStep, clock: Clock): Promise<string | null> {
   const down = s.files.down
   if (down === undefined) return 'the step has no down.sql'
   try {
@@ -278,7 +271,7 @@ async function cleanUp(env: JournalEnv, s: LoadedStep, clock: Clock): Promise<st
   }
 }
 
-export async function rollbackJournaled(env: JournalEnv, s: LoadedStep): Promise<JournalTiming> {
+export async function rollbackJournaled(env: JournalEnv, s: RunStep): Promise<JournalTiming> {
   const down = s.files.down
   if (down === undefined) throw new StepFailure(s.step.id, 'has no down file: it cannot be rolled back', null)
   const clock = new Clock()

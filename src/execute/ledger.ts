@@ -10,7 +10,14 @@
 import {hostname, userInfo} from 'node:os'
 
 import type {Connection} from '../db/connection.js'
-import type {LoadedStep} from './plan-files.js'
+import {dialectOf} from '../db/dialect/index.js'
+import type {LedgerSql} from '../db/dialect/types.js'
+
+/** What the ledger records of a step: its id and kind, and the checksum of its files. */
+export interface LedgerStep {
+  step: {id: string; kind: string}
+  checksum: string
+}
 
 export const LEDGER_SCHEMA = 'carve'
 
@@ -39,125 +46,50 @@ export interface LedgerEventRow {
   detail: string | null
 }
 
-const PG_DDL = `
-CREATE SCHEMA IF NOT EXISTS carve;
-CREATE TABLE IF NOT EXISTS carve.ledger_steps (
-  plan text NOT NULL,
-  step text NOT NULL,
-  kind text NOT NULL,
-  checksum text NOT NULL,
-  state text NOT NULL CHECK (state IN ('applied', 'failed', 'rolled-back', 'in-progress')),
-  applied_at timestamptz,
-  applied_by text,
-  duration_ms bigint,
-  changed_at timestamptz NOT NULL,
-  changed_by text NOT NULL,
-  checkpoint jsonb,
-  PRIMARY KEY (plan, step)
-);
-CREATE TABLE IF NOT EXISTS carve.ledger_events (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  plan text NOT NULL,
-  step text,
-  event text NOT NULL CHECK (event IN ('apply', 'verify', 'rollback', 'fail', 'checkpoint')),
-  at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  "by" text NOT NULL,
-  detail text
-);
-CREATE INDEX IF NOT EXISTS ledger_events_plan ON carve.ledger_events (plan, id);
-`
-
-const MYSQL_DDL = [
-  'CREATE DATABASE IF NOT EXISTS carve',
-  `CREATE TABLE IF NOT EXISTS carve.ledger_steps (
-  plan varchar(255) NOT NULL,
-  step varchar(255) NOT NULL,
-  kind varchar(64) NOT NULL,
-  checksum char(64) NOT NULL,
-  state varchar(16) NOT NULL,
-  applied_at datetime(3) NULL,
-  applied_by varchar(512) NULL,
-  duration_ms bigint NULL,
-  changed_at datetime(3) NOT NULL,
-  changed_by varchar(512) NOT NULL,
-  checkpoint longtext NULL,
-  PRIMARY KEY (plan, step)
-)`,
-  `CREATE TABLE IF NOT EXISTS carve.ledger_events (
-  id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  plan varchar(255) NOT NULL,
-  step varchar(255) NULL,
-  event varchar(16) NOT NULL,
-  at datetime(3) NOT NULL,
-  \`by\` varchar(512) NOT NULL,
-  detail text NULL,
-  KEY ledger_events_plan (plan, id)
-)`,
-]
-
-/** Serialises ledger creation between runs of different plans (a transaction-level lock). */
-const PG_LEDGER_DDL_LOCK = 7_215_061_524_012_371n
-
 export class Ledger {
-  readonly pg: boolean
+  /** How the ledger's SQL is spelled on this engine (db/dialect/). */
+  private readonly sql: LedgerSql
   /**
    * The key rows are stored under. PostgreSQL: the plan name (the ledger lives in the plan's
    * database). MySQL: `carve` is one database per server, so the plan's database is part of it.
    */
   readonly planKey: string
+  /** The `by` column, quoted for the engine (a reserved word on both). */
+  private readonly byColumn: string
   private byText: string | undefined
 
   constructor(readonly conn: Connection, readonly planName: string) {
-    this.pg = conn.engine === 'postgres'
-    this.planKey = this.pg ? planName : `${conn.database}/${planName}`
+    const dialect = dialectOf(conn)
+    this.sql = dialect.ledger
+    this.planKey = this.sql.planKey(conn, planName)
+    this.byColumn = dialect.quoteIdent('by')
   }
 
-  /** $n placeholders (each used once, in order) → ? on MySQL. */
   private q(sql: string): string {
-    return this.pg ? sql : sql.replace(/\$\d+(::jsonb)?/g, '?')
+    return this.sql.params(sql)
   }
 
   private get now(): string {
-    return this.pg ? 'now()' : 'UTC_TIMESTAMP(3)'
+    return this.sql.now
   }
 
   private get clock(): string {
-    return this.pg ? 'clock_timestamp()' : 'UTC_TIMESTAMP(3)'
+    return this.sql.clock
   }
 
   async exists(): Promise<boolean> {
-    if (this.pg) {
-      const [row] = await this.conn.query<{ok: boolean}>(`SELECT to_regclass('carve.ledger_steps') IS NOT NULL AND to_regclass('carve.ledger_events') IS NOT NULL AS ok`)
-      return Boolean(row?.ok)
-    }
-    const [row] = await this.conn.query<{n: number}>(
-      `SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'carve' AND table_name IN ('ledger_steps', 'ledger_events')`,
-    )
-    return Number(row?.n) === 2
+    return this.sql.exists(this.conn)
   }
 
   /** Create the ledger when missing. Never called by --dry-run, status or verify. */
   async ensure(): Promise<void> {
-    if (this.pg) {
-      if (await this.exists()) return
-      await this.conn.query('BEGIN')
-      try {
-        await this.conn.query(`SELECT pg_advisory_xact_lock(${PG_LEDGER_DDL_LOCK})`)
-        await this.conn.exec(PG_DDL)
-        await this.conn.query('COMMIT')
-      } catch (error) {
-        await this.conn.query('ROLLBACK').catch(() => {})
-        throw error
-      }
-      return
-    }
-    for (const statement of MYSQL_DDL) await this.conn.query(statement)
+    await this.sql.ensure(this.conn)
   }
 
   /** Who runs this: the database user, plus the OS user and host it runs from. */
   async by(): Promise<string> {
     if (this.byText) return this.byText
-    const [row] = await this.conn.query<{u: string}>(this.pg ? 'SELECT current_user AS u' : 'SELECT CURRENT_USER() AS u')
+    const [row] = await this.conn.query<{u: string}>(this.sql.currentUser)
     let os = 'unknown'
     try {
       os = userInfo().username
@@ -199,14 +131,12 @@ export class Ledger {
   }
 
   private json(value: unknown): unknown {
-    if (value === null || value === undefined) return null
-    if (typeof value === 'string' && !this.pg) return JSON.parse(value)
-    return value
+    return this.sql.json(value)
   }
 
   async events(limit = 200): Promise<LedgerEventRow[]> {
     const rows = await this.conn.query<Record<string, unknown>>(
-      this.q(`SELECT id, step, event, at, ${this.pg ? '"by"' : '`by`'} AS by_, detail FROM carve.ledger_events WHERE plan = $1 ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(limit))}`),
+      this.q(`SELECT id, step, event, at, ${this.byColumn} AS by_, detail FROM carve.ledger_events WHERE plan = $1 ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(limit))}`),
       [this.planKey],
     )
     return rows
@@ -216,18 +146,17 @@ export class Ledger {
 
   async event(step: string | null, event: LedgerEvent, detail: string | null): Promise<void> {
     await this.conn.query(
-      this.q(`INSERT INTO carve.ledger_events (plan, step, event, at, ${this.pg ? '"by"' : '`by`'}, detail) VALUES ($1, $2, $3, ${this.clock}, $4, $5)`),
+      this.q(`INSERT INTO carve.ledger_events (plan, step, event, at, ${this.byColumn}, detail) VALUES ($1, $2, $3, ${this.clock}, $4, $5)`),
       [this.planKey, step, event, await this.by(), detail],
     )
   }
 
   private upsert(set: string[]): string {
-    if (this.pg) return `ON CONFLICT (plan, step) DO UPDATE SET ${set.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`
-    return `ON DUPLICATE KEY UPDATE ${set.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+    return this.sql.upsert(set)
   }
 
   /** The step is applied: row + `apply` event (inside the step's transaction when it has one). */
-  async markApplied(s: LoadedStep, durationMs: number, detail: string): Promise<void> {
+  async markApplied(s: LedgerStep, durationMs: number, detail: string): Promise<void> {
     const by = await this.by()
     await this.conn.query(
       this.q(
@@ -241,7 +170,7 @@ export class Ledger {
   }
 
   /** The step failed and left nothing behind (its transaction rolled back, or down.sql cleaned up). */
-  async markFailed(s: LoadedStep, reason: string): Promise<void> {
+  async markFailed(s: LedgerStep, reason: string): Promise<void> {
     const by = await this.by()
     await this.conn.query(
       this.q(
@@ -254,7 +183,7 @@ export class Ledger {
     await this.event(s.step.id, 'fail', reason)
   }
 
-  async markRolledBack(s: LoadedStep, durationMs: number): Promise<void> {
+  async markRolledBack(s: LedgerStep, durationMs: number): Promise<void> {
     const by = await this.by()
     await this.conn.query(
       this.q(`UPDATE carve.ledger_steps SET state = 'rolled-back', changed_at = ${this.now}, changed_by = $1, checkpoint = NULL WHERE plan = $2 AND step = $3`),
@@ -269,7 +198,7 @@ export class Ledger {
   }
 
   /** A runner's progress; the row says in-progress until the step completes. */
-  async saveCheckpoint(s: LoadedStep, state: unknown): Promise<void> {
+  async saveCheckpoint(s: LedgerStep, state: unknown): Promise<void> {
     const by = await this.by()
     await this.conn.query(
       this.q(

@@ -1,34 +1,15 @@
 /**
- * One run per plan at a time. PostgreSQL: a session-level advisory lock on a key derived from
- * the plan name (pg_try_advisory_lock, polled with backoff so a waiting run can give up after
- * --lock-timeout and say who holds it); MySQL/MariaDB: GET_LOCK on a name holding the database
- * and the plan. The lock lives as long as the session: a killed run releases it by dying.
+ * One run per plan at a time: the dialect's session lock (an advisory lock on PostgreSQL, GET_LOCK
+ * on MySQL/MariaDB, see db/dialect/), polled with backoff so a waiting run can give up after
+ * --lock-timeout and say who holds it. The lock lives as long as the session: a killed run
+ * releases it by dying.
  */
-import {createHash} from 'node:crypto'
-
 import type {Connection} from '../db/connection.js'
+import {dialectOf, type LockHolder} from '../db/dialect/index.js'
 import {CarveError, EXIT} from '../errors.js'
 import {sleep} from '../util/sleep.js'
 
-export interface LockHolder {
-  pid: number
-  application: string | null
-  client: string | null
-  user: string | null
-  since: string | null
-}
-
-/** A signed 64-bit key (as decimal text) from the plan name: stable across runs and machines. */
-export function planLockKey(planName: string): string {
-  const digest = createHash('sha256').update(`carve.plan:${planName}`).digest()
-  return digest.readBigInt64BE(0).toString()
-}
-
-/** MySQL lock names are at most 64 characters. */
-export function mysqlLockName(conn: Connection, planName: string): string {
-  const full = `carve:${conn.database}/${planName}`
-  return full.length <= 64 ? full : `carve:${createHash('sha256').update(full).digest('hex').slice(0, 57)}`
-}
+export type {LockHolder} from '../db/dialect/index.js'
 
 export interface HeldLock {
   release(): Promise<void>
@@ -41,30 +22,14 @@ export interface LockOptions {
   onWait?: (holder: LockHolder | null) => void
 }
 
-
-async function tryLock(conn: Connection, planName: string): Promise<boolean> {
-  if (conn.engine === 'postgres') {
-    const [row] = await conn.query<{ok: boolean}>(`SELECT pg_try_advisory_lock(${planLockKey(planName)}::bigint) AS ok`)
-    return Boolean(row?.ok)
-  }
-  const [row] = await conn.query<{ok: number | null}>('SELECT GET_LOCK(?, 0) AS ok', [mysqlLockName(conn, planName)])
-  return Number(row?.ok) === 1
-}
-
 /** Take the plan's lock, waiting up to timeoutMs; throws a CarveError naming the holder. */
 export async function acquirePlanLock(conn: Connection, planName: string, options: LockOptions): Promise<HeldLock> {
+  const dialect = dialectOf(conn)
   const started = Date.now()
   let delay = 50
   let announced = false
   for (;;) {
-    if (await tryLock(conn, planName)) {
-      return {
-        async release() {
-          if (conn.engine === 'postgres') await conn.query(`SELECT pg_advisory_unlock(${planLockKey(planName)}::bigint)`).catch(() => {})
-          else await conn.query('SELECT RELEASE_LOCK(?)', [mysqlLockName(conn, planName)]).catch(() => {})
-        },
-      }
-    }
+    if (await dialect.lock.tryTake(conn, planName)) return {release: () => dialect.lock.release(conn, planName)}
     if (!announced) {
       announced = true
       options.onWait?.(await lockHolder(conn, planName).catch(() => null))
@@ -86,32 +51,7 @@ export async function acquirePlanLock(conn: Connection, planName: string, option
 
 /** Who holds the plan's lock now, or null when nobody does. */
 export async function lockHolder(conn: Connection, planName: string): Promise<LockHolder | null> {
-  if (conn.engine === 'postgres') {
-    // A bigint advisory key is stored as classid (high 32 bits), objid (low 32 bits), objsubid 1.
-    const key = BigInt.asUintN(64, BigInt(planLockKey(planName)))
-    const high = Number(key >> 32n)
-    const low = Number(key & 0xffffffffn)
-    const [row] = await conn.query<{pid: number; application_name: string | null; client: string | null; usename: string | null; since: Date | string | null}>(
-      `SELECT l.pid, a.application_name, coalesce(host(a.client_addr), CASE WHEN a.client_port = -1 THEN 'local socket' END) AS client,
-              a.usename, a.backend_start AS since
-         FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 1
-          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND l.pid <> pg_backend_pid()
-        LIMIT 1`,
-      [high, low],
-    )
-    if (!row) return null
-    return {pid: Number(row.pid), application: row.application_name || null, client: row.client ?? null, user: row.usename ?? null, since: toIso(row.since)}
-  }
-  const [row] = await conn.query<{id: number | null}>('SELECT IS_USED_LOCK(?) AS id', [mysqlLockName(conn, planName)])
-  if (row?.id === null || row?.id === undefined) return null
-  const [p] = await conn.query<{host: string | null; user: string | null; time: number | null}>(
-    'SELECT HOST AS host, USER AS user, TIME AS time FROM information_schema.PROCESSLIST WHERE ID = ?',
-    [row.id],
-  )
-  const since = p?.time !== null && p?.time !== undefined ? new Date(Date.now() - Number(p.time) * 1000).toISOString() : null
-  return {pid: Number(row.id), application: null, client: p?.host ?? null, user: p?.user ?? null, since}
+  return dialectOf(conn).lock.holder(conn, planName)
 }
 
 export function describeHolder(h: LockHolder): string {
@@ -121,11 +61,6 @@ export function describeHolder(h: LockHolder): string {
   if (h.client) parts.push(`client ${h.client}`)
   if (h.since) parts.push(`connected since ${h.since}`)
   return parts.join(', ')
-}
-
-function toIso(value: Date | string | null | undefined): string | null {
-  if (value === null || value === undefined) return null
-  return value instanceof Date ? value.toISOString() : String(value)
 }
 
 export function formatMs(ms: number): string {

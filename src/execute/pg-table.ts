@@ -7,6 +7,7 @@
  * values the same way. `withStableSession` pins the settings that change text forms.
  */
 import type {Connection} from '../db/connection.js'
+import {dialectOf} from '../db/dialect/index.js'
 import {CarveError} from '../errors.js'
 import {ident, qualified} from '../plan/quote.js'
 
@@ -48,7 +49,7 @@ export function relationLabel(r: Relation): string {
 /** Fail early, with a message, on anything but PostgreSQL (PGlite included). */
 export function requirePostgres(...conns: (Connection | null)[]): void {
   for (const c of conns) {
-    if (c && c.engine !== 'postgres') {
+    if (c && !dialectOf(c).physicalSplit) {
       throw new CarveError('copy.engine', `copying and comparing tables needs PostgreSQL; ${c.label} is ${c.flavor}`, {
         hint: 'on MySQL/MariaDB, split with the server\'s own replication and compare with pt-table-checksum',
       })
@@ -182,16 +183,3 @@ async function setAll(conn: Pick<Connection, 'query'>, names: string[], values: 
   await conn.query(`select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`, params)
 }
 
-/** An abortable sleep: resolves early (without error) when the signal fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, {once: true})
-  })
-}

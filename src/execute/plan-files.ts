@@ -10,18 +10,15 @@ import {join, resolve} from 'node:path'
 import {CarveError, EXIT} from '../errors.js'
 import {parseManifest, sha256} from '../plan/manifest.js'
 import type {PlanManifest, PlanStep} from '../plan/model.js'
-import {hasRunner} from './kinds/names.js'
+import {definitionOf} from '../steps/registry.js'
+import type {RunStep} from './runner.js'
 
 export const PLAN_FILE = 'plan.yml'
 
 export const REHASH_HINT = 'if the edit is intended, run `carve plan --rehash <dir>` to record the new checksums (and review the diff)'
 
-export interface LoadedStep {
-  step: PlanStep
-  /** File contents by their key in plan.yml (up, down, verify, readme, extras). */
-  files: Record<string, string>
-  /** One checksum over all the step's files: what the ledger records and compares. */
-  checksum: string
+/** `files`: contents by their key in plan.yml (up, down, verify, readme, extras); `checksum`: one over all of them, what the ledger records and compares. */
+export interface LoadedStep extends RunStep {
   /** Position in the plan (0-based). */
   index: number
   /**
@@ -99,9 +96,17 @@ function loadStep(dir: string, step: PlanStep, index: number, tolerateEdits: boo
   for (const key of Object.keys(step.checksums)) {
     if (!(key in step.files)) throw refuse('plan.invalid', `step ${step.id}: checksums lists "${key}", which is not among its files`, REHASH_HINT)
   }
-  // A kind without a runner of its own is a plain SQL step: it needs something to run.
-  if (!hasRunner(step.kind) && !step.files.up) {
+  const kind = definitionOf(step.kind)
+  // A plain SQL step needs something to run.
+  if (kind.needsUpFile && !step.files.up) {
     throw refuse('plan.invalid', `step ${step.id} (${step.kind}) has no up file in plan.yml`, 'regenerate the plan with `carve plan`')
+  }
+  // Its settings, checked now: a hand-edited spec is refused before anything runs, not half way.
+  const settings = kind.settings.safeParse(step.spec)
+  if (!settings.success) {
+    const issue = settings.error.issues[0]!
+    const at = issue.path.length ? `spec.${issue.path.join('.')}` : 'spec'
+    throw refuse('plan.spec', `step ${step.id} (${step.kind}): ${at}: ${issue.message}`, 'regenerate the plan with `carve plan` rather than editing a step\'s spec by hand')
   }
   return {step, files, checksum: stepChecksum(step.checksums), index, ...(edited.length ? {edited} : {})}
 }

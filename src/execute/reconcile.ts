@@ -4,7 +4,7 @@
  */
 import type {Connection} from '../db/connection.js'
 import type {RelationRef} from '../introspect/model.js'
-import {type SplitTable} from '../plan/steps/split.js'
+import {type SplitTable} from '../steps/split/generate.js'
 import {ident, qualified} from '../plan/quote.js'
 import {compareTables} from './parity.js'
 import {readShape, relationLabel, withStableSession, type TableShape} from './pg-table.js'

@@ -16,9 +16,10 @@
  *   stopped before the other starts, and a new slot is advanced past the echoes of the other.
  */
 import type {Connection} from '../db/connection.js'
+import {dialectOf} from '../db/dialect/index.js'
 import {CarveError} from '../errors.js'
 import type {RelationRef} from '../introspect/model.js'
-import {type SplitSpec, splitSpecSchema} from '../plan/steps/split.js'
+import {type SplitSpec, splitSpecSchema} from '../steps/split/generate.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {sleep} from '../util/sleep.js'
 import {sqlstateOf} from '../util/sqlstate.js'
@@ -29,12 +30,13 @@ export const SPLIT_NEEDS = 'physical split needs a PostgreSQL server with wal_le
 
 /** Refuse anything but a PostgreSQL server: PGlite is one database in one session, MySQL has no such replication. */
 export function requireServer(conn: Connection): void {
-  if (conn.engine === 'mysql') {
+  const dialect = dialectOf(conn)
+  if (!dialect.physicalSplit) {
     throw new CarveError('split.unsupported', `the physical split is not supported on MySQL yet (${conn.label} is ${conn.flavor})`, {
       hint: 'split MySQL/MariaDB with the server\'s own replication; Carve plans levels 0–4 there',
     })
   }
-  if (conn.flavor !== 'postgresql') {
+  if (dialect.embedded) {
     throw new CarveError('split.unsupported', `${SPLIT_NEEDS}; ${conn.label} is an embedded ${conn.flavor} database`, {
       hint: 'run the split against a PostgreSQL server (--db postgres://…): a PGlite database has no second database and no replication',
     })

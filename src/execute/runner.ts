@@ -1,12 +1,16 @@
 /**
- * What the executor hands to a step while it runs, and what a step kind must provide.
+ * What the executor hands to a step while it runs, and what every step kind's runner provides.
  *
- * Most kinds are plain SQL (up.sql / verify.sql / down.sql run by the executor itself). Kinds
- * whose work is long or spans databases — copying rows, replication, cut-over — implement
- * StepRunner and keep their progress in the ledger through `checkpoint`, so a killed run resumes.
+ * The executor has one path: each kind registers a StepRunner (src/steps/registry.ts). Plain SQL
+ * kinds share one (src/steps/sql/runner.ts: up.sql / verify.sql / down.sql, the ledger row in the
+ * step's own transaction where the engine allows). Kinds whose work is long or spans databases —
+ * copying rows, replication, cut-over — write a StepProgram and keep their progress in the ledger
+ * through `checkpoint`, so a killed run resumes; src/steps/program-runner.ts makes it a runner.
  */
 import type {Connection} from '../db/connection.js'
+import type {ExecutionDialect} from '../db/dialect/index.js'
 import type {PlanStep} from '../plan/model.js'
+import type {Ledger} from './ledger.js'
 
 /** A progress event: printed by the terminal renderer, emitted as JSON lines with --json. */
 export interface RunEvent {
@@ -59,8 +63,61 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   maxPauseMs: 3000,
 }
 
-/** A kind the executor cannot run as a plain SQL script. */
+/** A step as the executor holds it: plan.yml's entry, its files (read and checksummed), their one checksum. */
+export interface RunStep {
+  step: PlanStep
+  files: Record<string, string>
+  checksum: string
+}
+
+/** How long a step took, and how much of it went on lost races for locks. */
+export interface StepTiming {
+  /** Wall time of the whole step, every attempt and backoff included. */
+  durationMs: number
+  /** Part of durationMs spent in attempts rolled back for a lock timeout, deadlock or serialization failure, and in backoff. */
+  waitedMs: number
+  retries: number
+}
+
+/** Everything a runner gets: the program's context plus the step, its ledger and its engine's dialect. */
+export interface StepContext extends RunContext {
+  run: RunStep
+  ledger: Ledger
+  dialect: ExecutionDialect
+  /** First backoff after a lost race; doubles per retry, jittered ±50%. */
+  retryBaseMs: number
+  onRetry?: (info: {attempt: number; retries: number; waitMs: number; reason: string}) => void
+  onInfo?: (message: string) => void
+}
+
+/** What --dry-run needs to say what a step would send. */
+export interface DescribeContext {
+  dialect: ExecutionDialect
+  options: RunOptions
+}
+
+/** What the executor calls for every step, whatever its kind. */
 export interface StepRunner {
+  /** Apply and record in the ledger (inside the step's transaction where the engine allows); 'interrupted' after Ctrl-C at a safe point. */
+  apply(ctx: StepContext): Promise<StepTiming | 'interrupted'>
+  /** Undo and record it in the ledger. */
+  rollback(ctx: StepContext): Promise<StepTiming>
+  /** Throws when the step's effect is absent; false when it has nothing to check with (no verify file). */
+  verify(ctx: StepContext): Promise<boolean>
+  /** What --dry-run prints instead of applying / rolling back. */
+  describeApply(s: RunStep, how: DescribeContext): Promise<string>
+  describeRollback(s: RunStep, how: DescribeContext): Promise<string>
+  /** Said beside the step's kind in --dry-run ('' or ', run by the executor'). */
+  dryRunLabel: string
+  /** Does rollback also undo a step left in progress with this ledger checkpoint? */
+  undoes(checkpoint: unknown): boolean
+  /** What to do next after a failure (the CLI's hint). */
+  applyFailureHint(s: RunStep, dialect: ExecutionDialect, failure: Error): string
+  rollbackFailureHint(s: RunStep, dialect: ExecutionDialect): string
+}
+
+/** A long step's program (copy, sync, cut-over): the runner around it records it in the ledger. */
+export interface StepProgram {
   apply(ctx: RunContext, step: PlanStep): Promise<void>
   /** Throws when the step's effect is absent (parity differs, sync not running, ...). */
   verify(ctx: RunContext, step: PlanStep): Promise<void>

@@ -5,7 +5,7 @@
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
 import type {RelationRef} from '../introspect/model.js'
-import {CARRIED_TRIGGER_MARK, NOT_CARRIED_TRIGGER_PREFIXES, type SplitSequence, type SplitSpec} from '../plan/steps/split.js'
+import {CARRIED_TRIGGER_MARK, NOT_CARRIED_TRIGGER_PREFIXES, type SplitSequence, type SplitSpec} from '../steps/split/generate.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {relationExists} from './replication.js'
 

@@ -4,7 +4,7 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
-import {HEARTBEAT_TABLE, type SplitSpec} from '../plan/steps/split.js'
+import {HEARTBEAT_TABLE, type SplitSpec} from '../steps/split/generate.js'
 import {qualified} from '../plan/quote.js'
 import type {CopyTable} from './backfill.js'
 import {applyChanges, pendingChanges} from './change-capture.js'

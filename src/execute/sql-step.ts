@@ -9,26 +9,29 @@
  * (pgroll's approach), so a busy table never turns into an outage. A deadlock (40P01) or a
  * serialization failure (40001) is the same kind of event — the step lost a race with live
  * traffic and its transaction left nothing behind — so it is retried the same way. Generated
- * steps take all their table locks up front in one canonical order (plan/steps/common.ts,
+ * steps take all their table locks up front in one canonical order (steps/common.ts,
  * lockTablesUpFront), so every attempt starts from nothing held. Time spent in failed attempts
  * and backoff is reported per step (StepTiming): a summary never hides waiting.
  *
- * Steps marked `transactional: false` (CREATE INDEX CONCURRENTLY, subscriptions, ...) and every
- * step on MySQL/MariaDB (DDL commits implicitly there) run statement by statement; on failure
- * down.sql runs to clean up what the earlier statements did.
+ * Steps marked `transactional: false` (CREATE INDEX CONCURRENTLY, subscriptions, ...) run
+ * statement by statement; on failure down.sql runs to clean up what the earlier statements did.
+ * Where DDL is not transactional at all (MySQL/MariaDB) steps are journaled instead (journal.ts).
+ * What differs per engine (transactions, lock timeouts, statement splitting, which errors are lost
+ * races) comes from the connection's dialect (db/dialect/).
  */
 import type {Connection} from '../db/connection.js'
+import {dialectOf, dialectOfEngine, type ExecutionDialect} from '../db/dialect/index.js'
 import {CarveError, EXIT} from '../errors.js'
-import {splitStatements} from '../workload/mask.js'
 import {Interrupted} from './interrupted.js'
 import {retryLostRaces} from './lock-retry.js'
 export {Interrupted} from './interrupted.js'
 import type {Ledger} from './ledger.js'
-import type {LoadedStep} from './plan-files.js'
+import type {RunStep, StepTiming} from './runner.js'
 import {sqlstateOf} from '../util/sqlstate.js'
 
 export interface SqlStepEnv {
   conn: Connection
+  dialect: ExecutionDialect
   ledger: Ledger
   lockTimeoutMs: number
   lockRetries: number
@@ -38,14 +41,7 @@ export interface SqlStepEnv {
   onRetry?: (info: {attempt: number; retries: number; waitMs: number; reason: string}) => void
 }
 
-/** How long a step took, and how much of it went on lost races for locks. */
-export interface StepTiming {
-  /** Wall time of the whole step, every attempt and backoff included. */
-  durationMs: number
-  /** Part of durationMs spent in attempts rolled back for a lock timeout, deadlock or serialization failure, and in backoff. */
-  waitedMs: number
-  retries: number
-}
+export type {StepTiming} from './runner.js'
 
 /** A step that failed; its message is one line: step, file and line, SQLSTATE, server message. */
 export class StepFailure extends Error {
@@ -70,17 +66,6 @@ interface DbError {
   position?: string | number
   detail?: string
   where?: string
-}
-
-/** lock_not_available (lock_timeout, NOWAIT), deadlock_detected, serialization_failure. */
-const PG_RETRYABLE = new Set(['55P03', '40P01', '40001'])
-/** ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK. */
-const MYSQL_RETRYABLE = new Set([1205, 1213])
-
-/** Did the statement lose a race with concurrent traffic (its transaction rolled back, nothing left behind)? */
-export function isRetryable(error: unknown, engine: Connection['engine']): boolean {
-  const e = error as DbError
-  return engine === 'postgres' ? PG_RETRYABLE.has(String(e?.code)) : MYSQL_RETRYABLE.has(Number(e?.errno))
 }
 
 export {sqlstateOf} from '../util/sqlstate.js'
@@ -110,13 +95,13 @@ export function lineAt(text: string, index: number): number {
 
 /**
  * Statements that end or start a transaction. END alone is left out: it also closes a
- * `BEGIN ATOMIC` function body, which the statement splitter cuts at its inner semicolons.
+ * `BEGIN ATOMIC` function body (which the dialect's parser keeps whole with its statement).
  */
 const TX_CONTROL = /^(BEGIN(\s+(TRANSACTION|WORK)\b.*|\s+ISOLATION\b.*)?|COMMIT(\s+(TRANSACTION|WORK|AND\b.*))?|ROLLBACK(\s+(TRANSACTION|WORK|AND\b.*))?|ABORT|START\s+TRANSACTION\b.*)$/is
 
 /** A transactional step must not end its own transaction half-way: that would commit part of it. */
-function assertNoTransactionControl(s: LoadedStep, file: string, text: string): void {
-  for (const st of splitStatements(text, 'postgres')) {
+async function assertNoTransactionControl(env: SqlStepEnv, s: RunStep, file: string, text: string): Promise<void> {
+  for (const st of await env.dialect.splitStatements(text)) {
     const body = st.text.replace(/^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/, '').trim()
     if (TX_CONTROL.test(body)) {
       const at = text.indexOf(st.text, st.offset)
@@ -145,7 +130,7 @@ class RaceClock {
 }
 
 /** Run `attempt` until it succeeds or fails with something that is not a lost race (isRetryable). */
-async function withLockRetries<T>(env: SqlStepEnv, s: LoadedStep, clock: RaceClock, attempt: () => Promise<T>): Promise<T> {
+async function withLockRetries<T>(env: SqlStepEnv, s: RunStep, clock: RaceClock, attempt: () => Promise<T>): Promise<T> {
   const lost = (error: unknown): error is StepFailure => error instanceof StepFailure && error.retryable
   return retryLostRaces(
     async () => {
@@ -185,30 +170,30 @@ async function withLockRetries<T>(env: SqlStepEnv, s: LoadedStep, clock: RaceClo
   )
 }
 
-function fail(s: LoadedStep, env: SqlStepEnv, error: unknown, file: string, text: string | undefined, offset = 0): StepFailure {
+function fail(s: RunStep, env: SqlStepEnv, error: unknown, file: string, text: string | undefined, offset = 0): StepFailure {
   if (error instanceof StepFailure) return error
-  return new StepFailure(s.step.id, describeSqlError(error, file, text, offset), sqlstateOf(error), isRetryable(error, env.conn.engine))
+  return new StepFailure(s.step.id, describeSqlError(error, file, text, offset), sqlstateOf(error), env.dialect.isRetryable(error))
 }
 
-function fileName(s: LoadedStep, key: string): string {
+function fileName(s: RunStep, key: string): string {
   const path = s.step.files[key]
   return path ? path.split('/').pop()! : `${key}.sql`
 }
 
-/** Does this step run as one transaction here? Never on MySQL (implicit commits). */
-export function runsInTransaction(s: LoadedStep, conn: Pick<Connection, 'engine'>): boolean {
-  return conn.engine === 'postgres' && s.step.transactional
+/** Does this step run as one transaction here? Never where DDL commits implicitly (MySQL). */
+export function runsInTransaction(s: RunStep, dialect: ExecutionDialect): boolean {
+  return dialect.transactionalDdl && s.step.transactional
 }
 
 // ---------------------------------------------------------------------------------------------
 // apply
 
-export async function applySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<StepTiming> {
+export async function applySqlStep(env: SqlStepEnv, s: RunStep): Promise<StepTiming> {
   const up = s.files.up ?? ''
   const verify = s.files.verify
   const clock = new RaceClock()
-  if (runsInTransaction(s, env.conn)) {
-    assertNoTransactionControl(s, fileName(s, 'up'), up)
+  if (runsInTransaction(s, env.dialect)) {
+    await assertNoTransactionControl(env, s, fileName(s, 'up'), up)
     await withLockRetries(env, s, clock, () =>
       inTransaction(env, s, async () => {
         await run(env, s, 'up', up)
@@ -242,11 +227,11 @@ export async function applySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<Step
 }
 
 /** After a failed statement-by-statement step: down.sql, best effort, to leave nothing behind. */
-async function cleanUp(env: SqlStepEnv, s: LoadedStep): Promise<string> {
+async function cleanUp(env: SqlStepEnv, s: RunStep): Promise<string> {
   const down = s.files.down
   if (!down) return '; no down.sql to clean up with: check what the earlier statements left'
   const errors: string[] = []
-  for (const st of splitStatements(down, dialect(env))) {
+  for (const st of await env.dialect.splitStatements(down)) {
     try {
       await env.conn.query(st.text)
     } catch (error) {
@@ -259,12 +244,12 @@ async function cleanUp(env: SqlStepEnv, s: LoadedStep): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // rollback
 
-export async function rollbackSqlStep(env: SqlStepEnv, s: LoadedStep): Promise<StepTiming> {
+export async function rollbackSqlStep(env: SqlStepEnv, s: RunStep): Promise<StepTiming> {
   const down = s.files.down
   if (down === undefined) throw new StepFailure(s.step.id, 'has no down file: it cannot be rolled back', null)
   const clock = new RaceClock()
-  if (runsInTransaction(s, env.conn)) {
-    assertNoTransactionControl(s, fileName(s, 'down'), down)
+  if (runsInTransaction(s, env.dialect)) {
+    await assertNoTransactionControl(env, s, fileName(s, 'down'), down)
     await withLockRetries(env, s, clock, () =>
       inTransaction(env, s, async () => {
         await run(env, s, 'down', down)
@@ -296,18 +281,17 @@ function appliedDetail(what: string, t: StepTiming): string {
 // verify
 
 /** verify.sql in a transaction that is always rolled back: checking never changes anything. */
-export async function verifySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<boolean> {
+export async function verifySqlStep(env: SqlStepEnv, s: RunStep): Promise<boolean> {
   const verify = s.files.verify
   if (verify === undefined) return false
   const conn = env.conn
-  await conn.query(conn.engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION')
+  await conn.query(env.dialect.beginTransaction)
   try {
-    if (conn.engine === 'postgres') {
-      await conn.query(`SET LOCAL lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
-      await run(env, s, 'verify', verify)
-    } else {
-      await runStatements(env, s, new RaceClock(), 'verify', verify)
-    }
+    const timeout = env.dialect.transactionLockTimeout(env.lockTimeoutMs)
+    if (timeout) await conn.query(timeout)
+    // One script where the server reports positions within it; else statement by statement.
+    if (env.dialect.transactionalDdl) await run(env, s, 'verify', verify)
+    else await runStatements(env, s, new RaceClock(), 'verify', verify)
   } catch (error) {
     throw fail(s, env, error, fileName(s, 'verify'), verify)
   } finally {
@@ -319,11 +303,12 @@ export async function verifySqlStep(env: SqlStepEnv, s: LoadedStep): Promise<boo
 // ---------------------------------------------------------------------------------------------
 // the pieces
 
-async function inTransaction<T>(env: SqlStepEnv, s: LoadedStep, work: () => Promise<T>): Promise<T> {
+async function inTransaction<T>(env: SqlStepEnv, s: RunStep, work: () => Promise<T>): Promise<T> {
   const conn = env.conn
-  await conn.query('BEGIN')
+  await conn.query(env.dialect.beginTransaction)
   try {
-    await conn.query(`SET LOCAL lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
+    const timeout = env.dialect.transactionLockTimeout(env.lockTimeoutMs)
+    if (timeout) await conn.query(timeout)
     const result = await work()
     await conn.query('COMMIT')
     return result
@@ -334,7 +319,7 @@ async function inTransaction<T>(env: SqlStepEnv, s: LoadedStep, work: () => Prom
 }
 
 /** One file as one script (simple protocol: PostgreSQL reports error positions within it). */
-async function run(env: SqlStepEnv, s: LoadedStep, key: string, text: string): Promise<void> {
+async function run(env: SqlStepEnv, s: RunStep, key: string, text: string): Promise<void> {
   try {
     await env.conn.exec(text)
   } catch (error) {
@@ -342,8 +327,8 @@ async function run(env: SqlStepEnv, s: LoadedStep, key: string, text: string): P
   }
 }
 
-async function runStatements(env: SqlStepEnv, s: LoadedStep, clock: RaceClock, key: string, text: string): Promise<void> {
-  for (const st of splitStatements(text, dialect(env))) {
+async function runStatements(env: SqlStepEnv, s: RunStep, clock: RaceClock, key: string, text: string): Promise<void> {
+  for (const st of await env.dialect.splitStatements(text)) {
     if (env.signal.aborted) throw new Interrupted()
     await withLockRetries(env, s, clock, async () => {
       try {
@@ -357,25 +342,12 @@ async function runStatements(env: SqlStepEnv, s: LoadedStep, clock: RaceClock, k
   }
 }
 
-function dialect(env: SqlStepEnv): 'postgres' | 'mysql' {
-  return env.conn.engine === 'postgres' ? 'postgres' : 'mysql'
-}
-
 async function setSessionLockTimeout(env: SqlStepEnv): Promise<void> {
-  if (env.conn.engine === 'postgres') await env.conn.query(`SET lock_timeout = '${Math.round(env.lockTimeoutMs)}ms'`)
-  else {
-    const seconds = Math.max(1, Math.ceil(env.lockTimeoutMs / 1000))
-    await env.conn.query(`SET SESSION lock_wait_timeout = ${seconds}`)
-    await env.conn.query(`SET SESSION innodb_lock_wait_timeout = ${seconds}`)
-  }
+  for (const statement of env.dialect.sessionLockTimeout(env.lockTimeoutMs)) await env.conn.query(statement)
 }
 
 async function resetSessionLockTimeout(env: SqlStepEnv): Promise<void> {
-  if (env.conn.engine === 'postgres') await env.conn.query('RESET lock_timeout').catch(() => {})
-  else {
-    await env.conn.query('SET SESSION lock_wait_timeout = DEFAULT').catch(() => {})
-    await env.conn.query('SET SESSION innodb_lock_wait_timeout = DEFAULT').catch(() => {})
-  }
+  for (const statement of env.dialect.resetSessionLockTimeout) await env.conn.query(statement).catch(() => {})
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,51 +357,50 @@ function section(label: string, text: string): string {
   return `-- ${label}\n${text.trim()}\n`
 }
 
-export function describeSqlApply(s: LoadedStep, engine: Connection['engine'], lockTimeoutMs: number, lockRetries: number): string {
+/** The dry run of a step: statements as they would be sent, one transaction or one by one. */
+export async function describeSqlApply(s: RunStep, dialect: ExecutionDialect, lockTimeoutMs: number, lockRetries: number): Promise<string> {
   const up = s.files.up ?? ''
   const verify = s.files.verify
-  if (engine === 'postgres' && s.step.transactional) {
+  if (runsInTransaction(s, dialect)) {
     return [
       `-- on lock timeout, deadlock or serialization failure (SQLSTATE 55P03, 40P01, 40001): ROLLBACK, wait with jittered backoff, retry (at most ${lockRetries} times)`,
-      'BEGIN;',
-      `SET LOCAL lock_timeout = '${Math.round(lockTimeoutMs)}ms';`,
+      `${dialect.beginTransaction};`,
+      `${dialect.transactionLockTimeout(lockTimeoutMs)};`,
       section(fileName(s, 'up'), up),
       verify ? section(fileName(s, 'verify'), verify) : '-- (no verify file)\n',
       `-- the ledger row for ${s.step.id} (carve.ledger_steps) and an apply event are written here, in the same transaction`,
       'COMMIT;',
     ].join('\n')
   }
-  const why = engine === 'postgres' ? 'the step is marked transactional: false' : 'MySQL/MariaDB has no transactional DDL'
-  const dia = engine === 'postgres' ? 'postgres' : 'mysql'
-  const statements = (text: string) => splitStatements(text, dia).map((st) => `${st.text};`).join('\n')
-  const timeout = engine === 'postgres' ? [`SET lock_timeout = '${Math.round(lockTimeoutMs)}ms';`] : [`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeoutMs / 1000))};`, `SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeoutMs / 1000))};`]
+  const why = dialect.statementByStatementReason
+  const statements = async (text: string) => (await dialect.splitStatements(text)).map((st) => `${st.text};`).join('\n')
   return [
     `-- not one transaction (${why}): statements run one by one; on a lock timeout a statement is retried (at most ${lockRetries} times); on failure ${fileName(s, 'down')} runs to clean up`,
-    ...timeout,
+    ...dialect.sessionLockTimeout(lockTimeoutMs).map((st) => `${st};`),
     `-- ${fileName(s, 'up')}`,
-    statements(up),
-    ...(verify ? [`-- ${fileName(s, 'verify')}`, statements(verify)] : []),
-    engine === 'postgres' ? 'RESET lock_timeout;' : 'SET SESSION lock_wait_timeout = DEFAULT;\nSET SESSION innodb_lock_wait_timeout = DEFAULT;',
+    await statements(up),
+    ...(verify ? [`-- ${fileName(s, 'verify')}`, await statements(verify)] : []),
+    dialect.resetSessionLockTimeout.map((st) => `${st};`).join('\n'),
     `-- the ledger row for ${s.step.id} and an apply event are written here`,
     '',
   ].join('\n')
 }
 
-export function describeSqlRollback(s: LoadedStep, engine: Connection['engine'], lockTimeoutMs: number): string {
+export async function describeSqlRollback(s: RunStep, dialect: ExecutionDialect, lockTimeoutMs: number): Promise<string> {
   const down = s.files.down ?? '-- (no down file)'
-  if (engine === 'postgres' && s.step.transactional) {
-    return ['BEGIN;', `SET LOCAL lock_timeout = '${Math.round(lockTimeoutMs)}ms';`, section(fileName(s, 'down'), down), `-- the ledger marks ${s.step.id} rolled back here, in the same transaction`, 'COMMIT;'].join('\n')
+  if (runsInTransaction(s, dialect)) {
+    return [`${dialect.beginTransaction};`, `${dialect.transactionLockTimeout(lockTimeoutMs)};`, section(fileName(s, 'down'), down), `-- the ledger marks ${s.step.id} rolled back here, in the same transaction`, 'COMMIT;'].join('\n')
   }
-  const dia = engine === 'postgres' ? 'postgres' : 'mysql'
-  return [`-- statement by statement`, ...splitStatements(down, dia).map((st) => `${st.text};`), `-- the ledger marks ${s.step.id} rolled back here`, ''].join('\n')
+  return [`-- statement by statement`, ...(await dialect.splitStatements(down)).map((st) => `${st.text};`), `-- the ledger marks ${s.step.id} rolled back here`, ''].join('\n')
 }
 
 /** Engine mismatch between the plan and the database: refused before anything runs. */
-export function assertEngine(planEngine: 'postgres' | 'mysql', conn: Connection): void {
-  if (planEngine !== conn.engine) {
-    throw new CarveError('plan.engine', `the plan is for ${planEngine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'} but ${conn.label} is ${conn.engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'}`, {
-      exitCode: EXIT.usage,
-      hint: 'point --db at the database the plan was generated for',
-    })
-  }
+export function assertEngine(planEngine: Connection['engine'], conn: Connection): void {
+  const planned = dialectOfEngine(planEngine)
+  const actual = dialectOf(conn)
+  if (planned.engine === actual.engine) return
+  throw new CarveError('plan.engine', `the plan is for ${planned.name} but ${conn.label} is ${actual.name}`, {
+    exitCode: EXIT.usage,
+    hint: 'point --db at the database the plan was generated for',
+  })
 }

@@ -1,7 +1,7 @@
 /** The event catalog of one context: what its outbox emits, per live table, with the payload columns. Pure. */
 import {type ContextSpec, type OwnedTable, type PlanInput} from './context.js'
 import {inlineCode, markdownText, mdTable, namesList} from './markdown.js'
-import {eventTables} from './steps/outbox.js'
+import {eventTables} from '../steps/outbox/postgres.js'
 import {eventDeliveryFields} from './stubs/event-delivery.js'
 import {loadTemplate, renderTemplate} from './templates.js'
 

@@ -11,9 +11,8 @@ import {type PlanConventions, type PlanInput, resolvePlanInput} from './context.
 import type {GeneratedPlan, PlanManifest} from './model.js'
 import {contextErDiagram, cutoverSequence, dualWriteSequence, maturityDiagram} from './diagrams.js'
 import {eventCatalog, ownershipDocument, planReadme} from './docs.js'
-import {mysqlDrafts} from './steps/mysql.js'
-import {unpopulatedViewsNote} from './steps/read-models.js'
-import {type SplitMode, splitSteps} from './steps/split.js'
+import {leadNotes} from '../steps/registry.js'
+import type {SplitMode} from '../steps/split/spec.js'
 import {knexFiles} from './knex-files.js'
 import {codeowners, contextReadme, gitattributes, overviewDiagram, type ReviewOptions} from './review-files.js'
 import {apiStubFiles} from './stubs/index.js'
@@ -42,22 +41,18 @@ export function generatePlan(catalog: Catalog, boundaries: BoundariesFile, workl
   const unknown = (options.only ?? []).filter((c) => !boundaries.contexts.some((b) => b.name === c))
   if (unknown.length) throw new CarveError('plan.context', `unknown context${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {exitCode: EXIT.usage, hint: `the boundaries file has: ${boundaries.contexts.map((c) => c.name).join(', ')}`})
   const input = resolvePlanInput(catalog, boundaries, workload, {name: options.name, only: options.only, conventions: options.conventions})
-  // Said up front, in the plan's README and in carve plan's notes: the split's mode and why, and
-  // views the read models leave out.
-  const splitNote = (options.split || (options.targetLevel ?? 0) >= 5) && options.splitMode ? `physical split mode: ${options.splitMode.reason}` : null
-  const viewsNote = (options.targetLevel ?? 4) >= 4 && catalog.database.engine === 'postgres' ? unpopulatedViewsNote(input) : null
+  // Said up front, in the plan's README and in carve plan's notes: the split's mode and why, then
+  // what the step kinds say of this plan on this engine (views the read models leave out, ...).
   const splitting = options.split || (options.targetLevel ?? 4) >= 5
-  const levelNote = !splitting && (options.targetLevel ?? 4) >= 3 && catalog.database.engine === 'postgres'
-    ? 'once this plan is applied, carve assess reports its contexts at level 2 at most: level 3 means a context\'s tables live in a database of their own (the physical split, --split); the foreign-key, outbox and read-model steps put the rest of the evidence of levels 3 and 4 in place, and carve assess shows it'
-    : null
-  const extraNotes = [splitNote, viewsNote, levelNote, ...(options.serverNotes ?? [])].filter((n): n is string => n !== null)
+  const splitNote = splitting && options.splitMode ? `physical split mode: ${options.splitMode.reason}` : null
+  const kindNotes = leadNotes(catalog.database.engine, {input, targetLevel: options.targetLevel ?? 4, splitting: Boolean(splitting)})
+  const extraNotes = [splitNote, ...kindNotes, ...(options.serverNotes ?? [])].filter((n): n is string => n !== null)
   const plan = buildPlan(input, {
     targetLevel: options.targetLevel,
     split: options.split,
     generatedBy: CARVE_VERSION,
     documents: (input, manifest, notes) => planDocuments(input, manifest, [...extraNotes, ...notes], {location: options.location ?? `plans/${options.name}`, codeownersOrg: options.codeownersOrg}),
-    mysqlDrafts,
-    splitSteps: (ctx, input, after) => splitSteps(ctx, input, after, {mode: options.splitMode?.mode}),
+    splitMode: options.splitMode?.mode,
   })
   // Steps with a spec are driven by Carve's executor: their migrations hand over to `carve apply`.
   if (options.knex) for (const [path, text] of knexFiles(plan.manifest, (step) => step.spec !== undefined)) plan.files.set(path, text)

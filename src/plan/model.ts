@@ -13,6 +13,7 @@ import {z} from 'zod'
 
 export const PLAN_FORMAT = 'carve.plan/v1' as const
 
+/** Every kind is a folder src/steps/<kind>/ registered once in src/steps/registry.ts (test/steps-registry.test.ts). */
 export const STEP_KINDS = [
   /** 0→1: ownership registry rows and an ownership document. */
   'document-ownership',
@@ -66,7 +67,7 @@ export const stepSchema = z
     irreversible: z.boolean().default(false),
     files: z.record(z.string(), relativePath),
     checksums: z.record(z.string(), sha256),
-    /** Kind-specific settings for steps the executor drives (copy, sync, cut-over). */
+    /** Kind-specific settings for steps the executor drives (copy, sync, cut-over); checked against the kind's schema when the plan is loaded. */
     spec: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()

@@ -11,8 +11,8 @@ import {cmp, type ContextSpec, type ForeignAccess, type PlanInput} from './conte
 import {fenced, inlineCode, markdownText, mdTable, namesList, plural} from './markdown.js'
 import {ident, qualified} from './quote.js'
 import {itemPath, resourcePath} from './resource-paths.js'
-import {roundFigure} from './steps/common.js'
-import {eventTables, outboxName} from './steps/outbox.js'
+import {roundFigure} from '../steps/common.js'
+import {eventTables, outboxName} from '../steps/outbox/postgres.js'
 import {loadTemplate, renderTemplate} from './templates.js'
 
 function sourcesText(input: PlanInput): string {

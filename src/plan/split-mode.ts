@@ -4,7 +4,7 @@
  * which a default server (and many managed services) does not have and which takes a restart to
  * turn on; change capture (triggers queue changed keys) works on any PostgreSQL server.
  */
-import type {SplitMode} from './steps/split.js'
+import type {SplitMode} from '../steps/split/generate.js'
 
 /** What `carve plan` knows about the server: wal_level when it is a server it can ask. */
 export interface SplitServer {

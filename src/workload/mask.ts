@@ -176,7 +176,10 @@ function safeDecode(text: string): string {
 
 /**
  * Split a script into statements at top-level semicolons (not inside quotes, dollar quotes or
- * comments). Each piece keeps its text; the real parser analyzes each.
+ * comments). Each piece keeps its text; the real parser analyzes each. Quick and tolerant, for
+ * reading workloads and MySQL files; it does not know a PostgreSQL `BEGIN ATOMIC … END` body, so
+ * running a PostgreSQL script goes through the dialect's parser-based splitter instead
+ * (db/dialect/postgres.ts, libpg-query), which falls back to this only for a script it refuses.
  */
 export function splitStatements(sql: string, dialect: Dialect): {text: string; offset: number}[] {
   const out: {text: string; offset: number}[] = []

@@ -14,10 +14,11 @@
 import pg from 'pg'
 
 import {CarveError} from '../../errors.js'
-import {eventsPublication, relaySlot} from '../../plan/steps/publication.js'
+import {eventsPublication, relaySlot} from '../../steps/outbox/publication.js'
 import {comparePositions, toEvent, type EventPosition, type OutboxEvent} from './events.js'
 import {decodePgOutput, formatLsn, parseLsn, type Relation, type TupleValue} from './pgoutput.js'
 import type {Sink} from './sinks.js'
+import {sleep} from '../../util/sleep.js'
 
 export interface RelayOptions {
   context: string
@@ -184,18 +185,5 @@ export async function runRelay(url: string, options: RelayOptions): Promise<Rela
     await options.sink.close().catch(() => {})
     await client.end().catch(() => {})
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, {once: true})
-  })
 }
 
