@@ -32,7 +32,7 @@
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
 import type {RelationRef} from '../introspect/model.js'
-import type {SplitTable} from '../plan/steps/split.js'
+import type {SplitTable} from '../steps/split/spec.js'
 import {ident, qualified} from '../plan/quote.js'
 import {readShape, withStableSession} from './pg-table.js'
 import type {RunContext} from './runner.js'
