@@ -4,7 +4,7 @@
  * the report print it). Types and constants only: a leaf every stage of the assessment imports.
  */
 import type {Catalog, Flavor, RelationRef, Table} from '../introspect/model.js'
-import type {PlanConventions, PlanInput} from './context.js'
+import type {PlanConventions, PlanInput} from '../plan/context.js'
 
 // ---------------------------------------------------------------------------------------------
 // Facts (gathered by assess-facts.ts)

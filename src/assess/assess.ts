@@ -14,7 +14,7 @@ import type {Catalog, Flavor, RelationRef, Table} from '../introspect/model.js'
 import type {TableAccess, Workload} from '../workload/model.js'
 import type {Assessment, AssessmentFacts, AssessOptions, Check, ContextAssessment, DatabaseFacts, LedgerCutover, Located, LocatedTable} from './assess-model.js'
 import {type EvalContext, level0, level1, level2, level3, level4, level5, retiredSchema, type Site} from './assess-levels.js'
-import {cmp, type ContextSpec, DEFAULT_CONVENTIONS, type ForeignAccess, type PlanConventions, type PlanInput, resolvePlanInput, schemaName} from './context.js'
+import {cmp, type ContextSpec, DEFAULT_CONVENTIONS, type ForeignAccess, type PlanConventions, type PlanInput, resolvePlanInput, schemaName} from '../plan/context.js'
 
 export {listText, retiredSchema} from './assess-levels.js'
 export type {RegistryRow, RoleInfo, RelationGrant, RoleAbility, LedgerCutover, DatabaseFacts, AssessmentFacts, TablePlace, LocatedTable, Located, Check, ContextAssessment, Assessment, AssessOptions} from './assess-model.js'

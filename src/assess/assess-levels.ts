@@ -6,8 +6,8 @@ import type {BoundariesFile} from '../boundaries/file.js'
 import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import type {AssessmentFacts, Check, DatabaseFacts, LedgerCutover, LocatedTable} from './assess-model.js'
-import {cmp, type ContextSpec, type ForeignAccess, type PlanConventions, safeName, schemaName} from './context.js'
-import {eventsPublication} from './steps/publication.js'
+import {cmp, type ContextSpec, type ForeignAccess, type PlanConventions, safeName, schemaName} from '../plan/context.js'
+import {eventsPublication} from '../plan/steps/publication.js'
 import {plural} from '../util/plural.js'
 
 /** The schema a split leaves the source copies in until the decommission. */

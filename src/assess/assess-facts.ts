@@ -14,8 +14,8 @@ import type {Connection} from '../db/connection.js'
 import {inspect} from '../introspect/index.js'
 import type {AssessmentFacts, DatabaseFacts, LedgerCutover, RegistryRow, RelationGrant, RoleAbility, RoleInfo} from './assess-model.js'
 import {resolveLocated, retiredSchema, splitOf} from './assess.js'
-import {DEFAULT_CONVENTIONS, type PlanConventions, safeName, schemaName} from './context.js'
-import {mysqlIdent, qualified} from './quote.js'
+import {DEFAULT_CONVENTIONS, type PlanConventions, safeName, schemaName} from '../plan/context.js'
+import {mysqlIdent, qualified} from '../plan/quote.js'
 
 export interface GatherOptions {
   boundaries: BoundariesFile
