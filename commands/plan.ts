@@ -10,9 +10,9 @@ import {resolveWorkload} from '../src/cli/inputs.js'
 import {exampleDir} from '../src/db/examples.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
-import {schemaName} from '../src/plan/context.js'
+import {planDialect} from '../src/plan/dialects/index.js'
 import {generatePlan} from '../src/plan/generate.js'
-import {chooseSplitMode, SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
+import {SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
 import {comparePlan, planLocation, rehashPlan, writePlan} from '../src/plan/write.js'
 
 interface PlanResult {
@@ -92,9 +92,12 @@ The same inputs give byte-identical files. --check compares the folder with what
     const workload = await resolveWorkload(flags.workload, flags.example, (m) => this.progress(m))
     const splitting = flags.split || flags['target-level'] >= 5
     if (flags['split-mode'] && !splitting) throw new CarveError('usage.split-mode', '--split-mode needs --split (or --target-level 5)', {exitCode: EXIT.usage})
-    const splitMode = splitting && conn.engine === 'postgres'
-      ? chooseSplitMode(flags['split-mode'] as SplitModeFlag | undefined, {flavor: conn.flavor, walLevel: conn.flavor === 'postgresql' ? await walLevel(conn) : null})
-      : undefined
+    const server = await planDialect(conn.engine).readServer(conn, {
+      contexts: boundaries.contexts.map((c) => c.name),
+      outbox: flags.outbox as 'wal' | 'trigger',
+      split: splitting ? {mode: flags['split-mode'] as SplitModeFlag | undefined} : null,
+    })
+    const splitMode = server.splitMode
     const name = flags.name ?? (flags.out.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'plan')
     this.progress(`planning ${flags.context?.length ? flags.context.join(', ') : `${boundaries.contexts.length} contexts`} up to level ${flags.split ? 5 : flags['target-level']}`)
     const plan = generatePlan(catalog, boundaries, workload, {
@@ -103,7 +106,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       targetLevel: flags['target-level'],
       split: flags.split,
       splitMode,
-      serverNotes: conn.engine === 'postgres' ? [...(await loginRoleSchemas(conn, boundaries.contexts.map((c) => c.name))), ...(await outboxWalNote(conn, flags.outbox))] : [],
+      serverNotes: server.notes,
       conventions: {rolePrefix: flags['role-prefix'], outboxDelivery: flags.outbox as 'wal' | 'trigger'},
       location: planLocation(flags.out),
       codeownersOrg: flags['codeowners-org'],
@@ -175,31 +178,4 @@ The same inputs give byte-identical files. --check compares the folder with what
     this.log(`Rendered ${r.rendered.length} diagrams.`)
     return r.rendered
   }
-}
-
-/**
- * Contexts whose schema has the name of a login role: with the default search_path ("$user",
- * public) that role finds the moved tables in its own-named schema before the compatibility views
- * in public (pgbench run as postgres, context postgres), so its queries bypass them.
- */
-async function loginRoleSchemas(conn: {query: <T>(sql: string, params?: unknown[]) => Promise<T[]>}, contexts: string[]): Promise<string[]> {
-  const schemas = contexts.map((c) => schemaName(c))
-  const rows = await conn.query<{rolname: string}>(`SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname = ANY($1::text[]) ORDER BY rolname`, [schemas])
-  return rows.map((r) => {
-    const context = contexts[schemas.indexOf(r.rolname)]!
-    return `context ${context} moves into schema ${r.rolname}, the name of login role ${r.rolname}: with the default search_path ("$user", public) that role resolves unqualified names to ${r.rolname}.<table> first, past the compatibility views; give it an explicit search_path (ALTER ROLE ${r.rolname} SET search_path = public) or rename the context`
-  })
-}
-
-/** The server's wal_level, which decides whether a split can use logical replication. */
-async function walLevel(conn: {query: <T>(sql: string) => Promise<T[]>}): Promise<string | null> {
-  const [row] = await conn.query<{wal_level: string | null}>(`SELECT current_setting('wal_level', true) AS wal_level`)
-  return row?.wal_level ?? null
-}
-
-/** With the WAL outbox on a server that cannot decode its WAL yet: said up front, not at the relay's first start. */
-async function outboxWalNote(conn: {flavor: string; query: <T>(sql: string) => Promise<T[]>}, outbox: string): Promise<string[]> {
-  if (outbox !== 'wal' || conn.flavor !== 'postgresql') return []
-  const level = await walLevel(conn)
-  return level === 'logical' ? [] : [`events are read from the WAL (--outbox wal), which needs wal_level=logical; this server runs at ${level}: set it (a restart) before starting carve relay or Debezium, or plan with --outbox trigger for in-transaction events`]
 }
