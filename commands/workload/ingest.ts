@@ -15,6 +15,7 @@ import {formatBytes} from '../../src/render/text.js'
 import {workloadReport} from '../../src/render/workload-report.js'
 import {loadServiceMap, type ServiceMap} from '../../src/workload/attribution.js'
 import {FILE_FORMATS, ingest, LIVE_FORMATS, type LiveFormat} from '../../src/workload/ingest.js'
+import {workloadDialect} from '../../src/workload/dialect.js'
 import type {Workload} from '../../src/workload/model.js'
 import {listExampleLogs} from '../../src/workload/example-logs.js'
 
@@ -65,8 +66,8 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
     if (flags.live && !conn) throw new CarveError('usage.no-db', `--live ${flags.live} needs --db`, {exitCode: EXIT.usage})
     // The logs' server is the one named by --db: its log_line_prefix is the authority.
     let prefix = flags['log-line-prefix']
-    if (prefix === undefined && conn?.flavor === 'postgresql') {
-      prefix = (await conn.query<{p: string}>(`select current_setting('log_line_prefix') as p`))[0]?.p
+    if (prefix === undefined && conn) {
+      prefix = await workloadDialect(conn.engine).logLinePrefix(conn)
       if (prefix !== undefined) this.progress(`log_line_prefix from the server: '${prefix}'`)
     }
 
@@ -79,7 +80,7 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
       logLinePrefix: prefix,
       serviceMap,
       workers: flags.jobs,
-      knownTables: catalog?.tables.filter((t) => !t.partitionOf).map((t) => (t.schema === 'public' || catalog!.database.engine === 'mysql' ? t.name : `${t.schema}.${t.name}`)),
+      knownTables: catalog?.tables.filter((t) => !t.partitionOf).map(workloadDialect(catalog.database.engine).tableName),
       onProgress: (p) => progress.update(p.file, p.bytes, p.size),
       onWarning: () => {},
     })
