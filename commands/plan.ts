@@ -1,13 +1,10 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {exampleBoundaries} from '../src/boundaries/example-contexts.js'
-import {type BoundariesFile, loadBoundaries} from '../src/boundaries/file.js'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
-import {resolveWorkload} from '../src/cli/inputs.js'
-import {exampleDir} from '../src/db/examples.js'
+import {resolveBoundaries, resolveWorkload} from '../src/cli/inputs.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
 import {planDialect} from '../src/plan/dialects/index.js'
@@ -58,7 +55,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     ...connectionFlags,
     out: Flags.string({char: 'o', summary: 'Plan folder to write (e.g. plans/NAME).', description: 'Created if missing. Files Carve no longer generates are removed from it; other files are left alone.'}),
     name: Flags.string({summary: 'Plan name recorded in plan.yml and the ledger (default: the --out folder name).'}),
-    file: Flags.string({char: 'f', default: 'carve.yml', summary: 'The boundaries file (with --example and no such file: the example\'s designed contexts).'}),
+    file: Flags.string({char: 'f', summary: 'The boundaries file (default carve.yml; with --example and no carve.yml, the example\'s designed contexts).'}),
     workload: Flags.string({char: 'w', summary: 'A workload from `carve workload ingest` (with --example: the example\'s logs).'}),
     context: Flags.string({char: 'c', multiple: true, summary: 'Only plan these contexts (repeatable).'}),
     'target-level': Flags.integer({default: 4, min: 1, max: 5, summary: 'Highest maturity level to plan for (5 includes the physical split).'}),
@@ -84,7 +81,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       return {out: flags.rehash, name: '', steps: [], files: 0, rehashed: changed, notes: []}
     }
     if (!flags.out) throw new CarveError('usage.out', 'missing --out: the folder to write the plan into', {exitCode: EXIT.usage, hint: 'e.g. carve plan --example shop --out plans/shop'})
-    const boundaries = this.boundaries(flags.file, flags.example)
+    const boundaries = resolveBoundaries(flags.file, flags.example, (m) => this.progress(m))
     const conn = await this.connect(this.resolveTarget(flags))
     this.progress('reading the catalog')
     const catalog = await inspect(conn)
@@ -147,24 +144,6 @@ The same inputs give byte-identical files. --check compares the folder with what
     this.log(`\nReview ${join(flags.out, 'README.md')}, then: carve apply ${flags.out} --dry-run`)
     return result
   }
-
-  private boundaries(file: string, example: string | undefined): BoundariesFile {
-    if (existsSync(file) || !example) {
-      const b = loadBoundaries(file)
-      if (b.contexts.length === 0) {
-        throw new CarveError('plan.no-contexts', `${file} has no contexts${existsSync(file) ? '' : ' (the file does not exist)'}`, {
-          exitCode: EXIT.usage,
-          hint: 'decide the contexts first: carve discover --db … --yes writes carve.yml',
-        })
-      }
-      return b
-    }
-    const b = exampleBoundaries(exampleDir(example))
-    if (!b) throw new CarveError('plan.no-contexts', `no ${file}, and the example "${example}" has no designed contexts`, {exitCode: EXIT.usage})
-    this.progress(`no ${file}: using the example's boundaries file (examples/${example}/carve.yml)`)
-    return b
-  }
-
 
   private async render(out: string, files: Map<string, string>, format: 'svg' | 'png', size: {width: number; scale: number}): Promise<string[] | {unavailable: string}> {
     const diagrams = [...files.keys()].filter((p) => p.endsWith('.mmd')).map((p) => ({path: p, mermaid: readFileSync(join(out, p), 'utf8')}))
