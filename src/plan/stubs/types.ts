@@ -1,6 +1,7 @@
 /**
  * Database column types → JSON Schema (OpenAPI 3.1) and TypeScript types, for PostgreSQL and
- * MySQL/MariaDB type names as the catalog prints them.
+ * MySQL/MariaDB type names as the catalog prints them; the names only one engine has (MySQL's
+ * `tinyint(1)`, `enum(…)`) are its plan dialect's (`apiType`, plan/dialects/).
  *
  * Values travel the way node-postgres returns them, so the contract matches what the generated
  * server actually sends: 64-bit integers and decimals as strings (a JSON number would lose
