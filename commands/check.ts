@@ -1,6 +1,4 @@
-import {existsSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
-import {join} from 'node:path'
 
 import {Args, Flags} from '@oclif/core'
 
@@ -16,17 +14,16 @@ import {locator} from '../src/check/locate.js'
 import {type CheckReport, type Draft, type RuleId, SEVERITIES, type Severity} from '../src/check/model.js'
 import {runCheck} from '../src/check/run.js'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {exampleLogs} from '../src/cli/example-inputs.js'
 import {writeOutputFile} from '../src/cli/output.js'
 import type {Connection} from '../src/db/connection.js'
-import {exampleDir} from '../src/db/examples.js'
 import {describeTarget} from '../src/db/target.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import type {Catalog} from '../src/introspect/model.js'
-import {assess, type AssessmentFacts} from '../src/plan/assess.js'
-import {gatherAssessmentFacts} from '../src/plan/assess-facts.js'
+import {assess, type AssessmentFacts} from '../src/assess/assess.js'
+import {gatherAssessmentFacts} from '../src/assess/assess-facts.js'
 import {DEFAULT_CONVENTIONS} from '../src/plan/context.js'
 import {loadServiceMap, type ServiceMap} from '../src/workload/attribution.js'
-import {listExampleLogs} from '../src/workload/example-logs.js'
 import {LIVE_FORMATS, type LiveFormat} from '../src/workload/ingest.js'
 import {FILE_FORMATS, type FileFormat} from '../src/workload/sources/registry.js'
 
@@ -176,10 +173,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
     let files = argv
     let serviceMap: ServiceMap | undefined = flags['service-map'] ? loadServiceMap(flags['service-map']) : undefined
     if (flags.example && !files.length && !flags.live && !flags.workload) {
-      const dir = exampleDir(flags.example)
-      files = listExampleLogs(dir)
-      const map = join(dir, 'logs', 'service-map.yml')
-      if (!serviceMap && existsSync(map)) serviceMap = loadServiceMap(map)
+      const example = exampleLogs(flags.example)
+      files = example.files
+      serviceMap ??= example.serviceMap
       if (files.length) this.progress(`evidence: the example's captured logs (${files.join(', ')})`)
     }
     if (flags.live && !conn) throw new CarveError('usage.no-db', `--live ${flags.live} needs --db`, {exitCode: EXIT.usage})

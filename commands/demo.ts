@@ -1,15 +1,13 @@
-import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 import ansis from 'ansis'
-import {parse} from 'yaml'
 
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 
 import {adjustedRandIndex} from '../src/boundaries/compare.js'
-import {exampleBoundaries} from '../src/boundaries/example-contexts.js'
+import {designedBoundaries} from '../src/boundaries/example-contexts.js'
 import {applyPlan, defaultExecuteOptions, rollbackPlan, verifyPlan} from '../src/execute/executor.js'
 import {loadPlan} from '../src/execute/plan-files.js'
 import {generatePlan} from '../src/plan/generate.js'
@@ -17,6 +15,7 @@ import {writePlan} from '../src/plan/write.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
 import {CarveCommand} from '../src/cli/base.js'
+import {exampleBoundariesFile, exampleLogs, exampleWorkload} from '../src/cli/example-inputs.js'
 import {exampleDir} from '../src/db/examples.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
 import type {Catalog} from '../src/introspect/model.js'
@@ -25,8 +24,6 @@ import type {BoundariesFile} from '../src/boundaries/file.js'
 import {catalogSummary} from '../src/render/catalog-summary.js'
 import {proposalSummary} from '../src/render/proposal-summary.js'
 import {workloadReport} from '../src/render/workload-report.js'
-import {loadServiceMap} from '../src/workload/attribution.js'
-import {listExampleLogs} from '../src/workload/example-logs.js'
 import type {Workload} from '../src/workload/model.js'
 
 /**
@@ -54,14 +51,10 @@ export default class Demo extends CarveCommand {
     this.log(catalogSummary(catalog, {limit: 10}))
 
     let workload: Workload | null = null
-    const logs = listExampleLogs(dir)
-    if (logs.length) {
+    if (exampleLogs(flags.example).files.length) {
       this.log(ansis.bold.cyan('\n2. Workload — who reads and writes what, from the captured query logs'))
-      this.progress(`ingesting ${logs.join(', ')}`)
-      const {ingest} = await import('../src/workload/ingest.js')
-      const map = join(dir, 'logs', 'service-map.yml')
-      workload = await ingest({files: logs, serviceMap: existsSync(map) ? loadServiceMap(map) : undefined, knownTables: catalog.tables.filter((t) => !t.partitionOf).map((t) => t.name)})
-      this.log(workloadReport(workload, {limit: 8}).split('\nAccess matrix')[0]!)
+      workload = await exampleWorkload(flags.example, (m) => this.progress(m), {knownTables: catalog.tables.filter((t) => !t.partitionOf).map((t) => t.name)})
+      if (workload) this.log(workloadReport(workload, {limit: 8}).split('\nAccess matrix')[0]!)
     }
 
     this.log(ansis.bold.cyan(`\n${workload ? 3 : 2}. Discover — candidate bounded contexts`))
@@ -73,7 +66,7 @@ export default class Demo extends CarveCommand {
     }
 
     let execution: DemoExecution | null = null
-    const boundaries = exampleBoundaries(dir)
+    const boundaries = exampleBoundariesFile(flags.example)
     if (boundaries) {
       execution = await this.planAndExecute(conn, catalog, boundaries, workload, flags.out, workload ? 4 : 3)
     }
@@ -142,13 +135,12 @@ interface DemoExecution {
 
 /** ARI between the proposal and the example's contexts.yml, when the example has one. */
 function designersAgreement(dir: string, proposal: Proposal): number | null {
-  const path = join(dir, 'contexts.yml')
-  if (!existsSync(path)) return null
-  const design = parse(readFileSync(path, 'utf8')) as {contexts?: {name: string; tables: string[]}[]; shared_reference?: {tables: string[]}; deprecated?: string[]}
+  // The same reading of contexts.yml as plan and assess: shared reference data and deprecated
+  // tables are contexts of their own there too.
+  const design = designedBoundaries(dir)
+  if (!design) return null
   const truth = new Map<string, string>()
-  for (const c of design.contexts ?? []) for (const t of c.tables) truth.set(t, c.name)
-  for (const t of design.shared_reference?.tables ?? []) truth.set(t, 'shared reference')
-  for (const t of design.deprecated ?? []) truth.set(t, 'deprecated')
+  for (const c of design.contexts) for (const t of c.tables) truth.set(t, c.name)
   const found = new Map(proposal.contexts.flatMap((c) => c.tables.map((t) => [t, c.name] as [string, string])))
   return adjustedRandIndex(found, truth)
 }

@@ -10,6 +10,7 @@ import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
 import {applicationCatalog, databaseRoles} from '../src/boundaries/scope.js'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {exampleWorkload} from '../src/cli/example-inputs.js'
 import {writeOutputFile} from '../src/cli/output.js'
 import {exampleDir} from '../src/db/examples.js'
 import {CarveError, EXIT} from '../src/errors.js'
@@ -18,8 +19,6 @@ import {inspect} from '../src/introspect/index.js'
 import type {Catalog} from '../src/introspect/model.js'
 import {discoveryFiles, EXPORT_FORMATS, type ExportFormat} from '../src/render/discovery-files.js'
 import {changesSummary, proposalSummary} from '../src/render/proposal-summary.js'
-import {loadServiceMap} from '../src/workload/attribution.js'
-import {listExampleLogs} from '../src/workload/example-logs.js'
 import type {Workload} from '../src/workload/model.js'
 import {readWorkload} from '../src/workload/read.js'
 
@@ -79,16 +78,7 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     let workload: Workload | undefined
     if (!flags['schema-only']) {
       if (flags.workload) workload = readWorkload(flags.workload)
-      else if (flags.example) {
-        const logs = listExampleLogs(exampleDir(flags.example))
-        if (logs.length) {
-          this.progress(`learning the workload from ${logs.join(', ')}`)
-          const map = join(exampleDir(flags.example), 'logs', 'service-map.yml')
-          // Imported only here: the SQL parsers behind ingest take ~0.3 s to load.
-          const {ingest} = await import('../src/workload/ingest.js')
-          workload = await ingest({files: logs, serviceMap: existsSync(map) ? loadServiceMap(map) : undefined})
-        }
-      }
+      else if (flags.example) workload = (await exampleWorkload(flags.example, (m) => this.progress(m))) ?? undefined
     }
     // Without a boundaries file yet, an example starts from the one its team committed.
     const path = flags.file ?? 'carve.yml'

@@ -1,18 +1,15 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {exampleBoundaries} from '../src/boundaries/example-contexts.js'
-import {type BoundariesFile, loadBoundaries} from '../src/boundaries/file.js'
 import {CarveCommand, connectionFlags} from '../src/cli/base.js'
-import {resolveWorkload} from '../src/cli/inputs.js'
-import {exampleDir} from '../src/db/examples.js'
+import {resolveBoundaries, resolveWorkload} from '../src/cli/inputs.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {assertNotEmpty, inspect} from '../src/introspect/index.js'
-import {schemaName} from '../src/plan/context.js'
+import {planDialect} from '../src/plan/dialects/index.js'
 import {generatePlan} from '../src/plan/generate.js'
-import {chooseSplitMode, SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
+import {SPLIT_MODE_FLAGS, type SplitModeChoice, type SplitModeFlag} from '../src/plan/split-mode.js'
 import {comparePlan, planLocation, rehashPlan, writePlan} from '../src/plan/write.js'
 
 interface PlanResult {
@@ -58,7 +55,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     ...connectionFlags,
     out: Flags.string({char: 'o', summary: 'Plan folder to write (e.g. plans/NAME).', description: 'Created if missing. Files Carve no longer generates are removed from it; other files are left alone.'}),
     name: Flags.string({summary: 'Plan name recorded in plan.yml and the ledger (default: the --out folder name).'}),
-    file: Flags.string({char: 'f', default: 'carve.yml', summary: 'The boundaries file (with --example and no such file: the example\'s designed contexts).'}),
+    file: Flags.string({char: 'f', summary: 'The boundaries file (default carve.yml; with --example and no carve.yml, the example\'s designed contexts).'}),
     workload: Flags.string({char: 'w', summary: 'A workload from `carve workload ingest` (with --example: the example\'s logs).'}),
     context: Flags.string({char: 'c', multiple: true, summary: 'Only plan these contexts (repeatable).'}),
     'target-level': Flags.integer({default: 4, min: 1, max: 5, summary: 'Highest maturity level to plan for (5 includes the physical split).'}),
@@ -84,7 +81,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       return {out: flags.rehash, name: '', steps: [], files: 0, rehashed: changed, notes: []}
     }
     if (!flags.out) throw new CarveError('usage.out', 'missing --out: the folder to write the plan into', {exitCode: EXIT.usage, hint: 'e.g. carve plan --example shop --out plans/shop'})
-    const boundaries = this.boundaries(flags.file, flags.example)
+    const boundaries = resolveBoundaries(flags.file, flags.example, (m) => this.progress(m))
     const conn = await this.connect(this.resolveTarget(flags))
     this.progress('reading the catalog')
     const catalog = await inspect(conn)
@@ -92,9 +89,12 @@ The same inputs give byte-identical files. --check compares the folder with what
     const workload = await resolveWorkload(flags.workload, flags.example, (m) => this.progress(m))
     const splitting = flags.split || flags['target-level'] >= 5
     if (flags['split-mode'] && !splitting) throw new CarveError('usage.split-mode', '--split-mode needs --split (or --target-level 5)', {exitCode: EXIT.usage})
-    const splitMode = splitting && conn.engine === 'postgres'
-      ? chooseSplitMode(flags['split-mode'] as SplitModeFlag | undefined, {flavor: conn.flavor, walLevel: conn.flavor === 'postgresql' ? await walLevel(conn) : null})
-      : undefined
+    const server = await planDialect(conn.engine).readServer(conn, {
+      contexts: boundaries.contexts.map((c) => c.name),
+      outbox: flags.outbox as 'wal' | 'trigger',
+      split: splitting ? {mode: flags['split-mode'] as SplitModeFlag | undefined} : null,
+    })
+    const splitMode = server.splitMode
     const name = flags.name ?? (flags.out.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'plan')
     this.progress(`planning ${flags.context?.length ? flags.context.join(', ') : `${boundaries.contexts.length} contexts`} up to level ${flags.split ? 5 : flags['target-level']}`)
     const plan = generatePlan(catalog, boundaries, workload, {
@@ -103,7 +103,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       targetLevel: flags['target-level'],
       split: flags.split,
       splitMode,
-      serverNotes: conn.engine === 'postgres' ? [...(await loginRoleSchemas(conn, boundaries.contexts.map((c) => c.name))), ...(await outboxWalNote(conn, flags.outbox))] : [],
+      serverNotes: server.notes,
       conventions: {rolePrefix: flags['role-prefix'], outboxDelivery: flags.outbox as 'wal' | 'trigger'},
       location: planLocation(flags.out),
       codeownersOrg: flags['codeowners-org'],
@@ -145,24 +145,6 @@ The same inputs give byte-identical files. --check compares the folder with what
     return result
   }
 
-  private boundaries(file: string, example: string | undefined): BoundariesFile {
-    if (existsSync(file) || !example) {
-      const b = loadBoundaries(file)
-      if (b.contexts.length === 0) {
-        throw new CarveError('plan.no-contexts', `${file} has no contexts${existsSync(file) ? '' : ' (the file does not exist)'}`, {
-          exitCode: EXIT.usage,
-          hint: 'decide the contexts first: carve discover --db … --yes writes carve.yml',
-        })
-      }
-      return b
-    }
-    const b = exampleBoundaries(exampleDir(example))
-    if (!b) throw new CarveError('plan.no-contexts', `no ${file}, and the example "${example}" has no designed contexts`, {exitCode: EXIT.usage})
-    this.progress(`no ${file}: using the example's boundaries file (examples/${example}/carve.yml)`)
-    return b
-  }
-
-
   private async render(out: string, files: Map<string, string>, format: 'svg' | 'png', size: {width: number; scale: number}): Promise<string[] | {unavailable: string}> {
     const diagrams = [...files.keys()].filter((p) => p.endsWith('.mmd')).map((p) => ({path: p, mermaid: readFileSync(join(out, p), 'utf8')}))
     const {renderMermaidFiles} = await import('../src/render/mermaid-cli.js')
@@ -175,31 +157,4 @@ The same inputs give byte-identical files. --check compares the folder with what
     this.log(`Rendered ${r.rendered.length} diagrams.`)
     return r.rendered
   }
-}
-
-/**
- * Contexts whose schema has the name of a login role: with the default search_path ("$user",
- * public) that role finds the moved tables in its own-named schema before the compatibility views
- * in public (pgbench run as postgres, context postgres), so its queries bypass them.
- */
-async function loginRoleSchemas(conn: {query: <T>(sql: string, params?: unknown[]) => Promise<T[]>}, contexts: string[]): Promise<string[]> {
-  const schemas = contexts.map((c) => schemaName(c))
-  const rows = await conn.query<{rolname: string}>(`SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname = ANY($1::text[]) ORDER BY rolname`, [schemas])
-  return rows.map((r) => {
-    const context = contexts[schemas.indexOf(r.rolname)]!
-    return `context ${context} moves into schema ${r.rolname}, the name of login role ${r.rolname}: with the default search_path ("$user", public) that role resolves unqualified names to ${r.rolname}.<table> first, past the compatibility views; give it an explicit search_path (ALTER ROLE ${r.rolname} SET search_path = public) or rename the context`
-  })
-}
-
-/** The server's wal_level, which decides whether a split can use logical replication. */
-async function walLevel(conn: {query: <T>(sql: string) => Promise<T[]>}): Promise<string | null> {
-  const [row] = await conn.query<{wal_level: string | null}>(`SELECT current_setting('wal_level', true) AS wal_level`)
-  return row?.wal_level ?? null
-}
-
-/** With the WAL outbox on a server that cannot decode its WAL yet: said up front, not at the relay's first start. */
-async function outboxWalNote(conn: {flavor: string; query: <T>(sql: string) => Promise<T[]>}, outbox: string): Promise<string[]> {
-  if (outbox !== 'wal' || conn.flavor !== 'postgresql') return []
-  const level = await walLevel(conn)
-  return level === 'logical' ? [] : [`events are read from the WAL (--outbox wal), which needs wal_level=logical; this server runs at ${level}: set it (a restart) before starting carve relay or Debezium, or plan with --outbox trigger for in-transaction events`]
 }

@@ -5,7 +5,7 @@ import {parseTarget} from '../src/db/target.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {runRelay, type RelayResult} from '../src/execute/relay/relay.js'
 import {parseSink} from '../src/execute/relay/sinks.js'
-import {eventsPublication, relaySlot} from '../src/plan/steps/publication.js'
+import {eventsPublication, relaySlot} from '../src/steps/outbox/publication.js'
 
 export default class Relay extends CarveCommand {
   static override summary = 'Deliver a context\'s events from the WAL to a file or stdout (no Kafka needed).'

@@ -47,7 +47,7 @@ Reads the database (--db / DATABASE_URL / --example), the boundaries file (--fil
       throw new CarveError('report.empty', `no tables in ${describeTarget(target)}`, {exitCode: EXIT.failure, hint: 'check --db and --schema'})
     }
     progress('assessing each context')
-    const [{gatherAssessmentFacts}, {assess}] = await Promise.all([import('../src/plan/assess-facts.js'), import('../src/plan/assess.js')])
+    const [{gatherAssessmentFacts}, {assess}] = await Promise.all([import('../src/assess/assess-facts.js'), import('../src/assess/assess.js')])
     const conventions = {rolePrefix: flags['role-prefix']}
     const facts = await gatherAssessmentFacts(conn, {boundaries, conventions, onProgress: progress})
     const assessment = assess(facts, boundaries, workload, {today: new Date().toISOString().slice(0, 10), conventions})

@@ -1,22 +1,21 @@
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
-import {join} from 'node:path'
 
 import {Args, Flags} from '@oclif/core'
 
 import {CarveCommand, connectionFlags} from '../../src/cli/base.js'
+import {exampleLogs} from '../../src/cli/example-inputs.js'
 import {writeOutputFile} from '../../src/cli/output.js'
 import {ByteProgress} from '../../src/cli/progress.js'
-import {exampleDir} from '../../src/db/examples.js'
 import {CarveError, EXIT} from '../../src/errors.js'
 import {inspect} from '../../src/introspect/index.js'
 import type {Catalog} from '../../src/introspect/model.js'
 import {formatBytes} from '../../src/render/text.js'
 import {workloadReport} from '../../src/render/workload-report.js'
-import {loadServiceMap, type ServiceMap} from '../../src/workload/attribution.js'
+import {loadServiceMap} from '../../src/workload/attribution.js'
 import {FILE_FORMATS, ingest, LIVE_FORMATS, type LiveFormat} from '../../src/workload/ingest.js'
+import {workloadDialect} from '../../src/workload/dialect.js'
 import type {Workload} from '../../src/workload/model.js'
-import {listExampleLogs} from '../../src/workload/example-logs.js'
 
 export default class WorkloadIngest extends CarveCommand {
   static override summary = 'Learn from query logs which service reads and writes which table.'
@@ -49,11 +48,12 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
   async run(): Promise<Workload> {
     const {argv, flags} = await this.parse(WorkloadIngest)
     let files = argv as string[]
-    if (files.length === 0 && flags.example) files = listExampleLogs(exampleDir(flags.example))
+    const example = flags.example ? exampleLogs(flags.example) : undefined
+    if (files.length === 0 && example) files = example.files
     if (files.length === 0 && !flags.live) {
       throw new CarveError('usage.no-input', 'no log files given', {exitCode: EXIT.usage, hint: 'carve workload ingest FILE... (or --example shop for the example\'s logs)'})
     }
-    const serviceMap = flags['service-map'] ? loadServiceMap(flags['service-map']) : flags.example ? exampleServiceMap(flags.example) : undefined
+    const serviceMap = flags['service-map'] ? loadServiceMap(flags['service-map']) : example?.serviceMap
 
     let catalog: Catalog | undefined
     let conn
@@ -65,8 +65,8 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
     if (flags.live && !conn) throw new CarveError('usage.no-db', `--live ${flags.live} needs --db`, {exitCode: EXIT.usage})
     // The logs' server is the one named by --db: its log_line_prefix is the authority.
     let prefix = flags['log-line-prefix']
-    if (prefix === undefined && conn?.flavor === 'postgresql') {
-      prefix = (await conn.query<{p: string}>(`select current_setting('log_line_prefix') as p`))[0]?.p
+    if (prefix === undefined && conn) {
+      prefix = await workloadDialect(conn.engine).logLinePrefix(conn)
       if (prefix !== undefined) this.progress(`log_line_prefix from the server: '${prefix}'`)
     }
 
@@ -79,7 +79,7 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
       logLinePrefix: prefix,
       serviceMap,
       workers: flags.jobs,
-      knownTables: catalog?.tables.filter((t) => !t.partitionOf).map((t) => (t.schema === 'public' || catalog!.database.engine === 'mysql' ? t.name : `${t.schema}.${t.name}`)),
+      knownTables: catalog?.tables.filter((t) => !t.partitionOf).map(workloadDialect(catalog.database.engine).tableName),
       onProgress: (p) => progress.update(p.file, p.bytes, p.size),
       onWarning: () => {},
     })
@@ -118,10 +118,4 @@ function readCatalog(path: string): Catalog {
   } catch (error) {
     throw new CarveError('usage.catalog', `cannot use ${path} as a catalog: ${(error as Error).message}`, {exitCode: EXIT.usage, hint: 'write one with carve inspect --out catalog.json'})
   }
-}
-
-/** The example ships its own service map (which database users belong to which service). */
-function exampleServiceMap(example: string): ServiceMap | undefined {
-  const path = join(exampleDir(example), 'logs', 'service-map.yml')
-  return existsSync(path) ? loadServiceMap(path) : undefined
 }

@@ -12,6 +12,7 @@
  */
 import type {Catalog} from '../introspect/model.js'
 import type {Connection} from '../db/connection.js'
+import type {Engine} from '../db/engine.js'
 
 /** The schema (MySQL: database) holding Carve's ledger and ownership registry. */
 export const CARVE_SCHEMA = 'carve'
@@ -60,13 +61,13 @@ export function safeContextName(name: string, roles: readonly string[] = []): st
   return n
 }
 
-/** The database's roles (PostgreSQL) or accounts (MySQL) as far as this user may see them; [] when unknown. */
-export async function databaseRoles(conn: Connection): Promise<string[]> {
-  try {
-    if (conn.engine === 'postgres') {
-      const rows = await conn.query<{name: string}>(`select rolname as name from pg_roles where rolname !~ '^pg_' union select current_user`)
-      return rows.map((r) => r.name).sort()
-    }
+/** How each engine lists the names a context must not take. */
+const ROLE_READERS: Readonly<Record<Engine, (conn: Connection) => Promise<string[]>>> = {
+  async postgres(conn) {
+    const rows = await conn.query<{name: string}>(`select rolname as name from pg_roles where rolname !~ '^pg_' union select current_user`)
+    return rows.map((r) => r.name).sort()
+  },
+  async mysql(conn) {
     const rows = await conn.query<{name: string}>(`select substring_index(current_user(), '@', 1) as name`)
     let users: {name: string}[] = []
     try {
@@ -75,6 +76,13 @@ export async function databaseRoles(conn: Connection): Promise<string[]> {
       // Without privileges on mysql.user only the connecting account is known.
     }
     return [...new Set([...rows, ...users].map((r) => String(r.name)).filter(Boolean))].sort()
+  },
+}
+
+/** The database's roles (PostgreSQL) or accounts (MySQL) as far as this user may see them; [] when unknown. */
+export async function databaseRoles(conn: Connection): Promise<string[]> {
+  try {
+    return await ROLE_READERS[conn.engine](conn)
   } catch {
     return []
   }

@@ -3,7 +3,7 @@
  * can write a context's tables once they live in the context's own schema (the level went
  * down), and contexts below --min-level.
  */
-import type {Assessment} from '../plan/assess.js'
+import type {Assessment} from '../assess/assess.js'
 import type {Draft} from './model.js'
 
 interface Offender {

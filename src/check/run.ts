@@ -5,7 +5,7 @@
  */
 import type {BoundariesFile} from '../boundaries/file.js'
 import type {Catalog} from '../introspect/model.js'
-import type {Assessment} from '../plan/assess.js'
+import type {Assessment} from '../assess/assess.js'
 import type {Workload} from '../workload/model.js'
 import {accessFindings} from './access.js'
 import {applyBaseline, type Baseline} from './baseline.js'

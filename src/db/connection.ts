@@ -1,4 +1,4 @@
-import type {Engine, Flavor} from '../introspect/model.js'
+import type {Engine, Flavor} from './engine.js'
 
 /**
  * One open database session, whatever the server. Catalog readers and later stages talk to this

@@ -7,6 +7,7 @@ import {dirname, join} from 'node:path'
 import {CarveError, EXIT} from '../errors.js'
 import {packageRoot} from '../paths.js'
 import type {Connection} from './connection.js'
+import {requireEngine} from './engine.js'
 import {openPglite} from './pglite.js'
 
 /** The example databases shipped in examples/: each folder with a schema.sql (and seed.sql). */
@@ -42,11 +43,9 @@ export function exampleScripts(name: string): {file: string; sql: string}[] {
 /** Create the example's schema and seed data. The examples are PostgreSQL databases. */
 export async function loadExample(conn: Connection, name: string, onProgress?: (message: string) => void): Promise<void> {
   const scripts = exampleScripts(name)
-  if (conn.engine !== 'postgres') {
-    throw new CarveError('example.engine', `example "${name}" is a PostgreSQL database and cannot be loaded into ${conn.flavor}`, {
-      hint: 'load it into PostgreSQL or PGlite (pglite:PATH)',
-    })
-  }
+  requireEngine(conn, 'postgres', () => new CarveError('example.engine', `example "${name}" is a PostgreSQL database and cannot be loaded into ${conn.flavor}`, {
+    hint: 'load it into PostgreSQL or PGlite (pglite:PATH)',
+  }))
   for (const {file, sql} of scripts) {
     onProgress?.(`loading ${file.slice(packageRoot().length + 1)}`)
     try {

@@ -19,6 +19,7 @@
  */
 import {UndirectedGraph} from 'graphology'
 
+import {defaultSchemaOf} from '../db/engine.js'
 import type {Catalog, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import {columnTies} from './columns.js'
@@ -144,7 +145,7 @@ export interface TableGraph {
 
 /** `name` in the default schema, `schema.name` elsewhere: the keys workloads use too. */
 export function tableKeyer(catalog: Catalog): (schema: string, name: string) => string {
-  const defaultSchema = catalog.database.engine === 'mysql' ? catalog.database.name : catalog.schemas.includes('public') ? 'public' : catalog.schemas.length === 1 ? catalog.schemas[0]! : 'public'
+  const defaultSchema = defaultSchemaOf(catalog)
   return (schema, name) => (schema === defaultSchema ? name : `${schema}.${name}`)
 }
 

@@ -6,11 +6,13 @@
  * one driver that yields one schema model. Keep it plain data: it is written to JSON as is.
  */
 
-export const CATALOG_FORMAT = 'carve.catalog/v1' as const
+import type {Engine, Flavor} from '../db/engine.js'
 
-export type Engine = 'postgres' | 'mysql'
-/** The concrete server family: PGlite is PostgreSQL compiled to WASM, MariaDB is a MySQL fork. */
-export type Flavor = 'postgresql' | 'pglite' | 'mysql' | 'mariadb'
+// Defined in the db leaf (a connection has an engine before any catalog is read); re-exported for
+// the modules that name them with the catalog.
+export type {Engine, Flavor} from '../db/engine.js'
+
+export const CATALOG_FORMAT = 'carve.catalog/v1' as const
 
 export interface DatabaseInfo {
   engine: Engine

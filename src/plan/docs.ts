@@ -5,7 +5,7 @@
  * the shipped templates (templates.ts). Re-exported here so callers have one place to import from.
  */
 export {eventCatalog} from './event-catalog.js'
-export {fenced, inlineCode, markdownText, mdTable, namesList, plural} from './markdown.js'
+export {fenced, inlineCode, markdownText, mdTable, namesList} from './markdown.js'
 export {ownershipDocument} from './ownership-document.js'
 export {planReadme} from './plan-readme.js'
 export {itemPath, resourcePath} from './resource-paths.js'

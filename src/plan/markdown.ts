@@ -3,7 +3,6 @@
  * (one line, HTML entities, Markdown punctuation escaped), inline code and fenced blocks that
  * their content cannot close, and GFM tables. Pure.
  */
-import {formatCount} from '../render/text.js'
 import {cmp} from './context.js'
 
 /**
@@ -51,9 +50,6 @@ export function mdTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((c) => c || ' ').join(' | ')} |`
   return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n')
 }
-
-/** `3 tables`, `1 table`: the count formatted for prose. */
-export const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`
 
 /** Distinct names, sorted and escaped, comma-separated. */
 export function namesList(names: string[]): string {

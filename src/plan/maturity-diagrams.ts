@@ -8,7 +8,7 @@
  * participant gets a generated id (`sv0`, `dt3`, `p1`), and names go into quoted labels through
  * `mermaidText`, which writes every unsafe character as a Mermaid entity code.
  */
-import {compactNumber, mermaidText} from '../render/mermaid.js'
+import {compactPlural, mermaidText} from '../render/mermaid.js'
 import {cmp, type ContextSpec, type ForeignAccess, type PlanInput} from './context.js'
 
 export type MaturityLevel = 0 | 1 | 2 | 3 | 4 | 5
@@ -101,7 +101,6 @@ class Flow {
   }
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${compactNumber(n)} ${n === 1 ? one : many}`
 
 /** A service reading more contexts than this (and writing none of them) gets one edge to the database. */
 const BROAD_READER_CONTEXTS = 3
@@ -207,7 +206,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     if (level >= 2) label.push(`role ${mermaidText(s.role)}`)
     if (level >= 1 && owned.length) label.push(`owns ${owned.map(mermaidText).join(', ')}`)
     const broad = broadReads.get(s.name)
-    if (broad) label.push(`reads ${plural(broad.tables, 'table')} in ${plural(broad.contexts, 'context')} (edges not drawn)`)
+    if (broad) label.push(`reads ${compactPlural(broad.tables, 'table')} in ${compactPlural(broad.contexts, 'context')} (edges not drawn)`)
     f.node(`sv${i}`, label.join('<br/>'), 'service')
   }
   if (level <= 1) f.close()
@@ -227,7 +226,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
   const readModelLabel = (service: string): string => {
     const list = readModelUsers.get(service)!
     const tables = list.reduce((n, s) => n + s.reads.size + (level >= 5 ? s.approvedReads.size : 0), 0)
-    return `read models of ${mermaidText(service)}<br/>${plural(tables, 'table')} from ${list.map((s) => mermaidText(s.context)).join(', ')}`
+    return `read models of ${mermaidText(service)}<br/>${compactPlural(tables, 'table')} from ${list.map((s) => mermaidText(s.context)).join(', ')}`
   }
   const homeOf = (service: string): ContextSpec | undefined => {
     const s = summaries.find((x) => x.consumer === service && x.consumerContext)
@@ -252,12 +251,12 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     const exceptionWrites = level >= 1 && level <= 4 && summaries.some((s) => s.context === ctx.name && s.approvedWrites.size > 0)
     const label: string[] = []
     label.push(level <= 1 ? `<b>${mermaidText(ctx.name)}</b>` : `<b>${mermaidText(ctx.name)}</b> tables`)
-    label.push(plural(ctx.tables.length, 'table'))
+    label.push(compactPlural(ctx.tables.length, 'table'))
     if (level === 0) label.push('owner not recorded')
     else label.push(`owner ${mermaidText(ctx.owner)}`)
-    if (multi.length) label.push(`⚠ ${level <= 1 ? 'multi-writer' : 'approved extra writers'}: ${plural(multi.length, 'table')}`)
-    if (level <= 2 && ctx.fksOut.length) label.push(`⚠ ${plural(ctx.fksOut.length, 'FK')} to ${fkTargets(ctx)}`)
-    if (level >= 3 && ctx.fksOut.length) label.push(`${plural(ctx.fksOut.length, 'FK')} replaced by reconciliation`)
+    if (multi.length) label.push(`⚠ ${level <= 1 ? 'multi-writer' : 'approved extra writers'}: ${compactPlural(multi.length, 'table')}`)
+    if (level <= 2 && ctx.fksOut.length) label.push(`⚠ ${compactPlural(ctx.fksOut.length, 'FK')} to ${fkTargets(ctx)}`)
+    if (level >= 3 && ctx.fksOut.length) label.push(`${compactPlural(ctx.fksOut.length, 'FK')} replaced by reconciliation`)
     f.node(`dt${i}`, label.join('<br/>'), dataClass(ctx, multi, exceptionWrites))
   }
   const readModelsIn = (ctx: ContextSpec): string[] => [...readModelUsers.keys()].filter((svc) => homeOf(svc)?.name === ctx.name).sort(cmp)
@@ -275,16 +274,16 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     }
     if (level === 2) {
       const moved = input.contexts.reduce((n, c) => n + c.tables.length, 0)
-      f.node('cv0', `schema public<br/>${plural(moved, 'compatibility view')}`, 'compat')
+      f.node('cv0', `schema public<br/>${compactPlural(moved, 'compatibility view')}`, 'compat')
     }
-    if (input.unassigned.length) f.node('ua0', `not in any context<br/>${plural(input.unassigned.length, 'table')}`, 'data')
+    if (input.unassigned.length) f.node('ua0', `not in any context<br/>${compactPlural(input.unassigned.length, 'table')}`, 'data')
     f.close()
   } else {
     for (const [i, ctx] of input.contexts.entries()) {
       const title = level >= 5 ? `database ${mermaidText(ctx.name)} · independent lifecycle` : `database ${mermaidText(ctx.name)}`
       f.open(`db${i}`, title)
       dataNode(ctx, i)
-      if (level >= 4 && ctx.tables.some((t) => t.classification !== 'deprecated')) f.node(`ob${i}`, `outbox<br/>${plural(ctx.tables.filter((t) => t.classification !== 'deprecated').length * 3, 'event type')}`, 'outbox')
+      if (level >= 4 && ctx.tables.some((t) => t.classification !== 'deprecated')) f.node(`ob${i}`, `outbox<br/>${compactPlural(ctx.tables.filter((t) => t.classification !== 'deprecated').length * 3, 'event type')}`, 'outbox')
       for (const svc of readModelsIn(ctx)) f.node(readModelNode(svc), readModelLabel(svc), 'readmodel')
       f.close()
     }
@@ -296,7 +295,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     }
     if (input.unassigned.length) {
       f.open('shared0', 'legacy shared database')
-      f.node('ua0', `not in any context<br/>${plural(input.unassigned.length, 'table')}`, 'data')
+      f.node('ua0', `not in any context<br/>${compactPlural(input.unassigned.length, 'table')}`, 'data')
       f.close()
     }
   }
@@ -334,20 +333,20 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     if (level <= 2) {
       const parts: string[] = []
       let kind: EdgeKind = 'read'
-      if (allReads) parts.push(`reads ${plural(allReads, 'table')}`)
+      if (allReads) parts.push(`reads ${compactPlural(allReads, 'table')}`)
       if (level === 0 && allWrites) {
-        parts.push(`⚠ writes ${plural(allWrites, 'table')}`)
+        parts.push(`⚠ writes ${compactPlural(allWrites, 'table')}`)
         kind = 'write'
       }
       if (level >= 1 && s.approvedWrites.size) {
-        parts.push(`exception: writes ${plural(s.approvedWrites.size, 'table')}${until}`)
+        parts.push(`exception: writes ${compactPlural(s.approvedWrites.size, 'table')}${until}`)
         kind = 'exception'
       } else if (level >= 1 && s.approvedReads.size && !s.reads.size) {
         kind = 'exception'
       }
       // Level 1 documents unapproved writes; level 2 revokes the grants, so they go through the owner's API.
       if (level === 1 && s.writes.size) {
-        parts.push(`⚠ writes ${plural(s.writes.size, 'table')}`)
+        parts.push(`⚠ writes ${compactPlural(s.writes.size, 'table')}`)
         kind = 'write'
       }
       if (level === 2 && s.writes.size) addApi(s, 0, s.writes.size)
@@ -361,7 +360,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
     }
     // Levels 3-4: approved exceptions stay direct, in amber, until they expire.
     if (s.approvedReads.size + s.approvedWrites.size) {
-      const parts = [s.approvedReads.size ? `reads ${plural(s.approvedReads.size, 'table')}` : '', s.approvedWrites.size ? `writes ${plural(s.approvedWrites.size, 'table')}` : '']
+      const parts = [s.approvedReads.size ? `reads ${compactPlural(s.approvedReads.size, 'table')}` : '', s.approvedWrites.size ? `writes ${compactPlural(s.approvedWrites.size, 'table')}` : '']
       f.edge(from, data, 'exception', `exception: ${parts.filter(Boolean).join(', ')}${until}`)
     }
     if (level === 3 && s.reads.size) addApi(s, s.reads.size, 0)
@@ -370,7 +369,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
   }
   for (const d of direct) if (!(d.kind === 'read' && broadReads.has(d.consumer))) f.edge(d.from, d.data, d.kind, d.parts.join(' · '))
   for (const e of [...apiEdges.values()].sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to))) {
-    const parts = [e.reads ? `reads ${plural(e.reads, 'table')}` : '', e.writes ? `writes ${plural(e.writes, 'table')}` : ''].filter(Boolean)
+    const parts = [e.reads ? `reads ${compactPlural(e.reads, 'table')}` : '', e.writes ? `writes ${compactPlural(e.writes, 'table')}` : ''].filter(Boolean)
     f.edge(e.from, e.to, 'api', `API: ${parts.join(', ')}`)
   }
   if (level >= 4) {
@@ -395,7 +394,7 @@ export function maturityDiagram(input: PlanInput, level: MaturityLevel): string 
       for (const i of [...publishing].sort((a, b) => a - b)) f.edge(`ob${i}`, 'eb0', 'events', 'events')
       for (const svc of [...subscribed.keys()].sort(cmp)) {
         const contexts = [...subscribed.get(svc)!].sort((a, b) => a - b).map((i) => input.contexts[i]!.name)
-        f.edge('eb0', readModelNode(svc), 'events', `events of ${contexts.length > 3 ? plural(contexts.length, 'context') : contexts.map(mermaidText).join(', ')}`)
+        f.edge('eb0', readModelNode(svc), 'events', `events of ${contexts.length > 3 ? compactPlural(contexts.length, 'context') : contexts.map(mermaidText).join(', ')}`)
       }
     }
   }

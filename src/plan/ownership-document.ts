@@ -7,8 +7,9 @@
  */
 import type {Table} from '../introspect/model.js'
 import {formatBytes, formatCount} from '../render/text.js'
+import {plural} from '../util/plural.js'
 import {cmp, type ContextSpec, type ForeignAccess, type PlanInput} from './context.js'
-import {fenced, inlineCode, markdownText, mdTable, namesList, plural} from './markdown.js'
+import {fenced, inlineCode, markdownText, mdTable, namesList} from './markdown.js'
 import {ident, qualified} from './quote.js'
 import {itemPath, resourcePath} from './resource-paths.js'
 import {roundFigure} from '../steps/common.js'
@@ -111,7 +112,7 @@ export function ownershipDocument(ctx: ContextSpec, input: PlanInput): string {
   const outbox = `${ctx.schema}.${outboxName(ctx, input)}`
   const evTables = eventTables(ctx)
   const events = evTables.length
-    ? `From level 4 on, the outbox ${markdownText(outbox)} records every committed change of ${plural(evTables.length, 'table')} as an event \`<table>.created\`, \`<table>.updated\` or \`<table>.deleted\`: ${evTables
+    ? `From level 4 on, the outbox ${markdownText(outbox)} records every committed change of ${plural(evTables.length, 'table', undefined, formatCount)} as an event \`<table>.created\`, \`<table>.updated\` or \`<table>.deleted\`: ${evTables
         .slice(0, 6)
         .map((t) => inlineCode(`${t.table.name}.*`))
         .join(', ')}${evTables.length > 6 ? ` and ${evTables.length - 6} more` : ''}. The full catalog with payloads: [events.md](events.md).`

@@ -3,10 +3,12 @@
  * folder's real path), its steps in order, the level diagrams, links per context, and the notes.
  * Wording in templates/plan-readme.md. Pure apart from reading the template.
  */
+import {ENGINES} from '../db/engine.js'
 import {formatCount} from '../render/text.js'
+import {plural} from '../util/plural.js'
 import {cmp, type PlanInput} from './context.js'
 import {MATURITY_LEVELS} from './maturity-diagrams.js'
-import {fenced, inlineCode, markdownText, mdTable, plural} from './markdown.js'
+import {fenced, inlineCode, markdownText, mdTable} from './markdown.js'
 import type {PlanManifest} from './model.js'
 import {loadTemplate, renderTemplate} from './templates.js'
 
@@ -30,9 +32,9 @@ export function planReadme(
 ): string {
   const planDir = location || '.'
   const tableCount = manifest.contexts.reduce((n, c) => n + c.tables.length, 0)
-  const summary = `A staged, reversible migration of ${plural(manifest.contexts.length, 'context')} (${plural(tableCount, 'table')}) of a shared ${
-    manifest.engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'
-  } database up to Database Ownership Maturity level ${manifest.target_level}, in ${plural(manifest.steps.length, 'step')}. Each step is a folder of SQL a person can read; Carve applies them in order, records each in its ledger (schema ${inlineCode(
+  const summary = `A staged, reversible migration of ${plural(manifest.contexts.length, 'context', undefined, formatCount)} (${plural(tableCount, 'table', undefined, formatCount)}) of a shared ${
+    ENGINES[manifest.engine].label
+  } database up to Database Ownership Maturity level ${manifest.target_level}, in ${plural(manifest.steps.length, 'step', undefined, formatCount)}. Each step is a folder of SQL a person can read; Carve applies them in order, records each in its ledger (schema ${inlineCode(
     manifest.conventions.meta_schema,
   )}) and can undo them.`
 
@@ -84,7 +86,7 @@ export function planReadme(
             markdownText(c.owner),
             markdownText(c.schema),
             markdownText(c.role),
-            `${formatCount(c.tables.length)}${spec && spec.fksOut.length ? ` · ${plural(spec.fksOut.length, 'FK')} out` : ''}`,
+            `${formatCount(c.tables.length)}${spec && spec.fksOut.length ? ` · ${plural(spec.fksOut.length, 'FK', undefined, formatCount)} out` : ''}`,
             links.join(' · '),
           ]
         }),

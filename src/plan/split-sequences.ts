@@ -7,10 +7,8 @@
  * participant gets a generated id (`sv0`, `dt3`, `p1`), and names go into quoted labels through
  * `mermaidText`, which writes every unsafe character as a Mermaid entity code.
  */
-import {compactNumber, mermaidText} from '../render/mermaid.js'
+import {compactPlural, mermaidText} from '../render/mermaid.js'
 import type {ContextSpec} from './context.js'
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${compactNumber(n)} ${n === 1 ? one : many}`
 
 /** Participants of the split sequences; `as` aliases are unquoted, so names go through mermaidText. */
 function participants(ctx: ContextSpec): string[] {
@@ -40,7 +38,7 @@ export function dualWriteSequence(ctx: ContextSpec): string {
   lines.push(`  %% Change capture and backfill of context ${mermaidText(ctx.name)}. Ids are generated; names are in the aliases.`)
   lines.push('  autonumber')
   lines.push(...participants(ctx))
-  lines.push(`  Note over p2,p3: ${plural(ctx.tables.length, 'table')}: ${tablesText(ctx)}`)
+  lines.push(`  Note over p2,p3: ${compactPlural(ctx.tables.length, 'table')}: ${tablesText(ctx)}`)
   lines.push(`  p1->>p3: create schema ${mermaidText(ctx.schema)}, tables, keys, indexes (split-prepare)`)
   lines.push('  p1->>p2: install change capture (AFTER row triggers into a change log, or a logical replication publication)')
   lines.push('  par writes go on')

@@ -4,7 +4,7 @@
  */
 import ansis from 'ansis'
 
-import {type Assessment, LEVEL_NAMES, LEVEL_SHORT} from '../plan/assess-model.js'
+import {type Assessment, LEVEL_NAMES, LEVEL_SHORT} from '../assess/assess-model.js'
 import {safeText, table} from './text.js'
 
 export function assessmentReport(assessment: Assessment, options: {evidence?: boolean} = {}): string {

@@ -4,7 +4,7 @@
  */
 import ansis from 'ansis'
 
-import {type Catalog, qualifiedName, type Table} from '../introspect/model.js'
+import {type Catalog, qualifiedName, type RelationRef, type Table} from '../introspect/model.js'
 import {formatBytes, formatCount, safeText, table as textTable} from './text.js'
 
 export interface SummaryOptions {
@@ -20,7 +20,7 @@ export function catalogSummary(catalog: Catalog, options: SummaryOptions): strin
   const totalRows = tables.reduce((n, t) => n + (t.estimatedRows ?? 0), 0)
   const totalBytes = tables.reduce((n, t) => n + (t.partitionOf ? 0 : t.sizeBytes ?? 0), 0)
   const multiSchema = catalog.schemas.length > 1
-  const name = (t: {schema: string; name: string}) => safeText(multiSchema ? qualifiedName(t) : t.name)
+  const name = (t: RelationRef) => safeText(multiSchema ? qualifiedName(t) : t.name)
 
   const incoming = new Map<string, number>()
   for (const t of tables) for (const fk of t.foreignKeys) {

@@ -9,6 +9,7 @@
  * written as `//` comments instead: column-less tables, inferred references, duplicate FKs.
  */
 import type {Proposal} from '../boundaries/model.js'
+import type {Engine} from '../db/engine.js'
 import type {Catalog, Column, Table} from '../introspect/model.js'
 import {compareText, exportModel, type ResolvedRef} from './export-model.js'
 
@@ -27,6 +28,9 @@ function escape(text: string, quote: '"' | "'"): string {
   }
   return out
 }
+
+/** DBML's name for each engine (`Project { database_type }`). */
+const DBML_DATABASE_TYPE: Readonly<Record<Engine, string>> = {postgres: 'PostgreSQL', mysql: 'MySQL'}
 
 /** A double-quoted DBML identifier: `"Order Lines"`, `"say \"hi\""`. */
 export function dbmlIdent(name: string): string {
@@ -74,7 +78,7 @@ export function proposalDbml(proposal: Proposal, catalog: Catalog): string {
   out.push('// Generated: edit the boundaries file, not this.')
   out.push('')
   out.push(`Project ${dbmlIdent(catalog.database.name)} {`)
-  out.push(`  database_type: '${catalog.database.engine === 'mysql' ? 'MySQL' : 'PostgreSQL'}'`)
+  out.push(`  database_type: '${DBML_DATABASE_TYPE[catalog.database.engine]}'`)
   out.push(`  Note: ${dbmlString(`Bounded contexts proposed by Carve (modularity ${proposal.modularity}, resolution ${proposal.resolution}).`)}`)
   out.push('}')
 

@@ -60,6 +60,11 @@ export function mermaidText(text: string): string {
   return out
 }
 
+/** `3 tables`, `1.2k tables`: a count in a diagram label. */
+export function compactPlural(n: number, one: string, many?: string): string {
+  return plural(n, one, many, compactNumber)
+}
+
 /** `1234` → `1.2k`: short weights for arrow labels. */
 export function compactNumber(n: number): string {
   const units: [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']]

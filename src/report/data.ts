@@ -8,7 +8,7 @@ import type {BoundariesFile} from '../boundaries/file.js'
 import type {StatusResult} from '../execute/executor.js'
 import {tableKeyer} from '../graph/build.js'
 import type {Catalog} from '../introspect/model.js'
-import type {Assessment} from '../plan/assess.js'
+import type {Assessment} from '../assess/assess.js'
 import type {Workload} from '../workload/model.js'
 
 export const REPORT_FORMAT = 'carve.report/v1' as const

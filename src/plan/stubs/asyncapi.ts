@@ -9,8 +9,8 @@
  */
 import type {Column} from '../../introspect/model.js'
 import type {ContextSpec, OwnedTable, PlanInput} from '../context.js'
-import {eventTables, outboxDelivery, outboxName, type OutboxDelivery} from '../steps/outbox.js'
-import {eventsPublication} from '../steps/publication.js'
+import {eventTables, outboxDelivery, outboxName, type OutboxDelivery} from '../../steps/outbox/postgres.js'
+import {eventsPublication} from '../../steps/outbox/publication.js'
 import {UniqueNames, pascal} from './names.js'
 import type {JsonSchema} from './types.js'
 

@@ -14,8 +14,8 @@
  * Kafka Connect's FileConfigProvider (`config.providers=file` in the worker). Pure, plain data.
  */
 import type {ContextSpec, PlanInput} from '../context.js'
-import {eventTables, outboxDelivery, outboxName} from '../steps/outbox.js'
-import {debeziumSlot, eventsPublication, replicationName} from '../steps/publication.js'
+import {eventTables, outboxDelivery, outboxName} from '../../steps/outbox/postgres.js'
+import {debeziumSlot, eventsPublication, replicationName} from '../../steps/outbox/publication.js'
 
 /** Where the worker reads the connection settings; the operator writes this file, never the plan. */
 export function secretsFile(ctx: ContextSpec): string {

@@ -5,9 +5,10 @@
  * through Debezium's MySQL connector. Pure markdown.
  */
 import type {ContextSpec, PlanInput} from '../context.js'
+import {planDialect} from '../dialects/index.js'
 import {inlineCode} from '../markdown.js'
-import {eventTables, outboxDelivery, outboxName} from '../steps/outbox.js'
-import {debeziumSlot, eventsPublication, relaySlot, replicationName} from '../steps/publication.js'
+import {eventTables, outboxDelivery, outboxName} from '../../steps/outbox/postgres.js'
+import {debeziumSlot, eventsPublication, relaySlot, replicationName} from '../../steps/outbox/publication.js'
 import {secretsFile} from './debezium.js'
 
 export interface EventDeliveryFields {
@@ -18,8 +19,8 @@ export interface EventDeliveryFields {
 }
 
 export function eventDeliveryFields(ctx: ContextSpec, input: PlanInput): EventDeliveryFields {
-  const mysql = input.catalog.database.engine === 'mysql'
-  const wal = !mysql && outboxDelivery(input) === 'wal'
+  // Without logical decoding (MySQL/MariaDB) events come only from a trigger outbox.
+  const wal = planDialect(input.catalog.database.engine).logicalDecoding && outboxDelivery(input) === 'wal'
   const outbox = inlineCode(`${ctx.schema}.${outboxName(ctx, input)}`)
   const delivery = wal
     ? `Every committed change to a table of ${ctx.name} becomes an event read from PostgreSQL's write-ahead log
@@ -45,7 +46,7 @@ them to the broker. Consumers subscribe to these events instead of reading the t
 
 function readers(ctx: ContextSpec, input: PlanInput, wal: boolean): string {
   const name = ctx.name
-  const debezium = input.catalog.database.engine === 'postgres'
+  const debezium = planDialect(input.catalog.database.engine).logicalDecoding
     ? `### Kafka: Debezium's PostgreSQL connector
 
 [\`api/debezium-postgres.json\`](api/debezium-postgres.json) is the connector's configuration (Kafka Connect,

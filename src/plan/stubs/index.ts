@@ -6,7 +6,8 @@
 import {stringify} from 'yaml'
 
 import type {PlanInput} from '../context.js'
-import {eventTables} from '../steps/outbox.js'
+import {planDialect} from '../dialects/index.js'
+import {eventTables} from '../../steps/outbox/postgres.js'
 import {asyncApiDocument} from './asyncapi.js'
 import {debeziumPostgresConfig} from './debezium.js'
 import {clientStub, consumersOf} from './client.js'
@@ -37,7 +38,7 @@ export function apiStubFiles(input: PlanInput): Map<string, string> {
       const events = asyncApiDocument(ctx, input)
       files.set(`${dir}/asyncapi.yaml`, EVENTS_HEADER(oneLine(ctx.name), oneLine(input.name)) + stringify(events, {aliasDuplicateObjects: false, lineWidth: 120}))
       // Debezium's PostgreSQL connector reads these events in production (MySQL: see events.md).
-      if (input.catalog.database.engine === 'postgres') files.set(`${dir}/debezium-postgres.json`, JSON.stringify(debeziumPostgresConfig(ctx, input), null, 2) + '\n')
+      if (planDialect(input.catalog.database.engine).logicalDecoding) files.set(`${dir}/debezium-postgres.json`, JSON.stringify(debeziumPostgresConfig(ctx, input), null, 2) + '\n')
     }
     for (const [name, text] of serverFiles(api, input)) files.set(`${dir}/${name}`, text)
     const slugs = new UniqueNames([], () => [], (base, n) => `${base}-${n}`)

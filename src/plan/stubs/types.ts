@@ -1,38 +1,17 @@
 /**
  * Database column types → JSON Schema (OpenAPI 3.1) and TypeScript types, for PostgreSQL and
- * MySQL/MariaDB type names as the catalog prints them.
+ * MySQL/MariaDB type names as the catalog prints them; the names only one engine has (MySQL's
+ * `tinyint(1)`, `enum(…)`) are its plan dialect's (`apiType`, plan/dialects/).
  *
  * Values travel the way node-postgres returns them, so the contract matches what the generated
  * server actually sends: 64-bit integers and decimals as strings (a JSON number would lose
  * digits), dates as `YYYY-MM-DD`, binary data as base64.
  */
 import type {Catalog, Column} from '../../introspect/model.js'
+import {planDialect} from '../dialects/index.js'
+import {BINARY, BOOLEAN, DECIMAL, INT32, INT64, JSON_ANY, type JsonSchema, type MappedType, num, str, TEXT, tsUnion} from './type-shapes.js'
 
-export type JsonSchema = Record<string, unknown>
-
-/** How the server hands a request value to the driver. */
-export type InputKind = 'value' | 'json' | 'binary'
-
-export interface MappedType {
-  /** Without null: the caller adds it for nullable columns. */
-  schema: JsonSchema
-  ts: string
-  input: InputKind
-}
-
-const INT32: MappedType = {schema: {type: 'integer', format: 'int32'}, ts: 'number', input: 'value'}
-const INT64: MappedType = {
-  schema: {type: 'string', format: 'int64', pattern: '^-?[0-9]+$', description: '64-bit integer, as a string (JSON numbers lose digits beyond 2^53).'},
-  ts: 'string',
-  input: 'value',
-}
-const DECIMAL: MappedType = {schema: {type: 'string', format: 'decimal', pattern: '^-?[0-9]+(\\.[0-9]+)?$'}, ts: 'string', input: 'value'}
-const TEXT: MappedType = {schema: {type: 'string'}, ts: 'string', input: 'value'}
-const JSON_ANY: MappedType = {schema: {description: 'Any JSON value.'}, ts: 'unknown', input: 'json'}
-const BINARY: MappedType = {schema: {type: 'string', contentEncoding: 'base64'}, ts: 'string', input: 'binary'}
-
-const str = (format: string, extra: JsonSchema = {}): MappedType => ({schema: {type: 'string', format, ...extra}, ts: 'string', input: 'value'})
-const num = (format: string): MappedType => ({schema: {type: 'number', format}, ts: 'number', input: 'value'})
+export type {InputKind, JsonSchema, MappedType} from './type-shapes.js'
 
 /** Names of the base type (modifiers and array brackets removed), lower-case. */
 function baseName(type: string): string {
@@ -50,16 +29,6 @@ function lengthOf(type: string): number | undefined {
   return m ? Number(m[2]) : undefined
 }
 
-/** The values of MySQL `enum('a','b')` / `set(...)` (quotes doubled inside). */
-function mysqlValues(type: string): string[] {
-  const inner = /^\s*(?:enum|set)\s*\((.*)\)\s*$/is.exec(type)?.[1] ?? ''
-  return [...inner.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replace(/''/g, "'"))
-}
-
-function tsUnion(values: string[]): string {
-  return values.length ? values.map((v) => JSON.stringify(v)).join(' | ') : 'string'
-}
-
 /** An enum type of the catalog the column uses: `status`, `public.status` or `"My Status"`. */
 function findEnum(catalog: Catalog, type: string): string[] | null {
   const bare = type.replace(/\[\]$/, '')
@@ -74,13 +43,8 @@ function findEnum(catalog: Catalog, type: string): string[] | null {
 /** A type that is not an array. */
 function scalar(type: string, catalog: Catalog): MappedType {
   const base = baseName(type)
-  const mysql = catalog.database.engine === 'mysql'
-  if (mysql && /^\s*tinyint\s*\(\s*1\s*\)/i.test(type)) return {schema: {type: 'boolean'}, ts: 'boolean', input: 'value'}
-  if (mysql && /^\s*bit\s*\(\s*1\s*\)/i.test(type)) return {schema: {type: 'boolean'}, ts: 'boolean', input: 'value'}
-  if (mysql && (base === 'enum' || base === 'set')) {
-    const values = mysqlValues(type)
-    return base === 'enum' ? {schema: {type: 'string', enum: values}, ts: tsUnion(values), input: 'value'} : TEXT
-  }
+  const own = planDialect(catalog.database.engine).apiType(type, base)
+  if (own) return own
   switch (base) {
     case 'smallint':
     case 'int2':
@@ -112,7 +76,7 @@ function scalar(type: string, catalog: Catalog): MappedType {
       return num('double')
     case 'boolean':
     case 'bool':
-      return {schema: {type: 'boolean'}, ts: 'boolean', input: 'value'}
+      return BOOLEAN
     case 'uuid':
       return str('uuid')
     case 'date':
@@ -121,9 +85,8 @@ function scalar(type: string, catalog: Catalog): MappedType {
     case 'timestamptz':
     case 'datetime':
       return str('date-time')
+    // PostgreSQL's plain timestamp has no zone at all (MySQL's, UTC-based, is its dialect's).
     case 'timestamp':
-      // MySQL's timestamp is UTC-based; PostgreSQL's plain timestamp has no zone at all.
-      return mysql ? str('date-time') : {schema: {type: 'string', description: 'Date and time without a time zone, as stored.'}, ts: 'string', input: 'value'}
     case 'timestamp without time zone':
       return {schema: {type: 'string', description: 'Date and time without a time zone, as stored.'}, ts: 'string', input: 'value'}
     case 'time':

@@ -8,6 +8,7 @@
  * max_digest_length (ending in `...`). A truncated text is still emitted, with a warning.
  */
 import type {Connection} from '../../db/connection.js'
+import {requireEngine} from '../../db/engine.js'
 import {CarveError} from '../../errors.js'
 import type {EventSink, SourceWarning} from '../events.js'
 import type {SourceReport} from './report.js'
@@ -52,9 +53,7 @@ function parseableDigest(text: string): string {
 }
 
 export async function readMysqlDigests(conn: Connection, sink: EventSink): Promise<SourceReport> {
-  if (conn.engine !== 'mysql') {
-    throw new CarveError('workload.no-digests', 'statement digests are a MySQL / MariaDB feature', {hint: 'for PostgreSQL use --format pg_stat_statements'})
-  }
+  requireEngine(conn, 'mysql', () => new CarveError('workload.no-digests', 'statement digests are a MySQL / MariaDB feature', {hint: 'for PostgreSQL use --format pg_stat_statements'}))
   const [enabled] = await conn.query<{on: number | string | null}>('SELECT @@performance_schema AS `on`')
   if (!enabled || Number(enabled.on) !== 1) {
     throw new CarveError('workload.no-digests', `performance_schema is OFF on ${conn.label}: no statement digests to read`, {hint: NO_DIGESTS_HINT})

@@ -4,14 +4,13 @@
  * attributed by role (map roles to services with the service map).
  */
 import type {Connection} from '../../db/connection.js'
+import {requireEngine} from '../../db/engine.js'
 import {CarveError} from '../../errors.js'
 import type {EventSink} from '../events.js'
 import type {SourceReport} from './report.js'
 
 export async function readPgStatStatements(conn: Connection, sink: EventSink): Promise<SourceReport> {
-  if (conn.engine !== 'postgres') {
-    throw new CarveError('workload.pgss', 'pg_stat_statements is a PostgreSQL extension', {hint: 'for MySQL/MariaDB use --format mysql-digest'})
-  }
+  requireEngine(conn, 'postgres', () => new CarveError('workload.pgss', 'pg_stat_statements is a PostgreSQL extension', {hint: 'for MySQL/MariaDB use --format mysql-digest'}))
   const [ext] = await conn.query<{installed: boolean}>(`select exists (select 1 from pg_extension where extname = 'pg_stat_statements') as installed`)
   if (!ext?.installed) {
     throw new CarveError('workload.pgss', `pg_stat_statements is not installed in ${conn.label}`, {

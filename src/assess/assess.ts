@@ -9,12 +9,13 @@
  * the database sees that level 4's evidence is there and that level 3 is what holds it back.
  */
 import type {BoundariesFile} from '../boundaries/file.js'
+import {defaultSchemaOf} from '../db/engine.js'
 import {tableKeyer} from '../graph/build.js'
 import type {Catalog, Flavor, RelationRef, Table} from '../introspect/model.js'
 import type {TableAccess, Workload} from '../workload/model.js'
 import type {Assessment, AssessmentFacts, AssessOptions, Check, ContextAssessment, DatabaseFacts, LedgerCutover, Located, LocatedTable} from './assess-model.js'
 import {type EvalContext, level0, level1, level2, level3, level4, level5, retiredSchema, type Site} from './assess-levels.js'
-import {cmp, type ContextSpec, DEFAULT_CONVENTIONS, type ForeignAccess, type PlanConventions, type PlanInput, resolvePlanInput, schemaName} from './context.js'
+import {cmp, type ContextSpec, DEFAULT_CONVENTIONS, type ForeignAccess, type PlanConventions, type PlanInput, resolvePlanInput, schemaName} from '../plan/context.js'
 
 export {listText, retiredSchema} from './assess-levels.js'
 export type {RegistryRow, RoleInfo, RelationGrant, RoleAbility, LedgerCutover, DatabaseFacts, AssessmentFacts, TablePlace, LocatedTable, Located, Check, ContextAssessment, Assessment, AssessOptions} from './assess-model.js'
@@ -31,7 +32,7 @@ export {LEVEL_NAMES, LEVEL_SHORT} from './assess-model.js'
 export function resolveLocated(catalog: Catalog, boundaries: BoundariesFile, workload: Workload | null, options: {name: string; conventions?: Partial<PlanConventions>}): Located {
   const conventions = {...DEFAULT_CONVENTIONS, ...options.conventions}
   const keyOf = tableKeyer(catalog)
-  const defaultSchema = catalog.database.engine === 'mysql' ? catalog.database.name : catalog.schemas.includes('public') ? 'public' : (catalog.schemas.length === 1 ? catalog.schemas[0]! : 'public')
+  const defaultSchema = defaultSchemaOf(catalog)
   const byKey = new Map<string, Table>()
   for (const t of catalog.tables) if (!t.partitionOf) byKey.set(keyOf(t.schema, t.name), t)
   const viewAt = new Map(catalog.views.map((v) => [`${v.schema}\u0000${v.name}`, v]))

@@ -3,8 +3,9 @@
  * of the boundaries file is now, and the result (assess.ts evaluates, render/assessment.ts and
  * the report print it). Types and constants only: a leaf every stage of the assessment imports.
  */
-import type {Catalog, Flavor, RelationRef, Table} from '../introspect/model.js'
-import type {PlanConventions, PlanInput} from './context.js'
+import type {Engine, Flavor} from '../db/engine.js'
+import type {Catalog, RelationRef, Table} from '../introspect/model.js'
+import type {PlanConventions, PlanInput} from '../plan/context.js'
 
 // ---------------------------------------------------------------------------------------------
 // Facts (gathered by assess-facts.ts)
@@ -28,9 +29,7 @@ export interface RoleInfo {
 }
 
 /** Write privileges one grantee holds on one relation (PUBLIC is the grantee `PUBLIC`). */
-export interface RelationGrant {
-  schema: string
-  name: string
+export interface RelationGrant extends RelationRef {
   /** The relation's owner (PostgreSQL); null where relations have no owner (MySQL). */
   owner: string | null
   grantee: string
@@ -41,10 +40,8 @@ export interface RelationGrant {
 }
 
 /** Whether a role can write a table: its own grants, inherited ones, ownership. */
-export interface RoleAbility {
+export interface RoleAbility extends RelationRef {
   role: string
-  schema: string
-  name: string
   insert: boolean
   update: boolean
   delete: boolean
@@ -66,7 +63,7 @@ export interface LedgerCutover {
 type Readable<T> = {state: 'absent'} | {state: 'error'; error: string} | ({state: 'present'} & T)
 
 export interface DatabaseFacts {
-  engine: 'postgres' | 'mysql'
+  engine: Engine
   flavor: Flavor
   database: string
   catalog: Catalog
@@ -137,7 +134,7 @@ export interface ContextAssessment {
 
 export interface Assessment {
   database: string
-  engine: 'postgres' | 'mysql'
+  engine: Engine
   flavor: Flavor
   today: string
   workload: boolean

@@ -3,12 +3,13 @@
  * takes the facts of one context gathered beforehand and returns its checks with their evidence.
  */
 import type {BoundariesFile} from '../boundaries/file.js'
-import type {Catalog, Table} from '../introspect/model.js'
+import type {Catalog, RelationRef, Table} from '../introspect/model.js'
 import type {Workload} from '../workload/model.js'
 import type {AssessmentFacts, Check, DatabaseFacts, LedgerCutover, LocatedTable} from './assess-model.js'
-import {cmp, type ContextSpec, type ForeignAccess, type PlanConventions, safeName, schemaName} from './context.js'
-import {eventsPublication} from './steps/publication.js'
+import {cmp, type ContextSpec, type ForeignAccess, type PlanConventions, safeName, schemaName} from '../plan/context.js'
+import {eventsPublication} from '../steps/outbox/publication.js'
 import {plural} from '../util/plural.js'
+import {assessDialect} from './dialect/index.js'
 
 /** The schema a split leaves the source copies in until the decommission. */
 export function retiredSchema(conventions: PlanConventions): string {
@@ -50,7 +51,7 @@ export interface EvalContext {
   catalogs: Catalog[]
 }
 
-const qname = (t: {schema: string; name: string}) => `${t.schema}.${t.name}`
+const qname = (t: RelationRef) => `${t.schema}.${t.name}`
 
 /** The context's tables that live in the site's database (not retired, not gone). */
 function liveTables(site: Site): (LocatedTable & {table: Table})[] {
@@ -295,7 +296,7 @@ export function level2(ctx: EvalContext): Check[] {
     ok: offenders.length === 0,
     message: offenders.length
       ? `other roles can write: ${listText([...byGrantee.entries()].map(([g, list]) => `${g} on ${listText(list, 3)}`), 4)}`
-      : `no role other than ${spec.role} holds write privileges${site.facts.engine === 'postgres' ? ', PUBLIC none' : ''}${tableOwners.length ? ` (table owners aside: ${listText(tableOwners, 3)})` : ''}`,
+      : `no role other than ${spec.role} holds write privileges${assessDialect(site.facts.engine).writeGrantsAlso}${tableOwners.length ? ` (table owners aside: ${listText(tableOwners, 3)})` : ''}`,
     facts: {offenders, tableOwners},
     action: `revoke write privileges of ${listText([...byGrantee.keys()], 4)} on the context's tables`,
   })
@@ -385,21 +386,18 @@ export function level4(ctx: EvalContext): Check[] {
   const outboxName = ctx.conventions.outboxTable
   const outbox = site.facts.catalog.tables.find((t) => t.schema === spec.schema && t.name === outboxName)
   const owned = liveTables(site).filter((t) => (site.spec.tables.find((o) => o.table === t.table)?.classification ?? 'owned') !== 'deprecated')
-  const mysql = site.facts.engine === 'mysql'
-  // MySQL trigger names are unique per database, so there each table's trigger carries a suffix;
-  // on PostgreSQL carve_outbox is a row trigger or the statement-level INSERT one (--outbox trigger).
-  const isOutboxTrigger = (name: string) => (mysql ? name.startsWith('carve_outbox') : name === 'carve_outbox')
+  const dialect = assessDialect(site.facts.engine)
   // The WAL outbox (the default): a publication over the context's tables, no table, no trigger.
   const publication = eventsPublication(spec.name)
   const published = new Set((site.facts.publications ?? []).filter((p) => p.name === publication).map((p) => qname({schema: p.schema, name: p.table})))
-  if (!mysql && published.size > 0 && owned.length) {
+  if (dialect.walEvents && published.size > 0 && owned.length) {
     const unpublished = owned.filter((t) => !published.has(qname(t.table))).map((t) => qname(t.table))
     const message = unpublished.length ? `publication ${publication}${where} does not cover ${listText(unpublished)}` : `publication ${publication}${where} publishes all ${plural(owned.length, 'owned table')} (events from the WAL)`
     checks.push({level: 4, id: 'outbox', ok: unpublished.length === 0, message, facts: {outbox: null, publication, missingTriggers: [], unpublished}, action: `add ${listText(unpublished, 3)} to publication ${publication}`})
   } else {
     const missing = owned
       .filter((t) => {
-        const triggers = t.table.triggers.filter((g) => isOutboxTrigger(g.name) && (mysql ? g.level === 'row' : true) && g.enabled)
+        const triggers = t.table.triggers.filter((g) => dialect.isOutboxTrigger(g) && g.enabled)
         return triggers.length === 0
       })
       .map((t) => qname(t.table))
@@ -438,7 +436,7 @@ export function level4(ctx: EvalContext): Check[] {
     else if (exception && !isExpired(exception.expires, ctx.today)) served.push({consumer: a.consumer, table: a.table, by: `exception until ${exception.expires}`})
     else missingModels.push({consumer: a.consumer, table: a.table, expected: `${[...schemas][0]}.rm_${spec.schema}_${tableName}`})
   }
-  const unmeasurable = mysql && missingModels.length > 0
+  const unmeasurable = !dialect.readModelsVisible && missingModels.length > 0
   checks.push({
     level: 4,
     id: 'read-models',
