@@ -120,6 +120,9 @@ export function maskSql(sql: string, dialect: Dialect): Masked {
     i = end
   }
   if (to > from) out += sql.slice(from, to)
+  // Flatten the key here, once: it is hashed and compared as a Map key right after, and a string
+  // made of pieces would be walked piece by piece at each comparison.
+  if (out.length > 0) out.charCodeAt(0)
   return {key: out, comments}
 }
 
