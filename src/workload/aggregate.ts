@@ -6,10 +6,11 @@ import type {StatementAnalyzer} from './analyzer.js'
 import {type AttributionEvidence, Attributor} from './attribution.js'
 import type {StatementEvent} from './events.js'
 import {maskSql, sqlcommenterTags} from './mask.js'
-import {type StatementStats, type TableClassification, type TableUsage, type Workload, WORKLOAD_FORMAT, type WorkloadSource} from './model.js'
+import {type StatementStats, type TableAccess, type TableClassification, type TableUsage, type Workload, WORKLOAD_FORMAT, type WorkloadSource} from './model.js'
 import type {StatementInfo, StatementKind} from './statement.js'
 import {rememberSightings, sight, TimestampKeeper, type ServiceTally} from './sightings.js'
 import {isSystemRelation} from './system-catalog.js'
+import {defaultSchemaDropped} from './default-schema.js'
 
 export {sightingsOf, type Sighting, type SightingLookup} from './sightings.js'
 
@@ -20,6 +21,26 @@ const MAX_TEXT = 2000
 type FingerprintAcc = Pick<StatementStats, 'fingerprint' | 'kind' | 'text' | 'calls' | 'totalMs' | 'rows'> & {
   services: Map<string, ServiceTally>
   infos: StatementInfo[]
+}
+
+/**
+ * A statement shape (masked text) as this aggregator has resolved it: its analysis with the
+ * default schema dropped, and its stats (none when it did not parse).
+ */
+interface Shape {
+  acc?: FingerprintAcc
+  infos: StatementInfo[]
+  approximate: boolean
+  routes: Map<string, Route>
+}
+
+/** What one service's execution of a shape adds to: resolved on its first execution. */
+interface Route {
+  tally: ServiceTally
+  /** Access counters and, at the same index, the column each execution adds to. */
+  cells: TableAccess[]
+  ops: ('read' | 'write' | 'lock' | 'ddl')[]
+  joins: {calls: number; services: Map<string, number>}[]
 }
 
 interface SessionState {
@@ -60,14 +81,16 @@ export interface AggregatorState {
 export class WorkloadAggregator {
   private attributor: Attributor
   private fingerprints = new Map<string, FingerprintAcc>()
+  private shapes = new Map<string, Shape>()
   private services = new Map<string, {calls: number; evidence: Map<string, number>}>()
-  private access = new Map<string, {service: string; table: string; read: number; write: number; lock: number; ddl: number}>()
-  private system = new Map<string, {service: string; table: string; read: number; write: number; lock: number; ddl: number}>()
+  private access = new Map<string, TableAccess>()
+  private system = new Map<string, TableAccess>()
   private systemNames = new Map<string, boolean>()
   private approximateCalls = 0
   private joins = new Map<string, {tables: string[]; calls: number; services: Map<string, number>}>()
   private txnGroups = new Map<string, {tables: string[]; calls: number; services: Map<string, number>}>()
-  private sessions = new Map<string, SessionState>()
+  /** Live sessions per file (two maps, not one keyed by a string built for every statement). */
+  private sessions = new Map<string, Map<string, SessionState>>()
   private unparsed = {calls: 0, distinct: new Set<string>(), samples: [] as {text: string; error: string; file: string; line: number}[]}
   private events = 0
   private calls = 0
@@ -93,59 +116,93 @@ export class WorkloadAggregator {
       client: event.client,
     })
     this.noteService(service, evidence, event.calls)
-    const analysis = this.analyzer.analyze(event.sql, masked.key)
-    if (analysis.error !== undefined) {
+    // Everything derived from the statement's shape is worked out once per shape (and default
+    // schema, which only MySQL takes from the session); a log line then costs one lookup.
+    const shapeKey = this.analyzer.dialect === 'postgres' || !event.database ? masked.key : `${event.database}\u0000${masked.key}`
+    const shape = this.shapes.get(shapeKey) ?? this.newShape(shapeKey, event, masked.key)
+    if (!shape.acc) {
       this.unparsed.calls += event.calls
-      if (!this.unparsed.distinct.has(analysis.fingerprint)) {
-        this.unparsed.distinct.add(analysis.fingerprint)
-        if (this.unparsed.samples.length < MAX_UNPARSED_SAMPLES) {
-          this.unparsed.samples.push({text: masked.key.slice(0, MAX_TEXT), error: analysis.error, file: event.file, line: event.line})
-        }
-      }
       return
     }
-    const infos = this.normalize(analysis.infos, event.database)
-    let acc = this.fingerprints.get(analysis.fingerprint)
-    if (!acc) {
-      acc = {
-        fingerprint: analysis.fingerprint,
-        kind: mainKind(infos),
-        text: masked.key.slice(0, MAX_TEXT),
-        calls: 0, totalMs: 0, rows: 0, services: new Map(), infos,
-      }
-      this.fingerprints.set(analysis.fingerprint, acc)
-    } else if (acc.text !== masked.key && masked.key.slice(0, MAX_TEXT) < acc.text) {
-      // One shape, several spellings: keep the smallest, never the first read (-j reads out of order).
-      acc.text = masked.key.slice(0, MAX_TEXT)
-    }
+    const acc = shape.acc
     acc.calls += event.calls
     acc.totalMs += event.totalMs ?? 0
     acc.rows += event.rows ?? 0
-    const tally = acc.services.get(service)
+    let route = shape.routes.get(service)
+    if (!route) {
+      route = this.newRoute(shape, service, event)
+    } else {
+      route.tally.calls += event.calls
+      sight(route.tally, event.at, event.file, event.line, this.timestamps.own)
+    }
+    if (shape.approximate) this.approximateCalls += event.calls
+    for (let k = 0; k < route.cells.length; k++) route.cells[k]![route.ops[k]!] += event.calls
+    for (const j of route.joins) {
+      j.calls += event.calls
+      bump(j.services, service, event.calls)
+    }
+    this.trackTransaction(event, shape.infos, service)
+  }
+
+  /** First sight of a statement shape: analyze it (cached by the analyzer too) and find its stats. */
+  private newShape(shapeKey: string, event: StatementEvent, key: string): Shape {
+    const analysis = this.analyzer.analyze(event.sql, key)
+    let shape: Shape
+    if (analysis.error !== undefined) {
+      shape = {infos: [], routes: new Map(), approximate: false}
+      if (!this.unparsed.distinct.has(analysis.fingerprint)) {
+        this.unparsed.distinct.add(analysis.fingerprint)
+        if (this.unparsed.samples.length < MAX_UNPARSED_SAMPLES) {
+          this.unparsed.samples.push({text: key.slice(0, MAX_TEXT), error: analysis.error, file: event.file, line: event.line})
+        }
+      }
+    } else {
+      const infos = defaultSchemaDropped(analysis.infos, this.analyzer.dialect, event.database)
+      let acc = this.fingerprints.get(analysis.fingerprint)
+      if (!acc) {
+        acc = {fingerprint: analysis.fingerprint, kind: mainKind(infos), text: key.slice(0, MAX_TEXT), calls: 0, totalMs: 0, rows: 0, services: new Map(), infos}
+        this.fingerprints.set(analysis.fingerprint, acc)
+      } else if (acc.text !== key && key.slice(0, MAX_TEXT) < acc.text) {
+        // One shape, several spellings: keep the smallest, never the first read (-j reads out of order).
+        acc.text = key.slice(0, MAX_TEXT)
+      }
+      shape = {acc, infos, routes: new Map(), approximate: infos.some((i) => i.approximate)}
+    }
+    this.shapes.set(shapeKey, shape)
+    return shape
+  }
+
+  /** First execution of a shape by a service: its tally and the counters it adds to, found once. */
+  private newRoute(shape: Shape, service: string, event: StatementEvent): Route {
+    const acc = shape.acc!
+    let tally = acc.services.get(service)
     if (!tally) {
       const at = this.timestamps.own(event.at)
-      acc.services.set(service, {calls: event.calls, first: at, last: at, file: event.file, line: event.line})
+      acc.services.set(service, (tally = {calls: event.calls, first: at, last: at, file: event.file, line: event.line}))
     } else {
       tally.calls += event.calls
       sight(tally, event.at, event.file, event.line, this.timestamps.own)
     }
-    if (infos.some((i) => i.approximate)) this.approximateCalls += event.calls
-
-    for (const info of infos) {
-      for (const t of info.reads) this.touch(service, t, 'read', event.calls)
-      for (const t of info.writes) this.touch(service, t, 'write', event.calls)
-      for (const t of info.locks) this.touch(service, t, 'lock', event.calls)
-      for (const t of info.ddl) this.touch(service, t, 'ddl', event.calls)
+    const route: Route = {tally, cells: [], ops: [], joins: []}
+    const cell = (table: string, op: 'read' | 'write' | 'lock' | 'ddl') => {
+      route.cells.push(this.cell(service, table))
+      route.ops.push(op)
+    }
+    for (const info of shape.infos) {
+      for (const t of info.reads) cell(t, 'read')
+      for (const t of info.writes) cell(t, 'write')
+      for (const t of info.locks) cell(t, 'lock')
+      for (const t of info.ddl) cell(t, 'ddl')
       for (const [a, b] of info.joins) {
         if (this.isSystem(a) || this.isSystem(b)) continue
         const k = `${a}\u0000${b}`
         let j = this.joins.get(k)
         if (!j) this.joins.set(k, (j = {tables: [a, b], calls: 0, services: new Map()}))
-        j.calls += event.calls
-        bump(j.services, service, event.calls)
+        route.joins.push(j)
       }
     }
-    this.trackTransaction(event, infos, service)
+    shape.routes.set(service, route)
+    return route
   }
 
   /** Each source reports its own time window (readers know their timestamp formats). */
@@ -162,12 +219,13 @@ export class WorkloadAggregator {
     bump(s.evidence, evidence, calls)
   }
 
-  private touch(service: string, table: string, op: 'read' | 'write' | 'lock' | 'ddl', calls: number): void {
+  /** The access counters of (service, table): the access matrix's, or the system catalogs' apart. */
+  private cell(service: string, table: string): TableAccess {
     const k = `${service}\u0000${table}`
     const into = this.isSystem(table) ? this.system : this.access
     let a = into.get(k)
     if (!a) into.set(k, (a = {service, table, read: 0, write: 0, lock: 0, ddl: 0}))
-    a[op] += calls
+    return a
   }
 
   /** System catalogs go to their own section (system-catalog.ts), cached per name. */
@@ -177,47 +235,19 @@ export class WorkloadAggregator {
     return known
   }
 
-  private normalizedCache = new Map<string, StatementInfo[]>()
-
-  /** Drop the default schema: `public.x` on PostgreSQL, `<session db>.x` on MySQL. */
-  private normalize(infos: StatementInfo[], database: string | undefined): StatementInfo[] {
-    const prefix = this.analyzer.dialect === 'postgres' ? 'public.' : database ? `${database}.` : undefined
-    if (!prefix) return infos
-    // A MySQL session whose database is a system schema (USE information_schema): its unqualified
-    // names are system tables, so they are qualified instead of stripped.
-    const systemSession = this.analyzer.dialect === 'mysql' && isSystemRelation(`${prefix}x`, 'mysql')
-    const all = (i: StatementInfo) => [...i.reads, ...i.writes, ...i.locks, ...i.ddl, ...i.maintenance]
-    const needs = infos.some((i) => all(i).some((t) => (systemSession ? !t.includes('.') : t.startsWith(prefix))))
-    if (!needs) return infos
-    const strip = systemSession ? (t: string) => (t.includes('.') ? t : prefix + t) : (t: string) => (t.startsWith(prefix) ? t.slice(prefix.length) : t)
-    const list = (ts: string[]) => [...new Set(ts.map(strip))].sort()
-    return infos.map((i) => ({
-      kind: i.kind,
-      reads: list(i.reads),
-      writes: list(i.writes),
-      locks: list(i.locks),
-      ddl: list(i.ddl),
-      maintenance: list(i.maintenance),
-      ...(i.approximate ? {approximate: true as const} : {}),
-      joins: [...new Map(i.joins.map(([a, b]) => {
-        const [x, y] = [strip(a), strip(b)].sort() as [string, string]
-        return [`${x}\u0000${y}`, [x, y] as [string, string]]
-      })).values()].filter(([x, y]) => x !== y),
-    }))
-  }
-
   /**
    * Reconstruct transactions per session: explicit BEGIN … COMMIT, or the transaction id the log
    * carries (PostgreSQL %v), else each statement is its own (autocommit) transaction.
    */
   private trackTransaction(event: StatementEvent, infos: StatementInfo[], service: string): void {
     if (event.session === undefined) {
-      for (const info of infos) if (info.writes.length) this.closeGroup(new Set(info.writes), service)
+      for (const info of infos) if (info.writes.length) this.closeWrites(info.writes, service)
       return
     }
-    const key = `${event.file}\u0000${event.session}`
-    let s = this.sessions.get(key)
-    if (!s) this.sessions.set(key, (s = {explicit: false, writes: new Set(), service}))
+    let ofFile = this.sessions.get(event.file)
+    if (!ofFile) this.sessions.set(event.file, (ofFile = new Map()))
+    let s = ofFile.get(event.session)
+    if (!s) ofFile.set(event.session, (s = {explicit: false, writes: new Set(), service}))
     if (event.txn && s.txn !== event.txn) {
       this.closeSession(s)
       s.txn = event.txn
@@ -236,14 +266,21 @@ export class WorkloadAggregator {
       } else if (s.explicit || event.txn) {
         for (const t of info.writes) s.writes.add(t)
       } else if (info.writes.length) {
-        this.closeGroup(new Set(info.writes), service)
+        this.closeWrites(info.writes, service)
       }
     }
   }
 
   private closeSession(s: SessionState): void {
-    if (s.writes.size) this.closeGroup(s.writes, s.service)
-    s.writes = new Set()
+    if (s.writes.size === 0) return
+    this.closeGroup(s.writes, s.service)
+    s.writes.clear()
+  }
+
+  /** An autocommit statement's writes (sorted and unique already): one transaction. */
+  private closeWrites(writes: string[], service: string): void {
+    if (writes.length < 2) this.transactions++
+    else this.closeGroup(new Set(writes), service)
   }
 
   private closeGroup(writes: Set<string>, service: string): void {
@@ -339,7 +376,7 @@ export class WorkloadAggregator {
 
   private closeSessions(): void {
     // A transaction still open when the input ends is dropped: its COMMIT is not in the window.
-    for (const s of this.sessions.values()) if (!s.explicit || s.txn) this.closeSession(s)
+    for (const ofFile of this.sessions.values()) for (const s of ofFile.values()) if (!s.explicit || s.txn) this.closeSession(s)
     this.sessions.clear()
   }
 

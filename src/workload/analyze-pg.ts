@@ -13,6 +13,7 @@
  */
 import {loadModule, parseSync} from 'libpg-query'
 
+import {pgFingerprint} from './pg-fingerprint.js'
 import {type PgJson as Json, pgRelationNodes, rangeVarName, unaccountedPg} from './pg-relations.js'
 import {addPairs, emptyInfo, emptySets, finishInfo, type InfoSets, type StatementInfo, type StatementKind} from './statement.js'
 
@@ -40,8 +41,8 @@ export interface DetailedInfo {
   unaccounted: string[]
 }
 
-/** Parse and walk; `unaccounted` lists what the structured walk missed. Call initPgParser() first. */
-export function analyzePgDetailed(sql: string): DetailedInfo[] {
+/** The statements of `sql` as libpg-query parses them. Call initPgParser() first. */
+function parseStatements(sql: string): Obj[] {
   let tree: {stmts?: {stmt: Obj}[]}
   try {
     tree = parseSync(sql) as unknown as {stmts?: {stmt: Obj}[]}
@@ -49,15 +50,32 @@ export function analyzePgDetailed(sql: string): DetailedInfo[] {
     const e = error as {message?: string; sqlDetails?: {cursorPosition?: number}}
     throw new SqlParseError(e.message ?? String(error), e.sqlDetails?.cursorPosition ?? null)
   }
-  return (tree.stmts ?? []).map(({stmt}) => {
-    const walked = new Walker().statement(stmt)
-    return {walked, unaccounted: unaccountedPg(pgRelationNodes(stmt), walked)}
-  })
+  return (tree.stmts ?? []).map(({stmt}) => stmt)
+}
+
+function walkStatement(stmt: Obj): DetailedInfo {
+  const walked = new Walker().statement(stmt)
+  return {walked, unaccounted: unaccountedPg(pgRelationNodes(stmt), walked)}
+}
+
+/** Parse and walk; `unaccounted` lists what the structured walk missed. Call initPgParser() first. */
+export function analyzePgDetailed(sql: string): DetailedInfo[] {
+  return parseStatements(sql).map(walkStatement)
 }
 
 /** Analyze every statement in `sql` (a log entry may hold several). Call initPgParser() first. */
 export function analyzePg(sql: string): StatementInfo[] {
-  return analyzePgDetailed(sql).map(({walked, unaccounted}) => withUnaccounted(walked, unaccounted))
+  return analyzePgShape(sql).infos
+}
+
+/** One parse for both: the statements' analyses and their shape's fingerprint (pg-fingerprint.ts). */
+export function analyzePgShape(sql: string): {infos: StatementInfo[]; fingerprint: string} {
+  const stmts = parseStatements(sql)
+  const infos = stmts.map((stmt) => {
+    const {walked, unaccounted} = walkStatement(stmt)
+    return withUnaccounted(walked, unaccounted)
+  })
+  return {infos, fingerprint: pgFingerprint(stmts)}
 }
 
 /** Relations the walk missed are counted as reads and the statement flagged: never dropped. */

@@ -3,16 +3,15 @@
  * so each distinct statement shape is parsed once. Memory grows with distinct statements,
  * never with log size.
  *
- * Statements are grouped under a fingerprint: libpg-query's for PostgreSQL, a hash of the
- * masked text for MySQL — plus the tables the statement touches. pg_query's fingerprint names an
- * aliased table by its alias only (`select * from orders o` and `select * from users o` share
- * one), so it alone must never decide which tables a statement reads or writes.
+ * Statements are grouped under a fingerprint: for PostgreSQL one of the parse tree, keeping
+ * pg_query's equivalences (pg-fingerprint.ts), for MySQL a hash of the masked text — plus the
+ * tables the statement touches. A shape fingerprint ignores aliases (`select * from orders o` and
+ * `select * from users o` differ only by the table, which the hash of tables keeps apart), so it
+ * alone must never decide which tables a statement reads or writes.
  */
 import {createHash} from 'node:crypto'
 
-import {fingerprintSync} from 'libpg-query'
-
-import {analyzePg, initPgParser} from './analyze-pg.js'
+import {analyzePgShape, initPgParser} from './analyze-pg.js'
 import type {Dialect} from './mask.js'
 import type {StatementInfo} from './statement.js'
 
@@ -44,29 +43,19 @@ export class StatementAnalyzer {
     const cached = this.byKey.get(key)
     if (cached) return cached
     this.parses++
-    const base = this.baseFingerprint(sql, key)
     let analysis: Analysis
     try {
-      const infos = this.dialect === 'postgres' ? analyzePg(sql) : this.analyzeMysql!(sql, this.flavor)
+      // PostgreSQL: one parse gives the analysis and the shape's fingerprint.
+      const {infos, fingerprint} = this.dialect === 'postgres' ? analyzePgShape(sql) : {infos: this.analyzeMysql!(sql, this.flavor), fingerprint: hash(key)}
       const tables = infos.map((i) => [i.kind, i.reads.join(','), i.writes.join(','), i.locks.join(','), i.ddl.join(','), ...(i.maintenance.length ? [i.maintenance.join(',')] : [])].join('|')).join(';')
-      analysis = {fingerprint: `${base}-${hash(tables, 8)}`, infos}
+      analysis = {fingerprint: `${fingerprint}-${hash(tables, 8)}`, infos}
     } catch (error) {
-      analysis = {fingerprint: base, error: (error as Error).message.split('\n')[0]!.slice(0, 300)}
+      // Unparseable: a hash of the masked text, so it is still counted once.
+      analysis = {fingerprint: hash(key), error: (error as Error).message.split('\n')[0]!.slice(0, 300)}
     }
     this.fingerprints.add(analysis.fingerprint)
     this.byKey.set(key, analysis)
     return analysis
-  }
-
-  private baseFingerprint(sql: string, key: string): string {
-    if (this.dialect === 'postgres') {
-      try {
-        return fingerprintSync(sql)
-      } catch {
-        // Unparseable: fall through to a hash of the masked text, so it is still counted once.
-      }
-    }
-    return hash(key)
   }
 
   get distinct(): number {

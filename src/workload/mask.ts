@@ -20,34 +20,40 @@ const isDigit = (c: number) => c >= 48 && c <= 57
 const isIdent = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 95 || c === 36 || c > 127
 
 export function maskSql(sql: string, dialect: Dialect): Masked {
+  // The key is built from verbatim runs of `sql` (sql[from, to)), cut only where the text
+  // changes (a literal masked, white space folded, a comment dropped): logged SQL is mostly
+  // verbatim, and a key made of a few slices is cheaper to build and to hash than one appended to
+  // token by token.
   let out = ''
+  let from = 0
+  let to = 0
   const comments: string[] = []
   let i = 0
   const n = sql.length
+  // White space (or a comment) since the last token; `single` when it is one ' ' right after it.
   let space = false
-  const push = (text: string) => {
-    if (space && out.length > 0) out += ' '
-    space = false
-    out += text
-  }
+  let single = false
   while (i < n) {
     const c = sql.charCodeAt(i)
     // white space
     if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) {
+      single = !space && c === 32 && i === to
       space = true
       i++
       continue
     }
-    // -- comment (MySQL needs a space after --), # comment (MySQL)
+    let end = i + 1
+    let masked = false
     if ((c === 45 && sql.charCodeAt(i + 1) === 45 && (dialect === 'postgres' || i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) || (c === 35 && dialect === 'mysql')) {
-      const end = sql.indexOf('\n', i)
-      comments.push(sql.slice(i + (c === 35 ? 1 : 2), end === -1 ? n : end))
-      i = end === -1 ? n : end + 1
+      // -- comment (MySQL needs a space after --), # comment (MySQL)
+      const eol = sql.indexOf('\n', i)
+      comments.push(sql.slice(i + (c === 35 ? 1 : 2), eol === -1 ? n : eol))
+      i = eol === -1 ? n : eol + 1
       space = true
+      single = false
       continue
-    }
-    // /* block comment */ (nested in PostgreSQL)
-    if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+      // /* block comment */ (nested in PostgreSQL)
       let depth = 1
       let j = i + 2
       while (j < n && depth > 0) {
@@ -62,65 +68,72 @@ export function maskSql(sql: string, dialect: Dialect): Masked {
       comments.push(sql.slice(i + 2, depth === 0 ? j - 2 : j))
       i = j
       space = true
+      single = false
       continue
-    }
-    // 'string' (E'..', B'..', X'..', N'..' prefixes fall through as identifier chars then quote)
-    if (c === 39) {
-      const escapes = dialect === 'mysql' || (i > 0 && (sql[i - 1] === 'E' || sql[i - 1] === 'e'))
-      i = skipQuoted(sql, i, 39, escapes)
-      push('?')
-      continue
-    }
-    // "identifier" in PostgreSQL (kept); "string" in MySQL (masked)
-    if (c === 34) {
-      const end = skipQuoted(sql, i, 34, dialect === 'mysql')
-      push(dialect === 'mysql' ? '?' : sql.slice(i, end))
-      i = end
-      continue
-    }
-    // `identifier` (MySQL)
-    if (c === 96) {
-      const end = skipQuoted(sql, i, 96, false)
-      push(sql.slice(i, end))
-      i = end
-      continue
-    }
-    // $tag$ dollar quoting (PostgreSQL) — but $1 is a parameter
-    if (c === 36 && dialect === 'postgres' && !isDigit(sql.charCodeAt(i + 1))) {
+    } else if (c === 39) {
+      // 'string' (E'..', B'..', X'..', N'..' prefixes fall through as identifier chars then quote)
+      end = skipQuoted(sql, i, 39, dialect === 'mysql' || (i > 0 && (sql.charCodeAt(i - 1) === 69 || sql.charCodeAt(i - 1) === 101)))
+      masked = true
+    } else if (c === 34) {
+      // "identifier" in PostgreSQL (kept); "string" in MySQL (masked)
+      end = skipQuoted(sql, i, 34, dialect === 'mysql')
+      masked = dialect === 'mysql'
+    } else if (c === 96) {
+      // `identifier` (MySQL)
+      end = skipQuoted(sql, i, 96, false)
+    } else if (c === 36 && dialect === 'postgres' && !isDigit(sql.charCodeAt(i + 1))) {
+      // $tag$ dollar quoting (PostgreSQL) — but $1 is a parameter
       const close = sql.indexOf('$', i + 1)
-      if (close !== -1) {
-        const tag = sql.slice(i, close + 1)
-        if (/^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$$/.test(tag)) {
-          const end = sql.indexOf(tag, close + 1)
-          i = end === -1 ? n : end + tag.length
-          push('?')
-          continue
-        }
+      if (close !== -1 && isDollarTag(sql, i, close)) {
+        const tagEnd = sql.indexOf(sql.slice(i, close + 1), close + 1)
+        end = tagEnd === -1 ? n : tagEnd + close + 1 - i
+        masked = true
       }
+    } else if ((isDigit(c) || (c === 46 && isDigit(sql.charCodeAt(i + 1)))) && !(i > 0 && isIdent(sql.charCodeAt(i - 1)))) {
+      // numbers not glued to an identifier (t1, $1 stay)
+      let j = i
+      while (j < n && (isDigit(sql.charCodeAt(j)) || sql.charCodeAt(j) === 46 || ((sql.charCodeAt(j) === 101 || sql.charCodeAt(j) === 69) && j > i))) j++
+      end = j
+      masked = true
     }
-    // numbers not glued to an identifier (t1, $1 stay)
-    if (isDigit(c) || (c === 46 && isDigit(sql.charCodeAt(i + 1)))) {
-      const prev = i > 0 ? sql.charCodeAt(i - 1) : 32
-      if (!isIdent(prev)) {
-        let j = i
-        while (j < n && (isDigit(sql.charCodeAt(j)) || sql.charCodeAt(j) === 46 || ((sql.charCodeAt(j) === 101 || sql.charCodeAt(j) === 69) && j > i))) j++
-        push('?')
-        i = j
-        continue
-      }
-    }
-    // identifiers, keywords: copy the run in one go
-    if (isIdent(c)) {
+    if (!masked && isIdent(c)) {
+      // identifiers, keywords: the whole run
       let j = i + 1
       while (j < n && isIdent(sql.charCodeAt(j))) j++
-      push(sql.slice(i, j))
-      i = j
-      continue
+      end = j
     }
-    push(sql[i]!)
-    i++
+    if (!masked && (i === to ? !space : space && single && to > from)) {
+      // Verbatim and right after the run (or one space after it): the run grows.
+      to = end
+    } else {
+      if (to > from) out += sql.slice(from, to)
+      if (space && out.length > 0) out += ' '
+      if (masked) {
+        out += '?'
+        from = to = end
+      } else {
+        from = i
+        to = end
+      }
+    }
+    space = false
+    i = end
   }
+  if (to > from) out += sql.slice(from, to)
+  // Flatten the key here, once: it is hashed and compared as a Map key right after, and a string
+  // made of pieces would be walked piece by piece at each comparison.
+  if (out.length > 0) out.charCodeAt(0)
   return {key: out, comments}
+}
+
+/** Whether sql[start, close] is a dollar-quote tag: `$$` or `$name$`. */
+function isDollarTag(sql: string, start: number, close: number): boolean {
+  for (let k = start + 1; k < close; k++) {
+    const c = sql.charCodeAt(k)
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+    if (!letter && !(k > start + 1 && isDigit(c))) return false
+  }
+  return true
 }
 
 /** Index just past the closing quote; a doubled quote is an escaped one. */

@@ -22,8 +22,30 @@ export interface PgLogEntry {
   line: number
 }
 
-const DURATION = /^duration: (\d+(?:\.\d+)?) ms(?:\s+(.*))?$/s
-const STATEMENT = /^(statement|execute [^:]*|parse [^:]*|bind [^:]*): (.*)$/s
+/** `duration: 1.5 ms` then white space and the rest (or nothing): [ms, rest], else null. */
+function splitDuration(message: string): [number, string] | null {
+  if (!message.startsWith('duration: ')) return null
+  const ms = message.indexOf(' ms', 10)
+  if (ms === -1 || !DURATION_NUMBER.test(message.slice(10, ms))) return null
+  let rest = ms + 3
+  if (rest < message.length && !WHITE.test(message[rest]!)) return null
+  while (rest < message.length && WHITE.test(message[rest]!)) rest++
+  return [Number(message.slice(10, ms)), message.slice(rest)]
+}
+const DURATION_NUMBER = /^\d+(?:\.\d+)?$/
+const WHITE = /\s/
+
+/**
+ * `statement: SQL`, `execute NAME: SQL`, `parse NAME: SQL`, `bind NAME: SQL` → [what, SQL]
+ * (what names its kind and runs to the first colon), else null.
+ */
+function splitStatement(message: string): [string, string] | null {
+  if (message.startsWith('statement: ')) return ['statement', message.slice(11)]
+  if (!(message.startsWith('execute ') || message.startsWith('parse ') || message.startsWith('bind '))) return null
+  const colon = message.indexOf(':')
+  if (colon === -1 || message.charCodeAt(colon + 1) !== 32) return null
+  return [message.slice(0, colon), message.slice(colon + 2)]
+}
 
 /**
  * A piece of a file cut for parallel reading (see stitch.ts): a statement still waiting for its
@@ -53,27 +75,27 @@ export class PgEntryProcessor {
     if (e.severity !== 'LOG') return
     let message = e.message
     let durationMs: number | undefined
-    const d = DURATION.exec(message)
+    const d = splitDuration(message)
     if (d) {
-      durationMs = Number(d[1])
-      if (!d[2]) {
+      durationMs = d[0]
+      if (!d[1]) {
         // A bare duration belongs to the statement this session logged last.
         const held = this.pending.get(key)
         if (held && held.totalMs === undefined) held.totalMs = durationMs
         else if (!held && !this.seen.has(key)) this.edges.orphan?.(key, durationMs)
-        this.seen.add(key)
+        this.see(key)
         return
       }
-      message = d[2]
+      message = d[1]
     }
-    this.seen.add(key)
-    const s = STATEMENT.exec(message)
+    this.see(key)
+    const s = splitStatement(message)
     if (!s) return
-    const what = s[1]!
+    const what = s[0]
     if (what.startsWith('parse ') || what.startsWith('bind ')) return
     this.release(key)
     const event: StatementEvent = {
-      sql: s[2]!,
+      sql: s[1],
       calls: 1,
       totalMs: durationMs,
       at: e.fields.timestamp,
@@ -88,6 +110,11 @@ export class PgEntryProcessor {
     }
     if (e.detail?.startsWith('parameters: ')) event.parameters = e.detail.slice('parameters: '.length)
     this.pending.set(key, event)
+  }
+
+  /** Only a piece after the first has orphans to find: the others need not keep the set. */
+  private see(key: string): void {
+    if (this.edges.orphan) this.seen.add(key)
   }
 
   private release(key: string): void {

@@ -101,10 +101,11 @@ export function compilePrefix(prefix: string): PrefixMatcher {
       const m = regex.exec(line)
       if (!m) return null
       const out: PrefixFields = {}
-      fields.forEach((f, k) => {
+      for (let k = 0; k < fields.length; k++) {
         const v = m[k + 1]
+        const f = fields[k]!
         if (v !== undefined && v !== '' && out[f] === undefined) out[f] = v.trim()
-      })
+      }
       return {fields: out, severity: m[fields.length + 1]!, message: m[fields.length + 2]!}
     },
   }
