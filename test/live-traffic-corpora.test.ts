@@ -24,6 +24,8 @@ import {createPgDatabase, PG_URL} from './support/servers.js'
 const CORPORA_DIR = process.env.CARVE_CORPORA_DIR ?? resolve(packageRoot(), '..', 'shared', 'corpora')
 const CORPORA = ['pagila', 'sakila', 'chinook', 'northwind'].filter((c) => existsSync(join(CORPORA_DIR, c, 'schema.sql')))
 const ready = Boolean(PG_URL && PGBENCH && PG_DUMP && CORPORA.length)
+/** apply → rollback cycles per schema with the workload running, as the pgbench test runs on its own schema (issue 12). */
+const CYCLES = 3
 if (PG_URL && !ready) console.warn(`[carve tests] SKIPPING live traffic on real schemas: needs pgbench, pg_dump and ../shared/corpora (found: ${CORPORA.join(', ') || 'none'})`)
 
 const dirs: string[] = []
@@ -55,7 +57,7 @@ function workloadScript(tables: {name: string; key: string}[]): string {
 
 describe.runIf(ready)('apply → rollback beside live traffic on real schemas (PostgreSQL 15)', () => {
   for (const corpus of CORPORA) {
-    it(`${corpus}: no client error, Carve exits 0, schema identical after two cycles`, async () => {
+    it(`${corpus}: no client error, Carve exits 0, schema identical after ${CYCLES} cycles`, async () => {
       const db = await createPgDatabase(`live_${corpus}`)
       const conn = await openTarget({kind: 'postgres', url: db.url})
       const dir = mkdtempSync(join(tmpdir(), `carve-live-${corpus}-`))
@@ -87,7 +89,7 @@ describe.runIf(ready)('apply → rollback beside live traffic on real schemas (P
         const carve: {action: string; code: number | null; out: string}[] = []
         try {
           await new Promise((r) => setTimeout(r, 300))
-          for (let cycle = 0; cycle < 2; cycle++) {
+          for (let cycle = 0; cycle < CYCLES; cycle++) {
             for (const args of [['apply', join(dir, 'plan')], ['rollback', join(dir, 'plan'), '--all']]) {
               const r = await runCarve([...args, '--db', db.url], {cwd: dir, timeoutMs: 180_000})
               carve.push({action: args[0]!, code: r.code, out: r.stderr + r.stdout.slice(-1500)})
@@ -100,7 +102,7 @@ describe.runIf(ready)('apply → rollback beside live traffic on real schemas (P
           await workload
         }
         for (const c of carve) expect(c.code, `carve ${c.action}: ${c.out}`).toBe(0)
-        expect(carve).toHaveLength(4)
+        expect(carve).toHaveLength(2 * CYCLES)
         const processed = runs.reduce((n, r) => n + r.processed, 0)
         for (const r of runs) {
           expect(r.stderr, 'pgbench stderr').not.toMatch(/aborted|ERROR/)
@@ -108,7 +110,7 @@ describe.runIf(ready)('apply → rollback beside live traffic on real schemas (P
           expect(r.failed, r.stdout.slice(-1500)).toBe(0)
         }
         expect(processed).toBeGreaterThan(0)
-        console.info(`[live-traffic ${corpus}] ${tables.length} tables in the workload, ${runs.length} pgbench runs, ${processed} transactions, 0 failed; 2 apply + 2 rollback`)
+        console.info(`[live-traffic ${corpus}] ${tables.length} tables in the workload, ${runs.length} pgbench runs, ${processed} transactions, 0 failed; ${CYCLES} apply + ${CYCLES} rollback`)
 
         const after = await catalogState(conn, db.url, rolePrefix)
         expectSameCatalog(after, before, expect)
