@@ -16,16 +16,31 @@ import {displayPath} from './locate.js'
 export function logSightings(workload: Workload): Sightings | null {
   const raw = sightingsOf(workload)
   if (!raw) return null
-  const converted = new Map<string, Seen | null>()
+  // Per service, then per fingerprint: a finding looks up every statement it cites, and the same
+  // statement is cited by the findings of each table it touches.
+  const converted = new Map<string, Map<string, Seen | null>>()
+  const files = new Map<string, string>()
+  const epoch = (iso: string | null, none: number) => {
+    const ms = iso === null ? NaN : Date.parse(iso)
+    return Number.isNaN(ms) ? none : ms
+  }
   return {
     get(service, fingerprint) {
-      const key = `${service}\u0000${fingerprint}`
-      let seen = converted.get(key)
+      let ofService = converted.get(service)
+      if (!ofService) converted.set(service, (ofService = new Map()))
+      let seen = ofService.get(fingerprint)
       if (seen === undefined) {
         const s = raw(fingerprint, service)
-        const first = s ? isoTime(s.first) : null
-        seen = s ? {first, last: isoTime(s.last), file: displayPath(s.file), line: s.line, firstMs: first && !Number.isNaN(Date.parse(first)) ? Date.parse(first) : Infinity} : null
-        converted.set(key, seen)
+        if (s) {
+          const first = isoTime(s.first)
+          const last = isoTime(s.last)
+          let file = files.get(s.file)
+          if (file === undefined) files.set(s.file, (file = displayPath(s.file)))
+          seen = {first, last, file, line: s.line, firstMs: epoch(first, Infinity), lastMs: epoch(last, -Infinity)}
+        } else {
+          seen = null
+        }
+        ofService.set(fingerprint, seen)
       }
       return seen ?? undefined
     },

@@ -12,7 +12,9 @@ export interface Seen {
   last: string | null
   file: string
   line: number
+  /** first and last as epoch milliseconds (Infinity / -Infinity when unknown), parsed once. */
   firstMs: number
+  lastMs: number
 }
 
 /** Sightings of each (service, fingerprint), kept while the logs were ingested (evidence-logs.ts). */
@@ -66,6 +68,7 @@ export function statementEvidence(statements: StatementStats[], service: string,
   let last: string | null = null
   let source: Evidence['source'] = null
   let firstMs = Infinity
+  let lastMs = -Infinity
   for (const s of statements) {
     const seen = sightings?.get(service, s.fingerprint)
     if (!seen) continue
@@ -74,7 +77,10 @@ export function statementEvidence(statements: StatementStats[], service: string,
       firstMs = seen.firstMs
       source = {file: seen.file, line: seen.line}
     }
-    if (seen.last !== null && (last === null || Date.parse(seen.last) > Date.parse(last))) last = seen.last
+    if (seen.last !== null && (last === null || seen.lastMs > lastMs)) {
+      last = seen.last
+      lastMs = seen.lastMs
+    }
     if (source === null) source = {file: seen.file, line: seen.line}
   }
   return {
