@@ -61,7 +61,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     'target-level': Flags.integer({default: 4, min: 1, max: 5, summary: 'Highest maturity level to plan for (5 includes the physical split).'}),
     split: Flags.boolean({summary: 'Include the physical split: a database per context, logical replication or change capture, cut-over.'}),
     'split-mode': Flags.string({options: [...SPLIT_MODE_FLAGS], summary: 'How the split\'s target follows the source (default: logical when the server has wal_level=logical, else change-capture).'}),
-    outbox: Flags.string({options: ['wal', 'trigger'], default: 'wal', summary: 'How events leave the database: wal (a publication read by Debezium or carve relay; adds nothing to the application\'s transactions) or trigger (an outbox table written in the same transaction as the change).'}),
+    outbox: Flags.string({options: ['wal', 'trigger'], default: 'wal', summary: 'How events leave the database: wal (read from the log, adding nothing to the application\'s transactions: on PostgreSQL a publication read by Debezium or carve relay, on MySQL/MariaDB the binary log read by Debezium) or trigger (an outbox table written in the same transaction as the change).'}),
     'role-prefix': Flags.string({default: 'carve_', summary: 'Prefix of the roles the plan creates (roles are cluster-wide).'}),
     'codeowners-org': Flags.string({summary: 'Write CODEOWNERS owners as @ORG/<owner> teams (default @<owner>).', helpValue: 'ORG'}),
     knex: Flags.boolean({summary: 'Also write knex/: a knexfile (DATABASE_URL) and one migration per step, to run the plan with `npx knex migrate:latest`.'}),

@@ -114,10 +114,17 @@ describe('MySQL plan generation', () => {
     ])
     // Level 4: an outbox per moved context; no workload here, so no read models.
     expect(drafts.some((d) => d.kind === 'read-models')).toBe(false)
-    // The outbox is fed by triggers on MySQL; a plan asking for WAL delivery (the default) is told so.
-    expect(notes).toContain(MYSQL_NOTES.outboxTriggers)
+    // Events come from the binary log by default (no trigger on the write path), from triggers with --outbox trigger.
+    const outboxes = drafts.filter((d) => d.kind === 'outbox')
+    for (const d of outboxes) {
+      expect(d.up).not.toMatch(/CREATE TRIGGER/)
+      expect(d.up).toContain('@@GLOBAL.binlog_format')
+      expect(d.locks).toEqual([])
+    }
     const asked = handInput('mariadb', null)
-    expect(planDrafts({...asked, conventions: {...asked.conventions, outboxDelivery: 'trigger'}}, {targetLevel: 4}).notes).not.toContain(MYSQL_NOTES.outboxTriggers)
+    const triggered = planDrafts({...asked, conventions: {...asked.conventions, outboxDelivery: 'trigger'}}, {targetLevel: 4}).drafts.filter((d) => d.kind === 'outbox')
+    expect(triggered.map((d) => d.key)).toEqual(outboxes.map((d) => d.key))
+    for (const d of triggered) expect(d.up).toMatch(/CREATE TRIGGER IF NOT EXISTS .* AFTER INSERT ON/)
     expect(notes.some((n) => n.startsWith(MYSQL_NOTES.split))).toBe(true)
     expect(notes).toContain(MYSQL_NOTES.looseFks)
     expect(notes.some((n) => n.includes('legacy_audit'))).toBe(true)
@@ -241,7 +248,8 @@ describe.runIf(MYSQL_URL)('MySQL plan steps on MariaDB', () => {
       classifications: {},
       exceptions: [],
     }
-    input = resolvePlanInput(catalog, boundaries, null, {name: 'mysql-test', conventions: {rolePrefix: prefix, metaSchema: meta}})
+    // The trigger outbox: this server's binary log may be off (the binlog outbox is tested in mysql-binlog-outbox.test.ts).
+    input = resolvePlanInput(catalog, boundaries, null, {name: 'mysql-test', conventions: {rolePrefix: prefix, metaSchema: meta, outboxDelivery: 'trigger'}})
     ;({drafts, notes} = planDrafts(input, {targetLevel: 4}))
     databases = [app, salesDb, moneyDb, meta]
   }, 120_000)

@@ -6,9 +6,12 @@
  * (`carve discover --yes`, the context renamed to this run's own name since MySQL databases are
  * server-wide, then `carve plan`) and `carve apply` / `carve rollback --all` switch it on and off
  * between runs, interleaved ABBA on the same tables. --full also applies the plan's pieces
- * cumulatively (compatibility views; views + roles and grants) so the cost of each is the
- * difference between neighbours. Skipped with a message when no MySQL/MariaDB server answers at
- * --mysql or sysbench is missing.
+ * cumulatively (compatibility views; views + roles and grants; those + the trigger outbox of a
+ * second plan made with --outbox trigger) so the cost of each is the difference between
+ * neighbours. Besides throughput, each run measures the server's CPU per transaction (mariadbd's
+ * utime + stime from /proc, when the server's pid file is readable): on a machine shared with
+ * other work, throughput follows the neighbours' load, CPU per transaction much less.
+ * Skipped with a message when no MySQL/MariaDB server answers at --mysql or sysbench is missing.
  */
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -110,27 +113,41 @@ async function runCase(ctx: BenchContext, admin: Connection): Promise<Row[]> {
 
     const isView = async () =>
       (await admin.query<{t: string}>('SELECT TABLE_TYPE AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [db, 'sbtest1']))[0]?.t === 'VIEW'
-    const measure = () => sysbenchRun(url, {tables: TABLES, tableSize, seconds: settings.seconds})
+    const cpu = await serverCpu(admin)
+    const measure = async (): Promise<Sample> => {
+      const before = cpu()
+      const result = await sysbenchRun(url, {tables: TABLES, tableSize, seconds: settings.seconds})
+      const after = cpu()
+      const cpuMsPerTxn = before !== null && after !== null && result.transactions > 0 ? ((after - before) * 1000) / result.transactions : null
+      return {...result, cpuMsPerTxn}
+    }
     const kinds = steps.map((s) => s.kind)
     const moveAt = kinds.lastIndexOf('move-to-schema')
     const grantsAt = kinds.lastIndexOf('grants')
     // Quick: the whole plan. --full: also its pieces, cumulatively (views; views + grants), so
     // each piece's cost is the difference between neighbours.
-    const pieces: {name: string; upTo: number; whole: boolean}[] = [{name: `whole plan (${steps.length} steps)`, upTo: steps.length - 1, whole: true}]
+    const pieces: {name: string; upTo: number; whole: boolean; plan: string}[] = [{name: `whole plan (${steps.length} steps)`, upTo: steps.length - 1, whole: true, plan: planDir}]
     if (ctx.mode === 'full') {
-      if (grantsAt > moveAt && grantsAt < steps.length - 1) pieces.unshift({name: `views + roles and grants (steps 1–${grantsAt + 1})`, upTo: grantsAt, whole: false})
-      if (moveAt >= 0) pieces.unshift({name: `compatibility views only (steps 1–${moveAt + 1})`, upTo: moveAt, whole: false})
+      if (kinds.at(-1) === 'outbox') {
+        // The same plan with the in-transaction outbox: three AFTER row triggers per table.
+        const triggerDir = join(dir, 'plan-trigger')
+        await carve(ctx.root, ['plan', '--db', url, '--out', triggerDir, '--name', db, '--role-prefix', prefix, '--outbox', 'trigger'], {cwd: dir})
+        const triggerSteps = planSteps(triggerDir)
+        pieces.push({name: `whole plan with --outbox trigger (${triggerSteps.length} steps)`, upTo: triggerSteps.length - 1, whole: false, plan: triggerDir})
+      }
+      if (grantsAt > moveAt && grantsAt < steps.length - 1) pieces.unshift({name: `views + roles and grants (steps 1–${grantsAt + 1})`, upTo: grantsAt, whole: false, plan: planDir})
+      if (moveAt >= 0) pieces.unshift({name: `compatibility views only (steps 1–${moveAt + 1})`, upTo: moveAt, whole: false, plan: planDir})
     }
-    const arms: Arm<SysbenchResult>[] = [
+    const arms: Arm<Sample>[] = [
       untouched(measure),
       ...pieces.map((p) => ({
         name: p.name,
         enter: async () => {
-          await carve(ctx.root, ['apply', planDir, '--to', steps[p.upTo]!.id, '--db', url], {cwd: dir})
+          await carve(ctx.root, ['apply', p.plan, '--to', planSteps(p.plan)[p.upTo]!.id, '--db', url], {cwd: dir})
           if (moveAt >= 0 && p.upTo >= moveAt && !(await isView())) throw new BenchError('app-sysbench: after apply, sbtest1 is not a compatibility view')
         },
         leave: async () => {
-          await carve(ctx.root, ['rollback', planDir, '--all', '--db', url], {cwd: dir})
+          await carve(ctx.root, ['rollback', p.plan, '--all', '--db', url], {cwd: dir})
           if (await isView()) throw new BenchError('app-sysbench: after rollback, sbtest1 is still a view')
         },
         measure,
@@ -146,6 +163,9 @@ async function runCase(ctx: BenchContext, admin: Connection): Promise<Row[]> {
       const mine = samples[i + 1]!
       const tps = median(mine.map((s) => s.tps))
       const ratio = tps / ref
+      const cpuOf = (xs: Sample[]) => (xs.every((x) => x.cpuMsPerTxn !== null) ? median(xs.map((x) => x.cpuMsPerTxn!)) : null)
+      const cpuMine = cpuOf(mine)
+      const cpuBase = cpuOf(base)
       return {
         benchmark: 'app-sysbench',
         case: `oltp_read_write, 4 threads, ${TABLES} × ${tableSize.toLocaleString('en-US')} rows, ${p.name}`,
@@ -156,16 +176,45 @@ async function runCase(ctx: BenchContext, admin: Connection): Promise<Row[]> {
         met: p.whole ? ratio >= 0.95 : null,
         notes: [
           `median of ${rounds} interleaved ${settings.seconds} s runs each`,
-          `steps: ${kinds.slice(0, p.upTo + 1).join(', ')}`,
+          `steps: ${planSteps(p.plan).slice(0, p.upTo + 1).map((s) => s.kind).join(', ')}`,
           `p95 latency ${median(mine.map((s) => s.p95Ms)).toFixed(1)} vs ${median(base.map((s) => s.p95Ms)).toFixed(1)} ms`,
+          ...(cpuMine !== null && cpuBase !== null ? [`server CPU ${cpuMine.toFixed(3)} vs ${cpuBase.toFixed(3)} ms per transaction (${(cpuBase / cpuMine).toFixed(2)}× as cheap)`] : []),
           `server ${version}; sysbench as root, plan applied by root`,
         ].join('; '),
-        details: {rounds, seconds: settings.seconds, tables: TABLES, tableSize, steps: steps.slice(0, p.upTo + 1).map((s) => s.id), untouched: base, applied: mine, server: version},
+        details: {rounds, seconds: settings.seconds, tables: TABLES, tableSize, steps: planSteps(p.plan).slice(0, p.upTo + 1).map((s) => s.id), untouched: base, applied: mine, server: version, serverCpuMsPerTxn: {untouched: cpuBase, applied: cpuMine}},
       }
     })
   } finally {
     rmSync(dir, {recursive: true, force: true})
     ctx.log(`  dropping ${db}`)
     await drop()
+  }
+}
+
+type Sample = SysbenchResult & {cpuMsPerTxn: number | null}
+
+/**
+ * A reader of the server process's CPU seconds (user + system) from /proc, or of null when its
+ * pid file or /proc entry cannot be read (another host, another user's server without access).
+ */
+async function serverCpu(admin: Connection): Promise<() => number | null> {
+  const [row] = await admin.query<{f: string | null}>('SELECT @@pid_file AS f')
+  const ticks = Number(commandOutput('getconf', ['CLK_TCK']) ?? 100)
+  let pid: number | null = null
+  try {
+    pid = Number(readFileSync(String(row?.f ?? ''), 'utf8').trim()) || null
+  } catch {
+    pid = null
+  }
+  return () => {
+    if (pid === null) return null
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      // Fields after "(comm) ": state is the first; utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return (Number(fields[11]) + Number(fields[12])) / ticks
+    } catch {
+      return null
+    }
   }
 }

@@ -392,8 +392,10 @@ export function level4(ctx: EvalContext): Check[] {
   const published = new Set((site.facts.publications ?? []).filter((p) => p.name === publication).map((p) => qname({schema: p.schema, name: p.table})))
   if (dialect.walEvents && published.size > 0 && owned.length) {
     const unpublished = owned.filter((t) => !published.has(qname(t.table))).map((t) => qname(t.table))
-    const message = unpublished.length ? `publication ${publication}${where} does not cover ${listText(unpublished)}` : `publication ${publication}${where} publishes all ${plural(owned.length, 'owned table')} (events from the WAL)`
-    checks.push({level: 4, id: 'outbox', ok: unpublished.length === 0, message, facts: {outbox: null, publication, missingTriggers: [], unpublished}, action: `add ${listText(unpublished, 3)} to publication ${publication}`})
+    const problem = site.facts.publicationProblem
+    const log = site.facts.engine === 'mysql' ? 'the binary log' : 'the WAL'
+    const message = unpublished.length ? `publication ${publication}${where} does not cover ${listText(unpublished)}` : problem ? `publication ${publication}${where} publishes all ${plural(owned.length, 'owned table')}, but ${problem}` : `publication ${publication}${where} publishes all ${plural(owned.length, 'owned table')} (events from ${log})`
+    checks.push({level: 4, id: 'outbox', ok: unpublished.length === 0 && !problem, message, facts: {outbox: null, publication, missingTriggers: [], unpublished}, action: unpublished.length ? `add ${listText(unpublished, 3)} to publication ${publication}` : problem ?? ''})
   } else {
     const missing = owned
       .filter((t) => {

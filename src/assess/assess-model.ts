@@ -73,8 +73,10 @@ export interface DatabaseFacts {
   grants: {measurable: true; list: RelationGrant[]} | {measurable: false; note: string}
   abilities: RoleAbility[]
   ledger: Readable<{cutovers: LedgerCutover[]}>
-  /** PostgreSQL: every table of every publication (the WAL outbox publishes a context's tables). */
+  /** Every table of every publication: PostgreSQL's WAL outbox, MySQL's binlog outbox (its meta table). */
   publications?: {name: string; schema: string; table: string}[]
+  /** Why the server's log cannot feed the publications' reader (MySQL: binlog settings); absent when it can. */
+  publicationProblem?: string
 }
 
 /** The database assessed, and the databases contexts were split into (by context name). */

@@ -19,8 +19,10 @@
  *    whole (multipleStatements) or splits it at semicolons. verify.sql fails with
  *    `SIGNAL SQLSTATE '45000'` on MariaDB; MySQL cannot prepare SIGNAL, so there the failing
  *    statement is `SET SESSION sql_mode = '<message>'`, whose error carries the message.
- *  - The outbox is a table in the context's database fed by three AFTER triggers per table
- *    (no multi-event triggers, no trigger functions); read models are tables built with
+ *  - Events come from the binary log by default (outbox/binlog.ts: no publication object, so the
+ *    step checks the binlog settings and records the published tables in the meta database);
+ *    with --outbox trigger from an outbox table in the context's database fed by three AFTER
+ *    triggers per table (no multi-event triggers, no trigger functions). Read models are tables built with
  *    CREATE TABLE … AS SELECT and refreshed by refresh.sql (no materialized views). Both only
  *    for contexts that were moved into their database. The physical split is not generated yet.
  *
@@ -31,7 +33,6 @@ import type {StepDraft} from './draft.js'
 
 export const MYSQL_NOTES = {
   notMoved: 'on MySQL the outbox and read models live in the context\'s database, so a context that is not moved gets neither',
-  outboxTriggers: 'outbox: on MySQL/MariaDB events are written by triggers into an outbox table in the context\'s database (--outbox wal is a PostgreSQL publication; a binlog reader such as Debezium\'s MySQL connector needs no step of Carve\'s)',
   split: 'physical split: not supported on MySQL yet (needs binlog-based change capture and a cut-over; planned)',
   looseFks: 'loose foreign keys: on MySQL, ON DELETE CASCADE / SET NULL of a dropped cross-context foreign key is not replaced by a queue and cleanup job yet: the owner\'s API must apply it (reconcile.sql lists orphans)',
 } as const

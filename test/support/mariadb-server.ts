@@ -58,6 +58,8 @@ async function freePort(): Promise<number> {
 export interface MariadbOptions {
   performanceSchema?: boolean
   generalLog?: boolean
+  /** The binary log on, in the form a change reader needs (ROW, full images, a server id). */
+  binlog?: boolean
 }
 
 export async function startMariadb(options: MariadbOptions = {}): Promise<PrivateMariadb> {
@@ -73,7 +75,8 @@ export async function startMariadb(options: MariadbOptions = {}): Promise<Privat
   const port = await freePort()
   const args = [
     '--no-defaults', `--datadir=${dataDir}`, user, `--socket=${join(root, 'mysqld.sock')}`, `--pid-file=${join(root, 'mysqld.pid')}`,
-    `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', `--log-error=${errorLog}`, '--skip-log-bin',
+    `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', `--log-error=${errorLog}`,
+    ...(options.binlog ? [`--log-bin=${join(root, 'binlog')}`, '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=1'] : ['--skip-log-bin']),
     // A test server: small, and no durability to pay for.
     '--innodb-buffer-pool-size=16M', '--innodb-flush-log-at-trx-commit=0', '--max-connections=30',
     `--performance-schema=${options.performanceSchema ? 'ON' : 'OFF'}`,

@@ -1,13 +1,17 @@
 /**
  * The assessment on MySQL/MariaDB: databases play the part of schemas, and account grants at
  * global, database and table level are read from information_schema; what has no MySQL
- * counterpart says so in the evidence. Outbox triggers are one per table and event
- * (`carve_outbox_<hash>_<event>`: trigger names are unique per database); there are no
- * materialized views, so read models are not visible in the catalog.
+ * counterpart says so in the evidence. Events come from the binary log (the default outbox: its
+ * publication's tables are rows of `<meta>.publications`, usable only with the binlog settings a
+ * reader needs) or from outbox triggers, one per table and event (`carve_outbox_<hash>_<event>`:
+ * trigger names are unique per database); there are no materialized views, so read models are
+ * not visible in the catalog.
  */
 import type {Connection} from '../../db/connection.js'
 import {inspect} from '../../introspect/index.js'
+import {binlogWrongSettings, readBinlogSettings} from '../../plan/dialects/mysql.js'
 import {mysqlIdent} from '../../plan/quote.js'
+import {MYSQL_PUBLICATIONS_TABLE} from '../../steps/outbox/binlog.js'
 import type {DatabaseFacts, RelationGrant, RoleAbility, RoleInfo} from '../assess-model.js'
 import {cutoverRow} from './cutover-row.js'
 import type {AssessDialect, FactsRequest} from './types.js'
@@ -16,7 +20,7 @@ export const mysqlAssess: AssessDialect = {
   readFacts,
   writeGrantsAlso: '',
   isOutboxTrigger: (trigger) => trigger.name.startsWith('carve_outbox') && trigger.level === 'row',
-  walEvents: false,
+  walEvents: true,
   readModelsVisible: false,
 }
 
@@ -126,5 +130,23 @@ async function readFacts(conn: Connection, request: FactsRequest): Promise<Datab
     }
   }
 
-  return {engine: 'mysql', flavor: conn.flavor, database: conn.database, catalog, registry, roles, grants, abilities, ledger}
+  const events = await binlogPublications(conn, meta, hasTable)
+  return {engine: 'mysql', flavor: conn.flavor, database: conn.database, catalog, registry, roles, grants, abilities, ledger, ...events}
+}
+
+/**
+ * The binlog outbox's evidence: the tables its step recorded per publication, and whether the
+ * server's binary log can feed a reader at all (a publication on a server without it delivers nothing).
+ */
+async function binlogPublications(conn: Connection, meta: string, hasTable: (name: string) => Promise<boolean>): Promise<Pick<DatabaseFacts, 'publications' | 'publicationProblem'>> {
+  if (!(await hasTable(MYSQL_PUBLICATIONS_TABLE))) return {}
+  const publications = (
+    await conn.query<{name: string; schema: string; table: string}>(
+      `select publication as name, table_schema as \`schema\`, table_name as \`table\` from ${mysqlIdent(meta)}.${mysqlIdent(MYSQL_PUBLICATIONS_TABLE)} order by 1, 2, 3`,
+    )
+  ).map((r) => ({name: String(r.name), schema: String(r.schema), table: String(r.table)}))
+  const settings = await readBinlogSettings(conn)
+  const wrong = settings ? binlogWrongSettings(settings) : []
+  const problem = wrong.length ? `the binary log cannot feed a change reader: ${wrong.join('; ')}` : null
+  return {publications, ...(problem ? {publicationProblem: problem} : {})}
 }

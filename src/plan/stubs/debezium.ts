@@ -23,7 +23,7 @@ export function secretsFile(ctx: ContextSpec): string {
 }
 
 /** A Java regular expression matching exactly this text (Debezium's include lists are regexes). */
-function exact(text: string): string {
+export function exact(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`)
 }
 

@@ -10,6 +10,8 @@ import {planDialect} from '../dialects/index.js'
 import {eventTables} from '../../steps/outbox/postgres.js'
 import {asyncApiDocument} from './asyncapi.js'
 import {debeziumPostgresConfig} from './debezium.js'
+import {debeziumBinlogConfig} from './debezium-binlog.js'
+import {debeziumBinlogFile} from '../../steps/outbox/binlog.js'
 import {clientStub, consumersOf} from './client.js'
 import {contextApi} from './entities.js'
 import {UniqueNames, fileSlug} from './names.js'
@@ -37,8 +39,9 @@ export function apiStubFiles(input: PlanInput): Map<string, string> {
     if (eventTables(ctx).length) {
       const events = asyncApiDocument(ctx, input)
       files.set(`${dir}/asyncapi.yaml`, EVENTS_HEADER(oneLine(ctx.name), oneLine(input.name)) + stringify(events, {aliasDuplicateObjects: false, lineWidth: 120}))
-      // Debezium's PostgreSQL connector reads these events in production (MySQL: see events.md).
+      // Debezium reads these events in production: from the WAL, or from MySQL/MariaDB's binary log.
       if (planDialect(input.catalog.database.engine).logicalDecoding) files.set(`${dir}/debezium-postgres.json`, JSON.stringify(debeziumPostgresConfig(ctx, input), null, 2) + '\n')
+      else files.set(`${dir}/${debeziumBinlogFile(input.catalog.database.flavor === 'mariadb')}`, JSON.stringify(debeziumBinlogConfig(ctx, input), null, 2) + '\n')
     }
     for (const [name, text] of serverFiles(api, input)) files.set(`${dir}/${name}`, text)
     const slugs = new UniqueNames([], () => [], (base, n) => `${base}-${n}`)

@@ -1,14 +1,17 @@
 /**
- * →4: events out of a context. PostgreSQL: a publication for a WAL reader (--outbox wal) or an
- * outbox table fed by triggers; MySQL/MariaDB: an outbox table in the context's database fed by
- * AFTER triggers — only for contexts that were moved there.
+ * →4: events out of a context, delivered one of two ways (`carve plan --outbox wal|trigger`).
+ * PostgreSQL: a publication for a WAL reader (wal.ts, the default) or an outbox table fed by
+ * triggers (postgres.ts). MySQL/MariaDB: the binary log read by Debezium's connector (binlog.ts,
+ * the default: `wal` means "from the log" on every engine) or an outbox table in the context's
+ * database fed by AFTER triggers (mysql.ts) — only for contexts that were moved there.
  */
 import type {StepKindDefinition} from '../kind.js'
-import {MYSQL_NOTES, mysqlDraft} from '../mysql-notes.js'
+import {mysqlDraft} from '../mysql-notes.js'
 import {MysqlSql} from '../mysql-sql.js'
 import {sqlKind} from '../sql/kind.js'
+import {mysqlBinlogOutboxStep} from './binlog.js'
 import {mysqlOutboxStep} from './mysql.js'
-import {outboxNameNote, outboxStep} from './postgres.js'
+import {outboxDelivery, outboxNameNote, outboxStep} from './postgres.js'
 
 export const outbox: StepKindDefinition = sqlKind('outbox', {
   postgres: {
@@ -26,11 +29,11 @@ export const outbox: StepKindDefinition = sqlKind('outbox', {
     plan: (b) => {
       if (b.level < 4) return
       const sql = new MysqlSql(b.input)
+      const fromLog = outboxDelivery(b.input) === 'wal'
       for (const c of b.moved) {
-        const d = mysqlOutboxStep(sql, c, b.locator, [b.last(c.name)])
+        const d = fromLog ? mysqlBinlogOutboxStep(sql, c, b.locator, [b.last(c.name)]) : mysqlOutboxStep(sql, c, b.locator, [b.last(c.name)])
         b.add(d && mysqlDraft(d))
       }
-      if (b.input.conventions.outboxDelivery !== 'trigger' && b.drafts.some((d) => d.kind === 'outbox')) b.notes.push(MYSQL_NOTES.outboxTriggers)
     },
   },
 })
