@@ -80,7 +80,8 @@ describe.skipIf(!MYSQL_URL)('knex migrations on MariaDB/MySQL', () => {
       const plan = join(dir, 'plan')
       // Roles are cluster-wide: a prefix of this run's own, so parallel runs never share one.
       const prefix = `kx${suffix}_`
-      const planned = await runCarve(['plan', '--db', url, '--file', boundaries, '--out', plan, '--knex', '--role-prefix', prefix], {timeoutMs: 300_000})
+      // The trigger outbox: the binlog one (the default) refuses a server with log_bin OFF, as the shared test server runs.
+      const planned = await runCarve(['plan', '--db', url, '--file', boundaries, '--out', plan, '--knex', '--role-prefix', prefix, '--outbox', 'trigger'], {timeoutMs: 300_000})
       expect(planned.code, planned.stderr).toBe(0)
 
       const schemas = [name, ...contexts].map((s) => `'${s}'`).join(', ')
