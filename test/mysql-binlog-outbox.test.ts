@@ -24,7 +24,8 @@ import {type PlanInput, resolvePlanInput} from '../src/plan/context.js'
 import {planDrafts} from '../src/plan/build.js'
 import {apiStubFiles} from '../src/plan/stubs/index.js'
 import {eventDeliveryFields} from '../src/plan/stubs/event-delivery.js'
-import {readDatabaseFacts} from '../src/assess/assess-facts.js'
+import {gatherAssessmentFacts} from '../src/assess/assess-facts.js'
+import {assess} from '../src/assess/assess.js'
 import type {StepDraft} from '../src/steps/draft.js'
 import {runSplit, snap} from './support/mysql-snapshot.js'
 import {mariadbUnavailableReason, startMariadb, type PrivateMariadb} from './support/mariadb-server.js'
@@ -205,9 +206,18 @@ describe.skipIf(noMariadb !== null)('binlog outbox on a private MariaDB with the
     const events = await conn.query<{Event_type: string}>(`SHOW BINLOG EVENTS IN '${file}' FROM ${Number(position)}`)
     expect(events.map((e) => e.Event_type)).toContain('Write_rows_v1')
     // The assessment sees level 4's outbox through the recorded publication and the binlog settings.
-    const facts = await readDatabaseFacts(conn, boundaries(l), input.conventions)
-    expect(facts.publications?.filter((p) => p.name.endsWith(l.sales.replace(/-/g, '_'))).map((p) => p.table).sort()).toEqual(['customer', 'order'])
-    expect(facts.publicationProblem).toBeUndefined()
+    const outboxCheck = async () => {
+      const facts = await gatherAssessmentFacts(conn, {boundaries: boundaries(l), conventions: input.conventions})
+      const a = assess(facts, boundaries(l), null, {today: '2026-06-01', conventions: input.conventions})
+      return a.contexts.find((c) => c.name === l.sales)!.checks.find((c) => c.level === 4 && c.id === 'outbox')!
+    }
+    const applied = await outboxCheck()
+    expect(applied.ok, applied.message).toBe(true)
+    expect(applied.message).toMatch(/publishes all 2 owned tables \(events from the binary log\)/)
+    // Without the recorded publication the evidence is gone.
+    await runSplit(conn, drafts.find((d) => d.key === `outbox-${l.sales}`)!.down)
+    expect((await outboxCheck()).ok).toBe(false)
+    await runSplit(conn, drafts.find((d) => d.key === `outbox-${l.sales}`)!.up)
   })
 
   it('verify.sql fails when a published table is no longer recorded; the whole plan rolls back to the start', async () => {
