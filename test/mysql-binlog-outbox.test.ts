@@ -154,6 +154,15 @@ describe.runIf(MYSQL_URL)('binlog outbox on the shared server', () => {
     await expect(runSplit(conn, step.up)).rejects.toThrow(/carve: context .*log_bin=OFF.*set log_bin, binlog_format=ROW, binlog_row_image=FULL.*--outbox trigger/)
     expect((await snap(conn, l.databases(), l.prefix)).structure).toBe(before.structure)
     await expect(runSplit(conn, step.verify)).rejects.toThrow(/carve verify: context .*log_bin=OFF/)
+    // Tables recorded as published (a server whose binlog was turned off later): assess says the evidence is not enough, and why.
+    await conn.exec(`CREATE TABLE \`${l.meta}\`.publications (publication varchar(64) NOT NULL, table_schema varchar(64) NOT NULL, table_name varchar(64) NOT NULL, plan varchar(200) NOT NULL, PRIMARY KEY (publication, table_schema, table_name))`)
+    const publication = `carve_events_${l.sales.replace(/-/g, '_')}`
+    await conn.query(`INSERT INTO \`${l.meta}\`.publications VALUES (?, ?, 'customer', 'x'), (?, ?, 'order', 'x')`, [publication, `sales_${l.tag}`, publication, `sales_${l.tag}`])
+    const assessed = await gatherAssessmentFacts(conn, {boundaries: boundaries(l), conventions: input.conventions})
+    const check = assess(assessed, boundaries(l), null, {today: '2026-06-01', conventions: input.conventions}).contexts.find((c) => c.name === l.sales)!.checks.find((c) => c.level === 4 && c.id === 'outbox')!
+    expect(check.ok).toBe(false)
+    expect(check.message).toMatch(/publishes all 2 owned tables, but the binary log cannot feed a change reader: log_bin is OFF/)
+    await conn.exec(`DROP TABLE \`${l.meta}\`.publications`)
     for (const d of drafts.filter((x) => x.level.to < 4).reverse()) await runSplit(conn, d.down)
   })
 })
