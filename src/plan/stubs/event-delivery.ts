@@ -96,7 +96,8 @@ shape above and moves the slot past them only once they are written: killed and 
 loses nothing, and into a file it writes nothing twice. One relay per context. A slot nobody reads
 keeps WAL on the server: rolling back the plan's outbox step drops it (stop the relay first).`
     : ''
-  const binlog = planDialect(input.catalog.database.engine).logicalDecoding ? '' : binlogSection(ctx, input)
+  // A PostgreSQL plan says what the same delivery is on MySQL/MariaDB; a MySQL plan says how to run it.
+  const binlog = planDialect(input.catalog.database.engine).logicalDecoding ? BINLOG_EQUIVALENT : binlogSection(ctx, input)
   return [debezium, relay, binlog].filter(Boolean).join('\n\n')
 }
 
@@ -130,3 +131,16 @@ value is the row (\`ExtractNewRecordState\`) with \`__op\` (\`c\` created, \`u\`
 \`aggregateType\` as headers. The rows stay in the outbox once read from the binary log: delete old ones on a
 schedule (\`DELETE FROM ${ctx.schema}.${outboxName(ctx, input)} WHERE created_at < NOW() - INTERVAL 1 DAY\`).`}`
 }
+
+const BINLOG_EQUIVALENT = `### MySQL / MariaDB: the binlog
+
+The same delivery without triggers on MySQL or MariaDB reads the binary log with Debezium's MySQL
+connector (\`io.debezium.connector.mysql.MySqlConnector\`; MariaDB: \`io.debezium.connector.mariadb.MariaDbConnector\`
+in Debezium 2.7+). The server needs \`log_bin\`, \`binlog_format = ROW\`, \`binlog_row_image = FULL\` and a
+unique \`server_id\`; the connector's account \`SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE,
+REPLICATION CLIENT\`. Its configuration: \`database.server.id\` (unique among the server's replicas),
+\`topic.prefix\`, \`database.include.list\` (the context's database), \`table.include.list\` (its tables),
+\`schema.history.internal.kafka.bootstrap.servers\` and \`schema.history.internal.kafka.topic\` (the
+connector keeps the tables' DDL history there), \`snapshot.mode: no_data\`, credentials through the same
+file provider, and the same \`unwrap\`/\`route\` transforms as the PostgreSQL file. A trigger outbox table on
+MySQL is routed with the outbox event router exactly as above.`
