@@ -10,8 +10,12 @@
  * scored with them. The shipped defaults (one setting for every schema) are shown too, and the
  * example with its captured workload must reach ARI ≥ 0.9.
  *
+ * Louvain is randomised: Carve's scores are shown at the default seed and as the range over
+ * SEEDS, and a win counts only when it holds at every one of them (a result that moves with
+ * the seed is not a margin to rely on).
+ *
  * Prints one table; exits 1 when the held-out Carve score does not beat every baseline on ARI
- * and on NMI on every corpus, or the example with its workload is below 0.9.
+ * and on NMI on every corpus at every seed, or the example with its workload is below 0.9.
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
@@ -90,6 +94,9 @@ function carve(catalog: Catalog, workload?: Workload, options: ProposeOptions = 
 }
 
 interface Score {ari: number; nmi: number; contexts: number}
+
+/** The seeds Carve's held-out and default scores are computed with (42 is propose()'s default). */
+const SEEDS = [1, 2, 3, 5, 42]
 const score = (predicted: Partition, truth: Partition): Score => ({
   ari: adjustedRandIndex(predicted, truth), nmi: normalizedMutualInformation(predicted, truth), contexts: new Set(predicted.values()).size,
 })
@@ -168,6 +175,12 @@ async function main(): Promise<void> {
   const started = Date.now()
   const grid = GRID.map((g) => cases.map((c) => score(carve(c.catalog, undefined, g.options), c.truth)))
   const defaults = cases.map((c) => score(carve(c.catalog), c.truth))
+  // The chosen settings and the defaults at every seed: the worst is what must beat the baselines.
+  const bySeed = (c: Case, options: ProposeOptions) => SEEDS.map((seed) => score(carve(c.catalog, undefined, {...options, seed}), c.truth))
+  const range = (xs: Score[]) => {
+    const r = (f: (x: Score) => number) => `${fmt(Math.min(...xs.map(f)))}–${fmt(Math.max(...xs.map(f)))}`
+    return `${r((x) => x.ari)} / ${r((x) => x.nmi)}`
+  }
 
   const failures: string[] = []
   const rows: string[][] = []
@@ -183,13 +196,15 @@ async function main(): Promise<void> {
       if (a > x + 1e-9 || (Math.abs(a - x) <= 1e-9 && b > y + 1e-9)) best = g
     }
     const s = grid[best]![held]!
+    const seeds = bySeed(c, GRID[best]!.options)
+    const worst = {ari: Math.min(...seeds.map((x) => x.ari)), nmi: Math.min(...seeds.map((x) => x.nmi))}
     chosen.push(`  ${c.corpus.padEnd(16)} ${GRID[best]!.label}`)
-    rows.push([c.corpus, 'carve (held out)', String(s.contexts), fmt(s.ari), fmt(s.nmi), ''])
-    rows.push([c.corpus, 'carve (defaults)', String(defaults[held]!.contexts), fmt(defaults[held]!.ari), fmt(defaults[held]!.nmi), ''])
+    rows.push([c.corpus, 'carve (held out)', String(s.contexts), fmt(s.ari), fmt(s.nmi), range(seeds), ''])
+    rows.push([c.corpus, 'carve (defaults)', String(defaults[held]!.contexts), fmt(defaults[held]!.ari), fmt(defaults[held]!.nmi), range(bySeed(c, {})), ''])
     for (const [method, b] of c.baselines) {
-      const lost = [s.ari > b.ari ? '' : 'ARI', s.nmi > b.nmi ? '' : 'NMI'].filter(Boolean)
-      rows.push([c.corpus, method, String(b.contexts), fmt(b.ari), fmt(b.nmi), lost.length ? `✗ Carve loses on ${lost.join(' and ')}` : ''])
-      if (lost.length) failures.push(`${c.corpus}: Carve (held out) ARI ${fmt(s.ari)} NMI ${fmt(s.nmi)} vs ${method} ARI ${fmt(b.ari)} NMI ${fmt(b.nmi)}`)
+      const lost = [worst.ari > b.ari ? '' : 'ARI', worst.nmi > b.nmi ? '' : 'NMI'].filter(Boolean)
+      rows.push([c.corpus, method, String(b.contexts), fmt(b.ari), fmt(b.nmi), '', lost.length ? `✗ Carve loses on ${lost.join(' and ')}` : ''])
+      if (lost.length) failures.push(`${c.corpus}: Carve (held out, worst of seeds ${SEEDS.join(', ')}) ARI ${fmt(worst.ari)} NMI ${fmt(worst.nmi)} vs ${method} ARI ${fmt(b.ari)} NMI ${fmt(b.nmi)}`)
     }
   })
 
@@ -198,13 +213,13 @@ async function main(): Promise<void> {
     const mapFile = join(shopDir, 'logs', 'service-map.yml')
     const workload = await ingest({files: [log], serviceMap: existsSync(mapFile) ? loadServiceMap(mapFile) : undefined, workers: 1})
     const s = score(carve(shopCatalog, workload), truth)
-    rows.push(['shop', 'carve + workload', String(s.contexts), fmt(s.ari), fmt(s.nmi), s.ari >= 0.9 ? '' : '✗ below 0.9'])
+    rows.push(['shop', 'carve + workload', String(s.contexts), fmt(s.ari), fmt(s.nmi), '', s.ari >= 0.9 ? '' : '✗ below 0.9'])
     if (s.ari < 0.9) failures.push(`shop: Carve with the workload reaches ARI ${fmt(s.ari)} < 0.9`)
   } else {
     failures.push('shop: no captured workload (examples/shop/logs/postgresql.csv)')
   }
 
-  const header = ['corpus', 'method', 'contexts', 'ARI', 'NMI', '']
+  const header = ['corpus', 'method', 'contexts', 'ARI', 'NMI', `ARI / NMI over seeds ${SEEDS.join(', ')}`, '']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd()
   console.log(line(header))
@@ -221,7 +236,7 @@ async function main(): Promise<void> {
     for (const f of failures) console.log(`  ${f}`)
     process.exitCode = 1
   } else {
-    console.log('\nCarve (parameters chosen without the corpus) beats every baseline on ARI and NMI on every corpus.')
+    console.log(`\nCarve (parameters chosen without the corpus) beats every baseline on ARI and NMI on every corpus at seeds ${SEEDS.join(', ')}.`)
   }
 }
 

@@ -418,4 +418,20 @@ describe('discovery clustering', () => {
     expect(apart[0]).not.toBe(apart[1])
   })
 
+  it('refinement lets a node leave a community its ties do not pay for, even with no other neighbour', () => {
+    // Two 10-cliques (0–9, 11–20) and, merged into the first one's community, a collapsed name
+    // module (node 10: its inner weight as a self-loop) tied to it by one weak reference. Its
+    // only neighbouring community is its own; a community of its own is worth more.
+    const edges: [number, number, number][] = [[10, 10, 5], [10, 0, 0.25]]
+    for (const base of [0, 11]) for (let i = 0; i < 10; i++) for (let j = i + 1; j < 10; j++) edges.push([base + i, base + j, 1])
+    const g = compactGraph(21, edges)
+    const start = Int32Array.from({length: 21}, (_x, i) => (i <= 10 ? 0 : 1))
+    const before = modularityOf(g, start)
+    const comm = refinePartition(g, start.slice(), 1, seededRandom(1))
+    expect(comm[10]).not.toBe(comm[0])
+    for (let i = 1; i < 10; i++) expect(comm[i]).toBe(comm[0])
+    for (let i = 12; i < 21; i++) expect(comm[i]).toBe(comm[11])
+    expect(modularityOf(g, comm)).toBeGreaterThan(before)
+  })
+
 })

@@ -8,7 +8,9 @@
  *   inner weight, so its degree — and the null model — stay right);
  * - a refinement pass: local moving of single nodes after Louvain's aggregation, which never
  *   revisits them (the weakness Traag et al. 2019 point out), honouring cannot-link groups so
- *   two pinned contexts never share a community. Seeded; ties break on the lowest index.
+ *   two pinned contexts never share a community; a community of its own is one of a node's
+ *   choices, so a node whose ties do not pay for its community's size leaves it. Seeded; ties
+ *   break on the lowest index.
  *
  * Nodes are 0..n-1; edges are given once per unordered pair (a, b, weight), a === b allowed.
  */
@@ -115,6 +117,11 @@ function localMoving(g: CompactGraph, comm: Int32Array, gamma: number, rng: () =
   }
   const weightTo = new Float64Array(n)
   const touched = new Int32Array(n)
+  // Members per community and the ids no community uses, for moves to a community of one's own.
+  const members = new Int32Array(n)
+  for (let i = 0; i < n; i++) members[comm[i]!]!++
+  const empty: number[] = []
+  for (let c = n - 1; c >= 0; c--) if (members[c] === 0) empty.push(c)
   const order = identity(n)
   let movedAny = false
   for (let pass = 0; pass < 100; pass++) {
@@ -151,7 +158,18 @@ function localMoving(g: CompactGraph, comm: Int32Array, gamma: number, rng: () =
         }
       }
       for (let t = 0; t < nt; t++) weightTo[touched[t]!] = 0
+      // A community of its own is a candidate too (gain 0). Louvain merges greedily while
+      // communities are still small and never revisits the merge; a node (a name module) whose
+      // ties no longer pay for its community's size stays there, badly connected (Traag et al.
+      // 2019). Moodle's mod_chat sat in `course` on one reference counted a quarter.
+      if (bestGain < -1e-12 && members[own]! > 1 && empty.length) {
+        best = empty.pop()!
+        bestGain = 0
+      }
       tot[best] = tot[best]! + ki
+      members[own]!--
+      members[best]!++
+      if (members[own] === 0) empty.push(own)
       if (group[i]! >= 0) commGroup[best] = group[i]!
       if (best !== own) {
         comm[i] = best
