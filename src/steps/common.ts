@@ -3,11 +3,11 @@
  * registry tables Carve keeps in its meta schema, size-based estimates and the step README.
  */
 import type {Table} from '../introspect/model.js'
-import {formatBytes, formatCount} from '../render/text.js'
 import type {ContextSpec, PlanInput} from '../plan/context.js'
 import type {StepKind} from '../plan/model.js'
 import {doBlock, ident, literal, qualified} from '../plan/quote.js'
 import {loadTemplate, renderTemplate} from '../plan/templates.js'
+import {formatBytes, formatCount} from '../util/numbers.js'
 
 /** Where each table is once the move steps ran: its context's schema, if that context is moved. */
 export class Locator {
