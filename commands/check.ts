@@ -130,7 +130,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default:
     }
 
     const report = runCheck(
-      {boundaries: boundaries.file, boundariesPath: boundaries.path, catalog, catalogLabel, workload, evidenceSources: sources, assessment, extra, sightings, locate: locator(boundaries.path), skipped},
+      {boundaries: boundaries.file, boundariesPath: boundaries.path, catalog, catalogLabel, workload, evidenceSources: sources, assessment, extra, sightings, locate: locator(boundaries), skipped},
       {today, warnDays: flags['warn-days'], strictReads: flags['strict-reads'], minLevel: flags['min-level'], failOn: flags['fail-on'] as Severity | 'none', baseline, contexts: flags.context},
     )
 

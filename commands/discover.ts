@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {exampleBoundariesPath} from '../src/boundaries/example-contexts.js'
-import {type BoundariesFile, boundariesFromProposal, decisionsFrom, diffBoundaries, loadBoundaries, sameBoundaries, saveBoundaries} from '../src/boundaries/file.js'
+import {type BoundariesFile, boundariesFromProposal, decisionsFrom, diffBoundaries, readBoundaries, sameBoundaries, saveBoundaries} from '../src/boundaries/file.js'
 import {assertBoundariesMatch} from '../src/boundaries/file-check.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
@@ -86,11 +86,12 @@ On a terminal (without --yes, --json or --no-interactive) an interactive session
     const exampleFile = !fileExists && !flags.file && flags.example ? exampleBoundariesPath(exampleDir(flags.example)) : null
     const source = exampleFile ?? path
     if (exampleFile) this.progress(`no ${path}: starting from the example's ${exampleFile}`)
-    const previous = loadBoundaries(source)
+    const loaded = readBoundaries(source)
+    const previous = loaded.file
     const roles = await databaseRoles(conn)
     const app = applicationCatalog(catalog)
     const keyOf = tableKeyer(app)
-    assertBoundariesMatch(source, previous, new Set(app.tables.filter((t) => !t.partitionOf).map((t) => keyOf(t.schema, t.name))), roles)
+    assertBoundariesMatch(loaded, new Set(app.tables.filter((t) => !t.partitionOf).map((t) => keyOf(t.schema, t.name))), roles)
     const {pins, owners, previous: was} = decisionsFrom(previous)
     const resolution: number | 'auto' = flags.resolution === 'auto' ? 'auto' : Number(flags.resolution)
     if (resolution !== 'auto' && !(resolution > 0)) this.error('--resolution takes a positive number or auto', {exit: 2})

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {editEnv, moveTables, nameProblem, pinsOf, pinTables, recluster, renameContext} from '../src/boundaries/edit.js'
-import {type BoundariesFile, boundariesFromProposal, decisionsFrom, loadBoundaries, sameBoundaries} from '../src/boundaries/file.js'
+import {type BoundariesFile, boundariesFromProposal, decisionsFrom, loadBoundaries, readBoundaries, sameBoundaries} from '../src/boundaries/file.js'
 import {assertBoundariesMatch} from '../src/boundaries/file-check.js'
 import type {Proposal} from '../src/boundaries/model.js'
 import {propose} from '../src/boundaries/propose.js'
@@ -158,7 +158,7 @@ describe('only the application\'s tables, under names that are free', () => {
     const keys = new Set(catalog().tables.map((t) => t.name))
     const error = (() => {
       try {
-        assertBoundariesMatch(path, loadBoundaries(path), keys)
+        assertBoundariesMatch(readBoundaries(path), keys)
       } catch (e) {
         return e as {message: string; exitCode: number}
       }
@@ -169,8 +169,8 @@ describe('only the application\'s tables, under names that are free', () => {
     writeFileSync(path, 'version: 1\ncontexts:\n  - name: sales\n    tables: [orders]\n  - name: public\n    tables: [users]\n')
     expect(() => loadBoundaries(path)).toThrow(/carve\.yml:5: contexts\.1\.name: "public" is reserved/)
     writeFileSync(path, 'version: 1\ncontexts:\n  - name: app-owner\n    tables: [orders]\n')
-    expect(() => assertBoundariesMatch(path, loadBoundaries(path), keys, ['app_owner'])).toThrow(/carve\.yml:3: contexts\.0\.name: .*database role/)
+    expect(() => assertBoundariesMatch(readBoundaries(path), keys, ['app_owner'])).toThrow(/carve\.yml:3: contexts\.0\.name: .*database role/)
     writeFileSync(path, 'version: 1\ncontexts:\n  - name: ops\n    tables: [orders, carve.ledger_steps]\n')
-    expect(() => assertBoundariesMatch(path, loadBoundaries(path), keys)).toThrow(/carve\.yml:4: .*Carve's own table/)
+    expect(() => assertBoundariesMatch(readBoundaries(path), keys)).toThrow(/carve\.yml:4: .*Carve's own table/)
   })
 })

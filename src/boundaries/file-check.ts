@@ -4,13 +4,8 @@
  * Carve's own or a system table, and no context may be named after a database role. The first
  * problem is an error naming file:line and the field (exit 2), like the file's own validation.
  */
-import {readFileSync} from 'node:fs'
-
-import {LineCounter, parseDocument} from 'yaml'
-
 import {CarveError, EXIT} from '../errors.js'
-import {lineOfPath} from '../yaml-lines.js'
-import type {BoundariesFile} from './file.js'
+import {type BoundariesFile, lineIn, type LoadedBoundaries} from './file.js'
 import {isForeignSchema, reservedNameProblem} from './scope.js'
 
 export interface FileProblem {
@@ -47,20 +42,14 @@ export function boundariesProblems(file: BoundariesFile, tables: ReadonlySet<str
 }
 
 /** Throw the first problem as `path:line: field: message` (exit 2), saying how many there are. */
-export function assertBoundariesMatch(path: string, file: BoundariesFile, tables: ReadonlySet<string>, roles: readonly string[] = []): void {
-  const problems = boundariesProblems(file, tables, roles)
+export function assertBoundariesMatch(loaded: LoadedBoundaries, tables: ReadonlySet<string>, roles: readonly string[] = []): void {
+  const problems = boundariesProblems(loaded.file, tables, roles)
   if (!problems.length) return
   const first = problems[0]!
-  let line: number | undefined
-  try {
-    const lines = new LineCounter()
-    const doc = parseDocument(readFileSync(path, 'utf8'), {lineCounter: lines})
-    line = lineOfPath(doc, lines, first.path)
-  } catch {
-    // Not readable as a file (an example's built-in boundaries): no line to name.
-  }
+  // No line when the boundaries were not read from a file (an example's built-in ones).
+  const line = lineIn(loaded, first.path)
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''
-  throw new CarveError('boundaries.mismatch', `${path}${line ? `:${line}` : ''}: ${first.path.join('.')}: ${first.message}${more}`, {
+  throw new CarveError('boundaries.mismatch', `${loaded.path}${line ? `:${line}` : ''}: ${first.path.join('.')}: ${first.message}${more}`, {
     exitCode: EXIT.usage,
     hint: 'fix the file (a table renamed or dropped since, a typo?) and run again',
   })

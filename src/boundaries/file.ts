@@ -5,7 +5,7 @@
 import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
-import {LineCounter, parseDocument, stringify} from 'yaml'
+import {type Document, LineCounter, parseDocument, stringify} from 'yaml'
 import {z} from 'zod'
 
 import {CarveError, EXIT} from '../errors.js'
@@ -82,12 +82,40 @@ export function emptyBoundaries(): BoundariesFile {
   return {version: 1, contexts: [], pins: {}, classifications: {}, exceptions: []}
 }
 
-/** Read and validate; a missing file is an empty one. Errors say file:line: field: problem. */
-export function loadBoundaries(path: string): BoundariesFile {
-  if (!existsSync(path)) return emptyBoundaries()
-  const text = readFileSync(path, 'utf8')
+/** Where each node of a YAML file was written: the parsed document (with node ranges) and its line counter. */
+export interface YamlPositions {
+  doc: Document
+  lines: LineCounter
+}
+
+/**
+ * A boundaries file as read: its content, the file it came from, and where each of its nodes is
+ * written (absent when it was not read from a YAML file: a missing file, defaults). The file is
+ * read and parsed once; whatever later names a line of it (a mismatch with the database, an
+ * unknown exception table, a check finding) looks it up here.
+ */
+export interface LoadedBoundaries {
+  file: BoundariesFile
+  path: string
+  positions?: YamlPositions
+}
+
+/** Parse YAML text keeping node positions. */
+export function yamlPositions(text: string): YamlPositions {
   const lines = new LineCounter()
-  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false})
+  return {doc: parseDocument(text, {lineCounter: lines, prettyErrors: false}), lines}
+}
+
+/** The line of the node at `path` (or of its nearest parent) in a loaded file; undefined without positions. */
+export function lineIn(loaded: LoadedBoundaries, path: readonly PropertyKey[]): number | undefined {
+  return loaded.positions ? lineOfPath(loaded.positions.doc, loaded.positions.lines, path) : undefined
+}
+
+/** Read and validate; a missing file is an empty one. Errors say file:line: field: problem. */
+export function readBoundaries(path: string): LoadedBoundaries {
+  if (!existsSync(path)) return {file: emptyBoundaries(), path}
+  const positions = yamlPositions(readFileSync(path, 'utf8'))
+  const {doc, lines} = positions
   if (doc.errors.length) {
     const e = doc.errors[0]!
     const at = e.linePos?.[0]
@@ -103,7 +131,12 @@ export function loadBoundaries(path: string): BoundariesFile {
       hint: 'see `carve discover --help` for the file format',
     })
   }
-  return result.data
+  return {file: result.data, path, positions}
+}
+
+/** The content of `readBoundaries(path)`, for callers that name no line of it. */
+export function loadBoundaries(path: string): BoundariesFile {
+  return readBoundaries(path).file
 }
 
 /**

@@ -6,23 +6,18 @@
 import {accessSync, constants, existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {LineCounter, parseDocument} from 'yaml'
 import {z} from 'zod'
 
 import {exampleBoundaries} from '../boundaries/example-contexts.js'
-import {type BoundariesFile, loadBoundaries} from '../boundaries/file.js'
+import {lineIn, type LoadedBoundaries, readBoundaries, yamlPositions} from '../boundaries/file.js'
 import {exampleDir} from '../db/examples.js'
 import {CarveError, EXIT} from '../errors.js'
 import {tableKeyer} from '../graph/build.js'
 import type {Catalog} from '../introspect/model.js'
-import {lineOfPath} from '../yaml-lines.js'
 import {ownership} from './ownership.js'
 
-export interface LoadedBoundaries {
-  file: BoundariesFile
-  /** The file findings point into (carve.yml, or the example's contexts.yml). */
-  path: string
-}
+/** `path` is the file findings point into: carve.yml, or the example's contexts.yml. */
+export type {LoadedBoundaries} from '../boundaries/file.js'
 
 /** --file, else ./carve.yml, else (with --example) the example's carve.yml or its designed contexts. */
 export function resolveBoundaries(file: string | undefined, example: string | undefined): LoadedBoundaries {
@@ -31,14 +26,17 @@ export function resolveBoundaries(file: string | undefined, example: string | un
     if (!existsSync(path)) {
       throw new CarveError('usage.boundaries-missing', `boundaries file ${path} not found`, {exitCode: EXIT.usage, hint: 'write one with `carve discover --yes`, or name it with --file'})
     }
-    return nonEmpty({file: loadBoundaries(path), path})
+    return nonEmpty(readBoundaries(path))
   }
   const dir = exampleDir(example)
   const own = join(dir, 'carve.yml')
-  if (existsSync(own)) return nonEmpty({file: loadBoundaries(own), path: own})
+  if (existsSync(own)) return nonEmpty(readBoundaries(own))
   const designed = exampleBoundaries(dir)
   if (!designed) throw new CarveError('usage.boundaries-missing', `example ${example} has no boundaries (carve.yml or contexts.yml)`, {exitCode: EXIT.usage})
-  return {file: designed, path: join(dir, 'contexts.yml')}
+  // The designers' contexts.yml is translated, not a boundaries file: its positions are read
+  // here so findings still point at its lines.
+  const path_ = join(dir, 'contexts.yml')
+  return {file: designed, path: path_, positions: yamlPositions(readFileSync(path_, 'utf8'))}
 }
 
 function nonEmpty(b: LoadedBoundaries): LoadedBoundaries {
@@ -93,12 +91,7 @@ export function assertExceptionTables(b: LoadedBoundaries, catalog: Catalog | nu
   const present = new Set(catalog ? catalog.tables.map((t) => own.keyOf(keyOf!(t.schema, t.name))) : [])
   b.file.exceptions.forEach((e, i) => {
     if (own.contextOf(e.table) || present.has(own.keyOf(e.table))) return
-    let line: number | undefined
-    if (existsSync(b.path)) {
-      const lines = new LineCounter()
-      const doc = parseDocument(readFileSync(b.path, 'utf8'), {lineCounter: lines})
-      line = lineOfPath(doc, lines, ['exceptions', i, 'table'])
-    }
+    const line = lineIn(b, ['exceptions', i, 'table'])
     throw new CarveError('usage.unknown-table', `${b.path}${line ? `:${line}` : ''}: exceptions.${i}.table: unknown table "${e.table}" (in no context${catalog ? ' and not in the database' : ''})`, {
       exitCode: EXIT.usage,
       hint: 'name a table of one of the contexts',

@@ -5,12 +5,11 @@
  * Tables are found by value (the first list item equal to the table's key) so the same code
  * locates them in carve.yml and in an example's contexts.yml, whose layout differs.
  */
-import {existsSync, readFileSync} from 'node:fs'
 import {isAbsolute, relative} from 'node:path'
 
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, visit} from 'yaml'
+import {isMap, isScalar, isSeq, visit} from 'yaml'
 
-import {lineOfPath} from '../yaml-lines.js'
+import {lineIn, type LoadedBoundaries} from '../boundaries/file.js'
 import type {Draft, Finding} from './model.js'
 
 export type Locator = (anchor: Draft['anchor']) => Finding['location']
@@ -21,11 +20,11 @@ export function displayPath(path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
 }
 
-export function locator(boundariesPath: string | null): Locator {
-  const path = boundariesPath ? displayPath(boundariesPath) : null
-  if (!path || !existsSync(path)) return (anchor) => (anchor?.kind === 'file' && anchor.file ? {file: displayPath(anchor.file), line: 1} : null)
-  const lines = new LineCounter()
-  const doc = parseDocument(readFileSync(path, 'utf8'), {lineCounter: lines})
+/** Locations in the boundaries file as it was read (its positions: the file is not parsed again). */
+export function locator(boundaries: LoadedBoundaries | null): Locator {
+  if (!boundaries?.positions) return (anchor) => (anchor?.kind === 'file' && anchor.file ? {file: displayPath(anchor.file), line: 1} : null)
+  const path = displayPath(boundaries.path)
+  const {doc, lines} = boundaries.positions
   const tableLines = new Map<string, number>()
   visit(doc, {
     Seq(_, seq) {
@@ -40,7 +39,7 @@ export function locator(boundariesPath: string | null): Locator {
     const contexts = doc.get('contexts', true)
     if (!isSeq(contexts)) return undefined
     const index = contexts.items.findIndex((c) => isMap(c) && c.get('name') === name)
-    return index >= 0 ? lineOfPath(doc, lines, ['contexts', index, 'name']) : undefined
+    return index >= 0 ? lineIn(boundaries, ['contexts', index, 'name']) : undefined
   }
   return (anchor) => {
     if (!anchor) return {file: path, line: 1}
@@ -50,14 +49,14 @@ export function locator(boundariesPath: string | null): Locator {
         line = tableLines.get(anchor.table)
         break
       case 'exception':
-        line = lineOfPath(doc, lines, ['exceptions', anchor.index])
+        line = lineIn(boundaries, ['exceptions', anchor.index])
         break
       case 'context':
         line = contextLine(anchor.name)
         break
       case 'file':
         if (anchor.file) return {file: displayPath(anchor.file), line: 1}
-        line = lineOfPath(doc, lines, ['contexts'])
+        line = lineIn(boundaries, ['contexts'])
     }
     return {file: path, line: line ?? 1}
   }

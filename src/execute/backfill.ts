@@ -36,18 +36,20 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
+import type {RelationRef} from '../introspect/model.js'
 import {ident} from '../plan/quote.js'
 import {crossDatabase, sameDatabase} from './backfill-copiers.js'
 import {sameKey, type BatchCopier, type ReadBatch, type ResolvedCopy} from './backfill-model.js'
 import {column, hasUniqueKey, readShape, relationLabel, requirePostgres, withStableSession, type TableShape} from './pg-table.js'
 import {sleep} from '../util/sleep.js'
+import {sqlstateOf} from '../util/sqlstate.js'
 
 export type {ResolvedCopy} from './backfill-model.js'
 export {combineThrottles, loadThrottle, replicationLagThrottle} from './throttles.js'
 
 export interface CopyTable {
-  source: {schema: string; name: string}
-  target: {schema: string; name: string}
+  source: RelationRef
+  target: RelationRef
   key: string[]
   columns: string[]
 }
@@ -168,7 +170,7 @@ interface Issued {
 const CONFLICT_SAFE_BATCHES = 8
 
 function isUniqueViolation(error: unknown): boolean {
-  return (error as {code?: string})?.code === '23505'
+  return sqlstateOf(error) === '23505'
 }
 
 async function run(

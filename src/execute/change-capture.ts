@@ -26,23 +26,26 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
+import type {RelationRef} from '../introspect/model.js'
+import {sqlstateOf} from '../util/sqlstate.js'
+import {retryLostRaces} from './lock-retry.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {resolveCopy, type BackfillCheckpoint, type CopyTable, type ResolvedCopy} from './backfill.js'
-import {column, keyParams, readShape, relationLabel, rowCompare, withStableSession, type Relation} from './pg-table.js'
+import {column, keyParams, readShape, relationLabel, rowCompare, withStableSession} from './pg-table.js'
 
 // The SQL text of capture lives in a leaf the split-prepare step shares (issue 13: no upward import).
 export {CAPTURE_SCHEMA, CAPTURE_TRIGGER, CAPTURE_TRUNCATE_TRIGGER, captureNames, captureQueue, installCapture, removeCapture, type CaptureNames} from '../steps/split/capture-sql.js'
 import {captureNames, captureQueue} from '../steps/split/capture-sql.js'
 
 /** Whether the capture queue of this source table exists. */
-export async function captureInstalled(conn: Connection, source: Relation): Promise<boolean> {
+export async function captureInstalled(conn: Connection, source: RelationRef): Promise<boolean> {
   const q = captureQueue(source)
   const [row] = await conn.query<{ok: boolean}>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [qualified(q.schema, q.name)])
   return Boolean(row?.ok)
 }
 
 /** Entries waiting in the queue (0 when capture is not installed). */
-export async function pendingChanges(conn: Connection, source: Relation): Promise<number> {
+export async function pendingChanges(conn: Connection, source: RelationRef): Promise<number> {
   if (!(await captureInstalled(conn, source))) return 0
   const q = captureQueue(source)
   const [row] = await conn.query<{n: string}>(`SELECT count(*) AS n FROM ${qualified(q.schema, q.name)}`)
@@ -53,7 +56,7 @@ export async function pendingChanges(conn: Connection, source: Relation): Promis
  * The keys with a queued change, as text forms (the same forms parity reports): a difference
  * between source and target on one of these keys is a change on its way, not a loss.
  */
-export async function pendingKeys(conn: Connection, table: {source: Relation; key: string[]}): Promise<Set<string>> {
+export async function pendingKeys(conn: Connection, table: {source: RelationRef; key: string[]}): Promise<Set<string>> {
   if (!(await captureInstalled(conn, table.source))) return new Set()
   const shape = await readShape(conn, table.source)
   const types = table.key.map((k) => column(shape, k, conn).type)
@@ -136,7 +139,7 @@ async function drainAll(drain: Drain, replace: Drain, conns: (Connection | null)
       try {
         got = await retrying(() => drain(deferral, batchSize))
       } catch (error) {
-        if ((error as {code?: string}).code !== '23505') throw error
+        if (sqlstateOf(error) !== '23505') throw error
         got = await retrying(() => replace(deferral, batchSize))
       }
       result.batches++
@@ -149,16 +152,13 @@ async function drainAll(drain: Drain, replace: Drain, conns: (Connection | null)
   })
 }
 
-async function retrying<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work()
-    } catch (error) {
-      // Deadlock with another writer of the target: the batch is idempotent, run it again.
-      if (attempt >= 5 || !RETRYABLE.has((error as {code?: string}).code ?? '')) throw error
-      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30))
-    }
-  }
+/** Deadlock with another writer of the target: the batch is idempotent, run it again (up to 4 times). */
+function retrying<T>(work: () => Promise<T>): Promise<T> {
+  return retryLostRaces(work, {
+    retries: 4,
+    backoffMs: (n) => 20 * (n + 1) + Math.random() * 30,
+    lostRace: (error): error is unknown => RETRYABLE.has(sqlstateOf(error) ?? ''),
+  })
 }
 
 type Deferral = {mode: 'none'} | {mode: 'all'} | {mode: 'range'; after: unknown[] | null; upper: unknown[]}

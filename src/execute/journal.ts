@@ -21,10 +21,9 @@
  */
 import {z} from 'zod'
 
-import type {Connection} from '../db/connection.js'
 import {splitStatements} from '../workload/mask.js'
 import type {RunStep} from './runner.js'
-import {backoffMs, describeSqlError, Interrupted, sqlstateOf, StepFailure, type SqlStepEnv} from './sql-step.js'
+import {appliedDetail, backoffMs, describeSqlError, Interrupted, sqlstateOf, StepFailure, type SqlStepEnv} from './sql-step.js'
 import {sleep} from '../util/sleep.js'
 import {retryLostRaces} from './lock-retry.js'
 
@@ -207,18 +206,18 @@ async function runPlain(env: JournalEnv, s: RunStep, clock: Clock, key: string, 
 }
 
 /**
- * Metadata locks: never wait (0; MariaDB allows it, MySQL raises it to its minimum, 1 s) — the
- * statement loop retries instead (runStatement). Row locks: wait up to lock_timeout.
+ * The dialect's journal lock timeouts for the step (db/dialect/mysql.ts): metadata locks never
+ * wait (0; MariaDB allows it, MySQL raises it to its minimum, 1 s) — the statement loop retries
+ * instead (runStatement); row locks wait up to lock_timeout.
  */
-async function withSessionTimeouts<T>(conn: Connection, lockTimeoutMs: number, work: () => Promise<T>): Promise<T> {
-  const seconds = Math.max(1, Math.ceil(lockTimeoutMs / 1000))
-  await conn.query('SET SESSION lock_wait_timeout = 0')
-  await conn.query(`SET SESSION innodb_lock_wait_timeout = ${seconds}`)
+async function withSessionTimeouts<T>(env: JournalEnv, work: () => Promise<T>): Promise<T> {
+  const set = env.dialect.journalLockTimeout
+  if (!set) throw new Error(`${env.dialect.name} steps run in transactions, never journaled`)
+  for (const sql of set(env.lockTimeoutMs)) await env.conn.query(sql)
   try {
     return await work()
   } finally {
-    await conn.query('SET SESSION lock_wait_timeout = DEFAULT').catch(() => {})
-    await conn.query('SET SESSION innodb_lock_wait_timeout = DEFAULT').catch(() => {})
+    for (const sql of env.dialect.resetSessionLockTimeout) await env.conn.query(sql).catch(() => {})
   }
 }
 
@@ -234,7 +233,7 @@ async function resumePoint(env: JournalEnv, s: RunStep, file: 'up' | 'down', tex
 export async function applyJournaled(env: JournalEnv, s: RunStep): Promise<JournalTiming> {
   const up = s.files.up ?? ''
   const clock = new Clock()
-  return withSessionTimeouts(env.conn, env.lockTimeoutMs, async () => {
+  return withSessionTimeouts(env, async () => {
     try {
       await runJournaled(env, s, clock, 'up', up, await resumePoint(env, s, 'up', up))
       if (s.files.verify) await runPlain(env, s, clock, 'verify', s.files.verify)
@@ -252,8 +251,7 @@ export async function applyJournaled(env: JournalEnv, s: RunStep): Promise<Journ
       throw new StepFailure(s.step.id, `${failure.reason}; down.sql ran to clean up`, failure.sqlstate)
     }
     const t = clock.timing()
-    const waited = t.retries ? ` (${Math.round(t.waitedMs)} ms of it waiting for locks, ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'})` : ''
-    await env.ledger.markApplied(s, t.durationMs, `applied statement by statement (journaled) in ${Math.round(t.durationMs)} ms${waited}`)
+    await env.ledger.markApplied(s, t.durationMs, appliedDetail('applied statement by statement (journaled)', t))
     return t
   })
 }
@@ -275,7 +273,7 @@ export async function rollbackJournaled(env: JournalEnv, s: RunStep): Promise<Jo
   const down = s.files.down
   if (down === undefined) throw new StepFailure(s.step.id, 'has no down file: it cannot be rolled back', null)
   const clock = new Clock()
-  return withSessionTimeouts(env.conn, env.lockTimeoutMs, async () => {
+  return withSessionTimeouts(env, async () => {
     await runJournaled(env, s, clock, 'down', down, await resumePoint(env, s, 'down', down))
     const t = clock.timing()
     await env.ledger.markRolledBack(s, t.durationMs)

@@ -20,8 +20,9 @@
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
+import type {RelationRef} from '../introspect/model.js'
 import {ident} from '../plan/quote.js'
-import {column, keyParams, readShape, relationLabel, requirePostgres, rowCompare, stabilize, withStableSession, type Relation} from './pg-table.js'
+import {column, keyParams, readShape, relationLabel, requirePostgres, rowCompare, stabilize, withStableSession} from './pg-table.js'
 
 type Query = Connection['query']
 
@@ -96,8 +97,8 @@ const LEAF_ROWS = 2_000
 export async function compareTables(
   source: Connection,
   target: Connection,
-  a: {schema: string; name: string},
-  b: {schema: string; name: string},
+  a: RelationRef,
+  b: RelationRef,
   key: string[],
   columns: string[],
   options: {chunkSize?: number; maxKeys?: number} = {},
@@ -188,8 +189,8 @@ interface Piece {
 export async function diffTables(
   source: Connection,
   target: Connection,
-  a: Relation,
-  b: Relation,
+  a: RelationRef,
+  b: RelationRef,
   key: string[],
   columns: string[],
   options: DiffOptions = {},

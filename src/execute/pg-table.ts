@@ -9,12 +9,9 @@
 import type {Connection} from '../db/connection.js'
 import {dialectOf} from '../db/dialect/index.js'
 import {CarveError} from '../errors.js'
+import type {RelationRef} from '../introspect/model.js'
 import {ident, qualified} from '../plan/quote.js'
 
-export interface Relation {
-  schema: string
-  name: string
-}
 
 export interface ColumnShape {
   name: string
@@ -34,7 +31,7 @@ export interface ColumnShape {
   portableBinary: boolean
 }
 
-export interface TableShape extends Relation {
+export interface TableShape extends RelationRef {
   columns: Map<string, ColumnShape>
   /** Column sets of valid, immediate, non-partial unique indexes on plain columns (the primary key among them): ON CONFLICT can use these. */
   uniqueKeys: string[][]
@@ -42,7 +39,7 @@ export interface TableShape extends Relation {
   estimatedRows: number
 }
 
-export function relationLabel(r: Relation): string {
+export function relationLabel(r: RelationRef): string {
   return qualified(r.schema, r.name)
 }
 
@@ -57,7 +54,7 @@ export function requirePostgres(...conns: (Connection | null)[]): void {
   }
 }
 
-export async function readShape(conn: Connection, rel: Relation): Promise<TableShape> {
+export async function readShape(conn: Connection, rel: RelationRef): Promise<TableShape> {
   const name = relationLabel(rel)
   // One round trip: columns and unique keys as JSON beside the row estimate (leaf partitions summed).
   const [head] = await conn.query<{reltuples: number | null; columns: RawColumn[]; uniques: string[][]}>(

@@ -272,7 +272,7 @@ export async function rollbackSqlStep(env: SqlStepEnv, s: RunStep): Promise<Step
 }
 
 /** The ledger's event detail: "applied in 812 ms (600 ms of it waiting for locks, 2 retries)". */
-function appliedDetail(what: string, t: StepTiming): string {
+export function appliedDetail(what: string, t: StepTiming): string {
   const waited = t.retries ? ` (${Math.round(t.waitedMs)} ms of it waiting for locks, ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'})` : ''
   return `${what} in ${Math.round(t.durationMs)} ms${waited}`
 }

@@ -1,20 +1,7 @@
-/** Small text helpers for terminal output: sizes, counts, aligned tables, safe names. */
+/** Small text helpers for terminal output: sizes, counts (util/numbers.ts), aligned tables, safe names. */
 import stringWidth from 'string-width'
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US')
-}
+export {formatBytes, formatCount} from '../util/numbers.js'
 
 /**
  * Names come from the database and may hold anything, newlines and escape codes included.

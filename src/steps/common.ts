@@ -2,12 +2,12 @@
  * What every step generator shares: where a table lives at a given point of the plan, the
  * registry tables Carve keeps in its meta schema, size-based estimates and the step README.
  */
-import type {Table} from '../introspect/model.js'
-import {formatBytes, formatCount} from '../render/text.js'
+import type {RelationRef, Table} from '../introspect/model.js'
 import type {ContextSpec, PlanInput} from '../plan/context.js'
 import type {StepKind} from '../plan/model.js'
 import {doBlock, ident, literal, qualified} from '../plan/quote.js'
 import {loadTemplate, renderTemplate} from '../plan/templates.js'
+import {formatBytes, formatCount} from '../util/numbers.js'
 
 /** Where each table is once the move steps ran: its context's schema, if that context is moved. */
 export class Locator {
@@ -23,16 +23,16 @@ export class Locator {
   }
 
   /** Schema of the table after the move steps (its original schema when it does not move). */
-  schemaOf(table: {schema: string; name: string}): string {
+  schemaOf(table: RelationRef): string {
     return this.movedTo.get(`${table.schema}\u0000${table.name}`) ?? table.schema
   }
 
   /** Quoted, qualified name after the move steps. */
-  at(table: {schema: string; name: string}): string {
+  at(table: RelationRef): string {
     return qualified(this.schemaOf(table), table.name)
   }
 
-  moves(table: {schema: string; name: string}): boolean {
+  moves(table: RelationRef): boolean {
     return this.movedTo.has(`${table.schema}\u0000${table.name}`)
   }
 }
@@ -212,6 +212,6 @@ export function code(text: string): string {
   return `${fence}${pad}${clean}${pad}${fence}`
 }
 
-export function tableList(tables: {schema: string; name: string}[], locator?: Locator): string {
+export function tableList(tables: RelationRef[], locator?: Locator): string {
   return tables.map((t) => `- ${code(locator ? `${locator.schemaOf(t)}.${t.name}` : `${t.schema}.${t.name}`)}`).join('\n')
 }

@@ -118,7 +118,7 @@ export class WorkloadAggregator {
     this.noteService(service, evidence, event.calls)
     // Everything derived from the statement's shape is worked out once per shape (and default
     // schema, which only MySQL takes from the session); a log line then costs one lookup.
-    const shapeKey = this.analyzer.dialect === 'postgres' || !event.database ? masked.key : `${event.database}\u0000${masked.key}`
+    const shapeKey = !this.analyzer.shapesPerDatabase || !event.database ? masked.key : `${event.database}\u0000${masked.key}`
     const shape = this.shapes.get(shapeKey) ?? this.newShape(shapeKey, event, masked.key)
     if (!shape.acc) {
       this.unparsed.calls += event.calls

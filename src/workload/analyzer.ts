@@ -11,13 +11,10 @@
  */
 import {createHash} from 'node:crypto'
 
-import {analyzePgShape, initPgParser} from './analyze-pg.js'
-import type {Dialect} from './mask.js'
+import {type Dialect, type ShapeAnalyzer, workloadDialect} from './dialect.js'
 import type {StatementInfo} from './statement.js'
 
 export type Analysis = {fingerprint: string; infos: StatementInfo[]; error?: undefined} | {fingerprint: string; infos?: undefined; error: string}
-
-type MysqlAnalyzer = (sql: string, flavor: 'mysql' | 'mariadb') => StatementInfo[]
 
 const hash = (text: string, length = 16) => createHash('sha1').update(text).digest('hex').slice(0, length)
 
@@ -25,17 +22,15 @@ export class StatementAnalyzer {
   private byKey = new Map<string, Analysis>()
   private fingerprints = new Set<string>()
   parses = 0
+  /** Whether one statement text is one shape per session database (the dialect's `shapesPerDatabase`). */
+  readonly shapesPerDatabase: boolean
 
-  private constructor(readonly dialect: Dialect, private readonly flavor: 'mysql' | 'mariadb', private readonly analyzeMysql?: MysqlAnalyzer) {}
+  private constructor(readonly dialect: Dialect, private readonly flavor: 'mysql' | 'mariadb', private readonly analyzeShape: ShapeAnalyzer) {
+    this.shapesPerDatabase = workloadDialect(dialect).shapesPerDatabase
+  }
 
   static async create(dialect: Dialect, flavor: 'mysql' | 'mariadb' = 'mariadb'): Promise<StatementAnalyzer> {
-    if (dialect === 'postgres') {
-      await initPgParser()
-      return new StatementAnalyzer(dialect, flavor)
-    }
-    // Loaded only for MySQL logs: node-sql-parser takes ~0.3 s to import.
-    const {analyzeMysql} = await import('./analyze-mysql.js')
-    return new StatementAnalyzer(dialect, flavor, analyzeMysql)
+    return new StatementAnalyzer(dialect, flavor, await workloadDialect(dialect).loadAnalyzer())
   }
 
   /** `key` is the masked text (see mask.ts): statements that differ only in literals share it. */
@@ -45,8 +40,8 @@ export class StatementAnalyzer {
     this.parses++
     let analysis: Analysis
     try {
-      // PostgreSQL: one parse gives the analysis and the shape's fingerprint.
-      const {infos, fingerprint} = this.dialect === 'postgres' ? analyzePgShape(sql) : {infos: this.analyzeMysql!(sql, this.flavor), fingerprint: hash(key)}
+      // One parse gives the analysis and, where the dialect has one, the shape's fingerprint.
+      const {infos, fingerprint = hash(key)} = this.analyzeShape(sql, this.flavor)
       const tables = infos.map((i) => [i.kind, i.reads.join(','), i.writes.join(','), i.locks.join(','), i.ddl.join(','), ...(i.maintenance.length ? [i.maintenance.join(',')] : [])].join('|')).join(';')
       analysis = {fingerprint: `${fingerprint}-${hash(tables, 8)}`, infos}
     } catch (error) {

@@ -3,16 +3,16 @@
  * `x` on MySQL, so one table is one name in the access matrix however a statement spells it.
  * Applied once per statement shape (the aggregator caches the result), never per log line.
  */
-import type {Dialect} from './mask.js'
+import {type Dialect, workloadDialect} from './dialect.js'
 import type {StatementInfo} from './statement.js'
 import {isSystemRelation} from './system-catalog.js'
 
 export function defaultSchemaDropped(infos: StatementInfo[], dialect: Dialect, database: string | undefined): StatementInfo[] {
-  const prefix = dialect === 'postgres' ? 'public.' : database ? `${database}.` : undefined
+  const prefix = workloadDialect(dialect).defaultSchemaPrefix(database)
   if (!prefix) return infos
   // A MySQL session whose database is a system schema (USE information_schema): its unqualified
   // names are system tables, so they are qualified instead of stripped.
-  const systemSession = dialect === 'mysql' && isSystemRelation(`${prefix}x`, 'mysql')
+  const systemSession = isSystemRelation(`${prefix}x`, dialect)
   const all = (i: StatementInfo) => [...i.reads, ...i.writes, ...i.locks, ...i.ddl, ...i.maintenance]
   const needs = infos.some((i) => all(i).some((t) => (systemSession ? !t.includes('.') : t.startsWith(prefix))))
   if (!needs) return infos

@@ -1,38 +1,17 @@
 /**
- * What reading a workload does differently per engine, outside the log parsers (which know their
- * own format): the name statements give a catalog table, and where the server says how its log
- * lines are prefixed. One object per engine, picked once by `workloadDialect(engine)`; the live
- * statistics are engine-specific sources of their own (sources/pg-stat-statements.ts,
- * sources/mysql-digest.ts).
+ * The workload's SQL dialects, one object per engine (dialect/postgres.ts, dialect/mysql.ts; what
+ * each holds: dialect/types.ts), picked once by `workloadDialect(engine)`. The log parsers know
+ * their own formats, and the live statistics are engine-specific sources of their own
+ * (sources/pg-stat-statements.ts, sources/mysql-digest.ts).
  */
-import type {Connection} from '../db/connection.js'
 import type {Engine} from '../db/engine.js'
-import type {RelationRef} from '../introspect/model.js'
+import {mysqlWorkload} from './dialect/mysql.js'
+import {postgresWorkload} from './dialect/postgres.js'
+import type {WorkloadDialect} from './dialect/types.js'
 
-export interface WorkloadDialect {
-  /** The name a workload knows a catalog table by: what an unqualified statement calls it. */
-  tableName(table: RelationRef): string
-  /** The server's log_line_prefix, which its stderr logs were written with; undefined where there is none. */
-  logLinePrefix(conn: Connection): Promise<string | undefined>
-}
+export type {Dialect, LexRules, ShapeAnalysis, ShapeAnalyzer, WorkloadDialect} from './dialect/types.js'
 
-const postgres: WorkloadDialect = {
-  tableName: (t) => (t.schema === 'public' ? t.name : `${t.schema}.${t.name}`),
-  async logLinePrefix(conn) {
-    // PGlite writes no server log.
-    if (conn.flavor !== 'postgresql') return undefined
-    return (await conn.query<{p: string}>(`select current_setting('log_line_prefix') as p`))[0]?.p
-  },
-}
-
-const mysql: WorkloadDialect = {
-  // Statements name tables of their default database bare, and a catalog reads one database.
-  tableName: (t) => t.name,
-  // MySQL/MariaDB logs have fixed layouts, recognised from their lines.
-  logLinePrefix: async () => undefined,
-}
-
-const DIALECTS: Readonly<Record<Engine, WorkloadDialect>> = {postgres, mysql}
+const DIALECTS: Readonly<Record<Engine, WorkloadDialect>> = {postgres: postgresWorkload, mysql: mysqlWorkload}
 
 export function workloadDialect(engine: Engine): WorkloadDialect {
   return DIALECTS[engine]

@@ -8,8 +8,9 @@
  *  - the comments, so sqlcommenter tags (`/*application='orders'*\/`) are read from comments only,
  *    never from inside a string literal.
  */
+import {type Dialect, workloadDialect} from './dialect.js'
 
-export type Dialect = 'postgres' | 'mysql'
+export type {Dialect} from './dialect.js'
 
 export interface Masked {
   key: string
@@ -20,6 +21,16 @@ const isDigit = (c: number) => c >= 48 && c <= 57
 const isIdent = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 95 || c === 36 || c > 127
 
 export function maskSql(sql: string, dialect: Dialect): Masked {
+  // The dialect's rules, read once into locals: this loop runs for every character of every
+  // logged statement, and a property lookup per character would show in ingestion's time.
+  const lex = workloadDialect(dialect).lex
+  const dashNeedsSpace = lex.dashCommentNeedsSpace
+  const hashComments = lex.hashComments
+  const nested = lex.nestedBlockComments
+  const backslash = lex.backslashEscapes
+  const escapeStrings = lex.escapeStrings
+  const dollarQuotes = lex.dollarQuotes
+  const doubleQuotedStrings = lex.doubleQuotedStrings
   // The key is built from verbatim runs of `sql` (sql[from, to)), cut only where the text
   // changes (a literal masked, white space folded, a comment dropped): logged SQL is mostly
   // verbatim, and a key made of a few slices is cheaper to build and to hash than one appended to
@@ -44,8 +55,8 @@ export function maskSql(sql: string, dialect: Dialect): Masked {
     }
     let end = i + 1
     let masked = false
-    if ((c === 45 && sql.charCodeAt(i + 1) === 45 && (dialect === 'postgres' || i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) || (c === 35 && dialect === 'mysql')) {
-      // -- comment (MySQL needs a space after --), # comment (MySQL)
+    if ((c === 45 || c === 35) && lineCommentAt(sql, i, dashNeedsSpace, hashComments)) {
+      // -- comment, # comment
       const eol = sql.indexOf('\n', i)
       comments.push(sql.slice(i + (c === 35 ? 1 : 2), eol === -1 ? n : eol))
       i = eol === -1 ? n : eol + 1
@@ -53,40 +64,29 @@ export function maskSql(sql: string, dialect: Dialect): Masked {
       single = false
       continue
     } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
-      // /* block comment */ (nested in PostgreSQL)
-      let depth = 1
-      let j = i + 2
-      while (j < n && depth > 0) {
-        if (sql.charCodeAt(j) === 42 && sql.charCodeAt(j + 1) === 47) {
-          depth--
-          j += 2
-        } else if (dialect === 'postgres' && sql.charCodeAt(j) === 47 && sql.charCodeAt(j + 1) === 42) {
-          depth++
-          j += 2
-        } else j++
-      }
-      comments.push(sql.slice(i + 2, depth === 0 ? j - 2 : j))
-      i = j
+      // /* block comment */
+      const close = blockCommentClose(sql, i, nested)
+      comments.push(sql.slice(i + 2, close))
+      i = close === n ? n : close + 2
       space = true
       single = false
       continue
     } else if (c === 39) {
-      // 'string' (E'..', B'..', X'..', N'..' prefixes fall through as identifier chars then quote)
-      end = skipQuoted(sql, i, 39, dialect === 'mysql' || (i > 0 && (sql.charCodeAt(i - 1) === 69 || sql.charCodeAt(i - 1) === 101)))
+      // 'string'; a prefix (E'..', B'..', X'..', N'..') falls through as an identifier, then the quote
+      end = skipQuoted(sql, i, 39, backslash || (escapeStrings && isEscapePrefix(sql, i)))
       masked = true
     } else if (c === 34) {
-      // "identifier" in PostgreSQL (kept); "string" in MySQL (masked)
-      end = skipQuoted(sql, i, 34, dialect === 'mysql')
-      masked = dialect === 'mysql'
+      // "identifier" (kept), or "string" (masked) where double quotes are strings
+      end = skipQuoted(sql, i, 34, doubleQuotedStrings && backslash)
+      masked = doubleQuotedStrings
     } else if (c === 96) {
       // `identifier` (MySQL)
       end = skipQuoted(sql, i, 96, false)
-    } else if (c === 36 && dialect === 'postgres' && !isDigit(sql.charCodeAt(i + 1))) {
-      // $tag$ dollar quoting (PostgreSQL) — but $1 is a parameter
-      const close = sql.indexOf('$', i + 1)
-      if (close !== -1 && isDollarTag(sql, i, close)) {
-        const tagEnd = sql.indexOf(sql.slice(i, close + 1), close + 1)
-        end = tagEnd === -1 ? n : tagEnd + close + 1 - i
+    } else if (c === 36 && dollarQuotes && !isDigit(sql.charCodeAt(i + 1))) {
+      // $tag$ dollar quoting — but $1 is a parameter
+      const close = dollarQuoteEnd(sql, i)
+      if (close !== -1) {
+        end = close
         masked = true
       }
     } else if ((isDigit(c) || (c === 46 && isDigit(sql.charCodeAt(i + 1)))) && !(i > 0 && isIdent(sql.charCodeAt(i - 1)))) {
@@ -126,14 +126,49 @@ export function maskSql(sql: string, dialect: Dialect): Masked {
   return {key: out, comments}
 }
 
-/** Whether sql[start, close] is a dollar-quote tag: `$$` or `$name$`. */
-function isDollarTag(sql: string, start: number, close: number): boolean {
+/** Whether a line comment starts at sql[i] (a `-` or a `#`). */
+function lineCommentAt(sql: string, i: number, dashNeedsSpace: boolean, hashComments: boolean): boolean {
+  if (sql.charCodeAt(i) === 35) return hashComments
+  if (sql.charCodeAt(i + 1) !== 45) return false
+  return !dashNeedsSpace || i + 2 >= sql.length || sql.charCodeAt(i + 2) <= 32
+}
+
+/** Index of the `*\/` that closes the block comment opened at sql[start]; sql.length when none does. */
+function blockCommentClose(sql: string, start: number, nested: boolean): number {
+  const n = sql.length
+  let depth = 1
+  let j = start + 2
+  while (j < n) {
+    const c = sql.charCodeAt(j)
+    if (c === 42 && sql.charCodeAt(j + 1) === 47) {
+      if (--depth === 0) return j
+      j += 2
+    } else if (nested && c === 47 && sql.charCodeAt(j + 1) === 42) {
+      depth++
+      j += 2
+    } else j++
+  }
+  return n
+}
+
+/** Whether the quote at sql[quote] opens an E'…' string (the E not the end of a longer word). */
+function isEscapePrefix(sql: string, quote: number): boolean {
+  const e = sql.charCodeAt(quote - 1)
+  return (e === 69 || e === 101) && !(quote > 1 && isIdent(sql.charCodeAt(quote - 2)))
+}
+
+/** Index just past the dollar-quoted string opened at sql[start] (`$$` or `$name$`); -1 when no tag opens there. */
+function dollarQuoteEnd(sql: string, start: number): number {
+  const close = sql.indexOf('$', start + 1)
+  if (close === -1) return -1
   for (let k = start + 1; k < close; k++) {
     const c = sql.charCodeAt(k)
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
-    if (!letter && !(k > start + 1 && isDigit(c))) return false
+    if (!letter && !(k > start + 1 && isDigit(c))) return -1
   }
-  return true
+  const tag = close + 1 - start
+  const end = sql.indexOf(sql.slice(start, close + 1), close + 1)
+  return end === -1 ? sql.length : end + tag
 }
 
 /** Index just past the closing quote; a doubled quote is an escaped one. */
@@ -195,6 +230,7 @@ function safeDecode(text: string): string {
  * (db/dialect/postgres.ts, libpg-query), which falls back to this only for a script it refuses.
  */
 export function splitStatements(sql: string, dialect: Dialect): {text: string; offset: number}[] {
+  const lex = workloadDialect(dialect).lex
   const out: {text: string; offset: number}[] = []
   let start = 0
   let i = 0
@@ -209,21 +245,19 @@ export function splitStatements(sql: string, dialect: Dialect): {text: string; o
     if (c === 59) {
       cut(i)
       i++
-    } else if ((c === 45 && sql.charCodeAt(i + 1) === 45) || (c === 35 && dialect === 'mysql')) {
+    } else if ((c === 45 || c === 35) && lineCommentAt(sql, i, lex.dashCommentNeedsSpace, lex.hashComments)) {
       const end = sql.indexOf('\n', i)
       i = end === -1 ? n : end + 1
     } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
-      const end = sql.indexOf('*/', i + 2)
-      i = end === -1 ? n : end + 2
-    } else if (c === 39 || c === 34 || c === 96) {
-      i = skipQuoted(sql, i, c, dialect === 'mysql' && c !== 96)
-    } else if (c === 36 && dialect === 'postgres' && !isDigit(sql.charCodeAt(i + 1))) {
-      const close = sql.indexOf('$', i + 1)
-      const tag = close === -1 ? '' : sql.slice(i, close + 1)
-      if (/^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$$/.test(tag)) {
-        const end = sql.indexOf(tag, close + 1)
-        i = end === -1 ? n : end + tag.length
-      } else i++
+      const close = blockCommentClose(sql, i, lex.nestedBlockComments)
+      i = close === n ? n : close + 2
+    } else if (c === 39) {
+      i = skipQuoted(sql, i, c, lex.backslashEscapes || (lex.escapeStrings && isEscapePrefix(sql, i)))
+    } else if (c === 34 || c === 96) {
+      i = skipQuoted(sql, i, c, c === 34 && lex.doubleQuotedStrings && lex.backslashEscapes)
+    } else if (c === 36 && lex.dollarQuotes && !isDigit(sql.charCodeAt(i + 1))) {
+      const end = dollarQuoteEnd(sql, i)
+      i = end === -1 ? i + 1 : end
     } else i++
   }
   cut(n)

@@ -105,6 +105,9 @@ export const mysqlDialect: ExecutionDialect = {
   transactionLockTimeout: () => null,
   sessionLockTimeout: (ms) => [`SET SESSION lock_wait_timeout = ${seconds(ms)}`, `SET SESSION innodb_lock_wait_timeout = ${seconds(ms)}`],
   resetSessionLockTimeout: ['SET SESSION lock_wait_timeout = DEFAULT', 'SET SESSION innodb_lock_wait_timeout = DEFAULT'],
+  // A DDL statement queued for a metadata lock blocks the application's next requests on the
+  // table (see runStatement in execute/journal.ts): lock_wait_timeout 0 makes the request fail at once.
+  journalLockTimeout: (ms) => ['SET SESSION lock_wait_timeout = 0', `SET SESSION innodb_lock_wait_timeout = ${seconds(ms)}`],
   isRetryable: (error) => RETRYABLE.has(Number((error as {errno?: unknown})?.errno)),
   splitStatements: async (script) => cutAtSemicolons(script, 'mysql'),
   quoteIdent: mysqlIdent,

@@ -9,6 +9,7 @@ import {createHash} from 'node:crypto'
 import {loadModule, parseSync} from 'libpg-query'
 
 import {ident} from '../../plan/quote.js'
+import {sqlstateOf} from '../../util/sqlstate.js'
 import {splitStatements as cutAtSemicolons} from '../../workload/mask.js'
 import type {Connection} from '../connection.js'
 import type {ExecutionDialect, LedgerSql, PlanLockSql, ServerPrivileges, Statement} from './types.js'
@@ -174,7 +175,8 @@ export const postgresDialect: ExecutionDialect = {
   transactionLockTimeout: (ms) => `SET LOCAL lock_timeout = '${Math.round(ms)}ms'`,
   sessionLockTimeout: (ms) => [`SET lock_timeout = '${Math.round(ms)}ms'`],
   resetSessionLockTimeout: ['RESET lock_timeout'],
-  isRetryable: (error) => RETRYABLE.has(String((error as {code?: unknown})?.code)),
+  journalLockTimeout: null,
+  isRetryable: (error) => RETRYABLE.has(sqlstateOf(error) ?? ''),
   splitStatements: splitPostgres,
   quoteIdent: ident,
   lock,

@@ -86,6 +86,13 @@ export interface ExecutionDialect {
   /** For the session, and back to the server's default. */
   sessionLockTimeout(ms: number): string[]
   resetSessionLockTimeout: string[]
+  /**
+   * For a statement journal (execute/journal.ts, where DDL is not transactional): metadata locks
+   * asked for without queueing (refused at once; the journal asks again after a short pause),
+   * row lock waits bounded by `ms`; `resetSessionLockTimeout` sets them back. Null where steps
+   * run in transactions and are never journaled.
+   */
+  journalLockTimeout: ((ms: number) => string[]) | null
   /** Did the statement lose a race with concurrent traffic (nothing of it happened; worth retrying)? */
   isRetryable(error: unknown): boolean
   /** A script cut into the statements the server takes one at a time. */

@@ -35,6 +35,8 @@ import type {Connection} from '../../db/connection.js'
 import {CarveError, EXIT} from '../../errors.js'
 import type {PlanStep} from '../../plan/model.js'
 import {ident, qualified} from '../../plan/quote.js'
+import {sleep} from '../../util/sleep.js'
+import {sqlstateOf} from '../../util/sqlstate.js'
 import {
   backfillTable,
   combineThrottles,
@@ -146,7 +148,7 @@ async function checkParity(ctx: RunContext, target: Connection | null, t: CopyTa
   const capture = await captureInstalled(ctx.conn, t.source)
   let last: ParityOutcome | null = null
   for (let attempt = 0; attempt <= RECHECKS; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, RECHECK_MS))
+    if (attempt > 0) await sleep(RECHECK_MS)
     const found: [DifferenceKind, string[]][] = []
     let recent = new Set<string>()
     const summary = await diffTables(ctx.conn, target ?? ctx.conn, t.source, t.target, t.key, t.columns, {
@@ -260,7 +262,7 @@ export const splitCopyRunner: StepProgram = {
       await conn.query(`TRUNCATE ${names.join(', ')}`)
     } catch (error) {
       // Referenced by a table outside the step: delete instead (the FK then decides).
-      if ((error as {code?: string}).code !== '0A000') throw error
+      if (sqlstateOf(error) !== '0A000') throw error
       for (const n of [...names].reverse()) await conn.query(`DELETE FROM ${n}`)
     }
     await ctx.saveCheckpoint({})

@@ -10,9 +10,7 @@ import {CarveError} from '../../errors.js'
 import type {RelationRef} from '../../introspect/model.js'
 import {dollarQuote, ident, literal, qualified} from '../../plan/quote.js'
 
-type Relation = RelationRef
-
-function relationLabel(r: Relation): string {
+function relationLabel(r: RelationRef): string {
   return qualified(r.schema, r.name)
 }
 
@@ -33,7 +31,7 @@ export interface CaptureNames {
 }
 
 /** Object names for a source table: a hash of its name, so any name (and any length) fits. */
-export function captureNames(source: Relation): CaptureNames {
+export function captureNames(source: RelationRef): CaptureNames {
   const hash = createHash('sha256').update(`${source.schema}\u0000${source.name}`).digest('hex').slice(0, 16)
   return {
     schema: CAPTURE_SCHEMA,
@@ -45,7 +43,7 @@ export function captureNames(source: Relation): CaptureNames {
   }
 }
 
-export function captureQueue(source: Relation): Relation {
+export function captureQueue(source: RelationRef): RelationRef {
   const n = captureNames(source)
   return {schema: n.schema, name: n.queue}
 }
@@ -78,7 +76,7 @@ const OLD_TRIGGERS = ['carve_capture_insert', 'carve_capture_update'] as const
  * function, no operator (the key comparison is in the WHEN clause, resolved when the trigger is
  * created) — so a caller's schema cannot put its own objects in their place.
  */
-export function installCapture(table: {source: Relation; key: string[]}): string {
+export function installCapture(table: {source: RelationRef; key: string[]}): string {
   if (!table.key.length) throw new CarveError('capture.no-key', `${relationLabel(table.source)}: change capture needs the table's key`)
   const n = captureNames(table.source)
   const src = qualified(table.source.schema, table.source.name)
@@ -132,7 +130,7 @@ function dropTriggers(src: string): string {
 }
 
 /** SQL removing capture: triggers, functions and the queue (with any entries not yet applied). */
-export function removeCapture(table: {source: Relation}): string {
+export function removeCapture(table: {source: RelationRef}): string {
   const n = captureNames(table.source)
   const src = qualified(table.source.schema, table.source.name)
   return `-- Remove change capture for ${relationLabel(table.source).replace(/\n/g, ' ')}.
