@@ -99,4 +99,18 @@ describe('architecture of src/', () => {
     const long = files.map((f) => ({file: name(f), lines: readFileSync(f, 'utf8').split('\n').length - 1})).filter((f) => f.lines > MAX_LINES)
     expect(long.map((f) => `${f.file} (${f.lines})`)).toEqual([])
   })
+  // The pipeline's last stages (render, report) and the CLI read every stage's output; a stage to
+  // their left importing them would be an arrow pointing right (helpers both need live in util/).
+  it('has no stage importing render/, report/ or cli/', () => {
+    const late = ['render', 'report', 'cli'].map((d) => join(SRC, d) + '/')
+    const early = files.filter((f) => !late.some((d) => f.startsWith(d)))
+    const wrong = early.flatMap((f) =>
+      importsOf(readFileSync(f, 'utf8'))
+        .map((s) => resolveImport(f, s, set))
+        .filter((t): t is string => t !== null && late.some((d) => t.startsWith(d)))
+        .map((t) => `${name(f)} → ${name(t)}`),
+    )
+    expect(early.length).toBeGreaterThan(100)
+    expect(wrong).toEqual([])
+  })
 })

@@ -7,7 +7,8 @@
  */
 import ansis from 'ansis'
 
-import {formatCount, safeText} from '../render/text.js'
+import {formatCount} from '../util/numbers.js'
+import {safeText} from '../util/safe-text.js'
 import type {ExecEvent} from './executor.js'
 import {describeHolder, formatMs} from './lock.js'
 

@@ -9,7 +9,7 @@
  */
 import {tableKeyer} from '../graph/build.js'
 import type {Column, Table} from '../introspect/model.js'
-import {erName, erType, mermaidText} from '../render/mermaid.js'
+import {erName, erType, mermaidText} from '../util/mermaid-text.js'
 import {cmp, type ContextSpec, type PlanInput} from './context.js'
 
 function attribute(column: Column, table: Table, fkColumns: Set<string>): string {

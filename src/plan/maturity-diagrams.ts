@@ -8,7 +8,7 @@
  * participant gets a generated id (`sv0`, `dt3`, `p1`), and names go into quoted labels through
  * `mermaidText`, which writes every unsafe character as a Mermaid entity code.
  */
-import {compactPlural, mermaidText} from '../render/mermaid.js'
+import {compactPlural, mermaidText} from '../util/mermaid-text.js'
 import {cmp, type ContextSpec, type ForeignAccess, type PlanInput} from './context.js'
 
 export type MaturityLevel = 0 | 1 | 2 | 3 | 4 | 5

@@ -6,7 +6,7 @@
  * "expired". Every name goes through `markdownText` (or `inlineCode`) before it reaches the page.
  */
 import type {Table} from '../introspect/model.js'
-import {formatBytes, formatCount} from '../render/text.js'
+import {formatBytes, formatCount} from '../util/numbers.js'
 import {plural} from '../util/plural.js'
 import {cmp, type ContextSpec, type ForeignAccess, type PlanInput} from './context.js'
 import {fenced, inlineCode, markdownText, mdTable, namesList} from './markdown.js'

@@ -4,7 +4,7 @@
  * Wording in templates/plan-readme.md. Pure apart from reading the template.
  */
 import {ENGINES} from '../db/engine.js'
-import {formatCount} from '../render/text.js'
+import {formatCount} from '../util/numbers.js'
 import {plural} from '../util/plural.js'
 import {cmp, type PlanInput} from './context.js'
 import {MATURITY_LEVELS} from './maturity-diagrams.js'

@@ -9,7 +9,7 @@ import {MATURITY_LEVELS, maturityDiagram, type MaturityLevel} from './diagrams.j
 import {fenced, inlineCode, markdownText} from './docs.js'
 import type {PlanManifest} from './model.js'
 import {contextFolder, linkFromContext} from './plan-paths.js'
-import {mermaidText} from '../render/mermaid.js'
+import {mermaidText} from '../util/mermaid-text.js'
 
 export interface ReviewOptions {
   /** The plan folder's path from the repository root (posix), for CODEOWNERS patterns and commands. */

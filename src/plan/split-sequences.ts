@@ -7,7 +7,7 @@
  * participant gets a generated id (`sv0`, `dt3`, `p1`), and names go into quoted labels through
  * `mermaidText`, which writes every unsafe character as a Mermaid entity code.
  */
-import {compactPlural, mermaidText} from '../render/mermaid.js'
+import {compactPlural, mermaidText} from '../util/mermaid-text.js'
 import type {ContextSpec} from './context.js'
 
 /** Participants of the split sequences; `as` aliases are unquoted, so names go through mermaidText. */

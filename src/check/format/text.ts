@@ -2,7 +2,8 @@
  * The human report: grouped by context, worst first, each finding on one line with its evidence
  * indented below it; known (baselined) findings are counted, not listed.
  */
-import {formatCount, safeText} from '../../render/text.js'
+import {formatCount} from '../../util/numbers.js'
+import {safeText} from '../../util/safe-text.js'
 import type {CheckReport, Finding, Severity} from '../model.js'
 import {severityRank} from '../model.js'
 
