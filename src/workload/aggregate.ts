@@ -34,13 +34,15 @@ interface Shape {
   routes: Map<string, Route>
 }
 
-/** What one service's execution of a shape adds to: resolved on its first execution. */
+/**
+ * One service's executions of a shape: its tally and the executions not yet added to the access
+ * matrix. The matrix and join counters are settled from these when the counts are handed over
+ * (settleRoutes), not on every execution: a route per shape and service is ~300,000 at 1 GB, and
+ * holding the counters each execution adds to cost ~600 bytes a route where this costs ~50.
+ */
 interface Route {
   tally: ServiceTally
-  /** Access counters and, at the same index, the column each execution adds to. */
-  cells: TableAccess[]
-  ops: ('read' | 'write' | 'lock' | 'ddl')[]
-  joins: {calls: number; services: Map<string, number>}[]
+  calls: number
 }
 
 interface SessionState {
@@ -135,12 +137,8 @@ export class WorkloadAggregator {
       route.tally.calls += event.calls
       sight(route.tally, event.at, event.file, event.line, this.timestamps.own)
     }
+    route.calls += event.calls
     if (shape.approximate) this.approximateCalls += event.calls
-    for (let k = 0; k < route.cells.length; k++) route.cells[k]![route.ops[k]!] += event.calls
-    for (const j of route.joins) {
-      j.calls += event.calls
-      bump(j.services, service, event.calls)
-    }
     this.trackTransaction(event, shape.infos, service)
   }
 
@@ -183,26 +181,38 @@ export class WorkloadAggregator {
       tally.calls += event.calls
       sight(tally, event.at, event.file, event.line, this.timestamps.own)
     }
-    const route: Route = {tally, cells: [], ops: [], joins: []}
-    const cell = (table: string, op: 'read' | 'write' | 'lock' | 'ddl') => {
-      route.cells.push(this.cell(service, table))
-      route.ops.push(op)
-    }
-    for (const info of shape.infos) {
-      for (const t of info.reads) cell(t, 'read')
-      for (const t of info.writes) cell(t, 'write')
-      for (const t of info.locks) cell(t, 'lock')
-      for (const t of info.ddl) cell(t, 'ddl')
-      for (const [a, b] of info.joins) {
-        if (this.isSystem(a) || this.isSystem(b)) continue
-        const k = `${a}\u0000${b}`
-        let j = this.joins.get(k)
-        if (!j) this.joins.set(k, (j = {tables: [a, b], calls: 0, services: new Map()}))
-        route.joins.push(j)
-      }
-    }
+    const route: Route = {tally, calls: 0}
     shape.routes.set(service, route)
     return route
+  }
+
+  /**
+   * Add the routes' executions to the access matrix and the join counters, once per route and
+   * table rather than once per execution; their counts go back to zero, so settling again adds
+   * nothing. Every route makes its cells and join entries even with no executions, as counting
+   * on each execution did.
+   */
+  private settleRoutes(): void {
+    for (const shape of this.shapes.values()) {
+      for (const [service, route] of shape.routes) {
+        const calls = route.calls
+        route.calls = 0
+        for (const info of shape.infos) {
+          for (const t of info.reads) this.cell(service, t).read += calls
+          for (const t of info.writes) this.cell(service, t).write += calls
+          for (const t of info.locks) this.cell(service, t).lock += calls
+          for (const t of info.ddl) this.cell(service, t).ddl += calls
+          for (const [a, b] of info.joins) {
+            if (this.isSystem(a) || this.isSystem(b)) continue
+            const k = `${a}\u0000${b}`
+            let j = this.joins.get(k)
+            if (!j) this.joins.set(k, (j = {tables: [a, b], calls: 0, services: new Map()}))
+            j.calls += calls
+            bump(j.services, service, calls)
+          }
+        }
+      }
+    }
   }
 
   /** Each source reports its own time window (readers know their timestamp formats). */
@@ -297,6 +307,7 @@ export class WorkloadAggregator {
   /** Close what is open and hand over the counts (a worker calls this at the end of its share). */
   snapshot(): AggregatorState {
     this.closeSessions()
+    this.settleRoutes()
     const groups = (m: Map<string, {tables: string[]; calls: number; services: Map<string, number>}>) =>
       [...m.values()].map((g) => ({tables: g.tables, calls: g.calls, services: [...g.services]}))
     return {
@@ -382,6 +393,7 @@ export class WorkloadAggregator {
 
   finish(engine: 'postgres' | 'mysql'): Workload {
     this.closeSessions()
+    this.settleRoutes()
 
     const statements: StatementStats[] = [...this.fingerprints.values()]
       .map((f) => {

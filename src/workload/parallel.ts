@@ -154,8 +154,12 @@ export async function runUnits(
       worker.on('error', (error) => reject(new CarveError('workload.worker', `a worker thread failed: ${error.message}`, {cause: error})))
       feed()
     })
-  const states = await Promise.all(Array.from({length: workers}, runOne))
-  for (const state of states) aggregator.merge(state)
+  const states: (AggregatorState | undefined)[] = await Promise.all(Array.from({length: workers}, runOne))
+  // Each state is let go once merged: the next one merges beside the counts, not beside two copies.
+  for (let i = 0; i < states.length; i++) {
+    aggregator.merge(states[i]!)
+    states[i] = undefined
+  }
   // The pieces' edges, in file order: the tail of piece i-1 meets the head of piece i, and a
   // statement held at the end of piece i-1 gets the bare duration piece i starts with. Beside the
   // aggregator, which sessions are inside an explicit transaction (what undecided ones need).
