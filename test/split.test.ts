@@ -15,6 +15,7 @@ import type {Connection} from '../src/db/connection.js'
 import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
 import {cutOver, isSwitched, PauseAborted, type PauseAttempt, withWritePause} from '../src/execute/cutover.js'
+import {advanceSlot, walInsertLsn} from '../src/execute/replication.js'
 import {splitCopyRunner} from '../src/steps/split-copy/runner.js'
 import {splitCutoverRunner} from '../src/steps/split-cutover/runner.js'
 import {splitDecommissionRunner} from '../src/steps/split-decommission/runner.js'
@@ -254,6 +255,24 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+/**
+ * Run `work` with the WAL writer flushing asynchronous commits only every 10 s instead of every
+ * 200 ms. The cluster commits asynchronously (synchronous_commit off), as apply workers always do,
+ * so the WAL flush position lags behind the transactions an apply worker has just committed —
+ * here for seconds instead of a fraction of one. A slot advanced "to here" inside a write pause
+ * must still get there: stopped at the flush position, it would send those transactions back.
+ */
+async function withLaggingFlush<T>(conn: Connection, work: () => Promise<T>): Promise<T> {
+  await conn.exec(`ALTER SYSTEM SET wal_writer_delay = '10s'`)
+  await conn.query(`SELECT pg_reload_conf()`)
+  try {
+    return await work()
+  } finally {
+    await conn.exec(`ALTER SYSTEM RESET wal_writer_delay`)
+    await conn.query(`SELECT pg_reload_conf()`)
+  }
+}
+
 async function buildPlan(conn: Connection, mode: SplitSpec['mode']): Promise<{input: PlanInput; ctx: ContextSpec; steps: Step[]}> {
   const catalog = await inspect(conn)
   const boundaries = boundariesSchema.parse({version: 1, contexts: [{name: 'orders', owner: 'orders-service', tables: ['orders', LINES, 'order_audit']}]})
@@ -407,6 +426,33 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     expect(JSON.stringify(splitSteps(plan.ctx, plan.input, 'outbox-orders', {mode: 'logical-replication'}).map(toStep))).toBe(JSON.stringify(steps))
   })
 
+  it('advances a slot to exactly the position asked while the WAL before it is not flushed yet', async () => {
+    const c = await openPostgres(cluster.url('postgres'))
+    try {
+      await withLaggingFlush(c, async () => {
+        await c.exec(`CREATE TABLE advance_probe (x int)`)
+        await c.query(`SELECT pg_create_logical_replication_slot('carve_test_advance', 'pgoutput')`)
+        // Committed asynchronously, like an apply worker's transaction: the case at hand is a
+        // position the WAL writer has not flushed yet (where the server would stop the slot).
+        let lsn = ''
+        for (let tries = 0; tries < 5 && !lsn; tries++) {
+          await c.exec(`INSERT INTO advance_probe VALUES (1)`)
+          const at = await walInsertLsn(c)
+          const [row] = await c.query<{flushed: boolean}>(`SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn AS flushed`, [at])
+          if (!row!.flushed) lsn = at
+        }
+        expect(lsn).not.toBe('')
+        await advanceSlot(c, 'carve_test_advance', lsn)
+        const [slot] = await c.query<{at: string}>(`SELECT confirmed_flush_lsn::text AS at FROM pg_replication_slots WHERE slot_name = 'carve_test_advance'`)
+        expect(slot).toEqual({at: lsn})
+      })
+    } finally {
+      await c.query(`SELECT pg_drop_replication_slot('carve_test_advance') FROM pg_replication_slots WHERE slot_name = 'carve_test_advance'`)
+      await c.exec(`DROP TABLE IF EXISTS advance_probe`)
+      await c.close()
+    }
+  })
+
   it('prepare creates the target database and schema, and the slot before any row is copied', async () => {
     const s = step('split-prepare')
     await splitPrepareRunner.apply(h.ctx(s), s.step)
@@ -519,7 +565,9 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
         [`INSERT INTO "orders"."Order ""Lines""" (order_id, line_no, sku, qty, price) VALUES (22, 9, 'stray', 1, 1)`, []],
       ])
     }
-    await cutOver(h.ctx(s, ROOMY), spec, s.files.up!, {beforePause})
+    // Writers run up to the pause, so the forward stream applies their last transactions inside
+    // it, just before the reverse slot is moved to the switch point (see withLaggingFlush).
+    await withLaggingFlush(source, () => cutOver(h.ctx(s, ROOMY), spec, s.files.up!, {beforePause}))
     const stats = await writers.stop()
     const cp = h.checkpoints.get(s.step.id) as {phase: string; pauseMs: number; catchUpMs: number; attempts: PauseAttempt[]; rehearsal: {found: number; repaired: number}; parity: {rows: number; repaired: number; remaining: number}}
     expect(cp.phase).toBe('done')
@@ -534,7 +582,16 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     const [a, b] = [await snapshot(source, 'orders'), await snapshot(target, 'orders')]
     expect(b).toEqual(a)
     report.cutover = {rows: rowCount(a), writes: stats.ok, failedWrites: stats.failed, pauseMs: cp.pauseMs, catchUpMs: Math.round(cp.catchUpMs), repairedBeforePause: cp.rehearsal.repaired, repairedUnderPause: cp.parity.repaired, longestWriteMs: Math.round(stats.longestMs), attempts: cp.attempts.length}
-    await splitCutoverRunner.verify(h.ctx(s), s.step)
+    // A write on the target right after the switch reaches the source copies, once: nothing the
+    // forward stream applied before the switch comes back with it (a duplicate key would stop
+    // the reverse stream, and a row of the table without a key would be doubled).
+    const first = (await target.query<{id: string}>(`INSERT INTO "orders"."orders" (ref, customer) VALUES ('right-after-switch', 'r') RETURNING id::text`))[0]!.id
+    await target.query(`INSERT INTO "orders"."order_audit" (order_id, what) VALUES ($1, 'right-after-switch')`, [first])
+    await waitFor('the first write on the target to reach the source copies', async () => (await source.query(`SELECT 1 FROM "orders"."order_audit" WHERE what = 'right-after-switch'`)).length > 0)
+    expect(await source.query(`SELECT id::text FROM "orders"."orders" WHERE ref = 'right-after-switch'`)).toEqual([{id: first}])
+    expect(await source.query(`SELECT count(*)::int AS n FROM "orders"."order_audit" WHERE what = 'right-after-switch'`)).toEqual([{n: 1}])
+    await splitCutoverRunner.verify(h.ctx(s), s.step) // reverse catch-up, then every row compared: 0 differing
+    expect(await snapshot(source, 'orders')).toEqual(await snapshot(target, 'orders'))
     // The source copies are read-only now, through the compatibility view too.
     await expect(source.query(`INSERT INTO public.orders (ref, customer) VALUES ('late', 'x')`)).rejects.toMatchObject({code: '25006'})
     await expect(source.query(`UPDATE "orders"."order_audit" SET what = 'x'`)).rejects.toMatchObject({code: '25006'})
@@ -567,7 +624,9 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     const targetWriters = startWriters(cluster.url(spec.target_database), 2, {schema: 'orders', intervalMs: 3, maxId: () => ORDERS + 3000, views: false})
     await new Promise((r) => setTimeout(r, 300))
     const s = step('split-cutover')
-    await splitCutoverRunner.rollback(h.ctx(s, ROOMY), s.step)
+    // As at the cut-over: the reverse stream applies the last target writes inside the pause,
+    // just before the new forward slot is moved to the switch-back point.
+    await withLaggingFlush(source, () => splitCutoverRunner.rollback(h.ctx(s, ROOMY), s.step))
     const stats = await targetWriters.stop()
     const rollbackEvents = h.events.filter((e) => e.step === s.step.id && e.phase === 'rollback').map((e) => e.message)
     const pause = Number(/writes paused (\d+) ms/.exec(rollbackEvents.join('\n'))?.[1])
@@ -579,6 +638,9 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     // The source is writable again, and the forward stream resumed from the switch-back point.
     await source.query(`INSERT INTO public.orders (ref, customer) VALUES ('after-rollback', 'y')`)
     await waitFor('forward replication after the rollback', async () => (await target.query(`SELECT 1 FROM "orders"."orders" WHERE ref = 'after-rollback'`)).length === 1)
+    // …once, and nothing the target wrote came back with it (the outbox has no replica upsert
+    // trigger: a duplicate would stop the forward stream).
+    await waitFor('the target to equal the source after the rollback', async () => JSON.stringify(await snapshot(source, 'orders', true)) === JSON.stringify(await snapshot(target, 'orders', true)))
     await expect(target.query(`INSERT INTO "orders"."orders" (ref, customer) VALUES ('stray', 'x')`)).rejects.toMatchObject({code: '25006'})
     await splitSyncRunner.verify(h.ctx(step('split-sync')), step('split-sync').step)
   })

@@ -196,7 +196,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, h
         // 4. The reverse path starts exactly here: the slot moved to the point where both sides
         //    are equal (logical), or capture installed on the target before it takes a write.
         if (logical) {
-          await advanceSlot(target, spec.reverse.slot, await walInsertLsn(target))
+          await advanceSlot(target, spec.reverse.slot, await walInsertLsn(target), () => clock.check('reverse slot'))
         } else {
           onAbort(async () => {
             for (const t of reverseTables) await target.exec(removeCapture(t))
@@ -321,7 +321,7 @@ export async function switchBack(ctx: RunContext, spec: SplitSpec, downSql: stri
       }
       clock.check('parity')
       await syncSequences(target, source, spec, 'reverse')
-      if (logical) await advanceSlot(source, spec.slot, await walInsertLsn(source))
+      if (logical) await advanceSlot(source, spec.slot, await walInsertLsn(source), () => clock.check('forward slot'))
       // The source side of the switch in its own transaction, committed just before the release.
       await switcher.exec('BEGIN')
       onAbort(() => switcher.exec('ROLLBACK'))
