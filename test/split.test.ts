@@ -15,7 +15,7 @@ import type {Connection} from '../src/db/connection.js'
 import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
 import {cutOver, isSwitched, PauseAborted, type PauseAttempt, withWritePause} from '../src/execute/cutover.js'
-import {advanceSlot, walInsertLsn} from '../src/execute/replication.js'
+import {advanceSlot, subscriptionOptions, walInsertLsn} from '../src/execute/replication.js'
 import {splitCopyRunner} from '../src/steps/split-copy/runner.js'
 import {splitCutoverRunner} from '../src/steps/split-cutover/runner.js'
 import {splitDecommissionRunner} from '../src/steps/split-decommission/runner.js'
@@ -326,6 +326,13 @@ describe('split runners on engines without replication', () => {
       await expect(runner.apply(ctx(fake('mysql')), s.step)).rejects.toThrow(/not supported on MySQL yet/)
     }
     await expect(splitDecommissionRunner.rollback(ctx(fake('postgresql')), s.step)).rejects.toThrow(/cannot be rolled back/)
+  })
+
+  it('asks PostgreSQL 16+ for the publisher\'s own changes only (origin = none) where asked, and 15 for nothing it lacks', () => {
+    const sub = {name: 'r', conninfo: '', publications: ['p'], slot: 'r', enabled: false}
+    expect(subscriptionOptions({...sub, localOnly: true}, 16)).toMatch(/, origin = none$/)
+    expect(subscriptionOptions({...sub, localOnly: true}, 15)).not.toMatch(/origin/)
+    expect(subscriptionOptions(sub, 17)).not.toMatch(/origin/)
   })
 
   it('refuse a hand-edited spec before touching anything', async () => {

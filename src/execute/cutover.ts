@@ -147,6 +147,8 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, h
         publications: [spec.reverse.publication],
         slot: spec.reverse.slot,
         enabled: false,
+        // The target's only replicated changes are the forward stream's: never send those back.
+        localOnly: true,
       })
     }
     const follow = await followerOf(ctx, spec, 'forward', target)

@@ -265,6 +265,18 @@ export interface NewSubscription {
   publications: string[]
   slot: string
   enabled: boolean
+  /**
+   * Receive only changes made on the publisher itself, not those a subscription applied there
+   * (`origin = none`, PostgreSQL 16+; ignored before, where the slot's start point alone keeps
+   * the echoes out — see advanceSlot).
+   */
+  localOnly?: boolean
+}
+
+/** The WITH options of CREATE SUBSCRIPTION over an existing slot, for a subscriber of `serverMajor`. */
+export function subscriptionOptions(s: NewSubscription, serverMajor: number): string {
+  const origin = s.localOnly && serverMajor >= 16 ? ', origin = none' : ''
+  return `create_slot = false, slot_name = ${literal(s.slot)}, copy_data = false, enabled = ${s.enabled ? 'true' : 'false'}${origin}`
 }
 
 /**
@@ -276,7 +288,7 @@ export async function createSubscription(conn: Connection, s: NewSubscription): 
   if ((await subscriptionState(conn, s.name)).exists) return
   await conn.exec(
     `CREATE SUBSCRIPTION ${ident(s.name)} CONNECTION ${literal(s.conninfo)} PUBLICATION ${s.publications.map(ident).join(', ')}
-       WITH (create_slot = false, slot_name = ${literal(s.slot)}, copy_data = false, enabled = ${s.enabled ? 'true' : 'false'})`,
+       WITH (${subscriptionOptions(s, conn.serverMajor)})`,
   )
 }
 
