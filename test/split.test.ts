@@ -751,8 +751,20 @@ describe.skipIf(!PG_URL)('physical split with change capture (shared server, no 
     await splitCutoverRunner.verify(h.ctx(c), c.step) // drains the reverse queue into the source copies
     expect((await source.query(`SELECT 1 FROM "orders"."orders" WHERE ref = 'cc-after'`)).length).toBe(1)
     await target.query(`UPDATE "orders"."orders" SET note = 'before the rollback' WHERE id IN (SELECT id FROM "orders"."orders" ORDER BY id DESC LIMIT 7)`)
+    // The copy cannot be emptied while the target is the live copy.
+    await expect(splitCopyRunner.rollback(h.ctx(step('split-copy')), step('split-copy').step)).rejects.toMatchObject({code: 'rollback.switched'})
     await splitCutoverRunner.rollback(h.ctx(c, ROOMY), c.step)
     expect(await snapshot(source, 'orders', true)).toEqual(await snapshot(target, 'orders', true))
     await source.query(`INSERT INTO public.orders (ref, customer) VALUES ('cc-after-rollback', 'y')`)
+    // The rest of `carve rollback --all`, in its order: the switch-back left the target guarded
+    // (read-only, TRUNCATE included), and the copy's rollback still empties it.
+    await splitSyncRunner.rollback(h.ctx(step('split-sync')), step('split-sync').step)
+    await splitCopyRunner.rollback(h.ctx(step('split-copy')), step('split-copy').step)
+    expect(await target.query(`SELECT count(*)::int AS n FROM "orders"."orders"`)).toEqual([{n: 0}])
+    await target.close()
+    target = undefined
+    await splitPrepareRunner.rollback(h.ctx(step('split-prepare')), step('split-prepare').step)
+    expect(await source.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [spec.target_database])).toEqual([])
+    expect((await source.query(`SELECT 1 FROM "orders"."orders" WHERE ref IN ('cc-after', 'cc-after-rollback')`)).length).toBe(2)
   })
 })
