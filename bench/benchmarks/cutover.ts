@@ -148,7 +148,6 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
       ctx.log(`  cut-over ${i + 1}/${cutovers}: pause ${pauses.at(-1)} ms${aborted.at(-1) ? ` (${aborted.at(-1)} aborted attempts before)` : ''}, back ${backPause?.[1] ?? '?'} ms; pgbench ${processed[i]} transactions meanwhile`)
     }
     // Clean-up only (both databases are dropped below): a failure is logged, the figures stand.
-    // It fails after a switch-back today: split-copy's rollback meets the guard on the target.
     await carve(ctx.root, ['rollback', planDir, '--all', '--db', db.url], {cwd: dir, timeoutMs: 10 * 60_000}).catch((error: unknown) =>
       ctx.log(`  rollback --all failed (the databases are dropped anyway): ${(error as Error).message.split('\n').filter(Boolean).slice(-2).join(' ')}`),
     )
