@@ -16,7 +16,10 @@
  * the direction about to start is created *before* the pause — creating a slot waits for every
  * running transaction, and inside the pause that could be a writer waiting for our lock — and is
  * advanced, inside the pause, to the WAL position where both sides are equal: it then holds
- * exactly the writes made after the switch.
+ * exactly the writes made after the switch. The WAL up to there is flushed first and the position
+ * reached checked (advanceSlot): the server stops a slot at its flush position, which lags behind
+ * the apply worker's asynchronous commits — a slot left there sends those back. On PostgreSQL 16+
+ * the reverse subscription also takes only the target's own changes (origin = none).
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
