@@ -14,7 +14,8 @@ import {boundariesSchema} from '../src/boundaries/file.js'
 import type {Connection} from '../src/db/connection.js'
 import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
-import {isSwitched, PauseAborted, withWritePause} from '../src/execute/cutover.js'
+import {cutOver, isSwitched, PauseAborted, type PauseAttempt, withWritePause} from '../src/execute/cutover.js'
+import {advanceSlot, subscriptionOptions, walInsertLsn} from '../src/execute/replication.js'
 import {splitCopyRunner} from '../src/steps/split-copy/runner.js'
 import {splitCutoverRunner} from '../src/steps/split-cutover/runner.js'
 import {splitDecommissionRunner} from '../src/steps/split-decommission/runner.js'
@@ -254,6 +255,24 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+/**
+ * Run `work` with the WAL writer flushing asynchronous commits only every 10 s instead of every
+ * 200 ms. The cluster commits asynchronously (synchronous_commit off), as apply workers always do,
+ * so the WAL flush position lags behind the transactions an apply worker has just committed —
+ * here for seconds instead of a fraction of one. A slot advanced "to here" inside a write pause
+ * must still get there: stopped at the flush position, it would send those transactions back.
+ */
+async function withLaggingFlush<T>(conn: Connection, work: () => Promise<T>): Promise<T> {
+  await conn.exec(`ALTER SYSTEM SET wal_writer_delay = '10s'`)
+  await conn.query(`SELECT pg_reload_conf()`)
+  try {
+    return await work()
+  } finally {
+    await conn.exec(`ALTER SYSTEM RESET wal_writer_delay`)
+    await conn.query(`SELECT pg_reload_conf()`)
+  }
+}
+
 async function buildPlan(conn: Connection, mode: SplitSpec['mode']): Promise<{input: PlanInput; ctx: ContextSpec; steps: Step[]}> {
   const catalog = await inspect(conn)
   const boundaries = boundariesSchema.parse({version: 1, contexts: [{name: 'orders', owner: 'orders-service', tables: ['orders', LINES, 'order_audit']}]})
@@ -265,6 +284,27 @@ async function buildPlan(conn: Connection, mode: SplitSpec['mode']): Promise<{in
   await conn.exec(outboxStep(ctx, input, new Locator(input, [ctx]), [])!.up)
   const drafts = splitSteps(ctx, input, 'outbox-orders', {mode})
   return {input, ctx, steps: drafts.map(toStep)}
+}
+
+/** Run statements in one transaction as a replica (no trigger fires: no capture, no guard, no FK). */
+async function asReplica(conn: Connection, statements: [string, unknown[]][]): Promise<void> {
+  await conn.exec(`BEGIN; SET LOCAL session_replication_role = replica;`)
+  for (const [sql, params] of statements) await conn.query(sql, params)
+  await conn.exec('COMMIT')
+}
+
+/**
+ * The pause found what was made after the full comparison: a row lost outside the changed keys
+ * gave the first attempt up (its count and key hashes tell), the changed rows were repaired in
+ * it; the full comparison ran again and a later attempt switched.
+ */
+function expectFoundInPause(attempts: PauseAttempt[]): void {
+  const stale = attempts.findIndex((a) => a.outcome === 'stale')
+  expect(stale).toBeGreaterThanOrEqual(0)
+  expect(attempts[stale]!.stage).toMatch(/rows lost outside the changed keys of "orders"\."Order ""Lines"""/)
+  // (After an attempt that could not get its lock, the pass before the next one repairs them instead.)
+  if (stale === 0) expect(Number(/(\d+) changed rows repaired/.exec(attempts[stale]!.stage ?? '')?.[1])).toBeGreaterThanOrEqual(2)
+  expect(attempts.at(-1)!.outcome).toBe('done')
 }
 
 // ——— runners refuse what they cannot do —————————————————————————————————————————————
@@ -286,6 +326,13 @@ describe('split runners on engines without replication', () => {
       await expect(runner.apply(ctx(fake('mysql')), s.step)).rejects.toThrow(/not supported on MySQL yet/)
     }
     await expect(splitDecommissionRunner.rollback(ctx(fake('postgresql')), s.step)).rejects.toThrow(/cannot be rolled back/)
+  })
+
+  it('asks PostgreSQL 16+ for the publisher\'s own changes only (origin = none) where asked, and 15 for nothing it lacks', () => {
+    const sub = {name: 'r', conninfo: '', publications: ['p'], slot: 'r', enabled: false}
+    expect(subscriptionOptions({...sub, localOnly: true}, 16)).toMatch(/, origin = none$/)
+    expect(subscriptionOptions({...sub, localOnly: true}, 15)).not.toMatch(/origin/)
+    expect(subscriptionOptions(sub, 17)).not.toMatch(/origin/)
   })
 
   it('refuse a hand-edited spec before touching anything', async () => {
@@ -384,6 +431,33 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     expect(splitCutoverRunner.describe(step('split-cutover').step, step('split-cutover').files)).toContain('IN EXCLUSIVE MODE')
     // Same inputs, same plan, byte for byte.
     expect(JSON.stringify(splitSteps(plan.ctx, plan.input, 'outbox-orders', {mode: 'logical-replication'}).map(toStep))).toBe(JSON.stringify(steps))
+  })
+
+  it('advances a slot to exactly the position asked while the WAL before it is not flushed yet', async () => {
+    const c = await openPostgres(cluster.url('postgres'))
+    try {
+      await withLaggingFlush(c, async () => {
+        await c.exec(`CREATE TABLE advance_probe (x int)`)
+        await c.query(`SELECT pg_create_logical_replication_slot('carve_test_advance', 'pgoutput')`)
+        // Committed asynchronously, like an apply worker's transaction: the case at hand is a
+        // position the WAL writer has not flushed yet (where the server would stop the slot).
+        let lsn = ''
+        for (let tries = 0; tries < 5 && !lsn; tries++) {
+          await c.exec(`INSERT INTO advance_probe VALUES (1)`)
+          const at = await walInsertLsn(c)
+          const [row] = await c.query<{flushed: boolean}>(`SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn AS flushed`, [at])
+          if (!row!.flushed) lsn = at
+        }
+        expect(lsn).not.toBe('')
+        await advanceSlot(c, 'carve_test_advance', lsn)
+        const [slot] = await c.query<{at: string}>(`SELECT confirmed_flush_lsn::text AS at FROM pg_replication_slots WHERE slot_name = 'carve_test_advance'`)
+        expect(slot).toEqual({at: lsn})
+      })
+    } finally {
+      await c.query(`SELECT pg_drop_replication_slot('carve_test_advance') FROM pg_replication_slots WHERE slot_name = 'carve_test_advance'`)
+      await c.exec(`DROP TABLE IF EXISTS advance_probe`)
+      await c.close()
+    }
   })
 
   it('prepare creates the target database and schema, and the slot before any row is copied', async () => {
@@ -485,12 +559,29 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     const s = step('split-cutover')
     const okBefore = writers.stats.ok
     await new Promise((r) => setTimeout(r, 500))
-    await splitCutoverRunner.apply(h.ctx(s, ROOMY), s.step)
+    // Differences made after the full comparison (and its incremental passes), with writers
+    // running: only the pause can find them. On the target, as replication would not: a change
+    // of the source that never arrived (it is put back), a row lost, a row extra.
+    const beforePause = async () => {
+      const [old] = await target.query<{note: string | null}>(`SELECT note FROM "orders"."orders" WHERE id = 20`)
+      await source.query(`UPDATE "orders"."orders" SET note = 'changed after the full pass' WHERE id = 20`)
+      await waitFor('the change to reach the target', async () => (await target.query(`SELECT 1 FROM "orders"."orders" WHERE id = 20 AND note = 'changed after the full pass'`)).length === 1)
+      await asReplica(target, [
+        [`UPDATE "orders"."orders" SET note = $1 WHERE id = 20`, [old!.note]],
+        [`DELETE FROM "orders"."Order ""Lines""" WHERE order_id = 21 AND line_no = 2`, []],
+        [`INSERT INTO "orders"."Order ""Lines""" (order_id, line_no, sku, qty, price) VALUES (22, 9, 'stray', 1, 1)`, []],
+      ])
+    }
+    // Writers run up to the pause, so the forward stream applies their last transactions inside
+    // it, just before the reverse slot is moved to the switch point (see withLaggingFlush).
+    await withLaggingFlush(source, () => cutOver(h.ctx(s, ROOMY), spec, s.files.up!, {beforePause}))
     const stats = await writers.stop()
-    const cp = h.checkpoints.get(s.step.id) as {phase: string; pauseMs: number; catchUpMs: number; attempts: unknown[]; rehearsal: {found: number; repaired: number}; parity: {rows: number; repaired: number; remaining: number}}
+    const cp = h.checkpoints.get(s.step.id) as {phase: string; pauseMs: number; catchUpMs: number; attempts: PauseAttempt[]; rehearsal: {found: number; repaired: number}; parity: {rows: number; repaired: number; remaining: number}}
     expect(cp.phase).toBe('done')
+    expectFoundInPause(cp.attempts)
     expect(cp.rehearsal.repaired).toBeGreaterThanOrEqual(3) // the keyed rows, repaired before the pause
-    expect(cp.parity.repaired).toBeGreaterThanOrEqual(1) // the table without a key, replaced inside it
+    // The table without a key (one row extra) was replaced inside a pause — the first one, given
+    // up: nothing else repairs such a table; the snapshots below show it done.
     expect(cp.pauseMs).toBeGreaterThan(0) // measured and reported; its size is a benchmark's business
     expect(cp.parity.remaining).toBe(0)
     expect(stats.ok).toBeGreaterThan(okBefore) // writes were running up to the pause
@@ -498,7 +589,16 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     const [a, b] = [await snapshot(source, 'orders'), await snapshot(target, 'orders')]
     expect(b).toEqual(a)
     report.cutover = {rows: rowCount(a), writes: stats.ok, failedWrites: stats.failed, pauseMs: cp.pauseMs, catchUpMs: Math.round(cp.catchUpMs), repairedBeforePause: cp.rehearsal.repaired, repairedUnderPause: cp.parity.repaired, longestWriteMs: Math.round(stats.longestMs), attempts: cp.attempts.length}
-    await splitCutoverRunner.verify(h.ctx(s), s.step)
+    // A write on the target right after the switch reaches the source copies, once: nothing the
+    // forward stream applied before the switch comes back with it (a duplicate key would stop
+    // the reverse stream, and a row of the table without a key would be doubled).
+    const first = (await target.query<{id: string}>(`INSERT INTO "orders"."orders" (ref, customer) VALUES ('right-after-switch', 'r') RETURNING id::text`))[0]!.id
+    await target.query(`INSERT INTO "orders"."order_audit" (order_id, what) VALUES ($1, 'right-after-switch')`, [first])
+    await waitFor('the first write on the target to reach the source copies', async () => (await source.query(`SELECT 1 FROM "orders"."order_audit" WHERE what = 'right-after-switch'`)).length > 0)
+    expect(await source.query(`SELECT id::text FROM "orders"."orders" WHERE ref = 'right-after-switch'`)).toEqual([{id: first}])
+    expect(await source.query(`SELECT count(*)::int AS n FROM "orders"."order_audit" WHERE what = 'right-after-switch'`)).toEqual([{n: 1}])
+    await splitCutoverRunner.verify(h.ctx(s), s.step) // reverse catch-up, then every row compared: 0 differing
+    expect(await snapshot(source, 'orders')).toEqual(await snapshot(target, 'orders'))
     // The source copies are read-only now, through the compatibility view too.
     await expect(source.query(`INSERT INTO public.orders (ref, customer) VALUES ('late', 'x')`)).rejects.toMatchObject({code: '25006'})
     await expect(source.query(`UPDATE "orders"."order_audit" SET what = 'x'`)).rejects.toMatchObject({code: '25006'})
@@ -531,7 +631,9 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     const targetWriters = startWriters(cluster.url(spec.target_database), 2, {schema: 'orders', intervalMs: 3, maxId: () => ORDERS + 3000, views: false})
     await new Promise((r) => setTimeout(r, 300))
     const s = step('split-cutover')
-    await splitCutoverRunner.rollback(h.ctx(s, ROOMY), s.step)
+    // As at the cut-over: the reverse stream applies the last target writes inside the pause,
+    // just before the new forward slot is moved to the switch-back point.
+    await withLaggingFlush(source, () => splitCutoverRunner.rollback(h.ctx(s, ROOMY), s.step))
     const stats = await targetWriters.stop()
     const rollbackEvents = h.events.filter((e) => e.step === s.step.id && e.phase === 'rollback').map((e) => e.message)
     const pause = Number(/writes paused (\d+) ms/.exec(rollbackEvents.join('\n'))?.[1])
@@ -543,6 +645,9 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
     // The source is writable again, and the forward stream resumed from the switch-back point.
     await source.query(`INSERT INTO public.orders (ref, customer) VALUES ('after-rollback', 'y')`)
     await waitFor('forward replication after the rollback', async () => (await target.query(`SELECT 1 FROM "orders"."orders" WHERE ref = 'after-rollback'`)).length === 1)
+    // …once, and nothing the target wrote came back with it (the outbox has no replica upsert
+    // trigger: a duplicate would stop the forward stream).
+    await waitFor('the target to equal the source after the rollback', async () => JSON.stringify(await snapshot(source, 'orders', true)) === JSON.stringify(await snapshot(target, 'orders', true)))
     await expect(target.query(`INSERT INTO "orders"."orders" (ref, customer) VALUES ('stray', 'x')`)).rejects.toMatchObject({code: '25006'})
     await splitSyncRunner.verify(h.ctx(step('split-sync')), step('split-sync').step)
   })
@@ -566,6 +671,8 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
 // ——— change capture on the shared server (wal_level=replica) ——————————————————————————
 
 if (!PG_URL) announceSkip('PostgreSQL')
+/** Orders of the change-capture split: three lines each, so its largest table has 300,000 rows. */
+const CC_ORDERS = 100_000
 describe.skipIf(!PG_URL)('physical split with change capture (shared server, no logical replication)', () => {
   let db: Awaited<ReturnType<typeof createPgDatabase>>
   let source: Connection
@@ -583,7 +690,7 @@ describe.skipIf(!PG_URL)('physical split with change capture (shared server, no 
     db = await createPgDatabase('split_cc')
     source = await openPostgres(db.url)
     await source.exec(SCHEMA_SQL.replace(/CREATE TABLE order_audit \(order_id bigint,/, 'CREATE TABLE order_audit (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, order_id bigint,'))
-    await source.exec(SEED_SQL(5000))
+    await source.exec(SEED_SQL(CC_ORDERS))
     steps = (await buildPlan(source, 'change-capture')).steps
     spec = steps[0]!.step.spec as unknown as SplitSpec
     h = new Harness(source, urlOf)
@@ -611,19 +718,32 @@ describe.skipIf(!PG_URL)('physical split with change capture (shared server, no 
     await expect(splitPrepareRunner.apply(h.ctx(logical), logical.step)).rejects.toThrow(/physical split needs a PostgreSQL server with wal_level=logical \(or change capture\).*wal_level=replica/)
   })
 
-  it('prepares, copies, syncs and cuts over with writers running; rollback keeps the target writes', async () => {
+  it('prepares, copies, syncs and cuts over a 300,000-row table with writers running; rollback keeps the target writes', async () => {
     for (const kind of ['split-prepare']) await splitPrepareRunner.apply(h.ctx(step(kind)), step(kind).step)
     target = await openPostgres(urlOf(spec.target_database))
-    const writers = startWriters(db.url, 2, {schema: 'orders', intervalMs: 5, maxId: () => 5500})
+    const writers = startWriters(db.url, 2, {schema: 'orders', intervalMs: 5, maxId: () => CC_ORDERS + 500})
     await new Promise((r) => setTimeout(r, 300))
     await runCopy(h, step('split-copy'))
     await splitSyncRunner.apply(h.ctx(step('split-sync')), step('split-sync').step)
     await splitSyncRunner.verify(h.ctx(step('split-sync')), step('split-sync').step)
     const c = step('split-cutover')
-    await splitCutoverRunner.apply(h.ctx(c, ROOMY), c.step)
+    // Made after the full comparison, on the source, as a replica (capture does not see them):
+    // a change that never reaches the target, a row deleted on the source only, one inserted.
+    const beforePause = () =>
+      asReplica(source, [
+        [`UPDATE "orders"."orders" SET note = 'changed after the full pass' WHERE id = 20`, []],
+        [`DELETE FROM "orders"."Order ""Lines""" WHERE order_id = 21 AND line_no = 2`, []],
+        [`INSERT INTO "orders"."Order ""Lines""" (order_id, line_no, sku, qty, price) VALUES (22, 9, 'stray', 1, 1)`, []],
+      ])
+    await cutOver(h.ctx(c, ROOMY), spec, c.files.up!, {beforePause})
     const stats = await writers.stop()
-    const cp = h.checkpoints.get(c.step.id) as {pauseMs: number; parity: {remaining: number}}
+    const cp = h.checkpoints.get(c.step.id) as {pauseMs: number; attempts: PauseAttempt[]; parity: {rows: number; changed: number; remaining: number}}
     expect(cp.pauseMs).toBeGreaterThan(0)
+    expectFoundInPause(cp.attempts)
+    // The pause counted every row but compared only those written since the pass before it.
+    expect(cp.parity.rows).toBeGreaterThan(CC_ORDERS * 4)
+    expect(cp.parity.changed).toBeLessThan(cp.parity.rows / 10)
+    expect(cp.parity.remaining).toBe(0)
     expect(stats.refused).toBe(2)
     expect(await snapshot(target, 'orders')).toEqual(await snapshot(source, 'orders'))
     await target.query(`INSERT INTO "orders"."orders" (ref, customer) VALUES ('cc-after', 'z')`)
@@ -631,8 +751,20 @@ describe.skipIf(!PG_URL)('physical split with change capture (shared server, no 
     await splitCutoverRunner.verify(h.ctx(c), c.step) // drains the reverse queue into the source copies
     expect((await source.query(`SELECT 1 FROM "orders"."orders" WHERE ref = 'cc-after'`)).length).toBe(1)
     await target.query(`UPDATE "orders"."orders" SET note = 'before the rollback' WHERE id IN (SELECT id FROM "orders"."orders" ORDER BY id DESC LIMIT 7)`)
+    // The copy cannot be emptied while the target is the live copy.
+    await expect(splitCopyRunner.rollback(h.ctx(step('split-copy')), step('split-copy').step)).rejects.toMatchObject({code: 'rollback.switched'})
     await splitCutoverRunner.rollback(h.ctx(c, ROOMY), c.step)
     expect(await snapshot(source, 'orders', true)).toEqual(await snapshot(target, 'orders', true))
     await source.query(`INSERT INTO public.orders (ref, customer) VALUES ('cc-after-rollback', 'y')`)
+    // The rest of `carve rollback --all`, in its order: the switch-back left the target guarded
+    // (read-only, TRUNCATE included), and the copy's rollback still empties it.
+    await splitSyncRunner.rollback(h.ctx(step('split-sync')), step('split-sync').step)
+    await splitCopyRunner.rollback(h.ctx(step('split-copy')), step('split-copy').step)
+    expect(await target.query(`SELECT count(*)::int AS n FROM "orders"."orders"`)).toEqual([{n: 0}])
+    await target.close()
+    target = undefined
+    await splitPrepareRunner.rollback(h.ctx(step('split-prepare')), step('split-prepare').step)
+    expect(await source.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [spec.target_database])).toEqual([])
+    expect((await source.query(`SELECT 1 FROM "orders"."orders" WHERE ref IN ('cc-after', 'cc-after-rollback')`)).length).toBe(2)
   })
 })

@@ -4,7 +4,8 @@
  * The pause: one session takes `LOCK TABLE … IN EXCLUSIVE MODE` on the tables (writers queue,
  * readers go on) with `lock_timeout`; the clock starts when the lock is *requested*, since
  * writers queue behind a waiting lock too. Everything that must happen with writes stopped —
- * final catch-up, exact parity, sequences, the switch — runs against a deadline of `maxPauseMs`
+ * final catch-up, exact parity of the rows changed since the full comparison that ran before the
+ * pause (pause-parity.ts), sequences, the switch — runs against a deadline of `maxPauseMs`
  * from that instant. Past it, or when the lock is not granted in time, the attempt is aborted:
  * the lock transaction rolls back (nothing was switched, the tables are writable again), what
  * the attempt did elsewhere is undone, and after a jittered backoff the next attempt starts — as
@@ -15,7 +16,10 @@
  * the direction about to start is created *before* the pause — creating a slot waits for every
  * running transaction, and inside the pause that could be a writer waiting for our lock — and is
  * advanced, inside the pause, to the WAL position where both sides are equal: it then holds
- * exactly the writes made after the switch.
+ * exactly the writes made after the switch. The WAL up to there is flushed first and the position
+ * reached checked (advanceSlot): the server stops a slot at its flush position, which lags behind
+ * the apply worker's asynchronous commits — a slot left there sends those back. On PostgreSQL 16+
+ * the reverse subscription also takes only the target's own changes (origin = none).
  */
 import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
@@ -28,6 +32,7 @@ import {advanceSlot, conninfoFor, createSlot, createSubscription, dropSlot, drop
 import {captureFollower, captureTables, type Follower, heartbeatFollower, replicaSession} from './split-follow.js'
 import {setCarriedTriggers, syncSequences} from './split-carry.js'
 import {reconcile, type ReconcileReport} from './reconcile.js'
+import {type IncrementalReport, pausedParity, prepareParity, refuseSlowParity, remark, settleChanges} from './pause-parity.js'
 import {type PauseAttempt, withWritePause} from './write-pause.js'
 import {sleep} from '../util/sleep.js'
 
@@ -40,10 +45,10 @@ export interface CutoverCheckpoint {
   pauseMs: number
   attempts: PauseAttempt[]
   catchUpMs: number
-  /** The comparison before the pause (writes running): what it found and repaired. */
+  /** The full comparison before the pause (writes running): what it found and repaired. */
   rehearsal: ReconcileReport | null
-  /** The comparison inside the pause: exact. */
-  parity: ReconcileReport
+  /** The comparison inside the pause, of what changed since the last pass before it: exact. */
+  parity: IncrementalReport | ReconcileReport
   sequences: number
 }
 
@@ -118,7 +123,12 @@ async function followerOf(ctx: RunContext, spec: SplitSpec, direction: 'forward'
   return captureFollower(fromConn, writer, await captureTables(fromConn, spec, direction), ctx.signal)
 }
 
-export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): Promise<CutoverCheckpoint> {
+/** Test seams: `beforePause` runs once the comparisons before the pause are done (differences it makes must be found inside). */
+export interface CutoverHooks {
+  beforePause?: () => Promise<void>
+}
+
+export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, hooks: CutoverHooks = {}): Promise<CutoverCheckpoint> {
   await requireMode(ctx.conn, spec)
   const logical = spec.mode === 'logical-replication'
   const source = ctx.conn
@@ -140,19 +150,22 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
         publications: [spec.reverse.publication],
         slot: spec.reverse.slot,
         enabled: false,
+        // The target's only replicated changes are the forward stream's: never send those back.
+        localOnly: true,
       })
     }
     const follow = await followerOf(ctx, spec, 'forward', target)
     const lag = await follow.catchUp(performance.now() + 60_000, false)
     ctx.emit({phase: 'sync', message: `target caught up in ${Math.round(lag)} ms before the pause (${follow.how})`})
-    // A timed rehearsal of the parity that will run inside the pause, repairing what it can now.
-    const rehearsal = await reconcile(source, target, spec.tables, {truth: 'source', rounds: 3, catchUp: async () => void (await follow.catchUp(performance.now() + 60_000, false)), emit: ctx.emit})
-    ctx.emit({phase: 'parity', message: `rehearsal: ${rehearsal.rows} rows compared in ${Math.round(rehearsal.diffMs)} ms, ${rehearsal.found} differing at first look (in flight), ${rehearsal.repaired} repaired`})
-    if (rehearsal.diffMs > ctx.options.maxPauseMs * 0.8) {
-      throw new CarveError('cutover.parity-too-slow', `comparing ${rehearsal.rows} rows takes ${Math.round(rehearsal.diffMs)} ms, too long for a write pause of at most ${ctx.options.maxPauseMs} ms; nothing was switched`, {
-        hint: `raise the pause budget (maxPauseMs) to about ${Math.ceil((rehearsal.diffMs * 1.5 + 200) / 100) * 100} ms, or split large tables in a later context`,
-      })
-    }
+    // The full comparison and the incremental passes, with writes running: the pause then only
+    // compares what changed since (pause-parity.ts), and its cost is estimated from the last pass.
+    const catchUp = async () => void (await follow.catchUp(performance.now() + 60_000, false))
+    const prepare = () => prepareParity(source, target, spec.tables, {truth: 'source', catchUp, maxPauseMs: ctx.options.maxPauseMs, emit: ctx.emit})
+    const prepared = await prepare()
+    const rehearsal = prepared.full
+    let mark = prepared.mark
+    refuseSlowParity(prepared, ctx.options.maxPauseMs)
+    await hooks.beforePause?.()
     const reverseTables = logical ? [] : await captureTables(target, spec, 'reverse')
 
     const holder = await ctx.connectDatabase(spec.source_database)
@@ -166,13 +179,17 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
         signal: ctx.signal,
         emit: ctx.emit,
         what: `cut-over of ${spec.context}`,
+        beforeRetry: async (previous) => {
+          mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'source', rounds: 3, catchUp, targetMs: ctx.options.maxPauseMs / 4}))
+        },
       },
       async (clock, onAbort) => {
         // 1. Final catch-up: with the source frozen, everything committed before the lock arrives.
         const catchUpMs = await follow.catchUp(clock.deadline, true)
         clock.check('catch-up')
-        // 2. Exact parity: repairs from the frozen source, then nothing may differ.
-        const parity = await reconcile(source, target, spec.tables, {truth: 'source', rounds: 3, frozen: true, catchUp: async () => {}, check: () => clock.check('parity')})
+        // 2. Exact parity of what changed since the mark: repairs from the frozen source, then
+        //    nothing may differ; a row lost outside the changed keys gives the attempt up.
+        const parity = await pausedParity(source, target, spec.tables, mark, 'source', clock)
         if (parity.remaining > 0) {
           throw new CarveError('cutover.parity', `${parity.remaining} row${parity.remaining === 1 ? '' : 's'} still differ after repair with writes paused; nothing was switched`, {
             hint: 'something else writes to the target tables, or a type does not round-trip through its text form; compare the tables with carve verify',
@@ -184,7 +201,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
         // 4. The reverse path starts exactly here: the slot moved to the point where both sides
         //    are equal (logical), or capture installed on the target before it takes a write.
         if (logical) {
-          await advanceSlot(target, spec.reverse.slot, await walInsertLsn(target))
+          await advanceSlot(target, spec.reverse.slot, await walInsertLsn(target), () => clock.check('reverse slot'))
         } else {
           onAbort(async () => {
             for (const t of reverseTables) await target.exec(removeCapture(t))
@@ -204,7 +221,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string): 
     await ctx.saveCheckpoint(checkpoint)
     ctx.emit({
       phase: 'cutover',
-      message: `switched: pause ${checkpoint.pauseMs} ms (catch-up ${Math.round(result.value.catchUpMs)} ms, parity of ${result.value.parity.rows} rows: ${result.value.parity.repaired} repaired, ${result.value.parity.remaining} different)`,
+      message: `switched: pause ${checkpoint.pauseMs} ms (catch-up ${Math.round(result.value.catchUpMs)} ms, parity ${Math.round(result.value.parity.ms)} ms: ${result.value.parity.changed} changed keys compared, ${result.value.parity.rows} rows counted, ${result.value.parity.repaired} repaired, ${result.value.parity.remaining} different)`,
     })
   }
 
@@ -277,6 +294,12 @@ export async function switchBack(ctx: RunContext, spec: SplitSpec, downSql: stri
   }
   const follow = await followerOf(ctx, spec, 'reverse', target)
   await follow.catchUp(performance.now() + 60_000, false)
+  // As for the cut-over: the full comparison before the pause, the changed keys inside it.
+  const catchUp = async () => void (await follow.catchUp(performance.now() + 60_000, false))
+  const prepare = () => prepareParity(source, target, spec.tables, {truth: 'target', catchUp, maxPauseMs: ctx.options.maxPauseMs, emit: ctx.emit})
+  const prepared = await prepare()
+  let mark = prepared.mark
+  refuseSlowParity(prepared, ctx.options.maxPauseMs, 'rollback.parity-too-slow')
 
   const holder = await ctx.connectDatabase(spec.target_database)
   const switcher = await ctx.connectDatabase(spec.source_database)
@@ -290,17 +313,20 @@ export async function switchBack(ctx: RunContext, spec: SplitSpec, downSql: stri
       signal: ctx.signal,
       emit: ctx.emit,
       what: `switch-back of ${spec.context}`,
+      beforeRetry: async (previous) => {
+        mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'target', rounds: 3, catchUp, targetMs: ctx.options.maxPauseMs / 4}))
+      },
     },
     async (clock, onAbort) => {
       await follow.catchUp(clock.deadline, true)
       clock.check('catch-up')
-      const parity = await reconcile(source, target, spec.tables, {truth: 'target', rounds: 3, frozen: true, catchUp: async () => {}, check: () => clock.check('parity')})
+      const parity = await pausedParity(source, target, spec.tables, mark, 'target', clock)
       if (parity.remaining > 0) {
         throw new CarveError('rollback.parity', `${parity.remaining} row${parity.remaining === 1 ? '' : 's'} still differ between the target and the source copies with writes paused; nothing was switched back`)
       }
       clock.check('parity')
       await syncSequences(target, source, spec, 'reverse')
-      if (logical) await advanceSlot(source, spec.slot, await walInsertLsn(source))
+      if (logical) await advanceSlot(source, spec.slot, await walInsertLsn(source), () => clock.check('forward slot'))
       // The source side of the switch in its own transaction, committed just before the release.
       await switcher.exec('BEGIN')
       onAbort(() => switcher.exec('ROLLBACK'))

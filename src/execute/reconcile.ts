@@ -46,13 +46,13 @@ interface KeyedRows {
   rows: Map<string, {hash: string; values: (string | null)[]}>
 }
 
-function keyFilter(key: string[], types: string[], from: number): string {
+export function keyFilter(key: string[], types: string[], from: number): string {
   const cols = key.map((k) => `t.${ident(k)}`)
   const sel = key.map((_, i) => `u.k${i}::${types[i]}`)
   return `(${cols.join(', ')}) IN (SELECT ${sel.join(', ')} FROM unnest(${key.map((_, i) => `$${from + i}::text[]`).join(', ')}) AS u(${key.map((_, i) => `k${i}`).join(', ')}))`
 }
 
-function keyColumnsParams(keys: string[][], width: number): (string | null)[][] {
+export function keyColumnsParams(keys: string[][], width: number): (string | null)[][] {
   return Array.from({length: width}, (_, i) => keys.map((k) => k[i] ?? null))
 }
 

@@ -189,12 +189,33 @@ export async function dropSlot(conn: Connection, slot: string, timeoutMs = 30_00
 }
 
 /**
- * Move a slot to `lsn`, skipping what it holds before (the echoes of the other direction). The
- * WAL up to `lsn` is flushed first: the server never advances a slot past its flush position.
+ * Move a logical slot to `lsn`, skipping what it holds before (the echoes of the other
+ * direction): a subscription on it then receives exactly the transactions committed after `lsn`.
+ *
+ * The server never moves a slot past its WAL flush position: pg_replication_slot_advance
+ * silently stops there. Apply workers commit asynchronously (a subscription's synchronous_commit
+ * is off by default), so right after a catch-up the flush position usually lies before the
+ * transactions they just applied — and a slot left there would send those back to where they
+ * came from (a duplicate key on the other side, the stream stuck, or a keyless row doubled). So
+ * the WAL is flushed first, and the position reached is checked, not assumed.
+ * `check` is called between tries (a pause's clock throws when its budget is spent).
  */
-export async function advanceSlot(conn: Connection, slot: string, lsn: string): Promise<void> {
-  await forceFlush(conn)
-  await conn.query(`SELECT pg_replication_slot_advance($1, $2::pg_lsn)`, [slot, lsn])
+export async function advanceSlot(conn: Connection, slot: string, lsn: string, check?: () => void): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    await forceFlush(conn)
+    const [row] = await conn.query<{reached: boolean; at: string}>(
+      `SELECT end_lsn >= $2::pg_lsn AS reached, end_lsn::text AS at FROM pg_replication_slot_advance($1, $2::pg_lsn)`,
+      [slot, lsn],
+    )
+    if (row?.reached) return
+    check?.()
+    if (tries >= 50) {
+      throw new CarveError('split.slot-advance', `replication slot ${slot} in ${conn.database} stopped at ${row?.at ?? 'an unknown position'} instead of ${lsn}: the WAL up to there is not flushed`, {
+        hint: 'SELECT pg_current_wal_flush_lsn() shows how far the server has flushed; a stalled WAL writer or disk holds it back',
+      })
+    }
+    await sleep(Math.min(50, 5 * tries))
+  }
 }
 
 /** The current WAL insert position, text. */
@@ -203,9 +224,16 @@ export async function walInsertLsn(conn: Connection): Promise<string> {
   return row!.lsn
 }
 
-/** Commit a transaction that has an xid with synchronous_commit on: WAL is flushed up to here. */
+/**
+ * Flush the server's WAL up to here: commit, with synchronous_commit on, a transaction that wrote
+ * WAL — the commit waits for the flush of its own record and so of every record before it. The
+ * WAL written is a transactional logical message, which no subscription receives (pgoutput only
+ * forwards messages when asked to), so the transaction is empty to every slot. Taking an xid
+ * alone (txid_current()) is not enough: a transaction that wrote no WAL before its commit record
+ * commits asynchronously whatever synchronous_commit says, and flushes nothing.
+ */
 export async function forceFlush(conn: Connection): Promise<void> {
-  await conn.exec(`BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT;`)
+  await conn.exec(`BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(true, 'carve', 'flush'); COMMIT;`)
 }
 
 export interface SubscriptionState {
@@ -237,6 +265,18 @@ export interface NewSubscription {
   publications: string[]
   slot: string
   enabled: boolean
+  /**
+   * Receive only changes made on the publisher itself, not those a subscription applied there
+   * (`origin = none`, PostgreSQL 16+; ignored before, where the slot's start point alone keeps
+   * the echoes out — see advanceSlot).
+   */
+  localOnly?: boolean
+}
+
+/** The WITH options of CREATE SUBSCRIPTION over an existing slot, for a subscriber of `serverMajor`. */
+export function subscriptionOptions(s: NewSubscription, serverMajor: number): string {
+  const origin = s.localOnly && serverMajor >= 16 ? ', origin = none' : ''
+  return `create_slot = false, slot_name = ${literal(s.slot)}, copy_data = false, enabled = ${s.enabled ? 'true' : 'false'}${origin}`
 }
 
 /**
@@ -248,7 +288,7 @@ export async function createSubscription(conn: Connection, s: NewSubscription): 
   if ((await subscriptionState(conn, s.name)).exists) return
   await conn.exec(
     `CREATE SUBSCRIPTION ${ident(s.name)} CONNECTION ${literal(s.conninfo)} PUBLICATION ${s.publications.map(ident).join(', ')}
-       WITH (create_slot = false, slot_name = ${literal(s.slot)}, copy_data = false, enabled = ${s.enabled ? 'true' : 'false'})`,
+       WITH (${subscriptionOptions(s, conn.serverMajor)})`,
   )
 }
 

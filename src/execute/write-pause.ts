@@ -28,6 +28,18 @@ export class PauseBudgetExceeded extends Error {
   }
 }
 
+/**
+ * Thrown by the work inside the pause when what it found cannot be settled there (rows lost
+ * outside the keys it compares): the attempt is aborted like one over its budget, and the next
+ * one starts after `beforeRetry` has put things right with writes running.
+ */
+export class PauseRetry extends Error {
+  constructor(readonly stage: string) {
+    super(`the write pause was given up at ${stage}`)
+    this.name = 'PauseRetry'
+  }
+}
+
 export interface PauseClock {
   readonly started: number
   readonly deadline: number
@@ -38,7 +50,7 @@ export interface PauseClock {
 
 export interface PauseAttempt {
   attempt: number
-  outcome: 'done' | 'lock-timeout' | 'over-budget' | 'interrupted'
+  outcome: 'done' | 'lock-timeout' | 'over-budget' | 'stale' | 'interrupted'
   /** How long writes waited in this attempt (lock request to release or abort). */
   pauseMs: number
   stage?: string
@@ -56,6 +68,8 @@ export interface PauseOptions {
   signal: AbortSignal
   emit: RunContext['emit']
   what: string
+  /** Before each retry (writes running, no lock held): what the last aborted attempt needs redone. */
+  beforeRetry?: (previous: PauseAttempt) => Promise<void>
 }
 
 export interface PauseResult<T> {
@@ -114,9 +128,9 @@ export async function withWritePause<T>(
         // Not granted in time, or a deadlock with a writer taking the same tables in another order.
         outcome = 'lock-timeout'
         stage = code === '40P01' ? 'lock (deadlock)' : 'lock'
-      } else if (error instanceof PauseBudgetExceeded || error instanceof DeadlineExceeded) {
-        outcome = o.signal.aborted ? 'interrupted' : 'over-budget'
-        stage = error instanceof PauseBudgetExceeded ? error.stage : 'catch-up'
+      } else if (error instanceof PauseBudgetExceeded || error instanceof DeadlineExceeded || error instanceof PauseRetry) {
+        outcome = o.signal.aborted ? 'interrupted' : error instanceof PauseRetry ? 'stale' : 'over-budget'
+        stage = error instanceof PauseBudgetExceeded || error instanceof PauseRetry ? error.stage : 'catch-up'
       } else {
         throw error
       }
@@ -124,13 +138,15 @@ export async function withWritePause<T>(
     attempts.push({attempt, outcome, pauseMs, stage})
     o.emit({
       phase: 'cutover',
-      message: `${o.what}: attempt ${attempt} aborted after ${Math.round(pauseMs)} ms (${outcome === 'lock-timeout' ? `lock not granted within ${Math.min(o.lockTimeoutMs, o.maxPauseMs)} ms` : `pause budget of ${o.maxPauseMs} ms reached at ${stage}`}); nothing switched, writes resumed`,
+      message: `${o.what}: attempt ${attempt} aborted after ${Math.round(pauseMs)} ms (${outcome === 'lock-timeout' ? `lock not granted within ${Math.min(o.lockTimeoutMs, o.maxPauseMs)} ms` : outcome === 'stale' ? `given up at ${stage}` : `pause budget of ${o.maxPauseMs} ms reached at ${stage}`}); nothing switched, writes resumed`,
     })
     // Ctrl-C: the executor records an interrupted step (nothing was switched); the next run starts over.
     if (outcome === 'interrupted' || o.signal.aborted) throw new Interrupted()
     if (attempt <= o.retries) {
       const base = o.retryBaseMs ?? 250
       await sleep(Math.round(base * 2 ** (attempt - 1) * (0.5 + Math.random())), o.signal)
+      if (o.signal.aborted) throw new Interrupted()
+      await o.beforeRetry?.(attempts[attempts.length - 1]!)
     }
   }
   throw new PauseAborted(o.what, attempts)
@@ -144,7 +160,7 @@ export class PauseAborted extends CarveError {
     const last = attempts[attempts.length - 1]
     super(
       'cutover.aborted',
-      `${what} aborted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${last ? `last: ${last.outcome === 'lock-timeout' ? 'lock not granted' : last.outcome === 'interrupted' ? 'interrupted' : `pause budget reached at ${last.stage}`}` : 'interrupted'}); nothing was switched and writes go on as before`,
+      `${what} aborted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${last ? `last: ${last.outcome === 'lock-timeout' ? 'lock not granted' : last.outcome === 'interrupted' ? 'interrupted' : last.outcome === 'stale' ? `given up at ${last.stage}` : `pause budget reached at ${last.stage}`}` : 'interrupted'}); nothing was switched and writes go on as before`,
       {hint: 'a long transaction holds the tables, or the write rate is too high for the pause budget: try again at a quieter time, or allow more (--lock-timeout-ddl, --retries, the pause budget maxPauseMs)'},
     )
     this.name = 'PauseAborted'

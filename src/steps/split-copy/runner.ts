@@ -51,6 +51,7 @@ import {diffTables, type DifferenceKind} from '../../execute/parity.js'
 import {readShape, withStableSession} from '../../execute/pg-table.js'
 import type {RunContext, StepProgram} from '../../execute/runner.js'
 import {splitCopySpecSchema, type SplitCopySpec} from './settings.js'
+import {RETIRED_GUARD_TRIGGER} from '../split/spec.js'
 
 export {splitCopySpecSchema, type SplitCopySpec} from './settings.js'
 
@@ -79,6 +80,27 @@ export function parseSplitCopySpec(step: Pick<PlanStep, 'id' | 'spec'>): SplitCo
 async function openTarget(ctx: RunContext, spec: SplitCopySpec): Promise<Connection | null> {
   if (spec.target_database === ctx.conn.database) return null
   return ctx.connectDatabase(spec.target_database)
+}
+
+/**
+ * A switch-back leaves the target tables guarded (read-only, the source serves again), and the
+ * guard refuses TRUNCATE too: emptying them is this rollback's job, so the guards go first —
+ * unless the source itself is guarded, i.e. the target is the live copy (the cut-over must be
+ * rolled back before its copy is emptied).
+ */
+async function dropRetiredGuards(source: Connection, target: Connection, spec: SplitCopySpec): Promise<void> {
+  const guarded = (conn: Connection, rels: {schema: string; name: string}[]) =>
+    conn.query<{rel: string}>(
+      `SELECT tgrelid::regclass::text AS rel FROM pg_trigger WHERE tgname = $1 AND tgrelid = ANY(SELECT to_regclass(x) FROM unnest($2::text[]) x)`,
+      [RETIRED_GUARD_TRIGGER, rels.map((r) => qualified(r.schema, r.name))],
+    )
+  const live = await guarded(source, spec.tables.map((t) => t.source))
+  if (live.length) {
+    throw new CarveError('rollback.switched', `the source tables are read-only (${live.map((r) => r.rel).join(', ')}): ${spec.target_database} is the live copy, and emptying it would lose its writes`, {
+      hint: 'roll back the split-cutover step first (it switches writes back to the source), then this one',
+    })
+  }
+  for (const r of await guarded(target, spec.tables.map((t) => t.target))) await target.exec(`DROP TRIGGER IF EXISTS ${ident(RETIRED_GUARD_TRIGGER)} ON ${r.rel}`)
 }
 
 function interrupted(): CarveError {
@@ -257,6 +279,7 @@ export const splitCopyRunner: StepProgram = {
     }
     const conn = target ?? ctx.conn
     const names = spec.tables.map((t) => qualified(t.target.schema, t.target.name))
+    if (target) await dropRetiredGuards(ctx.conn, target, spec)
     try {
       // One statement for all: tables referencing each other are emptied together.
       await conn.query(`TRUNCATE ${names.join(', ')}`)

@@ -35,11 +35,11 @@ export const splitCutoverRunner: StepProgram = {
   describe(step: PlanStep, files: Partial<Record<string, string>>): string {
     const spec = splitSpecOf(step)
     const tables = spec.tables.map((t) => `${ident(t.source.schema)}.${ident(t.source.name)}`).join(', ')
-    return `-- before the pause: ${spec.mode === 'logical-replication' ? `reverse publication ${spec.reverse.publication} and slot ${spec.reverse.slot} in ${spec.target_database}, subscription ${spec.reverse.subscription} (disabled) in ${spec.source_database}` : 'nothing (change capture)'}; a timed parity rehearsal
+    return `-- before the pause: ${spec.mode === 'logical-replication' ? `reverse publication ${spec.reverse.publication} and slot ${spec.reverse.slot} in ${spec.target_database}, subscription ${spec.reverse.subscription} (disabled) in ${spec.source_database}` : 'nothing (change capture)'}; full parity with repair, then incremental passes (writes running)
 -- the pause, at most maxPauseMs, aborted and retried otherwise:
 BEGIN; SET LOCAL lock_timeout = '<lock timeout>';
 LOCK TABLE ${tables} IN EXCLUSIVE MODE;
---   final catch-up, exact parity (repairing from the source), sequences, reverse slot at the switch point, target triggers enabled
+--   final catch-up, exact parity of the rows changed since the last pass (repairing from the source), sequences, reverse slot at the switch point, target triggers enabled
 ${(files.up ?? '').trim()}
 COMMIT;
 -- after: ${spec.mode === 'logical-replication' ? `forward subscription ${spec.subscription} and slot ${spec.slot} dropped, reverse subscription enabled` : 'writes in the target are captured for the source copies'}`
