@@ -15,6 +15,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {stringify} from 'yaml'
 
+import {epochOf, isoTime} from '../src/check/evidence-logs.js'
 import type {CheckReport} from '../src/check/model.js'
 import {sightingsOf, WorkloadAggregator} from '../src/workload/aggregate.js'
 import {StatementAnalyzer} from '../src/workload/analyzer.js'
@@ -127,4 +128,28 @@ describe('carve check -j N on a log cut into many pieces', () => {
       expect(f.evidence).toMatchObject({count: seen.length, firstSeen: iso(seen[0]!.text), lastSeen: iso(seen.at(-1)!.text), source: {file: 'postgresql.log', line: seen[0]!.line}})
     }
   }, 300_000)
+})
+
+describe('sighting times as a check compares them', () => {
+  // epochOf reads PostgreSQL's UTC stamps by hand (a check compares the times of every statement
+  // its findings cite); it must give the instant of the ISO text the report shows, for those and
+  // for everything it leaves to the general path.
+  it('are the instants of the ISO times the report gives', () => {
+    const stamps = [
+      '2026-11-21 00:00:07 UTC', '2026-11-21 23:59:59.5 UTC', '2026-11-21 18:00:00.123 GMT', '2026-11-21 18:00:00.12 UTC',
+      '2024-02-29 12:00:00 UTC', '2026-02-29 12:00:00 UTC', '2026-01-31 08:30:00 UTC', '2026-11-21 24:00:00 UTC', '2026-13-01 00:00:00 UTC',
+      '2026-11-21 18:00:00.123456 UTC', '2026-11-21 18:00:00 +02', '2026-11-21 18:00:00+05:30', '2026-11-21T18:00:00Z', '2026-11-21 18:00:00',
+      '261121 18:00:00', 'not a time',
+    ]
+    for (const [month, day] of [[1, 1], [6, 15], [12, 28], [3, 9]] as const) {
+      stamps.push(`2031-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')} ${String(day % 24).padStart(2, '0')}:${String(month * 4).padStart(2, '0')}:07 UTC`)
+    }
+    for (const stamp of stamps) {
+      const iso = isoTime(stamp)
+      const parsed = iso === null ? NaN : Date.parse(iso)
+      expect([stamp, epochOf(stamp, Infinity)]).toEqual([stamp, Number.isNaN(parsed) ? Infinity : parsed])
+    }
+    expect(epochOf('2026-11-21 00:00:07 UTC', Infinity)).toBe(Date.UTC(2026, 10, 21, 0, 0, 7))
+    expect(epochOf(null, -Infinity)).toBe(-Infinity)
+  })
 })

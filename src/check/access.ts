@@ -102,22 +102,27 @@ function transactionFindings(workload: Workload, own: Ownership, options: Access
   for (const t of workload.transactions) {
     const contexts = [...new Set(t.tables.map((x) => own.contextOf(x)).filter((c): c is string => c !== null))].sort()
     if (contexts.length < 2) continue
+    // What does not depend on the service, once per transaction group.
     const tables = t.tables.map((x) => own.keyOf(x))
+    const owned = t.tables.filter((x) => own.contextOf(x) !== null)
+    const inGroup = new Set(t.tables)
+    const listed = tables.join(', ')
+    const subject = tables.join(',')
     for (const [service, calls] of Object.entries(t.services)) {
-      const table = foreignSide(own, service, t.tables.filter((x) => own.contextOf(x) !== null))
+      const table = foreignSide(own, service, owned)
       const context = own.contextOf(table)!
-      const inGroup = new Set(t.tables)
+      const key = own.keyOf(table)
       drafts.push({
         rule: 'cross-context-transaction',
         severity: 'warning',
         context,
-        table: own.keyOf(table),
+        table: key,
         consumer: service,
         access: 'transaction',
-        subject: tables.join(','),
-        message: `${service} writes ${tables.join(', ')} (contexts ${contexts.join(', ')}) in one transaction: ${calls} time${calls === 1 ? '' : 's'}`,
+        subject,
+        message: `${service} writes ${listed} (contexts ${contexts.join(', ')}) in one transaction: ${calls} time${calls === 1 ? '' : 's'}`,
         evidence: statementEvidence(options.index.writes(service, table).filter((s) => s.writes.every((w) => inGroup.has(w))), service, options.sightings, calls),
-        anchor: {kind: 'table', table: own.keyOf(table)},
+        anchor: {kind: 'table', table: key},
       })
     }
   }

@@ -4,7 +4,8 @@
  *
  * The aggregator keeps these while it counts (aggregate.ts, sightingsOf), for every shape and
  * any -j, so a check reads its logs once, at ingestion speed; here they are only turned into
- * ISO times and display paths, and only for the statements a finding cites.
+ * epoch times (to compare) and display paths, and only for the statements a finding cites; ISO
+ * text only for the times a finding reports.
  */
 import {sightingsOf} from '../workload/aggregate.js'
 import type {Workload} from '../workload/model.js'
@@ -20,10 +21,7 @@ export function logSightings(workload: Workload): Sightings | null {
   // statement is cited by the findings of each table it touches.
   const converted = new Map<string, Map<string, Seen | null>>()
   const files = new Map<string, string>()
-  const epoch = (iso: string | null, none: number) => {
-    const ms = iso === null ? NaN : Date.parse(iso)
-    return Number.isNaN(ms) ? none : ms
-  }
+  const isoTexts = new Map<string, string | null>()
   return {
     get(service, fingerprint) {
       let ofService = converted.get(service)
@@ -32,11 +30,11 @@ export function logSightings(workload: Workload): Sightings | null {
       if (seen === undefined) {
         const s = raw(fingerprint, service)
         if (s) {
-          const first = isoTime(s.first)
-          const last = isoTime(s.last)
+          const first = s.first || null
+          const last = s.last || null
           let file = files.get(s.file)
           if (file === undefined) files.set(s.file, (file = displayPath(s.file)))
-          seen = {first, last, file, line: s.line, firstMs: epoch(first, Infinity), lastMs: epoch(last, -Infinity)}
+          seen = {first, last, file, line: s.line, firstMs: epochOf(first, Infinity), lastMs: epochOf(last, -Infinity)}
         } else {
           seen = null
         }
@@ -44,11 +42,44 @@ export function logSightings(workload: Workload): Sightings | null {
       }
       return seen ?? undefined
     },
+    iso(time) {
+      let text = isoTexts.get(time)
+      if (text === undefined) isoTexts.set(time, (text = isoTime(time)))
+      return text
+    },
   }
 }
 
+/** PostgreSQL's usual `%t`/`%m` in UTC: read by hand, the common case of epochOf. */
+const PG_UTC = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,3}))? (?:UTC|GMT)$/
+
+/**
+ * A logged time as epoch milliseconds, `none` when it cannot be read: the instant isoTime gives.
+ * PostgreSQL's UTC stamps are computed from their fields (a check compares the times of every
+ * statement its findings cite: hundreds of thousands); anything unusual (a day past 28, a time
+ * zone, more digits) goes the way of isoTime.
+ */
+export function epochOf(text: string | null, none: number): number {
+  if (text === null) return none
+  const m = PG_UTC.exec(text)
+  if (m) {
+    const year = +m[1]!
+    const month = +m[2]!
+    const day = +m[3]!
+    const hour = +m[4]!
+    const minute = +m[5]!
+    const second = +m[6]!
+    if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour < 24 && minute < 60 && second < 60) {
+      return Date.UTC(year, month - 1, day, hour, minute, second, m[7] ? +m[7].padEnd(3, '0') : 0)
+    }
+  }
+  const iso = isoTime(text)
+  const ms = iso === null ? NaN : Date.parse(iso)
+  return Number.isNaN(ms) ? none : ms
+}
+
 /** A logged timestamp as ISO 8601, or null when it cannot be read unambiguously. */
-function isoTime(text: string | undefined): string | null {
+export function isoTime(text: string | undefined): string | null {
   if (!text) return null
   const direct = Date.parse(text)
   if (!Number.isNaN(direct) && /[zZ]|[+-]\d\d:?\d\d$/.test(text)) return new Date(direct).toISOString()

@@ -105,7 +105,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+  // Equal first: most pairs share context and rule, often the very same string.
+  return a === b ? 0 : a < b ? -1 : 1
 }
 
 /** Everything a writer needs: the findings and what was checked. */

@@ -60,9 +60,10 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
   drafts.push(...inputs.extra)
 
   const only = options.contexts?.length ? new Set(options.contexts) : null
-  let findings: Finding[] = dedupe(drafts)
-    .filter((d) => !only || (d.context !== null && only.has(d.context)))
-    .map(({subject, anchor, ...d}) => ({...d, id: findingId({...d, subject}), location: inputs.locate(anchor)}))
+  let findings: Finding[] = []
+  for (const [id, {subject: _subject, anchor, ...d}] of dedupe(drafts)) {
+    if (!only || (d.context !== null && only.has(d.context))) findings.push({...d, id, location: inputs.locate(anchor)})
+  }
   if (options.baseline) findings = applyBaseline(findings, options.baseline)
   findings.sort(compareFindings)
 
@@ -83,12 +84,15 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
   }
 }
 
-/** The same problem found twice (two join pairs of one statement …) is reported once. */
-function dedupe(drafts: Draft[]): Draft[] {
+/**
+ * The same problem found twice (two join pairs of one statement …) is reported once. By
+ * identity, which is hashed here once per draft and kept as the finding's id.
+ */
+function dedupe(drafts: Draft[]): Map<string, Draft> {
   const seen = new Map<string, Draft>()
   for (const d of drafts) {
     const id = findingId(d)
     if (!seen.has(id)) seen.set(id, d)
   }
-  return [...seen.values()]
+  return seen
 }
