@@ -17,7 +17,7 @@ import {createHash} from 'node:crypto'
 import type {ContextSpec, PlanInput} from '../context.js'
 import {eventTables, outboxDelivery, outboxName} from '../../steps/outbox/postgres.js'
 import {replicationName} from '../../steps/outbox/publication.js'
-import {exact, secretsFile} from './debezium.js'
+import {exact, outboxRouter, secretsFile} from './debezium.js'
 
 export const MYSQL_CONNECTOR = 'io.debezium.connector.mysql.MySqlConnector'
 export const MARIADB_CONNECTOR = 'io.debezium.connector.mariadb.MariaDbConnector'
@@ -77,16 +77,7 @@ export function debeziumBinlogConfig(ctx: ContextSpec, input: PlanInput): Record
     config = {
       ...common,
       'table.include.list': exact(`${ctx.schema}.${outboxName(ctx, input)}`),
-      transforms: 'outbox',
-      'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
-      'transforms.outbox.table.field.event.id': 'id',
-      'transforms.outbox.table.field.event.key': 'aggregate_id',
-      'transforms.outbox.table.field.event.payload': 'payload',
-      'transforms.outbox.table.field.event.timestamp': 'created_at',
-      'transforms.outbox.table.fields.additional.placement': 'event_type:header:eventType,aggregate_type:header:aggregateType',
-      'transforms.outbox.route.by.field': 'aggregate_type',
-      'transforms.outbox.route.topic.replacement': `${ctx.name}.\${routedByValue}`,
-      'transforms.outbox.table.expand.json.payload': 'true',
+      ...outboxRouter(ctx),
     }
   }
   return {name: `carve-${input.name}-${ctx.name}`, config}

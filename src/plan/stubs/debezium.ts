@@ -23,6 +23,26 @@ export function secretsFile(ctx: ContextSpec): string {
 }
 
 /** A Java regular expression matching exactly this text (Debezium's include lists are regexes). */
+/**
+ * Debezium's outbox event router over Carve's outbox table (the same columns on every engine):
+ * one topic per aggregate type under the context's name, the event type and aggregate type as
+ * headers, the JSON payload expanded.
+ */
+export function outboxRouter(ctx: ContextSpec): Record<string, string> {
+  return {
+    transforms: 'outbox',
+    'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
+    'transforms.outbox.table.field.event.id': 'id',
+    'transforms.outbox.table.field.event.key': 'aggregate_id',
+    'transforms.outbox.table.field.event.payload': 'payload',
+    'transforms.outbox.table.field.event.timestamp': 'created_at',
+    'transforms.outbox.table.fields.additional.placement': 'event_type:header:eventType,aggregate_type:header:aggregateType',
+    'transforms.outbox.route.by.field': 'aggregate_type',
+    'transforms.outbox.route.topic.replacement': `${ctx.name}.\${routedByValue}`,
+    'transforms.outbox.table.expand.json.payload': 'true',
+  }
+}
+
 export function exact(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`)
 }
@@ -72,16 +92,7 @@ export function debeziumPostgresConfig(ctx: ContextSpec, input: PlanInput): Reco
       'publication.name': `${debeziumSlot(ctx.name)}_outbox`,
       'publication.autocreate.mode': 'filtered',
       'table.include.list': exact(`${ctx.schema}.${outboxName(ctx, input)}`),
-      transforms: 'outbox',
-      'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
-      'transforms.outbox.table.field.event.id': 'id',
-      'transforms.outbox.table.field.event.key': 'aggregate_id',
-      'transforms.outbox.table.field.event.payload': 'payload',
-      'transforms.outbox.table.field.event.timestamp': 'created_at',
-      'transforms.outbox.table.fields.additional.placement': 'event_type:header:eventType,aggregate_type:header:aggregateType',
-      'transforms.outbox.route.by.field': 'aggregate_type',
-      'transforms.outbox.route.topic.replacement': `${ctx.name}.\${routedByValue}`,
-      'transforms.outbox.table.expand.json.payload': 'true',
+      ...outboxRouter(ctx),
     }
   }
   return {name: `carve-${input.name}-${ctx.name}`, config}
