@@ -10,7 +10,7 @@ import type {Connection} from '../db/connection.js'
 import {dialectOf} from '../db/dialect/index.js'
 import {CarveError} from '../errors.js'
 import type {RelationRef} from '../introspect/model.js'
-import {ident, qualified} from '../plan/quote.js'
+import {ident, qualified, relationLabel} from '../plan/quote.js'
 
 
 export interface ColumnShape {
@@ -39,9 +39,7 @@ export interface TableShape extends RelationRef {
   estimatedRows: number
 }
 
-export function relationLabel(r: RelationRef): string {
-  return qualified(r.schema, r.name)
-}
+export {relationLabel}
 
 /** Fail early, with a message, on anything but PostgreSQL (PGlite included). */
 export function requirePostgres(...conns: (Connection | null)[]): void {

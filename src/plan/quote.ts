@@ -15,6 +15,11 @@ export function qualified(schema: string, name: string): string {
   return `${ident(schema)}.${ident(name)}`
 }
 
+/** A relation as generated SQL and messages name it: schema.name, both quoted. */
+export function relationLabel(r: {schema: string; name: string}): string {
+  return qualified(r.schema, r.name)
+}
+
 /** PostgreSQL string literal: standard-conforming, quotes doubled; E'' never needed. */
 export function literal(text: string): string {
   if (text.includes('\u0000')) throw new Error('string contains a NUL byte')

@@ -8,11 +8,7 @@ import {createHash} from 'node:crypto'
 
 import {CarveError} from '../../errors.js'
 import type {RelationRef} from '../../introspect/model.js'
-import {dollarQuote, ident, literal, qualified} from '../../plan/quote.js'
-
-function relationLabel(r: RelationRef): string {
-  return qualified(r.schema, r.name)
-}
+import {dollarQuote, ident, literal, qualified, relationLabel} from '../../plan/quote.js'
 
 export const CAPTURE_SCHEMA = 'carve'
 export const CAPTURE_TRIGGER = 'carve_capture'
