@@ -17,7 +17,7 @@ import {createHash} from 'node:crypto'
 import type {ContextSpec, PlanInput} from '../context.js'
 import {eventTables, outboxDelivery, outboxName} from '../../steps/outbox/postgres.js'
 import {replicationName} from '../../steps/outbox/publication.js'
-import {exact, outboxRouter, secretsFile} from './debezium.js'
+import {changeEventRouter, exact, JSON_CONVERTERS, outboxRouter, secretsFile} from './debezium.js'
 
 export const MYSQL_CONNECTOR = 'io.debezium.connector.mysql.MySqlConnector'
 export const MARIADB_CONNECTOR = 'io.debezium.connector.mariadb.MariaDbConnector'
@@ -54,24 +54,14 @@ export function debeziumBinlogConfig(ctx: ContextSpec, input: PlanInput): Record
     'schema.history.internal.kafka.topic': `${prefix}.schema-history`,
     'schema.history.internal.store.only.captured.tables.ddl': 'true',
     'include.schema.changes': 'false',
-    'tombstones.on.delete': 'false',
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'key.converter.schemas.enable': 'false',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable': 'false',
+    ...JSON_CONVERTERS,
   }
   let config: Record<string, string>
   if (outboxDelivery(input) === 'wal') {
     config = {
       ...common,
       'table.include.list': eventTables(ctx).map((t) => exact(`${ctx.schema}.${t.table.name}`)).join(','),
-      transforms: 'unwrap,route',
-      'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
-      'transforms.unwrap.add.fields': 'op,table,source.ts_ms',
-      'transforms.unwrap.delete.tombstone.handling.mode': 'rewrite',
-      'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
-      'transforms.route.regex': `${exact(`${prefix}.${ctx.schema}.`)}(.*)`,
-      'transforms.route.replacement': `${ctx.name}.$1`,
+      ...changeEventRouter(ctx, prefix, 'op,table,source.ts_ms'),
     }
   } else {
     config = {

@@ -43,6 +43,31 @@ export function outboxRouter(ctx: ContextSpec): Record<string, string> {
   }
 }
 
+/**
+ * Change events of the context's tables: each change unwrapped to the row (with the named source
+ * fields added: PostgreSQL adds its `lsn`) and routed to the AsyncAPI channel `<context>.<table>`.
+ */
+export function changeEventRouter(ctx: ContextSpec, topicPrefix: string, sourceFields: string): Record<string, string> {
+  return {
+    transforms: 'unwrap,route',
+    'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
+    'transforms.unwrap.add.fields': sourceFields,
+    'transforms.unwrap.delete.tombstone.handling.mode': 'rewrite',
+    'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+    'transforms.route.regex': `${exact(`${topicPrefix}.${ctx.schema}.`)}(.*)`,
+    'transforms.route.replacement': `${ctx.name}.$1`,
+  }
+}
+
+/** Keys and values as plain JSON (no embedded schemas): what the AsyncAPI documents describe. */
+export const JSON_CONVERTERS: Readonly<Record<string, string>> = {
+  'tombstones.on.delete': 'false',
+  'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'key.converter.schemas.enable': 'false',
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter.schemas.enable': 'false',
+}
+
 export function exact(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`)
 }
@@ -63,11 +88,7 @@ export function debeziumPostgresConfig(ctx: ContextSpec, input: PlanInput): Reco
     'topic.prefix': prefix,
     // Events start when the connector first starts: existing rows are not replayed as events.
     'snapshot.mode': 'no_data',
-    'tombstones.on.delete': 'false',
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'key.converter.schemas.enable': 'false',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable': 'false',
+    ...JSON_CONVERTERS,
   }
   const tables = eventTables(ctx)
   let config: Record<string, string>
@@ -77,13 +98,7 @@ export function debeziumPostgresConfig(ctx: ContextSpec, input: PlanInput): Reco
       'publication.name': eventsPublication(ctx.name),
       'publication.autocreate.mode': 'disabled',
       'table.include.list': tables.map((t) => exact(`${ctx.schema}.${t.table.name}`)).join(','),
-      transforms: 'unwrap,route',
-      'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
-      'transforms.unwrap.add.fields': 'op,table,lsn,source.ts_ms',
-      'transforms.unwrap.delete.tombstone.handling.mode': 'rewrite',
-      'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
-      'transforms.route.regex': `${exact(`${prefix}.${ctx.schema}.`)}(.*)`,
-      'transforms.route.replacement': `${ctx.name}.$1`,
+      ...changeEventRouter(ctx, prefix, 'op,table,lsn,source.ts_ms'),
     }
   } else {
     config = {
