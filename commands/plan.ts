@@ -62,6 +62,7 @@ The same inputs give byte-identical files. --check compares the folder with what
     split: Flags.boolean({summary: 'Include the physical split: a database per context, logical replication or change capture, cut-over.'}),
     'split-mode': Flags.string({options: [...SPLIT_MODE_FLAGS], summary: 'How the split\'s target follows the source (default: logical when the server has wal_level=logical, else change-capture).'}),
     outbox: Flags.string({options: ['wal', 'trigger'], default: 'wal', summary: 'How events leave the database: wal (read from the log, adding nothing to the application\'s transactions: on PostgreSQL a publication read by Debezium or carve relay, on MySQL/MariaDB the binary log read by Debezium) or trigger (an outbox table written in the same transaction as the change).'}),
+    compat: Flags.string({options: ['views', 'search-path'], default: 'views', summary: 'How legacy code keeps the old table names after the move: views (compatibility views) or search-path (PostgreSQL: the views stay, and the database\'s search_path also leads new sessions to the moved tables directly, with no view to expand per statement; MySQL keeps views).'}),
     'role-prefix': Flags.string({default: 'carve_', summary: 'Prefix of the roles the plan creates (roles are cluster-wide).'}),
     'codeowners-org': Flags.string({summary: 'Write CODEOWNERS owners as @ORG/<owner> teams (default @<owner>).', helpValue: 'ORG'}),
     knex: Flags.boolean({summary: 'Also write knex/: a knexfile (DATABASE_URL) and one migration per step, to run the plan with `npx knex migrate:latest`.'}),
@@ -95,6 +96,8 @@ The same inputs give byte-identical files. --check compares the folder with what
       split: splitting ? {mode: flags['split-mode'] as SplitModeFlag | undefined} : null,
     })
     const splitMode = server.splitMode
+    // The split repoints the compatibility views at the cut-over; a search_path would lead past them.
+    if (flags.compat === 'search-path' && splitting) throw new CarveError('usage.compat', '--compat search-path cannot be combined with --split: the cut-over repoints the compatibility views, and sessions resolving names through the search_path would bypass them', {exitCode: EXIT.usage})
     const name = flags.name ?? (flags.out.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'plan')
     this.progress(`planning ${flags.context?.length ? flags.context.join(', ') : `${boundaries.contexts.length} contexts`} up to level ${flags.split ? 5 : flags['target-level']}`)
     const plan = generatePlan(catalog, boundaries, workload, {
@@ -104,7 +107,7 @@ The same inputs give byte-identical files. --check compares the folder with what
       split: flags.split,
       splitMode,
       serverNotes: server.notes,
-      conventions: {rolePrefix: flags['role-prefix'], outboxDelivery: flags.outbox as 'wal' | 'trigger'},
+      conventions: {rolePrefix: flags['role-prefix'], outboxDelivery: flags.outbox as 'wal' | 'trigger', compat: flags.compat as 'views' | 'search-path'},
       location: planLocation(flags.out),
       codeownersOrg: flags['codeowners-org'],
       knex: flags.knex,

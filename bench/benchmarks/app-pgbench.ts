@@ -8,7 +8,16 @@
  * `carve rollback --all`. One database: untouched and applied states alternate on the same
  * physical tables (ABBA order, a CHECKPOINT before every timed run), so nothing but the plan
  * differs. Each state runs TPC-B (4 clients, default script) then select-only (`-S`, through the
- * compatibility views when the plan moved the tables).
+ * compatibility views when the plan moved the tables) with pgbench's simple query protocol, then
+ * `-S -M prepared` (statements prepared once per connection: a view is expanded at prepare time,
+ * so this shows what the views cost an application that prepares its statements).
+ *
+ * Each state also measures the server CPU one -S statement costs (one session, both protocols,
+ * from the backend's /proc stat): tps on a shared machine mostly measures who got the cores, the
+ * CPU per statement counts the work the views add.
+ *
+ * The whole plan is also made with `--compat search-path` (the views stay, and the database's
+ * search_path leads new sessions to the moved tables directly), side by side with the default.
  *
  * --full also applies the plan piece by piece (up to the move behind compatibility views, up to
  * the grants, all of it), so the cost of each piece is the difference between neighbours, and
@@ -25,7 +34,7 @@ import {parse} from 'yaml'
 
 import {carve, planSteps} from '../lib/carve-cli.js'
 import {interleave, untouched, type Arm} from '../lib/interleave.js'
-import {pgbenchInit, pgbenchRun, type PgbenchResult} from '../lib/pgbench.js'
+import {pgbenchInit, pgbenchRun, serverCpuPerSelect, type PgbenchResult} from '../lib/pgbench.js'
 import {createScratchDatabase, withClient} from '../lib/postgres.js'
 import {commandOutput} from '../lib/process.js'
 import {BenchError, defineBenchmark, type BenchContext, type Row} from '../lib/registry.js'
@@ -35,13 +44,17 @@ import {group} from '../lib/table.js'
 
 const SCALE = 10
 const SETTINGS = {
-  quick: {rounds: 2, tpcbSeconds: 6, selectSeconds: 4},
-  full: {rounds: 3, tpcbSeconds: 15, selectSeconds: 8},
+  quick: {rounds: 2, tpcbSeconds: 6, selectSeconds: 4, cpuStatements: 20_000},
+  full: {rounds: 3, tpcbSeconds: 15, selectSeconds: 8, cpuStatements: 50_000},
 } as const
 
 interface Sample {
   tpcb: PgbenchResult
   select: PgbenchResult
+  /** -S with -M prepared (extended protocol, prepared once per connection). */
+  selectPrepared: PgbenchResult
+  /** Server CPU per -S statement in ms (simple, prepared); null when the server is not local. */
+  cpu: {simple: number; prepared: number} | null
   /** Rows and bytes of outboxes after the run (events the plan's outbox produced). */
   outbox: {rows: number; bytes: number} | null
 }
@@ -84,9 +97,14 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     const moved = lastOf('move-to-schema') >= 0
 
     const outboxMode = /\bCREATE PUBLICATION\b/.test(planText(planDir, steps.find((s) => s.kind === 'outbox'))) ? 'wal' : 'trigger'
-    const pieces: {name: string; upTo: number; dir: string; whole: boolean}[] = [
+    const pieces: {name: string; upTo: number; dir: string; whole: boolean; searchPath?: boolean}[] = [
       {name: `whole plan (${steps.length} steps, default outbox: ${outboxMode})`, upTo: steps.length - 1, dir: planDir, whole: true},
     ]
+    if (moved) {
+      const pathDir = join(dir, 'plan-search-path')
+      await carve(ctx.root, ['plan', '--db', db.url, '--out', pathDir, '--role-prefix', prefix, '--compat', 'search-path'], {cwd: dir})
+      pieces.push({name: 'whole plan, --compat search-path', upTo: planSteps(pathDir).length - 1, dir: pathDir, whole: true, searchPath: true})
+    }
     if (ctx.mode === 'full') {
       if (moved) pieces.unshift({name: `compatibility views only (steps 1–${lastOf('move-to-schema') + 1})`, upTo: lastOf('move-to-schema'), dir: planDir, whole: false})
       if (lastOf('grants') > lastOf('move-to-schema')) pieces.splice(pieces.length - 1, 0, {name: `views + roles and grants (steps 1–${lastOf('grants') + 1})`, upTo: lastOf('grants'), dir: planDir, whole: false})
@@ -102,6 +120,8 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
       const tpcb = await pgbenchRun(appUrl, {seconds: settings.tpcbSeconds})
       await withClient(db.url, (c) => c.query('CHECKPOINT'))
       const select = await pgbenchRun(appUrl, {seconds: settings.selectSeconds, selectOnly: true})
+      await withClient(db.url, (c) => c.query('CHECKPOINT'))
+      const selectPrepared = await pgbenchRun(appUrl, {seconds: settings.selectSeconds, selectOnly: true, protocol: 'prepared'})
       const outbox = await withClient(db.url, async (c) => {
         const {rows} = await c.query<{rel: string; bytes: string}>(`SELECT c.oid::regclass::text AS rel, pg_total_relation_size(c.oid)::text AS bytes
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relname = 'outbox' AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
@@ -110,7 +130,11 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
         for (const r of rows) total += Number((await c.query<{n: string}>(`SELECT count(*)::text AS n FROM ${r.rel}`)).rows[0]!.n)
         return {rows: total, bytes: rows.reduce((s, r) => s + Number(r.bytes), 0)}
       })
-      return {tpcb, select, outbox}
+      const cpuOf = (protocol: 'simple' | 'prepared') => serverCpuPerSelect(appUrl, {n: settings.cpuStatements, accounts: scale * 100_000, protocol})
+      const simple = await cpuOf('simple')
+      const prepared = await cpuOf('prepared')
+      const cpu = simple === null || prepared === null ? null : {simple, prepared}
+      return {tpcb, select, selectPrepared, cpu, outbox}
     }
     const arms: Arm<Sample>[] = [
       untouched(measure),
@@ -120,6 +144,7 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
           const r = await carve(ctx.root, ['apply', p.dir, '--to', planSteps(p.dir)[p.upTo]!.id, '--db', db.url], {cwd: dir})
           applyTimes.push(r.seconds)
           if (moved && p.upTo >= lastOf('move-to-schema')) await expectKind(db.url, 'v')
+          if (p.searchPath) await expectDirect(appUrl)
         },
         leave: async () => {
           await carve(ctx.root, ['rollback', p.dir, '--all', '--db', db.url], {cwd: dir})
@@ -130,16 +155,22 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     ]
     await expectKind(db.url, 'r')
     const samples = await interleave(rounds, arms, (r, arm, s) =>
-      ctx.log(`  round ${r + 1}/${rounds} ${arm}: TPC-B ${s.tpcb.tps.toFixed(0)} tps, -S ${s.select.tps.toFixed(0)} tps${s.outbox ? `, outbox ${group(s.outbox.rows)} rows (${(s.outbox.bytes / 2 ** 20).toFixed(1)} MB)` : ''}`),
+      ctx.log(`  round ${r + 1}/${rounds} ${arm}: TPC-B ${s.tpcb.tps.toFixed(0)} tps, -S ${s.select.tps.toFixed(0)} tps, -S -M prepared ${s.selectPrepared.tps.toFixed(0)} tps${s.cpu ? `, server CPU per -S ${(s.cpu.simple * 1000).toFixed(1)} µs simple / ${(s.cpu.prepared * 1000).toFixed(1)} µs prepared` : ''}${s.outbox ? `, outbox ${group(s.outbox.rows)} rows (${(s.outbox.bytes / 2 ** 20).toFixed(1)} MB)` : ''}`),
     )
     const base = samples[0]!
     const baseTpcb = median(base.map((s) => s.tpcb.tps))
     const baseSelect = median(base.map((s) => s.select.tps))
+    const basePrepared = median(base.map((s) => s.selectPrepared.tps))
+    const cpuMedian = (list: Sample[], protocol: 'simple' | 'prepared') => {
+      const values = list.map((s) => s.cpu?.[protocol]).filter((v): v is number => v !== undefined)
+      return values.length ? median(values) : null
+    }
     const rows: Row[] = []
     pieces.forEach((p, i) => {
       const mine = samples[i + 1]!
       const tpcb = median(mine.map((s) => s.tpcb.tps))
       const select = median(mine.map((s) => s.select.tps))
+      const prepared = median(mine.map((s) => s.selectPrepared.tps))
       const outbox = mine.map((s) => s.outbox).filter((o) => o !== null)
       const applied = planSteps(p.dir).slice(0, p.upTo + 1)
       const details = {rounds, scale, tpcbSeconds: settings.tpcbSeconds, selectSeconds: settings.selectSeconds, steps: applied.map((s) => s.id), untouched: base, applied: mine, applySeconds: applyTimes, initSeconds}
@@ -168,11 +199,39 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
         carve: {value: select, unit: 'tps'},
         reference: {name: 'untouched', value: baseSelect, unit: 'tps'},
         ratio: selectRatio,
-        target: isWhole ? '≥ 0.97× untouched (through the compatibility views)' : '— (attribution)',
+        target: isWhole ? '≥ 0.97× untouched' : '— (attribution)',
         met: isWhole ? selectRatio >= 0.97 : null,
-        notes: notes([`${settings.selectSeconds} s per run`, moved ? 'reads go through the compatibility views' : 'the plan moved no table']),
+        notes: notes([`${settings.selectSeconds} s per run`, !moved ? 'the plan moved no table' : p.searchPath ? 'new sessions reach the tables through the search_path' : 'reads go through the compatibility views']),
         details,
       })
+      rows.push({
+        benchmark: 'app-pgbench',
+        case: `select-only (-S -M prepared), scale ${scale}, 4 clients, ${p.name}`,
+        carve: {value: prepared, unit: 'tps'},
+        reference: {name: 'untouched, -M prepared', value: basePrepared, unit: 'tps'},
+        ratio: prepared / basePrepared,
+        target: '— (additional row: prepared statements)',
+        met: null,
+        notes: notes([`${settings.selectSeconds} s per run`, 'extended protocol, each statement prepared once per connection (a view is expanded at prepare time)']),
+        details,
+      })
+      for (const protocol of ['simple', 'prepared'] as const) {
+        const baseCpu = cpuMedian(base, protocol)
+        const cpu = cpuMedian(mine, protocol)
+        if (baseCpu === null || cpu === null) continue
+        rows.push({
+          benchmark: 'app-pgbench',
+          case: `server CPU per -S statement (${protocol}), one session, ${p.name}`,
+          carve: {value: cpu * 1000, unit: 'µs'},
+          reference: {name: 'untouched', value: baseCpu * 1000, unit: 'µs'},
+          // Reference / Carve, as for times: 0.8× means the statement costs the server 1.25 times the CPU.
+          ratio: baseCpu / cpu,
+          target: '— (attribution: the work per statement, robust to a busy machine)',
+          met: null,
+          notes: notes([`${group(settings.cpuStatements)} statements per run, backend utime + stime from /proc`]),
+          details: {rounds, untouched: base.map((s) => s.cpu?.[protocol] ?? null), applied: mine.map((s) => s.cpu?.[protocol] ?? null)},
+        })
+      }
     })
     return rows
   } finally {
@@ -188,6 +247,12 @@ function planText(planDir: string, step: {id: string} | undefined): string {
   const doc = parse(readFileSync(join(planDir, 'plan.yml'), 'utf8')) as {steps: {id: string; files: {up: string}}[]}
   const file = doc.steps.find((s) => s.id === step.id)?.files.up
   return file ? readFileSync(join(planDir, file), 'utf8') : ''
+}
+
+/** With --compat search-path, a new session of the application resolves pgbench_accounts to the moved table, not the view. */
+async function expectDirect(appUrl: string): Promise<void> {
+  const found = await withClient(appUrl, async (c) => (await c.query<{k: string; n: string}>(`SELECT c.relkind AS k, n.nspname AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('pgbench_accounts')`)).rows[0])
+  if (found?.k !== 'r' || found.n === 'public') throw new BenchError(`app-pgbench: with --compat search-path a new session should resolve pgbench_accounts to the moved table, found ${found ? `${found.n} (relkind ${found.k})` : 'nothing'}`)
 }
 
 /** public.pgbench_accounts is a view once the tables moved, a table when untouched. */

@@ -1,7 +1,12 @@
 /** pgbench as the application under test: initialise, run for a while, read what it reports. */
 import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+
+import type pg from 'pg'
 
 import {trackChild} from './cleanup.js'
+import {withClient} from './postgres.js'
+import {commandOutput} from './process.js'
 import {BenchError} from './registry.js'
 
 export interface PgbenchResult {
@@ -41,11 +46,13 @@ export async function pgbenchInit(url: string, scale: number): Promise<void> {
 
 /**
  * One timed pgbench run: `clients` clients on 2 threads for `seconds`, no vacuum before (-n),
- * TPC-B-like by default or select-only (-S). A failed transaction or an aborted client is an
+ * TPC-B-like by default or select-only (-S), with pgbench's default simple query protocol (every
+ * statement parsed, rewritten and planned afresh) or `prepared` (-M prepared: the extended protocol
+ * with statements prepared once per connection, as many drivers and poolers run). A failed transaction or an aborted client is an
  * error: throughput of an application that fails is not a throughput.
  */
-export async function pgbenchRun(url: string, options: {seconds: number; clients?: number; selectOnly?: boolean}): Promise<PgbenchResult> {
-  const args = ['-n', '-c', String(options.clients ?? 4), '-j', '2', '-T', String(options.seconds), ...(options.selectOnly ? ['-S'] : []), url]
+export async function pgbenchRun(url: string, options: {seconds: number; clients?: number; selectOnly?: boolean; protocol?: 'simple' | 'prepared'}): Promise<PgbenchResult> {
+  const args = ['-n', '-c', String(options.clients ?? 4), '-j', '2', '-T', String(options.seconds), ...(options.selectOnly ? ['-S'] : []), '-M', options.protocol ?? 'simple', url]
   const {stdout, stderr} = await pgbench(args, (options.seconds + 120) * 1000)
   const num = (re: RegExp) => {
     const m = re.exec(stdout)
@@ -61,4 +68,44 @@ export async function pgbenchRun(url: string, options: {seconds: number; clients
   if (result.failed > 0 || /aborted|ERROR/.test(stderr)) throw new BenchError(`pgbench had failures (${result.failed} failed transactions):\n${stderr.slice(-1500)}`)
   if (Number.isNaN(result.failed)) result.failed = 0
   return result
+}
+
+/**
+ * The server CPU (user + system, ms) one `pgbench -S` statement costs, read from the backend's
+ * /proc/<pid>/stat around `n` statements of one session on random accounts. Unlike tps it hardly
+ * moves when other processes compete for the cores (the machine is often shared): it counts the
+ * work a statement makes the server do — parsing, view expansion, planning — not the time it
+ * waited. `simple`: each statement as text (the simple query protocol, as `pgbench -S`);
+ * `prepared`: one named statement executed with a parameter (as `-M prepared`). Null when the
+ * server is not on this machine.
+ */
+export async function serverCpuPerSelect(url: string, options: {n: number; accounts: number; protocol: 'simple' | 'prepared'}): Promise<number | null> {
+  const host = new URL(url).hostname
+  if (!['127.0.0.1', 'localhost', '::1', ''].includes(host)) return null
+  return withClient(url, async (c) => {
+    const pid = (await c.query<{pid: number}>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+    const ticks = (): number | null => {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+        return Number(fields[11]) + Number(fields[12])
+      } catch {
+        return null
+      }
+    }
+    if (ticks() === null) return null
+    const aid = () => 1 + Math.floor(Math.random() * options.accounts)
+    // Warm the session's caches (catalog, plan) first, as pgbench's own clients are warm.
+    for (let i = 0; i < 200; i++) await select(c, options.protocol, aid())
+    const before = ticks()!
+    for (let i = 0; i < options.n; i++) await select(c, options.protocol, aid())
+    const after = ticks()!
+    const hz = Number(commandOutput('getconf', ['CLK_TCK']) || 100)
+    return ((after - before) * 1000) / hz / options.n
+  })
+}
+
+function select(c: pg.Client, protocol: 'simple' | 'prepared', aid: number): Promise<unknown> {
+  return protocol === 'simple'
+    ? c.query(`SELECT abalance FROM pgbench_accounts WHERE aid = ${aid};`)
+    : c.query({name: 'pgbench_select', text: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1', values: [aid]})
 }

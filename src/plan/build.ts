@@ -103,6 +103,8 @@ export function buildPlan(input: PlanInput, options: BuildOptions = {}): Generat
       meta_schema: input.conventions.metaSchema,
       outbox_table: input.conventions.outboxTable,
       reporting_service: input.conventions.reportingService,
+      // Recorded only when not the default, so plans made before the option read the same.
+      ...(input.conventions.compat === 'search-path' ? {compat: 'search-path' as const} : {}),
     },
     contexts: input.contexts.map((c) => ({name: c.name, owner: c.owner, schema: c.schema, role: c.role, tables: c.tables.map((t) => t.key)})),
     steps,

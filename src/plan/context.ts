@@ -24,6 +24,12 @@ export interface PlanConventions {
   reportingService: string
   /** How events leave the database: `wal` (a publication, read by Debezium or carve relay; the default) or `trigger` (an outbox table written in the application's transaction). */
   outboxDelivery?: 'wal' | 'trigger'
+  /**
+   * How legacy code keeps its unqualified names after the move (PostgreSQL): `views` (the
+   * default) or `search-path` (the views stay, and the database's search_path also puts each
+   * context schema before the old one, so new sessions reach the tables with no view to expand).
+   */
+  compat?: 'views' | 'search-path'
 }
 
 export const DEFAULT_CONVENTIONS: PlanConventions = {

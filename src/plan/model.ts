@@ -83,7 +83,7 @@ export const planSchema = z
     inputs: z.object({catalog: z.string(), boundaries: z.string(), workload: z.string().nullable()}).strict(),
     target_level: z.number().int().min(1).max(5),
     conventions: z
-      .object({role_prefix: z.string(), meta_schema: z.string(), outbox_table: z.string(), reporting_service: z.string()})
+      .object({role_prefix: z.string(), meta_schema: z.string(), outbox_table: z.string(), reporting_service: z.string(), compat: z.enum(['views', 'search-path']).optional()})
       .strict(),
     contexts: z.array(z.object({name: z.string(), owner: z.string(), schema: z.string(), role: z.string(), tables: z.array(z.string())}).strict()),
     steps: z.array(stepSchema),

@@ -27,6 +27,7 @@ export const moveToSchema: StepKindDefinition = sqlKind('move-to-schema', {
     plan: (b) => {
       if (b.level < 2) return
       const moved = []
+      if (b.input.conventions.compat === 'search-path') b.notes.push('--compat search-path: MySQL and MariaDB have no search_path (a connection has one default database), so the legacy names stay compatibility views')
       for (const c of b.contexts) {
         const refusals = moveRefusals(c, b.input)
         if (refusals.length) b.notes.push(...refusals.map((r) => `context ${c.name} is not moved into database ${c.schema}: ${r}`))

@@ -11,6 +11,7 @@ import type {ContextSpec, PlanInput} from '../../plan/context.js'
 import {doBlock, ident, literal, qualified} from '../../plan/quote.js'
 import {code, dropSchemaIfEmpty, header, lockTablesUpFront, partitionsOf, schemaExisted, sizeOf, stepReadme, type LockTarget} from '../common.js'
 import type {StepDraft} from '../draft.js'
+import {searchPathSql, sourceSchema} from './search-path.js'
 
 /** The marker in a compatibility view's comment: down.sql drops only views that carry it. */
 export const COMPAT_VIEW_MARK = 'carve:compatibility-view'
@@ -100,6 +101,8 @@ END`)
   ])
   // A schema that existed before the plan is used but never created or dropped: it is not Carve's.
   const existed = schemaExisted(input, ctx.schema)
+  const pathFrom = input.conventions.compat === 'search-path' ? sourceSchema(ctx, tables.map((m) => m.table.schema)) : null
+  const path = pathFrom === null ? null : searchPathSql(ctx, input, pathFrom, tables.map((m) => m.table.name), COMPAT_VIEW_MARK)
   const up = `${header(`Step: move the tables of context ${ctx.name} into schema ${ctx.schema}`, ['and leave a compatibility view under each old name'])}
 ${lockTablesUpFront(upLocks)}${existed ? `-- Schema ${ctx.schema.replace(/[\r\n]+/g, ' ')} existed before this plan: it is used, and never dropped on rollback.` : `-- A plain CREATE SCHEMA: if the schema appeared since the plan was made, this fails instead of adopting it.
 CREATE SCHEMA ${target};`}
@@ -109,14 +112,14 @@ ${views.join('\n\n')}
 
 -- Each view gets its table's owner and grants; the owners get USAGE on the schema.
 ${ownership}
-`
+${path ? `\n${path.up}` : ''}`
   const down = `${header(`Undo: move the tables of context ${ctx.name} back and drop the compatibility views`)}
-${lockTablesUpFront(downLocks)}${tables.length ? doBlock(`BEGIN\n${unViews.join('\n')}\n${moveBacks.join('\n')}\nEND`) : ''}
+${lockTablesUpFront(downLocks)}${path ? `${path.down}\n` : ''}${tables.length ? doBlock(`BEGIN\n${unViews.join('\n')}\n${moveBacks.join('\n')}\nEND`) : ''}
 ${existed ? `-- Schema ${ctx.schema.replace(/[\r\n]+/g, ' ')} existed before this plan: it stays.` : dropSchemaIfEmpty(ctx.schema)}
 `
   const verify = `${header(`Verify: the tables of context ${ctx.name} live in schema ${ctx.schema}, reachable under their old names`)}
 ${tables.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
-`
+${path ? `${path.verify}\n` : ''}`
   const size = sizeOf(tables.map((m) => m.table))
   const readme = stepReadme('move-to-schema', {
     title: `Move ${code(ctx.name)} into schema ${code(ctx.schema)} (level 1 → 2)`,
@@ -126,7 +129,7 @@ ${tables.length ? doBlock(`BEGIN\n${checks.join('\n')}\nEND`) : 'SELECT 1;'}
     lock: 'ACCESS EXCLUSIVE on each moved table (and on its compatibility view when moving back), all taken first in one order by table name: the first waits up to `lock_timeout`, each further one at most 200 ms, so the step never holds a table longer than that while waiting for another. Held for the catalog update only (milliseconds). A busy table rolls the step back and the executor retries it with jittered backoff.',
     duration: 'under a second (independent of table size)',
     rollback: `\`down.sql\` drops the compatibility views (only views carrying Carve's marker comment) and moves the tables back; ${existed ? `schema ${code(ctx.schema)} existed before the plan and stays` : 'the schema, created by this step, is dropped when empty'}.`,
-    extra: '## Owners and grants\nEach view is owned by its table\'s owner and carries the table\'s grants, and the tables\' owners get `USAGE` on the new schema: a legacy login that owns its tables (the usual shared-login setup) keeps reading and writing them under the old names. Apply the plan as a superuser or as a member of the tables\' owning role.\n\nSchema changes under the old names (`ALTER TABLE public.x ADD COLUMN`, `CREATE INDEX ON public.x`) are refused after the move (they name a view): point migrations at the new schema, and recreate the view after adding a column.',
+    extra: '## Owners and grants\nEach view is owned by its table\'s owner and carries the table\'s grants, and the tables\' owners get `USAGE` on the new schema: a legacy login that owns its tables (the usual shared-login setup) keeps reading and writing them under the old names. Apply the plan as a superuser or as a member of the tables\' owning role.\n\nSchema changes under the old names (`ALTER TABLE public.x ADD COLUMN`, `CREATE INDEX ON public.x`) are refused after the move (they name a view): point migrations at the new schema, and recreate the view after adding a column.' + (path ? `\n\n## The search_path (\`--compat search-path\`)\nThe database's \`search_path\` also gets ${code(ctx.schema)} right before ${code(pathFrom!)}, so sessions opened after the step find the tables themselves under the old unqualified names: no view is expanded per statement. The views stay for \`${pathFrom!.replace(/`/g, '')}.<table>\` references and for sessions opened before the step; roles with their own \`search_path\` setting keep it, and keep the views. The step leaves the path alone (and says so in a notice) when a name in ${code(ctx.schema)} would then resolve to a different object, when \`"$user"\` comes after ${code(pathFrom!)}, or when a table has row-level security or column privileges (a view applies them as its owner, a direct reference as the caller). \`down.sql\` restores the database's previous setting exactly (or none), saved in ${code(`${input.conventions.metaSchema}.search_paths`)}; sessions opened in between keep working, since a schema missing from a path is skipped.\n\n**Unqualified DDL changes target**: PostgreSQL creates an unqualified ${code('CREATE TABLE x')} in the first schema of the path, now ${code(ctx.schema)}: a legacy login without ${code('CREATE')} there gets *permission denied for schema*, and a superuser's migration creates the table in ${code(ctx.schema)} instead of ${code(pathFrom!)}. Point migrations at ${code(pathFrom!)} explicitly before choosing this option. MySQL and MariaDB have no search_path: there the views stay the only compatibility layer.` : ''),
   })
   return {
     key: `move-to-schema-${ctx.name}`,
