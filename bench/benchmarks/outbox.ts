@@ -21,7 +21,6 @@
  * a fixed number of TPC-B transactions of one session — the work each choice adds, which other
  * processes on the machine hardly move.
  */
-import {readFileSync} from 'node:fs'
 
 import {boundariesSchema} from '../../src/boundaries/file.js'
 import {openPostgres} from '../../src/db/postgres.js'
@@ -30,7 +29,7 @@ import {resolvePlanInput} from '../../src/plan/context.js'
 import {Locator} from '../../src/steps/common.js'
 import {outboxStep} from '../../src/steps/outbox/postgres.js'
 import {interleave, untouched, type Arm} from '../lib/interleave.js'
-import {pgbenchInit, pgbenchRun} from '../lib/pgbench.js'
+import {pgbenchInit, pgbenchRun, serverCpuPerCall} from '../lib/pgbench.js'
 import {createScratchDatabase, withClient} from '../lib/postgres.js'
 import {commandOutput} from '../lib/process.js'
 import {BenchError, defineBenchmark, type BenchContext, type Row} from '../lib/registry.js'
@@ -54,29 +53,12 @@ interface Sample {
  * the server is not on this machine.
  */
 async function serverCpuPerTransaction(url: string, n: number): Promise<number | null> {
-  return withClient(url, async (c) => {
-    const pid = (await c.query<{pid: number}>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
-    const ticks = (): number | null => {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
-        return Number(fields[11]) + Number(fields[12])
-      } catch {
-        return null
-      }
-    }
-    const host = new URL(url).hostname
-    if (!['127.0.0.1', 'localhost', '::1', ''].includes(host) || ticks() === null) return null
-    const before = ticks()!
-    for (let i = 0; i < n; i++) {
-      const aid = 1 + Math.floor(Math.random() * SCALE * 100_000)
-      const tid = 1 + Math.floor(Math.random() * SCALE * 10)
-      const bid = 1 + Math.floor(Math.random() * SCALE)
-      const delta = Math.floor(Math.random() * 10_001) - 5000
-      await c.query(`BEGIN; UPDATE pgbench_accounts SET abalance = abalance + ${delta} WHERE aid = ${aid}; SELECT abalance FROM pgbench_accounts WHERE aid = ${aid}; UPDATE pgbench_tellers SET tbalance = tbalance + ${delta} WHERE tid = ${tid}; UPDATE pgbench_branches SET bbalance = bbalance + ${delta} WHERE bid = ${bid}; INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (${tid}, ${bid}, ${aid}, ${delta}, CURRENT_TIMESTAMP); END;`)
-    }
-    const after = ticks()!
-    const hz = Number(commandOutput('getconf', ['CLK_TCK'])?.trim() || 100)
-    return ((after - before) * 1000) / hz / n
+  return serverCpuPerCall(url, {n}, (c) => {
+    const aid = 1 + Math.floor(Math.random() * SCALE * 100_000)
+    const tid = 1 + Math.floor(Math.random() * SCALE * 10)
+    const bid = 1 + Math.floor(Math.random() * SCALE)
+    const delta = Math.floor(Math.random() * 10_001) - 5000
+    return c.query(`BEGIN; UPDATE pgbench_accounts SET abalance = abalance + ${delta} WHERE aid = ${aid}; SELECT abalance FROM pgbench_accounts WHERE aid = ${aid}; UPDATE pgbench_tellers SET tbalance = tbalance + ${delta} WHERE tid = ${tid}; UPDATE pgbench_branches SET bbalance = bbalance + ${delta} WHERE bid = ${bid}; INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (${tid}, ${bid}, ${aid}, ${delta}, CURRENT_TIMESTAMP); END;`)
   })
 }
 const TABLES = ['pgbench_accounts', 'pgbench_branches', 'pgbench_history', 'pgbench_tellers']

@@ -80,6 +80,17 @@ export async function pgbenchRun(url: string, options: {seconds: number; clients
  * server is not on this machine.
  */
 export async function serverCpuPerSelect(url: string, options: {n: number; accounts: number; protocol: 'simple' | 'prepared'}): Promise<number | null> {
+  const aid = () => 1 + Math.floor(Math.random() * options.accounts)
+  // Warm the session's caches (catalog, plan) first, as pgbench's own clients are warm.
+  return serverCpuPerCall(url, {n: options.n, warmUp: 200}, (c) => select(c, options.protocol, aid()))
+}
+
+/**
+ * The server CPU (user + system, ms) one call of `work` costs, read from the backend's
+ * /proc/<pid>/stat (utime + stime) around `n` calls in one session, after `warmUp` untimed ones.
+ * Null when the server is not on this machine (its backend's /proc entry cannot be read).
+ */
+export async function serverCpuPerCall(url: string, options: {n: number; warmUp?: number}, work: (c: pg.Client) => Promise<unknown>): Promise<number | null> {
   const host = new URL(url).hostname
   if (!['127.0.0.1', 'localhost', '::1', ''].includes(host)) return null
   return withClient(url, async (c) => {
@@ -93,13 +104,11 @@ export async function serverCpuPerSelect(url: string, options: {n: number; accou
       }
     }
     if (ticks() === null) return null
-    const aid = () => 1 + Math.floor(Math.random() * options.accounts)
-    // Warm the session's caches (catalog, plan) first, as pgbench's own clients are warm.
-    for (let i = 0; i < 200; i++) await select(c, options.protocol, aid())
+    for (let i = 0; i < (options.warmUp ?? 0); i++) await work(c)
     const before = ticks()!
-    for (let i = 0; i < options.n; i++) await select(c, options.protocol, aid())
+    for (let i = 0; i < options.n; i++) await work(c)
     const after = ticks()!
-    const hz = Number(commandOutput('getconf', ['CLK_TCK']) || 100)
+    const hz = Number(commandOutput('getconf', ['CLK_TCK'])?.trim() || 100)
     return ((after - before) * 1000) / hz / options.n
   })
 }
