@@ -160,7 +160,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, h
     // The full comparison and the incremental passes, with writes running: the pause then only
     // compares what changed since (pause-parity.ts), and its cost is estimated from the last pass.
     const catchUp = async () => void (await follow.catchUp(performance.now() + 60_000, false))
-    const prepare = () => prepareParity(source, target, spec.tables, {truth: 'source', catchUp, maxPauseMs: ctx.options.maxPauseMs, emit: ctx.emit})
+    const prepare = () => prepareParity(source, target, spec.tables, {truth: 'source', catchUp, maxPauseMs: ctx.options.maxPauseMs, streamed: logical, emit: ctx.emit})
     const prepared = await prepare()
     const rehearsal = prepared.full
     let mark = prepared.mark
@@ -180,7 +180,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, h
         emit: ctx.emit,
         what: `cut-over of ${spec.context}`,
         beforeRetry: async (previous) => {
-          mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'source', rounds: 3, catchUp, targetMs: ctx.options.maxPauseMs / 4}))
+          mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'source', rounds: 3, catchUp, streamed: logical, targetMs: ctx.options.maxPauseMs / 4}))
         },
       },
       async (clock, onAbort) => {
@@ -296,7 +296,7 @@ export async function switchBack(ctx: RunContext, spec: SplitSpec, downSql: stri
   await follow.catchUp(performance.now() + 60_000, false)
   // As for the cut-over: the full comparison before the pause, the changed keys inside it.
   const catchUp = async () => void (await follow.catchUp(performance.now() + 60_000, false))
-  const prepare = () => prepareParity(source, target, spec.tables, {truth: 'target', catchUp, maxPauseMs: ctx.options.maxPauseMs, emit: ctx.emit})
+  const prepare = () => prepareParity(source, target, spec.tables, {truth: 'target', catchUp, maxPauseMs: ctx.options.maxPauseMs, streamed: logical, emit: ctx.emit})
   const prepared = await prepare()
   let mark = prepared.mark
   refuseSlowParity(prepared, ctx.options.maxPauseMs, 'rollback.parity-too-slow')
@@ -314,7 +314,7 @@ export async function switchBack(ctx: RunContext, spec: SplitSpec, downSql: stri
       emit: ctx.emit,
       what: `switch-back of ${spec.context}`,
       beforeRetry: async (previous) => {
-        mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'target', rounds: 3, catchUp, targetMs: ctx.options.maxPauseMs / 4}))
+        mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'target', rounds: 3, catchUp, streamed: logical, targetMs: ctx.options.maxPauseMs / 4}))
       },
     },
     async (clock, onAbort) => {
