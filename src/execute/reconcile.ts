@@ -137,7 +137,10 @@ export async function repairKeys(from: Connection, to: Connection, rf: RelationR
  *     delete is lost on the copy, but its truth row was written after the pass's mark: a
  *     changed key, compared again by the next pass and, at the latest, inside the pause;
  *   - busy (present, locked by a writer right now: SKIP LOCKED, so an application transaction
- *     never waits for or deadlocks with the repair): left for the next round — it is changing.
+ *     never waits for or deadlocks with the repair): left for the next round — it is changing,
+ *     so the pause compares it. (Not covered: a row that differed before, locked through every
+ *     round by a transaction that then changes nothing, stays a remaining difference reported
+ *     by reconcile, and the pause does not look at it.)
  * The held rows keep their writers waiting for one catch-up (a heartbeat round trip).
  */
 async function repairHoldingTruth(truth: Connection, copy: Connection, rt: RelationRef, rc: RelationRef, t: SplitTable, keys: string[][], catchUp: () => Promise<void>): Promise<{repaired: number; differing: string[][]}> {
