@@ -123,8 +123,13 @@ async function followerOf(ctx: RunContext, spec: SplitSpec, direction: 'forward'
   return captureFollower(fromConn, writer, await captureTables(fromConn, spec, direction), ctx.signal)
 }
 
-/** Test seams: `beforePause` runs once the comparisons before the pause are done (differences it makes must be found inside). */
+/**
+ * Test seams: `beforeParity` runs just before the comparisons before the pause (after the
+ * reverse slot exists: creating it waits for every open transaction of the server);
+ * `beforePause` once they are done (differences it makes must be found inside).
+ */
 export interface CutoverHooks {
+  beforeParity?: () => Promise<void>
   beforePause?: () => Promise<void>
 }
 
@@ -161,6 +166,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, h
     // compares what changed since (pause-parity.ts), and its cost is estimated from the last pass.
     const catchUp = async () => void (await follow.catchUp(performance.now() + 60_000, false))
     const prepare = () => prepareParity(source, target, spec.tables, {truth: 'source', catchUp, maxPauseMs: ctx.options.maxPauseMs, streamed: logical, emit: ctx.emit})
+    await hooks.beforeParity?.()
     const prepared = await prepare()
     const rehearsal = prepared.full
     let mark = prepared.mark

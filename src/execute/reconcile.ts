@@ -137,10 +137,11 @@ export async function repairKeys(from: Connection, to: Connection, rf: RelationR
  *     delete is lost on the copy, but its truth row was written after the pass's mark: a
  *     changed key, compared again by the next pass and, at the latest, inside the pause;
  *   - busy (present, locked by a writer right now: SKIP LOCKED, so an application transaction
- *     never waits for or deadlocks with the repair): left for the next round — it is changing,
- *     so the pause compares it. (Not covered: a row that differed before, locked through every
- *     round by a transaction that then changes nothing, stays a remaining difference reported
- *     by reconcile, and the pause does not look at it.)
+ *     never waits for or deadlocks with the repair): left for the next round, and its row on
+ *     the copy is touched (rewritten as it is, which the stream never minds): a writer may
+ *     hold the lock through every round and change nothing, and the touch makes the key a
+ *     changed one, so the next pass and, at the latest, the pause compare it (a row missing
+ *     on the copy has nothing to touch: the pause's key sums find it).
  * The held rows keep their writers waiting for one catch-up (a heartbeat round trip).
  */
 async function repairHoldingTruth(truth: Connection, copy: Connection, rt: RelationRef, rc: RelationRef, t: SplitTable, keys: string[][], catchUp: () => Promise<void>): Promise<{repaired: number; differing: string[][]}> {
@@ -160,10 +161,29 @@ async function repairHoldingTruth(truth: Connection, copy: Connection, rt: Relat
     const busy = keys.filter((k) => !held.has(of(k)) && present.has(of(k)))
     const differing = await differingKeys(truth, copy, rt, rc, t, keys.filter((k) => !busy.includes(k)))
     const repaired = await repairKeys(truth, copy, rt, rc, t, differing.filter((k) => held.has(of(k))), differing.filter((k) => !held.has(of(k))))
+    await touchKeys(copy, rc, t, busy)
     await truth.exec('COMMIT')
     return {repaired, differing: [...differing, ...busy]}
   } catch (error) {
     await truth.exec('ROLLBACK').catch(() => {})
+    throw error
+  }
+}
+
+/** Rewrite the rows of `keys` on `conn` as they are (as a replica: no trigger of the application fires), so their xmin is new. */
+async function touchKeys(conn: Connection, r: RelationRef, t: SplitTable, keys: string[][]): Promise<void> {
+  if (!keys.length) return
+  const shape = await readShape(conn, r)
+  // Any column an UPDATE may set (not generated, not GENERATED ALWAYS AS IDENTITY), set to itself.
+  const column = t.columns.find((c) => !shape.columns.get(c)?.generated && !shape.columns.get(c)?.identityAlways)
+  if (column === undefined) return
+  const col = ident(column)
+  await conn.exec(`BEGIN; SET LOCAL session_replication_role = replica;`)
+  try {
+    await conn.query(`UPDATE ${qualified(r.schema, r.name)} t SET ${col} = t.${col} WHERE ${keyFilter(t.key, t.key.map((k) => shape.columns.get(k)!.type), 1)}`, keyColumnsParams(keys, t.key.length))
+    await conn.exec('COMMIT')
+  } catch (error) {
+    await conn.exec('ROLLBACK').catch(() => {})
     throw error
   }
 }
