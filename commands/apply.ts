@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core'
 
-import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {connectionFlags} from '../src/cli/base.js'
+import {ExecutingCommand, jsonLinesHelp} from '../src/cli/executing-command.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {ddlFlags, interruptible, lockFlags, parseDuration, planArg, siblingOpener} from '../src/execute/cli-support.js'
 import {applyPlan, defaultExecuteOptions, dryRunApply, runTotals, waitText, type ApplyResult} from '../src/execute/executor.js'
 import {formatMs} from '../src/execute/lock.js'
 import {loadPlan} from '../src/execute/plan-files.js'
-import {createRenderer, progressMode} from '../src/execute/progress.js'
 import {DEFAULT_RUN_OPTIONS} from '../src/execute/runner.js'
 
-export default class Apply extends CarveCommand {
+export default class Apply extends ExecutingCommand {
   static override summary = 'Apply a plan\'s pending steps, in order, recording each in the database\'s ledger.'
 
   static override description = `Before anything runs, the plan folder is checked: plan.yml must be valid, every file it lists must exist and still have the sha256 recorded in plan.yml, and the files of steps applied earlier must not have changed since (the ledger keeps their checksum; --force overrides that last check only). Refusals exit 2.
@@ -20,7 +20,7 @@ The ledger lives in the target database: schema carve on PostgreSQL (carve.ledge
 
 Ctrl-C stops at the next safe point (after the current step, or at a batch boundary of a long step) and exits 130 with the ledger consistent; a second Ctrl-C leaves at once (the server rolls back the open transaction).
 
---json prints one JSON object per line on stdout while running: each event ({"event":"start"|"lock-wait"|"info"|"step-start"|"step-done"|"step-failed"|"retry"|"progress"|"end", ...}), and last the result ({"plan", "applied": [{"id", "durationMs"}], "alreadyApplied", "pending", "interrupted", ...}) or, on failure, {"error": {"code", "message", "hint"}}.
+${jsonLinesHelp('{"plan", "applied": [{"id", "durationMs"}], "alreadyApplied", "pending", "interrupted", ...}')}
 
 --example gives a fresh private copy of the example per run, so nothing persists between commands; load the example into a database of yours first (carve example load shop --db pglite:./shop-db) to apply, check and roll back across commands.`
 
@@ -42,11 +42,6 @@ Ctrl-C stops at the next safe point (after the current step, or at a batch bound
     ...ddlFlags,
   }
 
-  /** --json: one object per line (events while running, the result last). */
-  protected override logJson(json: unknown): void {
-    process.stdout.write(JSON.stringify(json) + '\n')
-  }
-
   async run(): Promise<ApplyResult> {
     const {args, flags} = await this.parse(Apply)
     const lockWaitMs = parseDuration(flags['lock-timeout'], '--lock-timeout')
@@ -66,7 +61,7 @@ Ctrl-C stops at the next safe point (after the current step, or at a batch bound
     const target = this.resolveTarget(flags)
     if (target.kind === 'example') this.progress('note: --example is a fresh private copy: what this run applies is gone when it ends (use `carve example load` into --db pglite:PATH to keep it)')
     const conn = await this.connect(target)
-    const renderer = createRenderer(progressMode(this.jsonEnabled()))
+    const renderer = this.progressRenderer()
     const {signal, dispose} = interruptible(() => this.progress('Ctrl-C: stopping after the current step (press again to leave now)'))
     let result: ApplyResult
     try {

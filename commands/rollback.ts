@@ -1,20 +1,22 @@
 import {Flags} from '@oclif/core'
 
-import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {connectionFlags} from '../src/cli/base.js'
+import {ExecutingCommand, jsonLinesHelp} from '../src/cli/executing-command.js'
 import {CarveError, EXIT} from '../src/errors.js'
 import {ddlFlags, interruptible, lockFlags, parseDuration, planArg, siblingOpener} from '../src/execute/cli-support.js'
 import {defaultExecuteOptions, dryRunRollback, rollbackPlan, runTotals, waitText, type RollbackResult} from '../src/execute/executor.js'
 import {formatMs} from '../src/execute/lock.js'
 import {loadPlan} from '../src/execute/plan-files.js'
-import {createRenderer, progressMode} from '../src/execute/progress.js'
 import {DEFAULT_RUN_OPTIONS} from '../src/execute/runner.js'
 
-export default class Rollback extends CarveCommand {
+export default class Rollback extends ExecutingCommand {
   static override summary = 'Undo applied steps in reverse order with their down.sql, then re-verify what stays applied.'
 
   static override description = `Rolls back the applied steps after --to STEP (STEP itself stays applied), or every applied step with --all: one of the two is required, so reverting a whole migration is never the default. Each step's down.sql runs in one transaction with lock_timeout and retries (statement by statement for transactional: false steps and on MySQL/MariaDB), and the ledger marks it rolled back in the same transaction. Afterwards the verify.sql of every step still applied runs again (in a transaction that is rolled back): a down.sql that undid too much shows up there, with exit 1.
 
-Steps marked irreversible (dropping the source copy after a split, ...) refuse without --force; the check happens before anything is rolled back. Changed files of applied steps are refused as for apply. --json prints the result object.`
+Steps marked irreversible (dropping the source copy after a split, ...) refuse without --force; the check happens before anything is rolled back. Changed files of applied steps are refused as for apply.
+
+${jsonLinesHelp('{"plan", "rolledBack": [{"id", "durationMs"}], "reverified": [{"id", "ok", "error"}], "interrupted", ...}; when re-verification fails it is still the last line, and the exit code is 1')}`
 
   static override examples = [
     {description: 'Undo the steps after 003 (003 and earlier stay applied)', command: '<%= config.bin %> <%= command.id %> plans/shop --db pglite:./shop-db --to 003'},
@@ -54,7 +56,7 @@ Steps marked irreversible (dropping the source copy after a split, ...) refuse w
       if (!this.jsonEnabled()) this.log(result.sql!.trimEnd())
       return result
     }
-    const renderer = createRenderer(progressMode(this.jsonEnabled()) === 'json' ? 'silent' : progressMode(false))
+    const renderer = this.progressRenderer()
     const {signal, dispose} = interruptible(() => this.progress('Ctrl-C: stopping after the current step (press again to leave now)'))
     let result: RollbackResult
     try {

@@ -1,17 +1,19 @@
 import {Flags} from '@oclif/core'
 
-import {CarveCommand, connectionFlags} from '../src/cli/base.js'
+import {connectionFlags} from '../src/cli/base.js'
+import {ExecutingCommand, jsonLinesHelp} from '../src/cli/executing-command.js'
 import {interruptible, lockFlags, parseDuration, planArg} from '../src/execute/cli-support.js'
 import {defaultExecuteOptions, verifyPlan, type VerifyResult} from '../src/execute/executor.js'
 import {loadPlan} from '../src/execute/plan-files.js'
-import {createRenderer, progressMode} from '../src/execute/progress.js'
 import {DEFAULT_RUN_OPTIONS} from '../src/execute/runner.js'
 import {EXIT} from '../src/errors.js'
 
-export default class Verify extends CarveCommand {
+export default class Verify extends ExecutingCommand {
   static override summary = 'Check that the applied steps still hold: run their verify.sql in a transaction that is rolled back.'
 
-  static override description = `Runs the verify.sql of every applied step (or only --step), each inside a transaction that is always rolled back, so checking never changes anything. A step whose check fails is listed with the file, line and server message, and the command exits 1. Each check is recorded as a "verify" event in the ledger. Changed files of applied steps are refused unless --force. --json prints the result object ({"ok", "steps": [{"id", "ok", "error"}]}).`
+  static override description = `Runs the verify.sql of every applied step (or only --step), each inside a transaction that is always rolled back, so checking never changes anything. A step whose check fails is listed with the file, line and server message, and the command exits 1. Each check is recorded as a "verify" event in the ledger. Changed files of applied steps are refused unless --force.
+
+${jsonLinesHelp('{"plan", "database", "ok", "steps": [{"id", "ok", "error"}]}; when a check fails it is still the last line, and the exit code is 1')}`
 
   static override examples = [
     {description: 'Check every applied step', command: '<%= config.bin %> <%= command.id %> plans/shop --db pglite:./shop-db'},
@@ -32,7 +34,7 @@ export default class Verify extends CarveCommand {
     const lockWaitMs = parseDuration(flags['lock-timeout'], '--lock-timeout')
     const plan = loadPlan(args.plan)
     const conn = await this.connect(this.resolveTarget(flags))
-    const renderer = createRenderer(this.jsonEnabled() ? 'silent' : progressMode(false))
+    const renderer = this.progressRenderer()
     const {signal, dispose} = interruptible(() => this.progress('Ctrl-C: stopping after the current check'))
     let result: VerifyResult
     try {

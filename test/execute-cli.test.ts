@@ -97,12 +97,17 @@ describe('apply, status, verify, rollback on an embedded database on disk', () =
     plan = writePlan([...basicSteps(), failingStep()], {dir: dir(), name: 'cli-plan'})
   })
 
-  it('--help documents the JSON lines of apply', async () => {
+  it('--help documents the JSON lines of apply, rollback and verify', async () => {
     const r = await runCarve(['apply', '--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/--json prints one JSON object per line/)
     expect(r.stdout).toMatch(/--dry-run/)
     expect(r.stdout).toMatch(/--lock-timeout-ddl/)
+    for (const command of ['rollback', 'verify']) {
+      const help = await runCarve([command, '--help'])
+      expect(help.code).toBe(0)
+      expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--json prints one JSON object per line on stdout: each event while running .* and last the result/)
+    }
   })
 
   it('--dry-run prints the SQL with its wrapper and changes nothing', async () => {
@@ -141,7 +146,9 @@ describe('apply, status, verify, rollback on an embedded database on disk', () =
 
     const verify = await runCarve(['verify', plan, '--db', `pglite:${db}`, '--json'])
     expect(verify.code, verify.stderr).toBe(0)
-    expect(JSON.parse(verify.stdout)).toMatchObject({ok: true, steps: [{id: '001-create-schema', ok: true}, {id: '002-move-orders', ok: true}, {id: '003-order-status', ok: true}]})
+    const checks = jsonLines(verify.stdout)
+    expect(checks.filter((l) => l.event === 'step-done').map((l) => l.step)).toEqual(['001-create-schema', '002-move-orders', '003-order-status'])
+    expect(checks.at(-1)).toMatchObject({ok: true, steps: [{id: '001-create-schema', ok: true}, {id: '002-move-orders', ok: true}, {id: '003-order-status', ok: true}]})
 
     const bare = await runCarve(['rollback', plan, '--db', `pglite:${db}`])
     expect(bare.code).toBe(2)
@@ -163,12 +170,38 @@ describe('apply, status, verify, rollback on an embedded database on disk', () =
     expect(status.stdout).toMatch(/applied \(files changed!\)\s+003-order-status/)
   })
 
-  it('rollback --all undoes everything and leaves the data as it was', async () => {
+  it('rollback --all --json streams its events, the result last, and leaves the data as it was', async () => {
     const r = await runCarve(['rollback', plan, '--db', `pglite:${db}`, '--all', '--json'])
     expect(r.code, r.stderr).toBe(0)
-    expect(JSON.parse(r.stdout).rolledBack.map((x: {id: string}) => x.id)).toEqual(['003-order-status', '002-move-orders', '001-create-schema'])
+    const lines = jsonLines(r.stdout)
+    expect(lines[0]).toMatchObject({event: 'start', action: 'rollback'})
+    expect(lines.filter((l) => l.event === 'step-done').map((l) => [l.action, l.step])).toEqual([
+      ['rollback', '003-order-status'],
+      ['rollback', '002-move-orders'],
+      ['rollback', '001-create-schema'],
+    ])
+    const result = lines.at(-1)!
+    expect(result.event).toBeUndefined()
+    expect((result.rolledBack as {id: string}[]).map((x) => x.id)).toEqual(['003-order-status', '002-move-orders', '001-create-schema'])
     const rows = await withPglite(db, (c) => c.query<{n: number; kind: string}>(`SELECT count(*)::int AS n, (SELECT relkind::text FROM pg_class WHERE oid = 'public.orders'::regclass) AS kind FROM public.orders`))
     expect(rows).toEqual([{n: 500, kind: 'r'}])
+  })
+
+  it('rollback --json whose re-verification fails: the events, then the result last, exit 1', async () => {
+    // 002's down.sql undoes too much: it also drops 001's schema, which 001's verify.sql checks.
+    const steps: FixtureStep[] = [
+      basicSteps()[0]!,
+      {id: '002-extra', up: 'CREATE TABLE sales.extra (x int);\n', down: 'DROP TABLE sales.extra;\nDROP SCHEMA sales;\n'},
+    ]
+    const p = writePlan(steps, {dir: dir(), name: 'overreach-plan'})
+    const fresh = await seededPglite()
+    expect((await runCarve(['apply', p, '--db', `pglite:${fresh}`])).code).toBe(0)
+    const r = await runCarve(['rollback', p, '--db', `pglite:${fresh}`, '--to', '001', '--json'])
+    expect(r.code, r.stderr).toBe(1)
+    const lines = jsonLines(r.stdout)
+    expect(lines.filter((l) => l.event === 'step-done').map((l) => l.step)).toEqual(['002-extra'])
+    expect(lines.at(-1)).toMatchObject({rolledBack: [{id: '002-extra'}], reverified: [{id: '001-create-schema', ok: false, error: expect.stringMatching(/sales/)}]})
+    expect(hasStackTrace(r.stderr + r.stdout)).toBe(false)
   })
 
   it('an irreversible step refuses to roll back (exit 2)', async () => {

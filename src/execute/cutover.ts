@@ -123,8 +123,13 @@ async function followerOf(ctx: RunContext, spec: SplitSpec, direction: 'forward'
   return captureFollower(fromConn, writer, await captureTables(fromConn, spec, direction), ctx.signal)
 }
 
-/** Test seams: `beforePause` runs once the comparisons before the pause are done (differences it makes must be found inside). */
+/**
+ * Test seams: `beforeParity` runs just before the comparisons before the pause (after the
+ * reverse slot exists: creating it waits for every open transaction of the server);
+ * `beforePause` once they are done (differences it makes must be found inside).
+ */
 export interface CutoverHooks {
+  beforeParity?: () => Promise<void>
   beforePause?: () => Promise<void>
 }
 
@@ -160,7 +165,8 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, h
     // The full comparison and the incremental passes, with writes running: the pause then only
     // compares what changed since (pause-parity.ts), and its cost is estimated from the last pass.
     const catchUp = async () => void (await follow.catchUp(performance.now() + 60_000, false))
-    const prepare = () => prepareParity(source, target, spec.tables, {truth: 'source', catchUp, maxPauseMs: ctx.options.maxPauseMs, emit: ctx.emit})
+    const prepare = () => prepareParity(source, target, spec.tables, {truth: 'source', catchUp, maxPauseMs: ctx.options.maxPauseMs, streamed: logical, emit: ctx.emit})
+    await hooks.beforeParity?.()
     const prepared = await prepare()
     const rehearsal = prepared.full
     let mark = prepared.mark
@@ -180,7 +186,7 @@ export async function cutOver(ctx: RunContext, spec: SplitSpec, upSql: string, h
         emit: ctx.emit,
         what: `cut-over of ${spec.context}`,
         beforeRetry: async (previous) => {
-          mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'source', rounds: 3, catchUp, targetMs: ctx.options.maxPauseMs / 4}))
+          mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'source', rounds: 3, catchUp, streamed: logical, targetMs: ctx.options.maxPauseMs / 4}))
         },
       },
       async (clock, onAbort) => {
@@ -296,7 +302,7 @@ export async function switchBack(ctx: RunContext, spec: SplitSpec, downSql: stri
   await follow.catchUp(performance.now() + 60_000, false)
   // As for the cut-over: the full comparison before the pause, the changed keys inside it.
   const catchUp = async () => void (await follow.catchUp(performance.now() + 60_000, false))
-  const prepare = () => prepareParity(source, target, spec.tables, {truth: 'target', catchUp, maxPauseMs: ctx.options.maxPauseMs, emit: ctx.emit})
+  const prepare = () => prepareParity(source, target, spec.tables, {truth: 'target', catchUp, maxPauseMs: ctx.options.maxPauseMs, streamed: logical, emit: ctx.emit})
   const prepared = await prepare()
   let mark = prepared.mark
   refuseSlowParity(prepared, ctx.options.maxPauseMs, 'rollback.parity-too-slow')
@@ -314,7 +320,7 @@ export async function switchBack(ctx: RunContext, spec: SplitSpec, downSql: stri
       emit: ctx.emit,
       what: `switch-back of ${spec.context}`,
       beforeRetry: async (previous) => {
-        mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'target', rounds: 3, catchUp, targetMs: ctx.options.maxPauseMs / 4}))
+        mark = await remark(previous, prepare, () => settleChanges(source, target, spec.tables, mark, {truth: 'target', rounds: 3, catchUp, streamed: logical, targetMs: ctx.options.maxPauseMs / 4}))
       },
     },
     async (clock, onAbort) => {

@@ -37,7 +37,7 @@ import {ident, qualified} from '../plan/quote.js'
 import {readShape, withStableSession} from './pg-table.js'
 import type {RunContext} from './runner.js'
 import {type PauseAttempt, type PauseClock, PauseRetry} from './write-pause.js'
-import {differingKeys, keyColumnsParams, keyFilter, reconcile, type ReconcileReport, repairKeys} from './reconcile.js'
+import {differingKeys, keyColumnsParams, keyFilter, liveRepairRound, reconcile, type ReconcileReport, repairKeys} from './reconcile.js'
 
 /** Each side's transaction horizon (a txid, as text) before a comparison read anything. */
 export interface ChangeMark {
@@ -83,6 +83,8 @@ export interface IncrementalOptions {
   catchUp: () => Promise<void>
   rounds: number
   check?: () => void
+  /** A logical replication stream applies the truth side's changes to the copy meanwhile: live repairs hold the truth rows (reconcile.ts, liveRepairRound). */
+  streamed?: boolean
 }
 
 interface Scan {
@@ -159,10 +161,16 @@ export async function incrementalParity(source: Connection, target: Connection, 
     report.found += pending.length
     for (let round = 0; pending.length && round < options.rounds; round++) {
       options.check?.()
-      // Live, a difference may be a change still on its way: look again once the copy caught up.
-      if (!options.frozen) await catchUp()
-      const still = options.frozen && round === 0 ? pending : await differingKeys(truth, copy, rt, rc, t, pending)
-      if (still.length) report.repairedKeys += await repairKeys(truth, copy, rt, rc, t, still)
+      let still = pending
+      if (!options.frozen) {
+        // Live, a difference may be a change still on its way: look again once the copy caught up.
+        const live = await liveRepairRound(truth, copy, rt, rc, t, pending, {catchUp, streamed: options.streamed})
+        report.repairedKeys += live.repaired
+        still = live.differing
+      } else {
+        if (round > 0) still = await differingKeys(truth, copy, rt, rc, t, pending)
+        if (still.length) report.repairedKeys += await repairKeys(truth, copy, rt, rc, t, still)
+      }
       pending = await differingKeys(truth, copy, rt, rc, t, still)
     }
     report.remaining += pending.length
@@ -226,12 +234,12 @@ export async function prepareParity(
   source: Connection,
   target: Connection,
   tables: SplitTable[],
-  options: {truth: 'source' | 'target'; catchUp: () => Promise<void>; maxPauseMs: number; emit?: RunContext['emit']},
+  options: {truth: 'source' | 'target'; catchUp: () => Promise<void>; maxPauseMs: number; streamed: boolean; emit?: RunContext['emit']},
 ): Promise<PreparedParity> {
   const mark = await markChanges(source, target)
-  const full = await reconcile(source, target, tables, {truth: options.truth, rounds: 3, catchUp: options.catchUp, emit: options.emit})
+  const full = await reconcile(source, target, tables, {truth: options.truth, rounds: 3, catchUp: options.catchUp, streamed: options.streamed, emit: options.emit})
   options.emit?.({phase: 'parity', message: `full comparison (writes running): ${full.rows} rows in ${Math.round(full.diffMs)} ms, ${full.found} differing at first look (in flight), ${full.repaired} repaired`})
-  const settled = await settleChanges(source, target, tables, mark, {truth: options.truth, rounds: 3, catchUp: options.catchUp, targetMs: options.maxPauseMs / 4})
+  const settled = await settleChanges(source, target, tables, mark, {truth: options.truth, rounds: 3, catchUp: options.catchUp, streamed: options.streamed, targetMs: options.maxPauseMs / 4})
   options.emit?.({
     phase: 'parity',
     message: `incremental comparison (writes running, ${settled.passes} pass${settled.passes === 1 ? '' : 'es'}): the last read ${settled.last.rows} rows' keys and compared ${settled.last.changed} changed in ${Math.round(settled.last.workMs)} ms, ${settled.last.repaired} repaired`,

@@ -85,12 +85,13 @@ export async function differingKeys(a: Connection, b: Connection, ra: RelationRe
 
 /**
  * Make the rows of `keys` on `to` what they are on `from`: delete them on `to`, insert `from`'s
- * rows (their text forms cast back to the column types). The session runs as a replica
+ * rows (their text forms cast back to the column types); the rows of `deleteOnly` are only
+ * deleted on `to` (see repairHoldingTruth). The session runs as a replica
  * (session_replication_role): foreign keys, guard triggers and carried triggers do not fire —
  * this restores a copy, it is not an application write.
  */
-export async function repairKeys(from: Connection, to: Connection, rf: RelationRef, rt: RelationRef, t: SplitTable, keys: string[][]): Promise<number> {
-  if (!keys.length) return 0
+export async function repairKeys(from: Connection, to: Connection, rf: RelationRef, rt: RelationRef, t: SplitTable, keys: string[][], deleteOnly: string[][] = []): Promise<number> {
+  if (!keys.length && !deleteOnly.length) return 0
   return withStableSession([from, to], async () => {
     const src = await rowsByKeys(from, rf, t.key, t.columns, keys)
     const shape = await readShape(to, rt)
@@ -101,7 +102,7 @@ export async function repairKeys(from: Connection, to: Connection, rf: RelationR
     const overriding = cols.some((c) => shape.columns.get(c)!.identityAlways) ? ' OVERRIDING SYSTEM VALUE' : ''
     await to.exec(`BEGIN; SET LOCAL session_replication_role = replica;`)
     try {
-      await to.query(`DELETE FROM ${qualified(rt.schema, rt.name)} t WHERE ${keyFilter(t.key, types, 1)}`, keyColumnsParams(keys, t.key.length))
+      await to.query(`DELETE FROM ${qualified(rt.schema, rt.name)} t WHERE ${keyFilter(t.key, types, 1)}`, keyColumnsParams([...keys, ...deleteOnly], t.key.length))
       if (present.length) {
         await to.query(
           `INSERT INTO ${qualified(rt.schema, rt.name)} (${cols.map(ident).join(', ')})${overriding}
@@ -115,8 +116,89 @@ export async function repairKeys(from: Connection, to: Connection, rf: RelationR
       await to.exec('ROLLBACK').catch(() => {})
       throw error
     }
-    return keys.length
+    return keys.length + deleteOnly.length
   })
+}
+
+/**
+ * Repair `keys` while a logical replication stream applies the truth side's changes to the copy
+ * (writes running, before a pause). A plain repair races that stream: it copies a row the truth
+ * side inserted a moment ago, the stream then applies the same INSERT, hits the duplicate key,
+ * and its apply worker fails on that change again and again — the copy stops following. The
+ * switch-back's reverse stream did (test/split-races.test.ts: lines removed and added back on
+ * the target). The target's replica upsert triggers (split/target.ts) absorb a duplicate
+ * primary key in the forward direction, but not another unique key; the source copies have
+ * none at all. So the repair first holds the truth rows still (FOR SHARE, in a transaction on
+ * the truth side), then waits until the copy has every change committed so far: no change of a
+ * held row is then on its way, and none can start until the repair is done. Per key:
+ *   - held (present on the truth side): compared again and rewritten on the copy if it differs;
+ *   - absent on the truth side: only deleted on the copy — an INSERT of it may be on its way,
+ *     and the stream's INSERT must find no row. A row the stream inserts just before this
+ *     delete is lost on the copy, but its truth row was written after the pass's mark: a
+ *     changed key, compared again by the next pass and, at the latest, inside the pause;
+ *   - busy (present, locked by a writer right now: SKIP LOCKED, so an application transaction
+ *     never waits for or deadlocks with the repair): left for the next round, and its row on
+ *     the copy is touched (rewritten as it is, which the stream never minds): a writer may
+ *     hold the lock through every round and change nothing, and the touch makes the key a
+ *     changed one, so the next pass and, at the latest, the pause compare it (a row missing
+ *     on the copy has nothing to touch: the pause's key sums find it).
+ * The held rows keep their writers waiting for one catch-up (a heartbeat round trip).
+ */
+async function repairHoldingTruth(truth: Connection, copy: Connection, rt: RelationRef, rc: RelationRef, t: SplitTable, keys: string[][], catchUp: () => Promise<void>): Promise<{repaired: number; differing: string[][]}> {
+  if (!keys.length) return {repaired: 0, differing: []}
+  const shape = await readShape(truth, rt)
+  const filter = keyFilter(t.key, t.key.map((k) => shape.columns.get(k)!.type), 1)
+  const params = keyColumnsParams(keys, t.key.length)
+  const keyText = `ARRAY[${t.key.map((k) => `t.${ident(k)}::text`).join(', ')}]`
+  const rel = qualified(rt.schema, rt.name)
+  await truth.exec('BEGIN')
+  try {
+    // Held first, then what is present: a key inserted in between counts as busy, never as absent.
+    const held = new Set((await truth.query<{k: string[]}>(`SELECT ${keyText} AS k FROM ${rel} t WHERE ${filter} ORDER BY ${t.key.map((k) => `t.${ident(k)}`).join(', ')} FOR SHARE SKIP LOCKED`, params)).map((r) => JSON.stringify(r.k)))
+    const present = new Set((await truth.query<{k: string[]}>(`SELECT ${keyText} AS k FROM ${rel} t WHERE ${filter}`, params)).map((r) => JSON.stringify(r.k)))
+    await catchUp()
+    const of = (k: string[]) => JSON.stringify(k)
+    const busy = keys.filter((k) => !held.has(of(k)) && present.has(of(k)))
+    const differing = await differingKeys(truth, copy, rt, rc, t, keys.filter((k) => !busy.includes(k)))
+    const repaired = await repairKeys(truth, copy, rt, rc, t, differing.filter((k) => held.has(of(k))), differing.filter((k) => !held.has(of(k))))
+    await touchKeys(copy, rc, t, busy)
+    await truth.exec('COMMIT')
+    return {repaired, differing: [...differing, ...busy]}
+  } catch (error) {
+    await truth.exec('ROLLBACK').catch(() => {})
+    throw error
+  }
+}
+
+/** Rewrite the rows of `keys` on `conn` as they are (as a replica: no trigger of the application fires), so their xmin is new. */
+async function touchKeys(conn: Connection, r: RelationRef, t: SplitTable, keys: string[][]): Promise<void> {
+  if (!keys.length) return
+  const shape = await readShape(conn, r)
+  // Any column an UPDATE may set (not generated, not GENERATED ALWAYS AS IDENTITY), set to itself.
+  const column = t.columns.find((c) => !shape.columns.get(c)?.generated && !shape.columns.get(c)?.identityAlways)
+  if (column === undefined) return
+  const col = ident(column)
+  await conn.exec(`BEGIN; SET LOCAL session_replication_role = replica;`)
+  try {
+    await conn.query(`UPDATE ${qualified(r.schema, r.name)} t SET ${col} = t.${col} WHERE ${keyFilter(t.key, t.key.map((k) => shape.columns.get(k)!.type), 1)}`, keyColumnsParams(keys, t.key.length))
+    await conn.exec('COMMIT')
+  } catch (error) {
+    await conn.exec('ROLLBACK').catch(() => {})
+    throw error
+  }
+}
+
+/**
+ * One round over a keyed table's `pending` keys with writes running: wait until the copy caught
+ * up (a difference may be a change on its way), then repair what still differs. Returns the
+ * keys found differing (repaired, or left for the next round). `streamed`: a logical replication
+ * stream applies changes to the copy meanwhile (repairHoldingTruth).
+ */
+export async function liveRepairRound(truth: Connection, copy: Connection, rt: RelationRef, rc: RelationRef, t: SplitTable, pending: string[][], how: {catchUp: () => Promise<void>; streamed?: boolean}): Promise<{repaired: number; differing: string[][]}> {
+  if (how.streamed) return repairHoldingTruth(truth, copy, rt, rc, t, pending, how.catchUp)
+  await how.catchUp()
+  const differing = await differingKeys(truth, copy, rt, rc, t, pending)
+  return {repaired: await repairKeys(truth, copy, rt, rc, t, differing), differing}
 }
 
 /** Replace the whole content of a table without a key on `to` with `from`'s (small tables: the rows pass through memory). */
@@ -177,6 +259,8 @@ export interface ReconcileOptions {
   frozen?: boolean
   /** Repair what still differs after a catch-up (false: only report it — verification). */
   repair?: boolean
+  /** A logical replication stream applies the truth side's changes to the copy meanwhile: live repairs hold the truth rows (liveRepairRound). */
+  streamed?: boolean
   /** Called between tables and rounds: throws to stop (a pause budget). */
   check?: () => void
   emit?: RunContext['emit']
@@ -203,25 +287,32 @@ export async function reconcile(source: Connection, target: Connection, tables: 
     let pending = diff.keys
     for (let round = 0; pending.length && round < options.rounds; round++) {
       options.check?.()
-      await options.catchUp()
-      options.check?.()
-      if (!t.key.length) {
-        const again = await diffTable(source, target, t, options.truth)
-        if (!again.keys.length || options.repair === false || !options.frozen) {
-          pending = again.keys
-          if (!pending.length) break
+      let still: string[][]
+      if (t.key.length && !options.frozen && options.repair !== false) {
+        const live = await liveRepairRound(truth, copy, rt, rc, t, pending, options)
+        report.repaired += live.repaired
+        still = live.differing
+      } else {
+        await options.catchUp()
+        options.check?.()
+        if (!t.key.length) {
+          const again = await diffTable(source, target, t, options.truth)
+          if (!again.keys.length || options.repair === false || !options.frozen) {
+            pending = again.keys
+            if (!pending.length) break
+            continue
+          }
+          report.repaired += await replaceKeyless(truth, copy, rt, rc, t)
+          pending = (await diffTable(source, target, t, options.truth)).keys
           continue
         }
-        report.repaired += await replaceKeyless(truth, copy, rt, rc, t)
-        pending = (await diffTable(source, target, t, options.truth)).keys
-        continue
+        still = await differingKeys(truth, copy, rt, rc, t, pending)
+        if (options.repair === false) {
+          pending = still
+          continue
+        }
+        if (still.length) report.repaired += await repairKeys(truth, copy, rt, rc, t, still)
       }
-      const still = await differingKeys(truth, copy, rt, rc, t, pending)
-      if (options.repair === false) {
-        pending = still
-        continue
-      }
-      if (still.length) report.repaired += await repairKeys(truth, copy, rt, rc, t, still)
       pending = await differingKeys(truth, copy, rt, rc, t, still)
       if (!pending.length && diff.truncated) {
         // More keys differed than one pass lists: compare the table again.

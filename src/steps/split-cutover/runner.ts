@@ -35,7 +35,7 @@ export const splitCutoverRunner: StepProgram = {
   describe(step: PlanStep, files: Partial<Record<string, string>>): string {
     const spec = splitSpecOf(step)
     const tables = spec.tables.map((t) => `${ident(t.source.schema)}.${ident(t.source.name)}`).join(', ')
-    return `-- before the pause: ${spec.mode === 'logical-replication' ? `reverse publication ${spec.reverse.publication} and slot ${spec.reverse.slot} in ${spec.target_database}, subscription ${spec.reverse.subscription} (disabled) in ${spec.source_database}` : 'nothing (change capture)'}; full parity with repair, then incremental passes (writes running)
+    return `-- before the pause: ${spec.mode === 'logical-replication' ? `reverse publication ${spec.reverse.publication} and slot ${spec.reverse.slot} in ${spec.target_database}, subscription ${spec.reverse.subscription} (disabled) in ${spec.source_database}` : 'nothing (change capture)'}; full parity with repair, then incremental passes (writes running; with logical replication each repair holds the truth rows FOR SHARE until the copy caught up, so it never races the stream)
 -- the pause, at most maxPauseMs, aborted and retried otherwise:
 BEGIN; SET LOCAL lock_timeout = '<lock timeout>';
 LOCK TABLE ${tables} IN EXCLUSIVE MODE;
