@@ -140,7 +140,7 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
       if (!pause) throw new BenchError(`cutover: carve apply did not report the pause:\n${text.slice(-1500)}`)
       pauses.push(Number(pause[1]))
       aborted.push([...text.matchAll(/attempt \d+ aborted after/g)].length)
-      // Without --json: `rollback --json` prints its summary only, not the events that carry the pause.
+      // The human progress lines carry the pause (`--json` would too, as one event object per line).
       const back = await carve(ctx.root, ['rollback', planDir, '--to', sync.id, '--db', db.url], {cwd: dir, timeoutMs: 10 * 60_000})
       const backPause = /writes paused (\d+) ms/.exec(back.stdout + back.stderr)
       if (backPause) backPauses.push(Number(backPause[1]))
