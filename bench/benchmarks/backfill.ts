@@ -41,6 +41,7 @@ import {group} from '../lib/table.js'
 
 const SIZES = {quick: [100_000], full: [2_000_000]} as const
 const SINGLE_ROW_WRITES = {quick: 300, full: 5000} as const
+const SERVER_SIDE_WRITES = {quick: 2000, full: 10_000} as const
 
 const DDL = (schema: string) => `CREATE SCHEMA IF NOT EXISTS ${schema};
 CREATE TABLE ${schema}.t (id bigint PRIMARY KEY, name text NOT NULL, price numeric(12,2), created timestamptz, meta jsonb, qty int, tags text[]);
@@ -88,6 +89,32 @@ async function backendCpu(conn: Connection): Promise<() => number | null> {
     } catch {
       return null
     }
+  }
+}
+
+/**
+ * Median server time (µs) of a single-row UPDATE + COMMIT on app.t (captured) and app.u (not),
+ * alternating, timed inside one DO block with synchronous_commit off: what the trigger itself
+ * costs, without the client round trip and the WAL flush that dominate the latency row (and
+ * its noise on a loaded machine). Microsecond resolution.
+ */
+async function serverTimePerUpdate(conn: Connection, writes: number, rows: number): Promise<{captured: number; plain: number; writes: number}> {
+  await conn.exec(`SET synchronous_commit = off; CREATE TEMP TABLE server_times (captured float8[], plain float8[])`)
+  try {
+    const step = (table: string, into: string) =>
+      `s := clock_timestamp(); UPDATE app.${table} SET qty = qty + 1 WHERE id = k; COMMIT; ${into} := ${into} || extract(epoch FROM clock_timestamp() - s)::float8 * 1e6;`
+    await conn.exec(`DO $$DECLARE a float8[] := '{}'; b float8[] := '{}'; s timestamptz; k bigint; BEGIN
+      FOR i IN 1..${writes} LOOP
+        k := 1 + (i * 7919) % ${rows};
+        IF i % 2 = 0 THEN ${step('t', 'a')} ${step('u', 'b')} ELSE ${step('u', 'b')} ${step('t', 'a')} END IF;
+      END LOOP;
+      INSERT INTO server_times VALUES (a, b); END$$`)
+    const [row] = await conn.query<{captured: number; plain: number}>(
+      `SELECT (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(captured) x) AS captured, (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(plain) x) AS plain FROM server_times`,
+    )
+    return {captured: Math.round(row!.captured), plain: Math.round(row!.plain), writes}
+  } finally {
+    await conn.exec(`DROP TABLE server_times; RESET synchronous_commit`)
   }
 }
 
@@ -233,6 +260,8 @@ async function runCase(ctx: BenchContext, n: number, runs: number): Promise<Row[
       }
       ctx.log(`  capture run ${r + 1}/${runs}: ${writes} single-row updates ${plain[r]!.toFixed(2)} s → ${captured[r]!.toFixed(2)} s; bulk update ${plainBulk[r]!.toFixed(2)} s → ${capturedBulk[r]!.toFixed(2)} s`)
     }
+    const server = await serverTimePerUpdate(source, SERVER_SIDE_WRITES[ctx.mode], n)
+    ctx.log(`  capture, server time per update + commit: ${server.captured} µs vs ${server.plain} µs without`)
     await source.exec(removeCapture(same))
 
     const details = {rows: n, runs, loadSeconds, loadAverage: loadavg()[0], bulk, carveSame, carveCross, pipe, batches, parity, whole, paritySessions, copyFormat, bulkCpu, sameCpu, plainEach, capturedEach, plain, captured, plainBulk, capturedBulk, writes, options}
@@ -265,6 +294,7 @@ async function runCase(ctx: BenchContext, n: number, runs: number): Promise<Row[
       row(`capture, ${group(writes)} single-row updates × ${runs}`, median(capturedEach), 'ms', {name: 'no trigger', value: median(plainEach)}, '≥ 0.95× (≤ 5% cost; one transaction per write)', 0.95, [
         `median latency per update over ${group(capturedEach.length)} updates each; totals per run (median) ${median(captured).toFixed(2)} s vs ${median(plain).toFixed(2)} s (${(median(plain) / median(captured)).toFixed(2)}×)`,
         'two identical tables, capture on one, each update sent to both in turn',
+        `the trigger's own cost, apart from client round trips and WAL flushes: server time per UPDATE + COMMIT (median of ${group(server.writes)} each, in a DO block, synchronous_commit off) ${server.captured} µs vs ${server.plain} µs (+${server.captured - server.plain} µs)`,
       ]),
       row('capture, one bulk update of every row', median(capturedBulk), 's', {name: 'no trigger', value: median(plainBulk)}, '≥ 0.4× (a key queued per row)', 0.4, [
         `${rate(median(capturedBulk))} vs ${rate(median(plainBulk))} updated`,

@@ -10,14 +10,19 @@
  * commit-bound, 40–55% when CPU-bound in the figures of ../shared/docs/prior-art.md — and
  * couples every write to the copy's availability.)
  *
- * `applyChanges` drains the queue in id order: for each queued key it re-reads the row's
- * CURRENT state on the source and upserts it on the target, or deletes it there when the row is
- * gone. Applying "the current state of key K" is idempotent and order-free, so a drain killed
- * half-way is simply run again, and a key written ten times costs one upsert.
+ * `applyChanges` drains the queue: for each queued key it re-reads the row's CURRENT state on the
+ * source and upserts it on the target, or deletes it there when the row is gone. Applying "the
+ * current state of key K" is idempotent and order-free, so a drain killed half-way is simply run
+ * again, a key written ten times costs one upsert, and the queue needs no order (no id, no
+ * index, no sequence: each costs the writers; see capture-sql.ts). The one thing order mattered
+ * for is TRUNCATE: its markers live in their own small table and every batch reads all of them,
+ * so a batch that applies a key written after a TRUNCATE also applies the TRUNCATE (a writer
+ * waits for the TRUNCATE's lock, so a snapshot that sees its entry sees the marker), and a
+ * marker's batch deletes every target row except the batch's current ones.
  *
- * Queue entries are removed by id once applied — by the ids read, never by an id range: ids are
- * taken at insert time but become visible at commit, so a range could delete an entry whose
- * transaction committed late, unread.
+ * Queue entries are removed by the ctids read, in the transaction that read them (one statement
+ * within one database; across databases the source transaction stays open while the target is
+ * written, so no VACUUM FULL or CLUSTER can move an entry in between).
  *
  * While a backfill of the same table is running, entries whose key lies in the part of the key
  * range the backfill has not copied yet are left in the queue (pass its checkpoint as
@@ -34,8 +39,8 @@ import {resolveCopy, type BackfillCheckpoint, type CopyTable, type ResolvedCopy}
 import {column, keyParams, readShape, relationLabel, rowCompare, withStableSession} from './pg-table.js'
 
 // The SQL text of capture lives in a leaf the split-prepare step shares (issue 13: no upward import).
-export {CAPTURE_SCHEMA, CAPTURE_TRIGGER, CAPTURE_TRUNCATE_TRIGGER, captureNames, captureQueue, installCapture, removeCapture, type CaptureNames} from '../steps/split/capture-sql.js'
-import {captureNames, captureQueue} from '../steps/split/capture-sql.js'
+export {CAPTURE_SCHEMA, CAPTURE_TRIGGER, CAPTURE_TRUNCATE_TRIGGER, captureNames, captureQueue, captureTruncates, installCapture, queueKeyColumn, removeCapture, type CaptureNames} from '../steps/split/capture-sql.js'
+import {captureQueue, captureTruncates, installCapture, queueKeyColumn} from '../steps/split/capture-sql.js'
 
 /** Whether the capture queue of this source table exists. */
 export async function captureInstalled(conn: Connection, source: RelationRef): Promise<boolean> {
@@ -44,11 +49,26 @@ export async function captureInstalled(conn: Connection, source: RelationRef): P
   return Boolean(row?.ok)
 }
 
-/** Entries waiting in the queue (0 when capture is not installed). */
+/**
+ * Whether the queue has the layout of an earlier Carve (id, "table", op, key jsonb), written by
+ * its triggers until capture is installed again (installCapture converts it, entries kept).
+ */
+async function earlierLayout(conn: Connection, source: RelationRef): Promise<boolean> {
+  const q = captureQueue(source)
+  const [row] = await conn.query<{ok: boolean}>(
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'key' AND NOT attisdropped) AS ok`,
+    [qualified(q.schema, q.name)],
+  )
+  return Boolean(row?.ok)
+}
+
+/** Entries waiting in the queue, TRUNCATE markers included (0 when capture is not installed). */
 export async function pendingChanges(conn: Connection, source: RelationRef): Promise<number> {
   if (!(await captureInstalled(conn, source))) return 0
   const q = captureQueue(source)
-  const [row] = await conn.query<{n: string}>(`SELECT count(*) AS n FROM ${qualified(q.schema, q.name)}`)
+  const t = captureTruncates(source)
+  const markers = (await earlierLayout(conn, source)) ? '0' : `(SELECT count(*) FROM ${qualified(t.schema, t.name)})`
+  const [row] = await conn.query<{n: string}>(`SELECT (SELECT count(*) FROM ${qualified(q.schema, q.name)}) + ${markers} AS n`)
   return Number(row?.n ?? 0)
 }
 
@@ -58,13 +78,16 @@ export async function pendingChanges(conn: Connection, source: RelationRef): Pro
  */
 export async function pendingKeys(conn: Connection, table: {source: RelationRef; key: string[]}): Promise<Set<string>> {
   if (!(await captureInstalled(conn, table.source))) return new Set()
-  const shape = await readShape(conn, table.source)
-  const types = table.key.map((k) => column(shape, k, conn).type)
   const q = captureQueue(table.source)
+  let keys: string[]
+  if (await earlierLayout(conn, table.source)) {
+    const shape = await readShape(conn, table.source)
+    keys = table.key.map((k, i) => `((key->>${i})::${column(shape, k, conn).type})::text`)
+  } else {
+    keys = table.key.map((_, i) => `${ident(queueKeyColumn(i))}::text`)
+  }
   const rows = await withStableSession([conn], () =>
-    conn.query<{k: string[]}>(
-      `SELECT DISTINCT ARRAY[${types.map((t, i) => `((key->>${i})::${t})::text`).join(', ')}] AS k FROM ${qualified(q.schema, q.name)} WHERE key IS NOT NULL`,
-    ),
+    conn.query<{k: string[]}>(`SELECT DISTINCT ARRAY[${keys.join(', ')}] AS k FROM ${qualified(q.schema, q.name)} WHERE ${keys[0]} IS NOT NULL`),
   )
   return new Set(rows.map((r) => JSON.stringify(r.k)))
 }
@@ -109,6 +132,17 @@ export async function applyChanges(source: Connection, target: Connection | null
   }
   if (!(await captureInstalled(source, table.source))) {
     throw new CarveError('capture.missing', `change capture is not installed on ${copy.label}`, {hint: 'the split-prepare step installs it'})
+  }
+  // Installed by an earlier Carve: installing again converts the queue (entries kept) and the triggers.
+  if (await earlierLayout(source, table.source)) {
+    await source.exec('BEGIN')
+    try {
+      await source.exec(installCapture(table))
+      await source.exec('COMMIT')
+    } catch (error) {
+      await source.exec('ROLLBACK').catch(() => {})
+      throw error
+    }
   }
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000))
   const drain = target ? crossDatabaseDrain(source, target, copy, table) : sameDatabaseDrain(source, copy, table)
@@ -173,13 +207,17 @@ function deferralOf(backfill: BackfillCheckpoint | null | undefined): Deferral {
 /** Applies one batch of queue entries; returns what it did. */
 type Drain = (deferral: Deferral, limit: number) => Promise<{entries: number; upserted: number; deleted: number}>
 
-/** `q` (the batch of entries, in id order) and `k` (its distinct keys, typed): both drains start so. */
+/**
+ * `q` (the batch of entries, with their ctids as `at`), `t` (every TRUNCATE marker) and `k` (the
+ * batch's distinct keys): both drains start so.
+ */
 function queueCtes(copy: ResolvedCopy, table: CopyTable, deferral: Deferral, limit: number): {sql: string; params: unknown[]} {
   const queue = captureQueue(table.source)
-  const typed = copy.keyTypes.map((t, i) => `(e.key->>${i})::${t}`)
+  const truncates = captureTruncates(table.source)
+  const typed = copy.key.map((_, i) => `e.${ident(queueKeyColumn(i))}`)
   const params: unknown[] = [limit]
   let where = ''
-  if (deferral.mode === 'all') where = 'WHERE e.key IS NULL'
+  if (deferral.mode === 'all') where = 'WHERE false'
   if (deferral.mode === 'range') {
     const parts = [rowCompare(typed, '<=', keyParams(copy.keyTypes, params.length + 1))]
     params.push(...deferral.upper)
@@ -187,12 +225,14 @@ function queueCtes(copy: ResolvedCopy, table: CopyTable, deferral: Deferral, lim
       parts.push(rowCompare(typed, '>', keyParams(copy.keyTypes, params.length + 1)))
       params.push(...deferral.after)
     }
-    where = `WHERE e.key IS NULL OR NOT (${parts.join(' AND ')})`
+    where = `WHERE NOT (${parts.join(' AND ')})`
   }
   const sql = `q AS MATERIALIZED (
-  SELECT e.id, e.op, e.key FROM ${qualified(queue.schema, queue.name)} e ${where} ORDER BY e.id LIMIT $1
+  SELECT e.ctid AS at, ${typed.map((c, i) => `${c} AS k${i}`).join(', ')} FROM ${qualified(queue.schema, queue.name)} e ${where} LIMIT $1
+), t AS MATERIALIZED (
+  SELECT m.ctid AS at FROM ${qualified(truncates.schema, truncates.name)} m
 ), k AS MATERIALIZED (
-  SELECT DISTINCT ${copy.keyTypes.map((t, i) => `(q.key->>${i})::${t} AS k${i}`).join(', ')} FROM q WHERE q.key IS NOT NULL
+  SELECT DISTINCT ${copy.key.map((_, i) => `q.k${i}`).join(', ')} FROM q
 )`
   return {sql, params}
 }
@@ -229,16 +269,19 @@ function writeCtes(copy: ResolvedCopy, cur: string, keys: string, keyNames: stri
 /** Same database: read, write and dequeue in one statement, so one transaction. */
 function sameDatabaseDrain(conn: Connection, copy: ResolvedCopy, table: CopyTable): Drain {
   const queue = captureQueue(table.source)
+  const truncates = captureTruncates(table.source)
   const selected = copy.insertColumns.map((c) => `s.${ident(c)}`).join(', ')
   const keyNames = copy.key.map((_, i) => `k${i}`)
   return async (deferral, limit) => {
     const ctes = queueCtes(copy, table, deferral, limit)
     const sql = `WITH ${ctes.sql}, cur AS MATERIALIZED (
   SELECT ${selected} FROM ${relationLabel(copy.source)} s JOIN k ON ${keyMatch(copy, 's', 'k', keyNames)}
-), ${writeCtes(copy, 'cur', 'k', keyNames, `EXISTS (SELECT 1 FROM q WHERE q.op = 'T')`)}, done AS (
-  DELETE FROM ${qualified(queue.schema, queue.name)} e WHERE e.id IN (SELECT id FROM q) RETURNING 1
+), ${writeCtes(copy, 'cur', 'k', keyNames, `EXISTS (SELECT 1 FROM t)`)}, done AS (
+  DELETE FROM ${qualified(queue.schema, queue.name)} e WHERE e.ctid = ANY (ARRAY(SELECT at FROM q)) RETURNING 1
+), done_t AS (
+  DELETE FROM ${qualified(truncates.schema, truncates.name)} m WHERE m.ctid = ANY (ARRAY(SELECT at FROM t)) RETURNING 1
 )
-SELECT (SELECT count(*) FROM done)::int AS entries, (SELECT count(*) FROM up)::int AS upserted,
+SELECT ((SELECT count(*) FROM done) + (SELECT count(*) FROM done_t))::int AS entries, (SELECT count(*) FROM up)::int AS upserted,
        ((SELECT count(*) FROM del) + (SELECT count(*) FROM del_all))::int AS deleted`
     const [row] = await conn.query<{entries: number; upserted: number; deleted: number}>(sql, ctes.params)
     return row!
@@ -246,9 +289,10 @@ SELECT (SELECT count(*) FROM done)::int AS entries, (SELECT count(*) FROM up)::i
 }
 
 /**
- * Across databases: one statement on the source reads the entries, their keys and the keys'
- * current rows (as text arrays, like the backfill); one on the target upserts and deletes; then
- * the entries read are removed on the source.
+ * Across databases: in one transaction on the source, one statement reads the entries, the
+ * TRUNCATE markers, the keys and the keys' current rows (as text arrays, like the backfill);
+ * one on the target upserts and deletes; then the entries read are removed by ctid — the
+ * source transaction held the queue's lock all along, so they are where they were read.
  *
  * `replace` (after a unique violation on another index of the target — two rows swapped a
  * value in one transaction, and an upsert row by row meets the other row's old value): in one
@@ -257,6 +301,7 @@ SELECT (SELECT count(*) FROM done)::int AS entries, (SELECT count(*) FROM up)::i
  */
 function crossDatabaseDrain(source: Connection, target: Connection, copy: ResolvedCopy, table: CopyTable, mode: 'upsert' | 'replace' = 'upsert'): Drain {
   const queue = captureQueue(table.source)
+  const truncates = captureTruncates(table.source)
   const keyNames = copy.key.map((_, i) => `k${i}`)
   const colNames = copy.insertColumns.map((_, i) => `c${i}`)
   const targetKeyTypes = copy.key.map((k) => copy.target.columns.get(k)!.type)
@@ -265,8 +310,9 @@ function crossDatabaseDrain(source: Connection, target: Connection, copy: Resolv
   const readTail = `, cur AS MATERIALIZED (
   SELECT ${copy.insertColumns.map((c) => `s.${ident(c)}`).join(', ')} FROM ${relationLabel(copy.source)} s JOIN k ON ${keyMatch(copy, 's', 'k', keyNames)}
 )
-SELECT qq.entries, qq.ids, qq.truncated, cq.present, ${keyNames.map((k) => `kq.${k}`).join(', ')}, ${colNames.map((c) => `cq.${c}`).join(', ')}
-  FROM (SELECT count(*)::int AS entries, array_agg(q.id)::text AS ids, coalesce(bool_or(q.op = 'T'), false) AS truncated FROM q) qq,
+SELECT qq.entries + tq.markers AS entries, qq.ids, tq.marker_ids, tq.markers > 0 AS truncated, cq.present, ${keyNames.map((k) => `kq.${k}`).join(', ')}, ${colNames.map((c) => `cq.${c}`).join(', ')}
+  FROM (SELECT count(*)::int AS entries, array_agg(q.at)::text AS ids FROM q) qq,
+       (SELECT count(*)::int AS markers, array_agg(t.at)::text AS marker_ids FROM t) tq,
        (SELECT ${keyNames.map((k) => `array_agg(k.${k}::text)::text AS ${k}`).join(', ')} FROM k) kq,
        (SELECT count(*)::int AS present, ${colNames.map((c, i) => `array_agg(s.${ident(copy.insertColumns[i]!)}::text)::text AS ${c}`).join(', ')} FROM cur s) cq`
   const rowsCte = (first: number) => `rows AS (
@@ -284,8 +330,11 @@ SELECT (SELECT count(*) FROM up)::int AS upserted, ((SELECT count(*) FROM del) +
 DELETE FROM ${targetName} t WHERE $${m + 1}::boolean OR EXISTS (SELECT 1 FROM keys kk WHERE ${keyMatch(copy, 't', 'kk', keyNames)})`
   const replaceInsertSql = `WITH ${rowsCte(1)}
 INSERT INTO ${targetName} (${copy.insertColumns.map(ident).join(', ')})${copy.overriding} SELECT * FROM rows`
-  const removeSql = `DELETE FROM ${qualified(queue.schema, queue.name)} WHERE id = ANY($1::bigint[])`
-  return async (deferral, limit) => {
+  const removeSql = `WITH markers AS (DELETE FROM ${qualified(truncates.schema, truncates.name)} WHERE ctid = ANY($2::tid[]))
+DELETE FROM ${qualified(queue.schema, queue.name)} WHERE ctid = ANY($1::tid[])`
+  // Within one database (replace after a unique violation): the target's writes join the source transaction.
+  const separate = target !== source
+  const drain: Drain = async (deferral, limit) => {
     const ctes = queueCtes(copy, table, deferral, limit)
     const [row] = await source.query<Record<string, unknown>>(`WITH ${ctes.sql}${readTail}`, ctes.params)
     const entries = Number(row!.entries)
@@ -298,19 +347,30 @@ INSERT INTO ${targetName} (${copy.insertColumns.map(ident).join(', ')})${copy.ov
     if (mode === 'upsert') {
       ;[written] = (await target.query<{upserted: number; deleted: number}>(writeSql, [...rows, ...keys, truncated])) as [typeof written]
     } else {
-      await target.query('BEGIN')
+      if (separate) await target.query('BEGIN')
       try {
         await target.query(replaceDeleteSql, [...keys, truncated])
         await target.query(replaceInsertSql, rows)
-        await target.query('COMMIT')
+        if (separate) await target.query('COMMIT')
       } catch (error) {
-        await target.query('ROLLBACK').catch(() => {})
+        if (separate) await target.query('ROLLBACK').catch(() => {})
         throw error
       }
       written = {upserted: Number(row!.present ?? 0), deleted: 0}
     }
     // Only once the target has committed: a kill in between re-applies these entries, harmlessly.
-    await source.query(removeSql, [row!.ids])
+    await source.query(removeSql, [row!.ids, row!.marker_ids])
     return {entries, upserted: written.upserted, deleted: written.deleted}
+  }
+  return async (deferral, limit) => {
+    await source.query('BEGIN')
+    try {
+      const got = await drain(deferral, limit)
+      await source.query('COMMIT')
+      return got
+    } catch (error) {
+      await source.query('ROLLBACK').catch(() => {})
+      throw error
+    }
   }
 }
