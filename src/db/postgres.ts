@@ -1,7 +1,8 @@
-import pg from 'pg'
+import type {Client} from 'pg'
 
 import {CarveError} from '../errors.js'
 import type {Connection} from './connection.js'
+import pg from './pg-driver.js'
 import {redactUrl} from './target.js'
 
 /** Oldest PostgreSQL the catalog reader supports (generated columns and prokind need 12). */
@@ -35,10 +36,10 @@ export function driverSslMode(url: string): {url: string; warning: string | null
 let sslWarned = false
 
 /** The driver session behind each PostgreSQL connection, for COPY streams (pg-copy-streams needs the client). */
-const clients = new WeakMap<Connection, pg.Client>()
+const clients = new WeakMap<Connection, Client>()
 
 /** The node-postgres client of a connection opened by openPostgres; undefined for PGlite and MySQL. */
-export function pgClientOf(conn: Connection): pg.Client | undefined {
+export function pgClientOf(conn: Connection): Client | undefined {
   return clients.get(conn)
 }
 
