@@ -191,19 +191,24 @@ async function json<T>(conn: Connection, sql: string, params: unknown[] = []): P
   return JSON.parse(row?.j ?? '[]') as T
 }
 
-export const readPostgresCatalog: CatalogReader = async (conn, options) => {
-  const available = await json<string[]>(conn, SCHEMAS_SQL)
-  let schemas = available
-  if (options.schemas?.length) {
-    const missing = options.schemas.filter((s) => !available.includes(s))
-    if (missing.length) {
-      throw new CarveError('inspect.schema', `schema${missing.length > 1 ? 's' : ''} not found: ${missing.map((s) => JSON.stringify(s)).join(', ')}`, {
-        hint: `this database has: ${available.map((s) => JSON.stringify(s)).join(', ') || '(no user schemas)'}`,
-      })
-    }
-    schemas = [...options.schemas].sort()
+/** The schemas to read: those asked for (all must exist), or every user schema. */
+function chooseSchemas(available: string[], asked: string[] | undefined): string[] {
+  if (!asked?.length) return available
+  const missing = asked.filter((s) => !available.includes(s))
+  if (missing.length) {
+    throw new CarveError('inspect.schema', `schema${missing.length > 1 ? 's' : ''} not found: ${missing.map((s) => JSON.stringify(s)).join(', ')}`, {
+      hint: `this database has: ${available.map((s) => JSON.stringify(s)).join(', ') || '(no user schemas)'}`,
+    })
   }
-  const p = [schemas]
+  return [...asked].sort()
+}
+
+export const readPostgresCatalog: CatalogReader = async (conn, options) => {
+  // Sent before the second session is opened, so that session's start-up overlaps this round
+  // trip. Handled at once (and awaited below): a failure must not surface as an unhandled rejection.
+  const listing = json<string[]>(conn, SCHEMAS_SQL)
+  listing.catch(() => {})
+  let schemas: string[] = []
   // Each query is sent as soon as the previous one on its session returns, before Node parses
   // that one's JSON: the server runs the next query while the client parses. On a server the
   // queries run on two sessions sharing one snapshot (the heavy ones split between them);
@@ -216,6 +221,7 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
   // indexes (index definitions) on the other.
   const LANE = [0, 1, 0, 1, 1, 0, 0, 1, 1]
   const runAll = (lanes: Connection['query'][]) => {
+    const p = [schemas]
     const previous: Promise<unknown>[] = lanes.map(() => Promise.resolve())
     return texts.map((sql, i) => {
       const lane = LANE[i]! % lanes.length
@@ -225,9 +231,13 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
     })
   }
   const parseAll = (pending: Promise<{j: string}[]>[]) => Promise.all(pending.map((text) => text.then(([row]) => JSON.parse(row?.j ?? '[]') as unknown)))
+  const readAll = async (lanes: Connection['query'][]) => {
+    schemas = chooseSchemas(await listing, options.schemas)
+    return parseAll(runAll(lanes))
+  }
   const parsed = conn.withSecondSession
-    ? await conn.withSecondSession((second) => parseAll(runAll([conn.query.bind(conn), second])))
-    : await parseAll(runAll([conn.query.bind(conn)]))
+    ? await conn.withSecondSession((second) => readAll([conn.query.bind(conn), second]))
+    : await readAll([conn.query.bind(conn)])
   const [relationRows, columns, constraints, indexes, viewDeps, triggers, functions, sequences, enums] = parsed as [
     RelationRow[], ColumnRow[], ConstraintRow[], IndexRow[], ViewDependencyRow[],
     TriggerRow[],
