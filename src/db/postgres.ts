@@ -1,7 +1,8 @@
-import pg from 'pg'
+import type {Client} from 'pg'
 
 import {CarveError} from '../errors.js'
 import type {Connection} from './connection.js'
+import pg from './pg-driver.js'
 import {redactUrl} from './target.js'
 
 /** Oldest PostgreSQL the catalog reader supports (generated columns and prokind need 12). */
@@ -35,10 +36,10 @@ export function driverSslMode(url: string): {url: string; warning: string | null
 let sslWarned = false
 
 /** The driver session behind each PostgreSQL connection, for COPY streams (pg-copy-streams needs the client). */
-const clients = new WeakMap<Connection, pg.Client>()
+const clients = new WeakMap<Connection, Client>()
 
 /** The node-postgres client of a connection opened by openPostgres; undefined for PGlite and MySQL. */
-export function pgClientOf(conn: Connection): pg.Client | undefined {
+export function pgClientOf(conn: Connection): Client | undefined {
   return clients.get(conn)
 }
 
@@ -94,11 +95,15 @@ export async function openPostgres(givenUrl: string): Promise<Connection> {
         const other = newClient()
         let shared = false
         try {
-          await other.connect()
-          await client.query('begin isolation level repeatable read read only')
-          const snapshot = (await client.query<{s: string}>('select pg_export_snapshot() as s')).rows[0]!.s
-          await other.query('begin isolation level repeatable read read only')
-          await other.query(`set transaction snapshot '${snapshot.replace(/'/g, "''")}'`)
+          // The second session's start-up (a new server backend) overlaps the snapshot export
+          // on this one, and it joins the snapshot in one round trip (a two-statement script).
+          const exporting = client.query('begin isolation level repeatable read read only')
+            .then(() => client.query<{s: string}>('select pg_export_snapshot() as s'))
+          const [connected, exported] = await Promise.allSettled([other.connect(), exporting])
+          if (connected.status === 'rejected') throw connected.reason
+          if (exported.status === 'rejected') throw exported.reason
+          const snapshot = exported.value.rows[0]!.s
+          await other.query(`begin isolation level repeatable read read only; set transaction snapshot '${snapshot.replace(/'/g, "''")}'`)
           shared = true
         } catch {
           // No second session to be had (connection limit, a standby that cannot export

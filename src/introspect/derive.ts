@@ -42,12 +42,21 @@ export function detectScd2(columns: readonly Column[]): TableFlags['scd2'] {
   return null
 }
 
+const TENANT_RANK = new Map(TENANT_COLUMNS.map((name, rank) => [name, rank]))
+
+/** The column named like the earliest of TENANT_COLUMNS (the first such column on a tie), in one pass. */
 export function detectTenantColumn(columns: readonly Column[]): string | null {
-  for (const candidate of TENANT_COLUMNS) {
-    const column = columns.find((c) => c.name.toLowerCase() === candidate)
-    if (column) return column.name
+  let found: string | null = null
+  let foundRank = TENANT_COLUMNS.length
+  for (let i = 0; i < columns.length; i++) {
+    const name = columns[i]!.name
+    const rank = TENANT_RANK.get(name.toLowerCase())
+    if (rank !== undefined && rank < foundRank) {
+      found = name
+      foundRank = rank
+    }
   }
-  return null
+  return found
 }
 
 export function detectDeprecated(table: Pick<RawTable, 'name' | 'comment'>): string | null {

@@ -1,7 +1,11 @@
 import {CarveError} from '../errors.js'
 import type {Connection} from '../db/connection.js'
-import type {CatalogReader, RawCatalog, RawTable} from './driver.js'
-import type {FunctionInfo, ReferentialAction, RelationRef, Sequence, Trigger, View} from './model.js'
+import type {CatalogReader, RawCatalog} from './driver.js'
+import type {FunctionInfo, Sequence} from './model.js'
+import {
+  attachColumns, attachConstraints, attachIndexes, attachTriggers, attachViewDependencies, collectRelations,
+  type ColumnRow, type ConstraintRow, type IndexRow, type RelationRow, relationKey, type TriggerRow, type ViewDependencyRow,
+} from './postgres-rows.js'
 
 /*
  * PostgreSQL (and PGlite) catalog reader: ten pg_catalog queries, whatever the number of tables.
@@ -187,46 +191,24 @@ async function json<T>(conn: Connection, sql: string, params: unknown[] = []): P
   return JSON.parse(row?.j ?? '[]') as T
 }
 
-const ACTIONS: Record<string, ReferentialAction> = {
-  a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default',
+/** The schemas to read: those asked for (all must exist), or every user schema. */
+function chooseSchemas(available: string[], asked: string[] | undefined): string[] {
+  if (!asked?.length) return available
+  const missing = asked.filter((s) => !available.includes(s))
+  if (missing.length) {
+    throw new CarveError('inspect.schema', `schema${missing.length > 1 ? 's' : ''} not found: ${missing.map((s) => JSON.stringify(s)).join(', ')}`, {
+      hint: `this database has: ${available.map((s) => JSON.stringify(s)).join(', ') || '(no user schemas)'}`,
+    })
+  }
+  return [...asked].sort()
 }
-
-const STRATEGIES = {r: 'range', l: 'list', h: 'hash'} as const
-
-interface RelationRow {
-  oid: number; schema: string; name: string; kind: 'r' | 'p' | 'v' | 'm'; comment: string | null
-  rows: number | null; size: number | null; partkey: string | null
-  partitions: RelationRef[] | null; parent: RelationRef | null; viewdef: string | null
-  populated: boolean | null
-}
-/** The positional rows of COLUMNS_SQL, CONSTRAINTS_SQL and INDEXES_SQL (see there). */
-type ColumnRow = [rel: number, num: number, name: string, type: string, notnull: boolean, expr: string | null,
-  identity: '' | 'a' | 'd', generated: '' | 's' | 'v', comment: string | null]
-type ConstraintRow = [rel: number, name: string, type: 'p' | 'u' | 'c' | 'f', keys: number[] | null,
-  refRel: number | null, refKeys: number[] | null, refSchema: string | null, refTable: string | null, refColumns: string[] | null,
-  onDelete: string, onUpdate: string, deferrable: boolean, validated: boolean, definition: string | null]
-type IndexRow = [rel: number, name: string, unique: boolean, primary: boolean, method: string,
-  predicate: string | null, definition: string, keys: number[], nkeys: number, exprs: (string | null)[] | null]
-interface TriggerRow {
-  schema: string; table: string; name: string; definition: string; type: number; enabled: boolean
-  functionSchema: string; function: string
-}
-
-const key = (schema: string, name: string) => `${schema}\u0000${name}`
 
 export const readPostgresCatalog: CatalogReader = async (conn, options) => {
-  const available = await json<string[]>(conn, SCHEMAS_SQL)
-  let schemas = available
-  if (options.schemas?.length) {
-    const missing = options.schemas.filter((s) => !available.includes(s))
-    if (missing.length) {
-      throw new CarveError('inspect.schema', `schema${missing.length > 1 ? 's' : ''} not found: ${missing.map((s) => JSON.stringify(s)).join(', ')}`, {
-        hint: `this database has: ${available.map((s) => JSON.stringify(s)).join(', ') || '(no user schemas)'}`,
-      })
-    }
-    schemas = [...options.schemas].sort()
-  }
-  const p = [schemas]
+  // Sent before the second session is opened, so that session's start-up overlaps this round
+  // trip. Handled at once (and awaited below): a failure must not surface as an unhandled rejection.
+  const listing = json<string[]>(conn, SCHEMAS_SQL)
+  listing.catch(() => {})
+  let schemas: string[] = []
   // Each query is sent as soon as the previous one on its session returns, before Node parses
   // that one's JSON: the server runs the next query while the client parses. On a server the
   // queries run on two sessions sharing one snapshot (the heavy ones split between them);
@@ -239,6 +221,7 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
   // indexes (index definitions) on the other.
   const LANE = [0, 1, 0, 1, 1, 0, 0, 1, 1]
   const runAll = (lanes: Connection['query'][]) => {
+    const p = [schemas]
     const previous: Promise<unknown>[] = lanes.map(() => Promise.resolve())
     return texts.map((sql, i) => {
       const lane = LANE[i]! % lanes.length
@@ -248,134 +231,39 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
     })
   }
   const parseAll = (pending: Promise<{j: string}[]>[]) => Promise.all(pending.map((text) => text.then(([row]) => JSON.parse(row?.j ?? '[]') as unknown)))
+  const readAll = async (lanes: Connection['query'][]) => {
+    schemas = chooseSchemas(await listing, options.schemas)
+    return parseAll(runAll(lanes))
+  }
   const parsed = conn.withSecondSession
-    ? await conn.withSecondSession((second) => parseAll(runAll([conn.query.bind(conn), second])))
-    : await parseAll(runAll([conn.query.bind(conn)]))
-  const [relations, columns, constraints, indexes, viewDeps, triggers, functions, sequences, enums] = parsed as [
-    RelationRow[], ColumnRow[], ConstraintRow[], IndexRow[],
-    {schema: string; view: string; refSchema: string; refName: string}[],
+    ? await conn.withSecondSession((second) => readAll([conn.query.bind(conn), second]))
+    : await readAll([conn.query.bind(conn)])
+  const [relationRows, columns, constraints, indexes, viewDeps, triggers, functions, sequences, enums] = parsed as [
+    RelationRow[], ColumnRow[], ConstraintRow[], IndexRow[], ViewDependencyRow[],
     TriggerRow[],
     (Omit<FunctionInfo, 'kind' | 'usedByTriggers'> & {kind: string})[],
     {schema: string; name: string; dataType: string; ownerSchema: string | null; ownerTable: string | null; ownerColumn: string | null}[],
     {schema: string; name: string; values: string[] | null}[],
   ]
 
-  const tables = new Map<string, RawTable>()
-  const views = new Map<string, View>()
-  const tablesByOid = new Map<number, RawTable>()
-  const viewsByOid = new Map<number, View>()
-  for (const r of relations) {
-    if (r.kind === 'v' || r.kind === 'm') {
-      const view: View = {
-        schema: r.schema, name: r.name, materialized: r.kind === 'm', definition: (r.viewdef ?? '').trim(),
-        comment: r.comment, columns: [], dependsOn: [],
-        ...(r.kind === 'm' ? {populated: r.populated !== false} : {}),
-      }
-      views.set(key(r.schema, r.name), view)
-      viewsByOid.set(r.oid, view)
-      continue
-    }
-    const table: RawTable = {
-      schema: r.schema, name: r.name, kind: r.kind === 'p' ? 'partitioned' : 'table', comment: r.comment,
-      columns: [], primaryKey: [], primaryKeyName: null, uniques: [], checks: [], foreignKeys: [], indexes: [], triggers: [],
-      estimatedRows: r.rows === null || r.rows < 0 ? null : Math.round(r.rows),
-      sizeBytes: r.size,
-      partitioning: r.kind === 'p' && r.partkey ? parsePartitionKey(r.partkey, r.partitions ?? []) : null,
-      partitionOf: r.parent,
-    }
-    tables.set(key(r.schema, r.name), table)
-    tablesByOid.set(r.oid, table)
-  }
-
-  // Column names by relation oid and attnum, to turn conkey / confkey / indkey into names.
-  // Rows come ordered by relation and attnum, so a column's position is its rank in the run.
-  const attnames = new Map<number, string[]>()
-  let position = 0
-  let previousRel = -1
-  for (const [rel, num, name, type, notnull, expr, identity, generated, comment] of columns) {
-    position = rel === previousRel ? position + 1 : 1
-    previousRel = rel
-    let names = attnames.get(rel)
-    if (!names) attnames.set(rel, (names = []))
-    names[num] = name
-    const view = viewsByOid.get(rel)
-    if (view) {
-      view.columns.push({name, type})
-      continue
-    }
-    tablesByOid.get(rel)?.columns.push({
-      name, type, nullable: !notnull,
-      default: generated ? null : expr,
-      identity: identity === 'a' ? 'always' : identity === 'd' ? 'by default' : null,
-      generated: generated ? expr : null,
-      comment, position,
-    })
-  }
-  const namesOf = (rel: number | null, nums: number[] | null): string[] => {
-    const names = rel === null ? undefined : attnames.get(rel)
-    if (!names || !nums) return []
-    return nums.map((n) => names[n]).filter((n): n is string => n !== undefined)
-  }
-
-  for (const [rel, name, type, keys, refRel, refKeys, refSchema, refTable, refColumns, onDelete, onUpdate, deferrable, validated, definition] of constraints) {
-    const table = tablesByOid.get(rel)
-    if (!table) continue
-    const cols = namesOf(rel, keys)
-    if (type === 'p') {
-      table.primaryKey = cols
-      table.primaryKeyName = name
-    } else if (type === 'u') {
-      table.uniques.push({name, columns: cols})
-    } else if (type === 'c') {
-      table.checks.push({name, expression: definition ?? ''})
-    } else {
-      table.foreignKeys.push({
-        name, columns: cols, refSchema: refSchema ?? '', refTable: refTable ?? '',
-        refColumns: refColumns ?? namesOf(refRel, refKeys),
-        onDelete: ACTIONS[onDelete] ?? 'no action', onUpdate: ACTIONS[onUpdate] ?? 'no action',
-        deferrable, validated,
-      })
-    }
-  }
-
-  for (const [rel, name, unique, primary, method, predicate, definition, keys, nkeys, exprs] of indexes) {
-    const table = tablesByOid.get(rel)
-    if (!table) continue
-    const names = attnames.get(rel) ?? []
-    const columns: string[] = []
-    for (let k = 0; k < Math.min(nkeys, keys.length); k++) {
-      const num = keys[k]!
-      const column = num === 0 ? exprs?.[k] : names[num]
-      if (column !== undefined && column !== null) columns.push(column)
-    }
-    table.indexes.push({name, columns, unique, primary, method, predicate, definition})
-  }
-
-  for (const d of viewDeps) {
-    views.get(key(d.schema, d.view))?.dependsOn.push({schema: d.refSchema, name: d.refName})
-  }
-  for (const v of views.values()) v.dependsOn.sort(compareRefs)
-
-  const triggersByFunction = new Map<string, string[]>()
-  for (const t of triggers) {
-    const table = tables.get(key(t.schema, t.table))
-    if (!table) continue
-    table.triggers.push(decodeTrigger(t))
-    const fk = key(t.functionSchema, t.function)
-    triggersByFunction.set(fk, [...(triggersByFunction.get(fk) ?? []), `${t.schema}.${t.table}.${t.name}`])
-  }
+  const relations = collectRelations(relationRows)
+  const attnames = attachColumns(columns, relations)
+  attachConstraints(constraints, relations.tablesByOid, attnames)
+  attachIndexes(indexes, relations.tablesByOid, attnames)
+  attachViewDependencies(viewDeps, relations.views)
+  const triggersByFunction = attachTriggers(triggers, relations.tables)
 
   const catalog: RawCatalog = {
     database: {
       engine: 'postgres', flavor: conn.flavor, serverVersion: conn.serverVersion, serverMajor: conn.serverMajor, name: conn.database,
     },
     schemas,
-    tables: [...tables.values()],
-    views: [...views.values()],
+    tables: [...relations.tables.values()],
+    views: [...relations.views.values()],
     functions: functions.map((f) => ({
       ...f,
       kind: f.kind === 'p' ? 'procedure' : f.kind === 'a' ? 'aggregate' : f.kind === 'w' ? 'window' : 'function',
-      usedByTriggers: (triggersByFunction.get(key(f.schema, f.name)) ?? []).sort(),
+      usedByTriggers: (triggersByFunction.get(relationKey(f.schema, f.name)) ?? []).sort(),
     })),
     sequences: sequences.map((s): Sequence => ({
       schema: s.schema, name: s.name, dataType: s.dataType,
@@ -384,36 +272,4 @@ export const readPostgresCatalog: CatalogReader = async (conn, options) => {
     enums: enums.map((e) => ({schema: e.schema, name: e.name, values: e.values ?? []})),
   }
   return catalog
-}
-
-function compareRefs(a: RelationRef, b: RelationRef): number {
-  return a.schema === b.schema ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.schema < b.schema ? -1 : 1
-}
-
-/** pg_get_partkeydef prints e.g. "RANGE (created_at)". */
-function parsePartitionKey(def: string, partitions: RelationRef[]): RawTable['partitioning'] {
-  const space = def.indexOf(' ')
-  const strategy = def.slice(0, space).toLowerCase()
-  const name = (['range', 'list', 'hash'] as const).find((s) => s === strategy) ?? STRATEGIES.r
-  const keyText = def.slice(space + 1).trim().replace(/^\((.*)\)$/s, '$1')
-  return {strategy: name, key: keyText, partitions: partitions.map((p) => p.name)}
-}
-
-/** tgtype bit layout from pg_trigger.h: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
-function decodeTrigger(t: TriggerRow): Trigger {
-  const type = t.type
-  const events: string[] = []
-  if (type & 4) events.push('INSERT')
-  if (type & 16) events.push('UPDATE')
-  if (type & 8) events.push('DELETE')
-  if (type & 32) events.push('TRUNCATE')
-  return {
-    name: t.name,
-    timing: type & 64 ? 'INSTEAD OF' : type & 2 ? 'BEFORE' : 'AFTER',
-    events,
-    level: type & 1 ? 'row' : 'statement',
-    function: {schema: t.functionSchema, name: t.function},
-    definition: t.definition,
-    enabled: t.enabled,
-  }
 }
