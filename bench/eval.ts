@@ -34,7 +34,7 @@ import {globalPrefix, nameStems} from '../src/graph/names.js'
 import {inspect} from '../src/introspect/index.js'
 import type {Catalog} from '../src/introspect/model.js'
 import {packageRoot} from '../src/paths.js'
-import {loadServiceMap} from '../src/workload/attribution.js'
+import {loadServiceMap} from '../src/workload/service-map.js'
 import {ingest} from '../src/workload/ingest.js'
 import type {Workload} from '../src/workload/model.js'
 

@@ -23,7 +23,7 @@ import type {Catalog} from '../src/introspect/model.js'
 import {assess, type AssessmentFacts} from '../src/assess/assess.js'
 import {gatherAssessmentFacts} from '../src/assess/assess-facts.js'
 import {DEFAULT_CONVENTIONS} from '../src/plan/context.js'
-import {loadServiceMap, type ServiceMap} from '../src/workload/attribution.js'
+import {loadServiceMap, type ServiceMap} from '../src/workload/service-map.js'
 import {LIVE_FORMATS, type LiveFormat} from '../src/workload/ingest.js'
 import {FILE_FORMATS, type FileFormat} from '../src/workload/sources/registry.js'
 

@@ -10,7 +10,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
 import {exampleDir} from '../src/db/examples.js'
-import {loadServiceMap} from '../src/workload/attribution.js'
+import {loadServiceMap} from '../src/workload/service-map.js'
 import {ingest} from '../src/workload/ingest.js'
 import type {Workload} from '../src/workload/model.js'
 

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {exampleBoundaries} from '../boundaries/example-contexts.js'
 import type {BoundariesFile} from '../boundaries/file.js'
 import {exampleDir} from '../db/examples.js'
-import {loadServiceMap, type ServiceMap} from '../workload/attribution.js'
+import {loadServiceMap, type ServiceMap} from '../workload/service-map.js'
 import {listExampleLogs} from '../workload/example-logs.js'
 import type {Workload} from '../workload/model.js'
 

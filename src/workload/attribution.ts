@@ -5,60 +5,17 @@
  *   3. the database user, mapped by the service map
  *   4. the client address, mapped by the service map (exact IP or IPv4 CIDR)
  *   5. the database user as it is (service accounts are usually self-describing)
- * The service map (`--service-map FILE`, YAML) renames and fills the gaps; it is validated with
- * a schema so a typo is a precise error, not a silent mis-attribution.
+ * The service map (`--service-map FILE`, read by service-map.ts) renames and fills the gaps.
  */
-import {readFileSync} from 'node:fs'
+import type {ServiceMap} from './service-map.js'
 
-import {parse} from 'yaml'
-import {z} from 'zod'
-
-import {CarveError, EXIT} from '../errors.js'
-
-export const serviceMapSchema = z
-  .object({
-    /** application_name or sqlcommenter application → service */
-    applications: z.record(z.string(), z.string().min(1)).default({}),
-    /** database user → service */
-    users: z.record(z.string(), z.string().min(1)).default({}),
-    /** client address (IP or IPv4 CIDR) → service */
-    clients: z.record(z.string(), z.string().min(1)).default({}),
-    /** application_name values that say nothing about the service (default: common tools). */
-    generic_applications: z.array(z.string()).optional(),
-  })
-  .strict()
-
-export type ServiceMap = z.infer<typeof serviceMapSchema>
+export type {ServiceMap}
 
 export const GENERIC_APPLICATIONS = ['', 'psql', 'pgAdmin 4 - DB:postgres', 'pg_dump', 'pg_restore', 'DBeaver', 'PostgreSQL JDBC Driver', 'node-postgres', 'unknown', '[unknown]']
 
 export const SQLCOMMENTER_SERVICE_KEYS = ['application', 'service', 'app', 'service.name', 'service_name']
 
 export type AttributionEvidence = 'sqlcommenter' | 'application' | 'user-map' | 'client-map' | 'user' | 'none'
-
-export function loadServiceMap(path: string): ServiceMap {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new CarveError('workload.service-map', `cannot read the service map ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {exitCode: EXIT.usage})
-  }
-  let data: unknown
-  try {
-    data = parse(text) ?? {}
-  } catch (error) {
-    throw new CarveError('workload.service-map', `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, {exitCode: EXIT.usage})
-  }
-  const result = serviceMapSchema.safeParse(data)
-  if (!result.success) {
-    const issue = result.error.issues[0]!
-    throw new CarveError('workload.service-map', `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, {
-      exitCode: EXIT.usage,
-      hint: 'expected keys: applications, users, clients (each a mapping to a service name), generic_applications (a list)',
-    })
-  }
-  return result.data
-}
 
 function ipv4ToInt(ip: string): number | null {
   const parts = ip.split('.')

@@ -96,6 +96,11 @@ export function workersAvailable(): boolean {
   return WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT))
 }
 
+/** A worker with no unit left to read: it snapshots its counts, sends them and ends when asked. */
+interface IdleWorker {
+  handOver: () => Promise<AggregatorState>
+}
+
 /** What a worker hands back about a piece's edges (see stitch.ts). */
 interface PieceEdgeReport {
   head: EdgeEvent[]
@@ -126,15 +131,31 @@ export async function runUnits(
   const reports = new Array<SourceReport | undefined>(units.length)
   const edges = new Array<PieceEdgeReport | undefined>(units.length)
   let next = 0
+  const started: Worker[] = []
   const runOne = () =>
-    new Promise<AggregatorState>((resolve, reject) => {
+    new Promise<IdleWorker>((idle, reject) => {
       const worker = new Worker(WORKER_SCRIPT, {workerData: {engine, serviceMap: options.serviceMap}})
+      started.push(worker)
+      let failure: Error | undefined
+      let handedOver: {resolve: (state: AggregatorState) => void; reject: (error: Error) => void} | undefined
+      const fail = (error: Error) => {
+        failure ??= error
+        if (handedOver) handedOver.reject(error)
+        else reject(error)
+        void worker.terminate()
+      }
+      const handOver = () =>
+        new Promise<AggregatorState>((resolve, rejectState) => {
+          if (failure) return rejectState(failure)
+          handedOver = {resolve, reject: rejectState}
+          worker.postMessage({type: 'finish'})
+        })
       const feed = () => {
         if (next < units.length) {
           const index = next++
           worker.postMessage({type: 'unit', index, unit: units[index]})
         } else {
-          worker.postMessage({type: 'finish'})
+          idle({handOver})
         }
       }
       worker.on('message', (msg: PieceEdgeReport & {type: string; index: number; bytes: number; report: SourceReport; state: AggregatorState; message: string}) => {
@@ -144,21 +165,25 @@ export async function runUnits(
           edges[msg.index] = {head: msg.head, tail: msg.tail, orphans: msg.orphans, undecided: msg.undecided, settled: msg.settled, scratch: msg.scratch}
           feed()
         } else if (msg.type === 'state') {
-          resolve(msg.state)
+          handedOver?.resolve(msg.state)
           void worker.terminate()
         } else if (msg.type === 'error') {
-          reject(new CarveError('workload.worker', msg.message))
-          void worker.terminate()
+          fail(new CarveError('workload.worker', msg.message))
         }
       })
-      worker.on('error', (error) => reject(new CarveError('workload.worker', `a worker thread failed: ${error.message}`, {cause: error})))
+      worker.on('error', (error) => fail(new CarveError('workload.worker', `a worker thread failed: ${error.message}`, {cause: error})))
       feed()
     })
-  const states: (AggregatorState | undefined)[] = await Promise.all(Array.from({length: workers}, runOne))
-  // Each state is let go once merged: the next one merges beside the counts, not beside two copies.
-  for (let i = 0; i < states.length; i++) {
-    aggregator.merge(states[i]!)
-    states[i] = undefined
+  try {
+    const idle = await Promise.all(Array.from({length: workers}, runOne))
+    // The counts are handed over one worker at a time, in worker order, each merged and let go
+    // before the next worker snapshots its own: handing them over all at once held every
+    // worker's counts three times over (its aggregator, its snapshot, the copy received here).
+    for (const worker of idle) aggregator.merge(await worker.handOver())
+  } catch (error) {
+    // Workers still waiting to hand over would keep the process alive.
+    for (const worker of started) void worker.terminate()
+    throw error
   }
   // The pieces' edges, in file order: the tail of piece i-1 meets the head of piece i, and a
   // statement held at the end of piece i-1 gets the bare duration piece i starts with. Beside the

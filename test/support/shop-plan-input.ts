@@ -14,7 +14,7 @@ import {openTarget} from '../../src/db/open.js'
 import {inspect} from '../../src/introspect/index.js'
 import type {Catalog} from '../../src/introspect/model.js'
 import {resolvePlanInput, type PlanInput} from '../../src/plan/context.js'
-import {loadServiceMap} from '../../src/workload/attribution.js'
+import {loadServiceMap} from '../../src/workload/service-map.js'
 import {listExampleLogs} from '../../src/workload/example-logs.js'
 import type {Workload} from '../../src/workload/model.js'
 
