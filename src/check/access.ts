@@ -4,7 +4,7 @@
  * Pure: workload + boundaries in, drafts out (plus which exceptions the evidence used).
  */
 import type {Workload} from '../workload/model.js'
-import {type Sightings, statementEvidence, StatementIndex} from './evidence.js'
+import {type Sightings, StatementIndex} from './evidence.js'
 import type {Draft} from './model.js'
 import {isExpired, type Ownership} from './ownership.js'
 
@@ -13,7 +13,7 @@ export interface AccessOptions {
   /** Foreign reads are errors instead of warnings. */
   strictReads: boolean
   sightings: Sightings | null
-  /** Built from the workload when not given (callers running this twice share one). */
+  /** Built from the workload and sightings when not given (callers running this twice share one). */
   index?: StatementIndex
 }
 
@@ -26,7 +26,7 @@ export interface AccessResult {
 export function accessFindings(workload: Workload, own: Ownership, options: AccessOptions): AccessResult {
   const drafts: Draft[] = []
   const used = new Set<number>()
-  const index = options.index ?? new StatementIndex(workload)
+  const index = options.index ?? new StatementIndex(workload, options.sightings)
   const opts = {...options, index}
   for (const a of workload.access) {
     const context = own.contextOf(a.table)
@@ -42,7 +42,7 @@ export function accessFindings(workload: Workload, own: Ownership, options: Acce
       for (const e of exceptions) used.add(e.index)
       if (exceptions.some((e) => !isExpired(e.exception.expires, options.today))) continue
       const expired = exceptions[0]?.exception
-      const evidence = statementEvidence(access === 'write' ? index.writes(a.service, a.table) : index.reads(a.service, a.table), a.service, options.sightings, count)
+      const evidence = access === 'write' ? index.writes(a.service, a.table, count) : index.reads(a.service, a.table, count)
       const verb = access === 'write' ? 'writes' : 'reads'
       drafts.push({
         rule: access === 'write' ? 'foreign-write' : 'foreign-read',
@@ -89,7 +89,7 @@ function joinFindings(workload: Workload, own: Ownership, options: AccessOptions
         access: 'join',
         subject: other,
         message: `${service} joins ${table} (${context}) with ${other} (${own.contextOf(other)}): ${calls} execution${calls === 1 ? '' : 's'}`,
-        evidence: statementEvidence(options.index.joins(service, a, b), service, options.sightings, calls),
+        evidence: options.index.joins(service, a, b, calls),
         anchor: {kind: 'table', table},
       })
     }
@@ -121,7 +121,7 @@ function transactionFindings(workload: Workload, own: Ownership, options: Access
         access: 'transaction',
         subject,
         message: `${service} writes ${listed} (contexts ${contexts.join(', ')}) in one transaction: ${calls} time${calls === 1 ? '' : 's'}`,
-        evidence: statementEvidence(options.index.writes(service, table).filter((s) => s.writes.every((w) => inGroup.has(w))), service, options.sightings, calls),
+        evidence: options.index.writesWithin(service, table, inGroup, calls),
         anchor: {kind: 'table', table: key},
       })
     }

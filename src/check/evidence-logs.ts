@@ -17,30 +17,27 @@ import {displayPath} from './locate.js'
 export function logSightings(workload: Workload): Sightings | null {
   const raw = sightingsOf(workload)
   if (!raw) return null
-  // Per service, then per fingerprint: a finding looks up every statement it cites, and the same
-  // statement is cited by the findings of each table it touches.
-  const converted = new Map<string, Map<string, Seen | null>>()
+  // Each (service, fingerprint) is asked for once (the statement index keeps the answer); what
+  // many of them share is converted once: display paths per file, epoch and ISO per timestamp
+  // (consecutive log entries mostly share theirs, and sightings keep one string for each).
   const files = new Map<string, string>()
+  const epochs = new Map<string, number>()
   const isoTexts = new Map<string, string | null>()
+  const epoch = (text: string | null, none: number): number => {
+    if (text === null) return none
+    let ms = epochs.get(text)
+    if (ms === undefined) epochs.set(text, (ms = epochOf(text, NaN)))
+    return Number.isNaN(ms) ? none : ms
+  }
   return {
     get(service, fingerprint) {
-      let ofService = converted.get(service)
-      if (!ofService) converted.set(service, (ofService = new Map()))
-      let seen = ofService.get(fingerprint)
-      if (seen === undefined) {
-        const s = raw(fingerprint, service)
-        if (s) {
-          const first = s.first || null
-          const last = s.last || null
-          let file = files.get(s.file)
-          if (file === undefined) files.set(s.file, (file = displayPath(s.file)))
-          seen = {first, last, file, line: s.line, firstMs: epochOf(first, Infinity), lastMs: epochOf(last, -Infinity)}
-        } else {
-          seen = null
-        }
-        ofService.set(fingerprint, seen)
-      }
-      return seen ?? undefined
+      const s = raw(fingerprint, service)
+      if (!s) return undefined
+      const first = s.first || null
+      const last = s.last || null
+      let file = files.get(s.file)
+      if (file === undefined) files.set(s.file, (file = displayPath(s.file)))
+      return {first, last, file, line: s.line, firstMs: epoch(first, Infinity), lastMs: epoch(last, -Infinity)}
     },
     iso(time) {
       let text = isoTexts.get(time)

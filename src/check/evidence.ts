@@ -29,86 +29,195 @@ export interface Sightings {
   iso(time: string): string | null
 }
 
-type ByService = Map<string, Map<string, StatementStats[]>>
+/** What the evidence of a list of statements holds besides the count, worked out once per list. */
+interface Summary extends Omit<Evidence, 'count'> {
+  total: number
+  /** Tables the list's statements write besides the one it is for (write lists; see writesWithin). */
+  alsoWritten: string[]
+}
+
+/** Statements (by their position in the workload) by table or join pair. */
+type ByTable = Map<string, number[]>
 
 /**
- * The workload's statements by who runs them and what they touch, built once: a finding's
- * statements are a lookup, not a scan (thousands of findings × thousands of statements). Keyed
- * service → table (or join pair) in nested maps: no key string is built per statement and table.
+ * One service's share of every statement (by position): its executions, and its sighting times
+ * as the index has looked them up so far. Typed arrays: no object per statement and service for
+ * the garbage collector to copy, and no property lookup by service name per statement cited.
+ */
+interface ServiceShare {
+  /** Executions by the service; NaN when it does not run the statement. */
+  calls: Float64Array
+  /** 0 not looked up yet, else RESOLVED plus what the sighting has. */
+  state: Uint8Array
+  firstMs: Float64Array
+  lastMs: Float64Array
+}
+
+const RESOLVED = 1
+const SEEN = 2
+const HAS_FIRST = 4
+const HAS_LAST = 8
+
+/**
+ * The workload's statements by what they touch, built once: a finding's statements are a
+ * lookup, not a scan (thousands of findings × thousands of statements). Keyed by table (or join
+ * pair), holding statement positions, and a finding's service picked from there by its share
+ * (typed arrays per service). An index of objects per service, table and statement (a few
+ * hundred thousand at 256 MB of logs) outlives the young generation, and a check spent more in
+ * the garbage collector copying it than in the lookups it saved.
+ *
+ * A finding's evidence is summarized once per service and list and shared by every finding
+ * citing the same list (a write by the foreign-write finding and by every transaction group of
+ * its table); only the count is the finding's own.
  */
 export class StatementIndex {
-  private byWrite: ByService = new Map()
-  private byRead: ByService = new Map()
-  private byJoin: ByService = new Map()
+  private readonly statements: StatementStats[]
+  private byWrite: ByTable = new Map()
+  private byRead: ByTable = new Map()
+  private byJoin: ByTable = new Map()
+  private summaries = new Map<ByTable, Map<string, Map<string, Summary | null>>>()
+  private shares = new Map<string, ServiceShare>()
 
-  constructor(workload: Workload) {
-    for (const s of workload.statements) {
-      // Per statement, not per statement and service: most statements are run by several.
-      const reads = s.locks.length ? [...new Set([...s.reads, ...s.locks])] : s.reads
-      const joins = s.joins.length ? s.joins.map(([a, b]) => pairKey(a, b)) : s.joins
+  constructor(
+    workload: Workload,
+    private readonly sightings: Sightings | null,
+  ) {
+    this.statements = workload.statements
+    const n = this.statements.length
+    this.statements.forEach((s, i) => {
       for (const service in s.services) {
-        if (s.writes.length) add(this.byWrite, service, s.writes, s)
-        if (reads.length) add(this.byRead, service, reads, s)
-        if (joins.length) add(this.byJoin, service, joins as string[], s)
+        let share = this.shares.get(service)
+        if (!share) this.shares.set(service, (share = {calls: new Float64Array(n).fill(NaN), state: new Uint8Array(n), firstMs: new Float64Array(n), lastMs: new Float64Array(n)}))
+        share.calls[i] = s.services[service]!
       }
+      if (s.writes.length) add(this.byWrite, s.writes, i)
+      if (s.reads.length || s.locks.length) add(this.byRead, s.locks.length ? [...new Set([...s.reads, ...s.locks])] : s.reads, i)
+      if (s.joins.length) add(this.byJoin, s.joins.map(([a, b]) => pairKey(a, b)), i)
+    })
+  }
+
+  /** The evidence of the service's writes to the table. */
+  writes(service: string, table: string, count?: number): Evidence | null {
+    return evidence(this.summary(this.byWrite, service, table), count)
+  }
+
+  reads(service: string, table: string, count?: number): Evidence | null {
+    return evidence(this.summary(this.byRead, service, table), count)
+  }
+
+  joins(service: string, a: string, b: string, count?: number): Evidence | null {
+    return evidence(this.summary(this.byJoin, service, pairKey(a, b)), count)
+  }
+
+  /**
+   * The evidence of the service's writes to the table by statements that write nothing outside
+   * `tables` (a transaction group). Mostly every statement does (one statement writes one
+   * table), and the evidence of all its writes to the table serves every group.
+   */
+  writesWithin(service: string, table: string, tables: Set<string>, count?: number): Evidence | null {
+    if (!tables.has(table)) return null
+    const all = this.summary(this.byWrite, service, table)
+    if (!all || all.alsoWritten.every((w) => tables.has(w))) return evidence(all, count)
+    return evidence(this.summarize(this.byWrite.get(table)!, service, table, (s) => s.writes.every((w) => tables.has(w))), count)
+  }
+
+  private summary(index: ByTable, service: string, key: string): Summary | null {
+    let ofIndex = this.summaries.get(index)
+    if (!ofIndex) this.summaries.set(index, (ofIndex = new Map()))
+    let ofService = ofIndex.get(service)
+    if (!ofService) ofIndex.set(service, (ofService = new Map()))
+    let summary = ofService.get(key)
+    if (summary === undefined) {
+      const list = index.get(key)
+      ofService.set(key, (summary = list ? this.summarize(list, service, key) : null))
+    }
+    return summary
+  }
+
+  /** The service's statements of the list (those `keep` keeps) summarized; null when none. */
+  private summarize(list: number[], service: string, key: string, keep?: (s: StatementStats) => boolean): Summary | null {
+    const share = this.shares.get(service)
+    if (!share) return null
+    const {calls: callsOf, state, firstMs, lastMs} = share
+    let top: StatementStats | null = null
+    let topCalls = 0
+    let total = 0
+    let count = 0
+    // Positions of the statements whose sighting gives the first and last time, and the line.
+    let earliest = -1
+    let latest = -1
+    let located = -1
+    let alsoWritten: Set<string> | null = null
+    for (const i of list) {
+      const calls = callsOf[i]!
+      if (Number.isNaN(calls)) continue
+      const s = this.statements[i]!
+      if (keep && !keep(s)) continue
+      count++
+      total += calls
+      if (top === null || calls > topCalls || (calls === topCalls && s.fingerprint < top.fingerprint)) {
+        top = s
+        topCalls = calls
+      }
+      if (s.writes.length > 1) for (const w of s.writes) if (w !== key) (alsoWritten ??= new Set()).add(w)
+      let st = state[i]!
+      if (st === 0) st = this.resolve(share, i, service)
+      if (!(st & SEEN)) continue
+      // Strictly earlier / later: of equal times, the statement first in the workload.
+      if (st & HAS_FIRST && (earliest < 0 || firstMs[i]! < firstMs[earliest]!)) earliest = i
+      if (st & HAS_LAST && (latest < 0 || lastMs[i]! > lastMs[latest]!)) latest = i
+      if (located < 0) located = i
+    }
+    if (top === null) return null
+    const seen = (i: number) => (i < 0 ? null : this.sightings!.get(service, this.statements[i]!.fingerprint)!)
+    // The line is the earliest execution's; without any time, the first statement's that has one.
+    const at = seen(earliest >= 0 ? earliest : located)
+    return {
+      fingerprint: top.fingerprint,
+      sample: top.text,
+      total,
+      statements: count,
+      firstSeen: earliest >= 0 ? this.sightings!.iso(seen(earliest)!.first!) : null,
+      lastSeen: latest >= 0 ? this.sightings!.iso(seen(latest)!.last!) : null,
+      source: at && {file: at.file, line: at.line},
+      alsoWritten: alsoWritten ? [...alsoWritten] : [],
     }
   }
 
-  writes(service: string, table: string): StatementStats[] {
-    return this.byWrite.get(service)?.get(table) ?? []
-  }
-
-  reads(service: string, table: string): StatementStats[] {
-    return this.byRead.get(service)?.get(table) ?? []
-  }
-
-  joins(service: string, a: string, b: string): StatementStats[] {
-    return this.byJoin.get(service)?.get(pairKey(a, b)) ?? []
+  /** Look up the service's sighting of statement `i` once: what it has, and its times. */
+  private resolve(share: ServiceShare, i: number, service: string): number {
+    const seen = this.sightings?.get(service, this.statements[i]!.fingerprint)
+    let st = RESOLVED
+    if (seen) {
+      st |= SEEN | (seen.first !== null ? HAS_FIRST : 0) | (seen.last !== null ? HAS_LAST : 0)
+      share.firstMs[i] = seen.firstMs
+      share.lastMs[i] = seen.lastMs
+    }
+    share.state[i] = st
+    return st
   }
 }
 
-function add(index: ByService, service: string, keys: string[], s: StatementStats): void {
-  let ofService = index.get(service)
-  if (!ofService) index.set(service, (ofService = new Map()))
+/** A finding's evidence: its list's summary with the finding's own count. */
+function evidence(s: Summary | null, count: number | undefined): Evidence | null {
+  if (!s) return null
+  return {
+    fingerprint: s.fingerprint,
+    sample: s.sample,
+    count: count ?? s.total,
+    statements: s.statements,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    source: s.source && {file: s.source.file, line: s.source.line},
+  }
+}
+
+function add(index: ByTable, keys: string[], i: number): void {
   for (const k of keys) {
-    const list = ofService.get(k)
-    if (!list) ofService.set(k, [s])
-    else if (list[list.length - 1] !== s) list.push(s)
+    const list = index.get(k)
+    if (!list) index.set(k, [i])
+    else if (list[list.length - 1] !== i) list.push(i)
   }
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`)
-
-export function statementEvidence(statements: StatementStats[], service: string, sightings: Sightings | null, count?: number): Evidence | null {
-  if (!statements.length) return null
-  let top = statements[0]!
-  let topCalls = top.services[service] ?? 0
-  let total = 0
-  let earliest: Seen | null = null
-  let latest: Seen | null = null
-  let located: Seen | null = null
-  for (const s of statements) {
-    const calls = s.services[service] ?? 0
-    total += calls
-    if (calls > topCalls || (calls === topCalls && s.fingerprint < top.fingerprint)) {
-      top = s
-      topCalls = calls
-    }
-    const seen = sightings?.get(service, s.fingerprint)
-    if (!seen) continue
-    if (seen.first !== null && (earliest === null || seen.firstMs < earliest.firstMs)) earliest = seen
-    if (seen.last !== null && (latest === null || seen.lastMs > latest.lastMs)) latest = seen
-    located ??= seen
-  }
-  // The line is the earliest execution's; without any time, the first statement's that has one.
-  const at = earliest ?? located
-  return {
-    fingerprint: top.fingerprint,
-    sample: top.text,
-    count: count ?? total,
-    statements: statements.length,
-    firstSeen: earliest && sightings!.iso(earliest.first!),
-    lastSeen: latest && sightings!.iso(latest.last!),
-    source: at && {file: at.file, line: at.line},
-  }
-}
