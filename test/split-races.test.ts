@@ -25,7 +25,7 @@ import {splitPrepareRunner} from '../src/steps/split-prepare/runner.js'
 import {splitSyncRunner} from '../src/steps/split-sync/runner.js'
 import type {SplitSpec} from '../src/steps/split/generate.js'
 import {clusterUnavailableReason, type PgCluster, startPgCluster} from './support/pg-cluster.js'
-import {buildPlan, Harness, LINES, runCopy, SCHEMA_SQL, SEED_SQL, snapshot, type Step, waitFor, withLaggingFlush} from './support/split-fixture.js'
+import {buildPlan, seedShop, Harness, LINES, runCopy, snapshot, type Step, waitFor, withLaggingFlush} from './support/split-fixture.js'
 
 vi.setConfig({testTimeout: 600_000})
 
@@ -126,13 +126,7 @@ describe.skipIf(clusterReason !== null)('repairs before the pause and the logica
 
   beforeAll(async () => {
     cluster = await startPgCluster({wal_level: 'logical', max_replication_slots: 10, max_wal_senders: 10})
-    const admin = new pg.Client({connectionString: cluster.url()})
-    await admin.connect()
-    await admin.query('CREATE DATABASE shop')
-    await admin.end()
-    source = await openPostgres(cluster.url('shop'))
-    await source.exec(SCHEMA_SQL)
-    await source.exec(SEED_SQL(ORDERS))
+    source = await seedShop(cluster, ORDERS)
     steps = (await buildPlan(source, 'logical-replication')).steps
     spec = steps[0]!.step.spec as unknown as SplitSpec
     h = new Harness(source, (db) => cluster.url(db))

@@ -25,7 +25,7 @@ import {splitSyncRunner} from '../src/steps/split-sync/runner.js'
 import {type SplitCopySpec, type SplitSpec, splitSteps} from '../src/steps/split/generate.js'
 import {clusterUnavailableReason, type PgCluster, startPgCluster} from './support/pg-cluster.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
-import {buildPlan, Harness, LINES, ROOMY, rowCount, runCopy, SCHEMA_SQL, SEED_SQL, snapshot, startWriters, type Step, toStep, waitFor, withLaggingFlush} from './support/split-fixture.js'
+import {buildPlan, seedShop, Harness, LINES, ROOMY, rowCount, runCopy, SCHEMA_SQL, SEED_SQL, snapshot, startWriters, type Step, toStep, waitFor, withLaggingFlush} from './support/split-fixture.js'
 
 // Every test gets a generous budget: a copy with writers running takes a minute or more beside
 // a CPU hog, and a test cut short leaves its state to the next one.
@@ -128,13 +128,7 @@ describe.skipIf(clusterReason !== null)('physical split with logical replication
 
   beforeAll(async () => {
     cluster = await startPgCluster({wal_level: 'logical', max_replication_slots: 10, max_wal_senders: 10})
-    const admin = new pg.Client({connectionString: cluster.url()})
-    await admin.connect()
-    await admin.query('CREATE DATABASE shop')
-    await admin.end()
-    source = await openPostgres(cluster.url('shop'))
-    await source.exec(SCHEMA_SQL)
-    await source.exec(SEED_SQL(ORDERS))
+    source = await seedShop(cluster, ORDERS)
     plan = await buildPlan(source, 'logical-replication')
     steps = plan.steps
     spec = steps[0]!.step.spec as unknown as SplitSpec

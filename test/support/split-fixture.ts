@@ -18,6 +18,7 @@ import {moveStep} from '../../src/steps/move-to-schema/postgres.js'
 import {outboxStep} from '../../src/steps/outbox/postgres.js'
 import {type SplitSpec, splitSteps} from '../../src/steps/split/generate.js'
 import type {StepDraft} from '../../src/steps/draft.js'
+import type {PgCluster} from './pg-cluster.js'
 
 // ——— a small legacy database: one context, three tables ——————————————————————————————
 
@@ -26,6 +27,18 @@ import type {StepDraft} from '../../src/steps/draft.js'
  * busy machine the default 3 s can run out, the abort path (tested on its own) takes over,
  * and the tests after it, which start from the cut-over, would fail with it.
  */
+/** Database `shop` on a private cluster, with the schema and `orders` orders: where the logical-mode tests start. */
+export async function seedShop(cluster: PgCluster, orders: number): Promise<Connection> {
+  const admin = new pg.Client({connectionString: cluster.url()})
+  await admin.connect()
+  await admin.query('CREATE DATABASE shop')
+  await admin.end()
+  const source = await openPostgres(cluster.url('shop'))
+  await source.exec(SCHEMA_SQL)
+  await source.exec(SEED_SQL(orders))
+  return source
+}
+
 export const ROOMY: Partial<RunOptions> = {maxPauseMs: 120_000}
 export const LINES = 'Order "Lines"' // a hostile name: quotes and a space, through every generated statement
 export const SCHEMA_SQL = `
