@@ -12,6 +12,7 @@ import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
 import {backfillTable, type BackfillCheckpoint, type CopyTable} from '../src/execute/backfill.js'
 import {applyChanges, captureNames, installCapture, pendingChanges, pendingKeys, removeCapture} from '../src/execute/change-capture.js'
+import {sqlstateOf} from '../src/util/sqlstate.js'
 import {diffDumps, dumpRows} from './support/copy-fixture.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
 
@@ -47,7 +48,16 @@ UPDATE ${q(schema)}.t SET v = v + 100 WHERE ${q(KEY[1]!)} < 4;
 UPDATE ${q(schema)}.t SET ${q(KEY[0]!)} = 'moved ${round}' WHERE ${q(KEY[0]!)} = 'r5';
 DELETE FROM ${q(schema)}.t WHERE ${q(KEY[0]!)} IN ('r7', 'r8');`
 
-function scenario(open: () => Promise<{source: Connection; target: Connection | null; close(): Promise<void>}>) {
+interface Opened {
+  source: Connection
+  target: Connection | null
+  close(): Promise<void>
+  /** Another session on the source's database (servers only: PGlite has one). */
+  another?: () => Promise<Connection>
+}
+
+function scenario(open: () => Promise<Opened>, sessions = false) {
+  let another: Opened['another']
   let source: Connection
   let target: Connection | null
   let close: () => Promise<void>
@@ -68,7 +78,7 @@ function scenario(open: () => Promise<{source: Connection; target: Connection | 
   }
 
   beforeAll(async () => {
-    ;({source, target, close} = await open())
+    ;({source, target, close, another} = await open())
   })
   afterAll(async () => {
     await source?.exec(removeCapture(table)).catch(() => {})
@@ -123,6 +133,36 @@ function scenario(open: () => Promise<{source: Connection; target: Connection | 
     expect(await same()).toBe(38)
   })
 
+  it.runIf(sessions)('converting an earlier queue waits at most lock_timeout behind a writer, retries, and keeps every entry', async () => {
+    await fresh()
+    await source.exec(earlierCapture(table.source))
+    await backfill()
+    await source.exec(WRITES('src', 1))
+    // A writer's open transaction holds ROW EXCLUSIVE on the source, which the conversion's lock waits for.
+    const writer = await another!()
+    const bystander = await another!()
+    try {
+      await writer.exec(`BEGIN; UPDATE src.t SET v = -1 WHERE ${q(KEY[0]!)} = 'r1'`)
+      const stuck = applyChanges(source, target, table, {lockTimeoutMs: 50, lockRetries: 1}).then(
+        () => 'applied',
+        (error: unknown) => sqlstateOf(error),
+      )
+      // Other writers are not queued behind the waiting conversion (no lock_timeout would queue
+      // them behind its lock request); the statement_timeout only stops a hang from hanging the test.
+      await bystander.exec(`SET statement_timeout = '20s'`)
+      await bystander.exec(`INSERT INTO src.t VALUES ('bystander', 0, 0)`)
+      expect(await stuck).toBe('55P03')
+      await writer.exec('COMMIT')
+    } finally {
+      await writer.exec('ROLLBACK').catch(() => {})
+      await writer.close()
+      await bystander.close()
+    }
+    // Nothing was converted by the failed attempts; now it is, and every entry is applied.
+    expect((await applyChanges(source, target, table, {lockTimeoutMs: 50, lockRetries: 1})).entries).toBe(9 + 1 + 1)
+    expect(await same()).toBe(40)
+  })
+
   it('a TRUNCATE applied after keys written since it keeps them, in whatever order the queue returns them', async () => {
     await fresh()
     await source.exec(installCapture(table))
@@ -155,6 +195,6 @@ pgDescribe('change-capture queue layout (PostgreSQL, across databases)', () => {
     drop.push(a.drop, b.drop)
     const source = await openPostgres(a.url)
     const target = await openPostgres(b.url)
-    return {source, target, close: async () => (await source.close(), await target.close())}
-  })
+    return {source, target, close: async () => (await source.close(), await target.close()), another: () => openPostgres(a.url)}
+  }, true)
 })

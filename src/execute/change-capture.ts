@@ -33,7 +33,8 @@ import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
 import type {RelationRef} from '../introspect/model.js'
 import {sqlstateOf} from '../util/sqlstate.js'
-import {retryLostRaces} from './lock-retry.js'
+import {retryLostRaces, runScript} from './lock-retry.js'
+import {DEFAULT_RUN_OPTIONS} from './runner.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {resolveCopy, type BackfillCheckpoint, type CopyTable, type ResolvedCopy} from './backfill.js'
 import {column, keyParams, readShape, relationLabel, rowCompare, withStableSession} from './pg-table.js'
@@ -104,6 +105,9 @@ export interface ApplyOptions {
   signal?: AbortSignal
   /** Stop after this many batches even if more entries are queued. */
   maxBatches?: number
+  /** Converting an earlier Carve's queue locks the source: lock_timeout (ms) and retries for it. */
+  lockTimeoutMs?: number
+  lockRetries?: number
 }
 
 export interface ApplyResult {
@@ -133,16 +137,11 @@ export async function applyChanges(source: Connection, target: Connection | null
   if (!(await captureInstalled(source, table.source))) {
     throw new CarveError('capture.missing', `change capture is not installed on ${copy.label}`, {hint: 'the split-prepare step installs it'})
   }
-  // Installed by an earlier Carve: installing again converts the queue (entries kept) and the triggers.
+  // Installed by an earlier Carve: installing again converts the queue (entries kept) and the
+  // triggers. That locks the source against writes, so it waits at most lock_timeout and retries
+  // rather than queueing the application behind a long transaction.
   if (await earlierLayout(source, table.source)) {
-    await source.exec('BEGIN')
-    try {
-      await source.exec(installCapture(table))
-      await source.exec('COMMIT')
-    } catch (error) {
-      await source.exec('ROLLBACK').catch(() => {})
-      throw error
-    }
+    await runScript(source, installCapture(table), {lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_RUN_OPTIONS.lockTimeoutMs, lockRetries: options.lockRetries ?? DEFAULT_RUN_OPTIONS.lockRetries, signal: options.signal})
   }
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000))
   const drain = target ? crossDatabaseDrain(source, target, copy, table) : sameDatabaseDrain(source, copy, table)

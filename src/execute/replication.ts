@@ -23,7 +23,6 @@ import {type SplitSpec, splitSpecSchema} from '../steps/split/generate.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {sleep} from '../util/sleep.js'
 import {sqlstateOf} from '../util/sqlstate.js'
-import {retryLostRaces} from './lock-retry.js'
 
 export const SPLIT_NEEDS = 'physical split needs a PostgreSQL server with wal_level=logical (or change capture)'
 
@@ -331,34 +330,6 @@ export function fileOf(files: Partial<Record<string, string>>, name: string, ste
   const text = files[name]
   if (text === undefined) throw new CarveError('plan.invalid', `step ${step.id} has no ${name} file`, {hint: 'regenerate the plan'})
   return text
-}
-
-/**
- * Run a script in one transaction with lock_timeout; on a lock timeout (55P03) roll back, wait
- * with jittered backoff and try again — the executor's rule for SQL steps, for the source-side
- * scripts the split runners run themselves.
- */
-export async function runScript(conn: Connection, sql: string, options: {lockTimeoutMs: number; lockRetries: number; signal?: AbortSignal}): Promise<void> {
-  await retryLostRaces(
-    async () => {
-      await conn.exec('BEGIN')
-      try {
-        await conn.exec(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(options.lockTimeoutMs))}ms'`)
-        await conn.exec(sql)
-        await conn.exec('COMMIT')
-      } catch (error) {
-        await conn.exec('ROLLBACK').catch(() => {})
-        throw error
-      }
-    },
-    {
-      retries: options.lockRetries,
-      backoffMs: (n) => Math.round(250 * 2 ** n * (0.5 + Math.random())),
-      // Interrupted before the wait: the lock timeout is the answer.
-      lostRace: (error): error is unknown => sqlstateOf(error) === '55P03' && !options.signal?.aborted,
-      signal: options.signal,
-    },
-  )
 }
 
 export const OUTBOX_COLUMNS = ['id', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'created_at'] as const

@@ -11,7 +11,8 @@ import {removeCapture} from '../../execute/change-capture.js'
 import {isSwitched} from '../../execute/cutover.js'
 import type {RunContext, RunOptions, StepProgram} from '../../execute/runner.js'
 import type {Connection} from '../../db/connection.js'
-import {dropSlot, dropSubscription, fileOf, relationExists, requireServer, runScript, splitSpecOf, subscriptionState} from '../../execute/replication.js'
+import {dropSlot, dropSubscription, fileOf, relationExists, requireServer, splitSpecOf, subscriptionState} from '../../execute/replication.js'
+import {runScript} from '../../execute/lock-retry.js'
 import {captureTables} from '../../execute/split-follow.js'
 
 /** RunOptions as the executor may extend them: `force` (decommission during the soak period). */

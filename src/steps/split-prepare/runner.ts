@@ -9,7 +9,8 @@ import {ident, qualified} from '../../plan/quote.js'
 import {backfillTable, type BackfillCheckpoint} from '../../execute/backfill.js'
 import {captureInstalled, installCapture, removeCapture} from '../../execute/change-capture.js'
 import type {RunContext, StepProgram} from '../../execute/runner.js'
-import {conninfoFor, createDatabaseLike, createSlot, createSubscription, databaseExists, dropDatabase, dropSlot, dropSubscription, fileOf, OUTBOX_COLUMNS, publicationExists, publishedTables, relationExists, requireLogical, requireServer, runScript, slotState, splitSpecOf, subscriptionState} from '../../execute/replication.js'
+import {conninfoFor, createDatabaseLike, createSlot, createSubscription, databaseExists, dropDatabase, dropSlot, dropSubscription, fileOf, OUTBOX_COLUMNS, publicationExists, publishedTables, relationExists, requireLogical, requireServer, slotState, splitSpecOf, subscriptionState} from '../../execute/replication.js'
+import {runScript} from '../../execute/lock-retry.js'
 import {carryTriggers} from '../../execute/split-carry.js'
 
 interface PrepareCheckpoint {
