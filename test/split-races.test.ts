@@ -25,7 +25,7 @@ import {splitPrepareRunner} from '../src/steps/split-prepare/runner.js'
 import {splitSyncRunner} from '../src/steps/split-sync/runner.js'
 import type {SplitSpec} from '../src/steps/split/generate.js'
 import {clusterUnavailableReason, type PgCluster, startPgCluster} from './support/pg-cluster.js'
-import {buildPlan, seedShop, Harness, LINES, runCopy, snapshot, type Step, waitFor, withLaggingFlush} from './support/split-fixture.js'
+import {buildPlan, seedShop, Harness, LINES, runCopy, snapshot, type Step, waitFor, withLaggingFlush, writerLoops} from './support/split-fixture.js'
 
 vi.setConfig({testTimeout: 600_000})
 
@@ -45,39 +45,28 @@ interface ChurnStats {
 function startChurn(url: string, writers: number): {stop: () => Promise<ChurnStats>; stats: ChurnStats} {
   const stats: ChurnStats = {inserts: 0, deletes: 0, refused: 0, failed: 0}
   const lines = `"orders"."${LINES.replace(/"/g, '""')}"`
-  let running = true
-  const loops = Array.from({length: writers}, async () => {
-    const c = new pg.Client({connectionString: url})
-    c.on('error', () => {})
-    await c.connect()
+  const loops = writerLoops(url, writers, 1, async (c) => {
+    const order = CHURN.from + Math.floor(Math.random() * (CHURN.to - CHURN.from + 1))
     try {
-      while (running) {
-        const order = CHURN.from + Math.floor(Math.random() * (CHURN.to - CHURN.from + 1))
-        try {
-          const gone = await c.query(`DELETE FROM ${lines} WHERE order_id = $1 AND line_no = 7`, [order])
-          if (gone.rowCount) stats.deletes++
-          else {
-            await c.query(`INSERT INTO ${lines} (order_id, line_no, sku, qty, price) VALUES ($1, 7, 'churn', $2, 1.25)`, [order, 1 + Math.floor(Math.random() * 1000)])
-            stats.inserts++
-          }
-        } catch (error) {
-          if ((error as {code?: string}).code === '25006') {
-            stats.refused++
-            break
-          }
-          stats.failed++ // the other writer added the same line meanwhile (23505)
-        }
-        await new Promise((r) => setTimeout(r, 1))
+      const gone = await c.query(`DELETE FROM ${lines} WHERE order_id = $1 AND line_no = 7`, [order])
+      if (gone.rowCount) stats.deletes++
+      else {
+        await c.query(`INSERT INTO ${lines} (order_id, line_no, sku, qty, price) VALUES ($1, 7, 'churn', $2, 1.25)`, [order, 1 + Math.floor(Math.random() * 1000)])
+        stats.inserts++
       }
-    } finally {
-      await c.end().catch(() => {})
+    } catch (error) {
+      if ((error as {code?: string}).code === '25006') {
+        stats.refused++
+        return false
+      }
+      stats.failed++ // the other writer added the same line meanwhile (23505)
     }
+    return true
   })
   return {
     stats,
     async stop() {
-      running = false
-      await Promise.all(loops)
+      await loops.stop()
       return stats
     },
   }

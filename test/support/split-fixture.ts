@@ -165,7 +165,6 @@ export interface WriterStats {
 /** Writes through the compatibility views and the moved tables until stopped or refused (25006). */
 export function startWriters(url: string, count: number, options: {schema: string; intervalMs: number; maxId: () => number; views?: boolean}): {stop: () => Promise<WriterStats>; stats: WriterStats} {
   const stats: WriterStats = {ok: 0, failed: 0, refused: 0, longestMs: 0}
-  let running = true
   const lines = `"${options.schema}"."Order ""Lines"""`
   const orders = `"${options.schema}"."orders"`
   // Legacy code writes through the compatibility views (only the source has them).
@@ -192,37 +191,54 @@ export function startWriters(url: string, count: number, options: {schema: strin
       await c.query(`INSERT INTO "${options.schema}".order_audit (order_id, what) VALUES ($1, $2)`, [id, n % 2 ? null : 'touched'])
     }
   }
+  const loops = writerLoops(url, count, options.intervalMs, async (c, w, i) => {
+    const started = performance.now()
+    try {
+      await one(c, w * 1_000_000 + i)
+      stats.ok++
+    } catch (error) {
+      if ((error as {code?: string}).code === '25006') {
+        stats.refused++
+        return false
+      }
+      stats.failed++ // a row deleted by the other writer meanwhile (FK), and the like
+    } finally {
+      stats.longestMs = Math.max(stats.longestMs, performance.now() - started)
+    }
+    return true
+  })
+  return {
+    stats,
+    async stop() {
+      await loops.stop()
+      return stats
+    },
+  }
+}
+
+/**
+ * `count` application sessions, each calling `write(client, writer, i)` with i = 0, 1, … and
+ * `intervalMs` between calls, until stopped or `write` returns false (the session was refused).
+ */
+export function writerLoops(url: string, count: number, intervalMs: number, write: (c: pg.Client, writer: number, i: number) => Promise<boolean>): {stop: () => Promise<void>} {
+  let running = true
   const loops = Array.from({length: count}, async (_, w) => {
     const c = new pg.Client({connectionString: url})
     c.on('error', () => {})
     await c.connect()
-    let n = w * 1_000_000
     try {
-      while (running) {
-        const started = performance.now()
-        try {
-          await one(c, n++)
-          stats.ok++
-        } catch (error) {
-          if ((error as {code?: string}).code === '25006') {
-            stats.refused++
-            break
-          }
-          stats.failed++ // a row deleted by the other writer meanwhile (FK), and the like
-        }
-        stats.longestMs = Math.max(stats.longestMs, performance.now() - started)
-        await new Promise((r) => setTimeout(r, options.intervalMs))
+      for (let i = 0; running; i++) {
+        if (!(await write(c, w, i))) break
+        await new Promise((r) => setTimeout(r, intervalMs))
       }
     } finally {
       await c.end().catch(() => {})
     }
   })
   return {
-    stats,
     async stop() {
       running = false
       await Promise.all(loops)
-      return stats
     },
   }
 }
