@@ -12,6 +12,7 @@ import {openPglite} from '../src/db/pglite.js'
 import {openPostgres} from '../src/db/postgres.js'
 import {backfillTable, type BackfillCheckpoint, type CopyTable} from '../src/execute/backfill.js'
 import {applyChanges, captureNames, installCapture, pendingChanges, pendingKeys, removeCapture} from '../src/execute/change-capture.js'
+import {keyTypeDrift} from '../src/execute/capture-key-types.js'
 import {sqlstateOf} from '../src/util/sqlstate.js'
 import {diffDumps, dumpRows} from './support/copy-fixture.js'
 import {announceSkip, createPgDatabase, PG_URL} from './support/servers.js'
@@ -160,6 +161,27 @@ function scenario(open: () => Promise<Opened>, sessions = false) {
     }
     // Nothing was converted by the failed attempts; now it is, and every entry is applied.
     expect((await applyChanges(source, target, table, {lockTimeoutMs: 50, lockRetries: 1})).entries).toBe(9 + 1 + 1)
+    expect(await same()).toBe(40)
+  })
+
+  it('the queue follows a key column whose type changed at the next drain, entries kept', async () => {
+    await fresh()
+    const alter = (schema: string, to: string) => `ALTER TABLE ${q(schema)}.t ALTER COLUMN ${q(KEY[1]!)} TYPE ${to}`
+    await source.exec(alter('src', 'int'))
+    await (target ?? source).exec(alter('tgt', 'int'))
+    await source.exec(installCapture(table))
+    await backfill()
+    await source.exec(WRITES('src', 1))
+    // int → bigint (ids outgrowing their type), and the text key gets a collation of its own.
+    const widen = (schema: string) => `${alter(schema, 'bigint')}, ALTER COLUMN ${q(KEY[0]!)} TYPE text COLLATE "C"`
+    await source.exec(widen('src'))
+    await (target ?? source).exec(widen('tgt'))
+    expect((await keyTypeDrift(source, table)).map((d) => d.type).sort()).toEqual(['bigint', 'text'])
+    expect((await applyChanges(source, target, table)).entries).toBe(9)
+    expect(await keyTypeDrift(source, table)).toEqual([])
+    // A key past the old type's range: the application's write succeeds, is queued and applied.
+    await source.exec(`INSERT INTO src.t VALUES ('big', 9000000000000, 1)`)
+    expect((await applyChanges(source, target, table)).entries).toBe(1)
     expect(await same()).toBe(40)
   })
 

@@ -35,6 +35,7 @@ import type {RelationRef} from '../introspect/model.js'
 import {sqlstateOf} from '../util/sqlstate.js'
 import {retryLostRaces, runScript} from './lock-retry.js'
 import {DEFAULT_RUN_OPTIONS} from './runner.js'
+import {followKeyTypes} from './capture-key-types.js'
 import {ident, literal, qualified} from '../plan/quote.js'
 import {resolveCopy, type BackfillCheckpoint, type CopyTable, type ResolvedCopy} from './backfill.js'
 import {column, keyParams, readShape, relationLabel, rowCompare, withStableSession} from './pg-table.js'
@@ -140,9 +141,9 @@ export async function applyChanges(source: Connection, target: Connection | null
   // Installed by an earlier Carve: installing again converts the queue (entries kept) and the
   // triggers. That locks the source against writes, so it waits at most lock_timeout and retries
   // rather than queueing the application behind a long transaction.
-  if (await earlierLayout(source, table.source)) {
-    await runScript(source, installCapture(table), {lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_RUN_OPTIONS.lockTimeoutMs, lockRetries: options.lockRetries ?? DEFAULT_RUN_OPTIONS.lockRetries, signal: options.signal})
-  }
+  const budget = {lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_RUN_OPTIONS.lockTimeoutMs, lockRetries: options.lockRetries ?? DEFAULT_RUN_OPTIONS.lockRetries, signal: options.signal}
+  if (await earlierLayout(source, table.source)) await runScript(source, installCapture(table), budget)
+  else await followKeyTypes(source, table, budget)
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000))
   const drain = target ? crossDatabaseDrain(source, target, copy, table) : sameDatabaseDrain(source, copy, table)
   const result: ApplyResult = {entries: 0, upserted: 0, deleted: 0, batches: 0}
