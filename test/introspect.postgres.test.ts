@@ -198,10 +198,11 @@ function describeFeatures(engine: string, open: () => Promise<{conn: Connection;
           id int PRIMARY KEY, "select" text, v varchar(20) DEFAULT 'x', t text COLLATE "C", n int DEFAULT (1 + 2) * 3,
           d date DEFAULT CURRENT_DATE, tags text[] DEFAULT '{}', j jsonb DEFAULT '{"a": [1]}', r int4range,
           c "Spell ing".code, s int DEFAULT "Spell ing".seven(), u text DEFAULT current_user,
-          g int GENERATED ALWAYS AS (n * 2) STORED);
+          g int GENERATED ALWAYS AS (n * 2) STORED, ci cidr, b char(3));
         CREATE INDEX ON "Spell ing"."Mixed Case" ("select", id);
         CREATE INDEX "Odd ""Name""" ON "Spell ing"."Mixed Case" (v);
         CREATE INDEX ON "Spell ing"."Mixed Case" (v varchar_pattern_ops);
+        CREATE INDEX ix_text_pattern ON "Spell ing"."Mixed Case" (v text_pattern_ops, ci, b);
         CREATE INDEX ON "Spell ing"."Mixed Case" (t);
         CREATE INDEX ix_posix ON "Spell ing"."Mixed Case" (t COLLATE "POSIX");
         CREATE INDEX ix_desc ON "Spell ing"."Mixed Case" (n DESC, d NULLS FIRST);
@@ -227,7 +228,7 @@ function describeFeatures(engine: string, open: () => Promise<{conn: Connection;
              join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
             where d.adrelid = '"Spell ing"."Mixed Case"'::regclass order by 1`)
         const byName = (a: {name: string}, b: {name: string}) => (a.name < b.name ? -1 : 1)
-        expect(indexes.length).toBe(18)
+        expect(indexes.length).toBe(19)
         expect(spelled.tables.flatMap((t) => t.indexes.map((i) => ({name: i.name, def: i.definition}))).sort(byName)).toEqual(indexes)
         const mixed = table(spelled, 'Spell ing', 'Mixed Case')
         expect(mixed.columns.filter((c) => c.default !== null || c.generated !== null)
