@@ -187,6 +187,57 @@ function describeFeatures(engine: string, open: () => Promise<{conn: Connection;
         await conn.exec('DROP SCHEMA dropped CASCADE')
       }
     })
+
+    // The reader spells plain index definitions and deparses defaults without their table
+    // (postgres.ts): each must read exactly as the server's own pg_get_indexdef / pg_get_expr.
+    it('spells index definitions and column defaults exactly as the server does', async () => {
+      await conn.exec(`CREATE SCHEMA "Spell ing";
+        CREATE DOMAIN "Spell ing".code AS text;
+        CREATE FUNCTION "Spell ing".seven() RETURNS int LANGUAGE sql IMMUTABLE AS 'select 7';
+        CREATE TABLE "Spell ing"."Mixed Case" (
+          id int PRIMARY KEY, "select" text, v varchar(20) DEFAULT 'x', t text COLLATE "C", n int DEFAULT (1 + 2) * 3,
+          d date DEFAULT CURRENT_DATE, tags text[] DEFAULT '{}', j jsonb DEFAULT '{"a": [1]}', r int4range,
+          c "Spell ing".code, s int DEFAULT "Spell ing".seven(), u text DEFAULT current_user,
+          g int GENERATED ALWAYS AS (n * 2) STORED, ci cidr, b char(3));
+        CREATE INDEX ON "Spell ing"."Mixed Case" ("select", id);
+        CREATE INDEX "Odd ""Name""" ON "Spell ing"."Mixed Case" (v);
+        CREATE INDEX ON "Spell ing"."Mixed Case" (v varchar_pattern_ops);
+        CREATE INDEX ix_text_pattern ON "Spell ing"."Mixed Case" (v text_pattern_ops, ci, b);
+        CREATE INDEX ON "Spell ing"."Mixed Case" (t);
+        CREATE INDEX ix_posix ON "Spell ing"."Mixed Case" (t COLLATE "POSIX");
+        CREATE INDEX ix_desc ON "Spell ing"."Mixed Case" (n DESC, d NULLS FIRST);
+        CREATE INDEX ix_incl ON "Spell ing"."Mixed Case" (n) INCLUDE (d);
+        CREATE INDEX ix_hash ON "Spell ing"."Mixed Case" USING hash (n);
+        CREATE INDEX ix_gin ON "Spell ing"."Mixed Case" USING gin (tags);
+        CREATE INDEX ix_gin_path ON "Spell ing"."Mixed Case" USING gin (j jsonb_path_ops);
+        CREATE INDEX ix_gist ON "Spell ing"."Mixed Case" USING gist (r);
+        CREATE INDEX ix_fill ON "Spell ing"."Mixed Case" (n) WITH (fillfactor = 70);
+        CREATE INDEX ix_domain ON "Spell ing"."Mixed Case" (c);
+        CREATE UNIQUE INDEX ix_nnd ON "Spell ing"."Mixed Case" (s) NULLS NOT DISTINCT;
+        CREATE INDEX ix_generated ON "Spell ing"."Mixed Case" (g, u);
+        CREATE TABLE "Spell ing".parts (id int, at date) PARTITION BY RANGE (at);
+        CREATE INDEX ON "Spell ing".parts (at);
+        CREATE TABLE "Spell ing".parts_2024 PARTITION OF "Spell ing".parts FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');`)
+      try {
+        const spelled = await inspect(conn, {schemas: ['Spell ing']})
+        const indexes = await conn.query<{name: string; def: string}>(
+          `select ic.relname as name, pg_get_indexdef(i.indexrelid) as def from pg_index i join pg_class ic on ic.oid = i.indexrelid
+            where ic.relnamespace = '"Spell ing"'::regnamespace order by 1`)
+        const defaults = await conn.query<{name: string; expr: string}>(
+          `select a.attname as name, pg_get_expr(d.adbin, d.adrelid) as expr from pg_attrdef d
+             join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+            where d.adrelid = '"Spell ing"."Mixed Case"'::regclass order by 1`)
+        const byName = (a: {name: string}, b: {name: string}) => (a.name < b.name ? -1 : 1)
+        expect(indexes.length).toBe(19)
+        expect(spelled.tables.flatMap((t) => t.indexes.map((i) => ({name: i.name, def: i.definition}))).sort(byName)).toEqual(indexes)
+        const mixed = table(spelled, 'Spell ing', 'Mixed Case')
+        expect(mixed.columns.filter((c) => c.default !== null || c.generated !== null)
+          .map((c) => ({name: c.name, expr: c.default ?? c.generated})).sort(byName)).toEqual(defaults)
+        expect(defaults.length).toBe(8)
+      } finally {
+        await conn.exec('DROP SCHEMA "Spell ing" CASCADE')
+      }
+    })
   })
 }
 
