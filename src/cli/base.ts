@@ -10,6 +10,7 @@ import type {Connection} from '../db/connection.js'
 import {openTarget} from '../db/open.js'
 import {describeTarget, parseTarget, redactUrl, type Target} from '../db/target.js'
 import {CarveError, EXIT} from '../errors.js'
+import {leaveShortRun} from './short-run.js'
 
 export const connectionFlags = {
   db: Flags.string({
@@ -39,6 +40,9 @@ export abstract class CarveCommand extends Command {
   private openConnections: Connection[] = []
 
   protected override async init(): Promise<void> {
+    // bin/run.js starts the CLI as a short run; a command runs with V8's defaults unless it
+    // knows it is short (workload ingest of a small log).
+    leaveShortRun()
     this.debugMode = this.argv.includes('--debug') || process.env.CARVE_DEBUG === '1'
     await super.init()
   }
