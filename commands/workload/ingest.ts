@@ -6,7 +6,7 @@ import {Args, Flags} from '@oclif/core'
 import {CarveCommand, connectionFlags} from '../../src/cli/base.js'
 import {writeOutputFile} from '../../src/cli/output.js'
 import {ByteProgress} from '../../src/cli/progress.js'
-import {enterShortRun, leaveShortRun, SMALL_INPUT_BYTES} from '../../src/cli/short-run.js'
+import {leaveShortRun, SMALL_INPUT_BYTES} from '../../src/cli/short-run.js'
 import {CarveError, EXIT} from '../../src/errors.js'
 import {inspect} from '../../src/introspect/index.js'
 import type {Catalog} from '../../src/introspect/model.js'
@@ -45,14 +45,19 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
     jobs: Flags.integer({char: 'j', min: 1, default: availableParallelism(), summary: 'Worker threads (default: the machine\'s cores). Large plain logs are read in pieces in parallel.'}),
   }
 
+  /**
+   * A small log is read as a short run (short-run.ts): V8's young generation held at its size (on
+   * a 1 MB log it would grow to 32 MB, a quarter of the process) and fewer functions optimized.
+   * Larger logs get V8's defaults, which their throughput needs. Left when the command ends.
+   */
+  protected override async isShortRun(): Promise<boolean> {
+    const {argv, flags} = await this.parse(WorkloadIngest)
+    return !flags.live && smallPlainFiles(argv as string[])
+  }
+
   async run(): Promise<Workload> {
     const {argv, flags} = await this.parse(WorkloadIngest)
     let files = argv as string[]
-    // A small log is read as a short run (short-run.ts): V8's young generation held at its size
-    // (on a 1 MB log it would grow to 32 MB, a quarter of the process) and fewer functions
-    // optimized. Larger logs keep V8's defaults, which their throughput needs. Left when the
-    // command ends, --json output included.
-    if (!flags.live && (await smallPlainFiles(files))) enterShortRun()
     // Imported where used: the example's and the service map's YAML and schema code cost ~30 MB
     // of peak RSS that a plain ingest does not need (/usr/bin/time -v).
     const example = flags.example ? (await import('../../src/cli/example-inputs.js')).exampleLogs(flags.example) : undefined

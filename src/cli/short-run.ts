@@ -1,6 +1,6 @@
 /**
  * V8 tuned for short runs: the CLI's start-up (bin/run.js enters it, every Carve command leaves
- * it in CarveCommand.init) and `workload ingest` of a small log (the command enters it again).
+ * it in CarveCommand.init) and `workload ingest` of a small log (the command stays in it).
  * Two V8 defaults made for long-running processes cost more than they earn in a run of a second:
  *
  * - The young generation. V8 starts each isolate with 1 MB semispaces and doubles them (up to
