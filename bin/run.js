@@ -15,7 +15,7 @@ setFlagsFromString('--liftoff-only')
 // at each full collection, so setting it here works, for worker threads too.
 setFlagsFromString('--heap-growing-percent=50')
 // Start-up is a short run: V8's young generation held at its size and a later optimizing
-// compiler (src/cli/short-run.ts); `carve --help` 61.7 -> 58.6 MB peak RSS, 0.21 -> 0.19 s CPU.
+// compiler (src/cli/short-run.ts); `carve --help` 60.2 -> 57.3 MiB peak RSS, 0.19 -> 0.17 s CPU.
 // Carve's commands leave it as soon as they start (CarveCommand.init), unless short themselves.
 const {enterShortRun} = await import('../dist/src/cli/short-run.js')
 enterShortRun()

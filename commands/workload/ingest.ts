@@ -141,11 +141,7 @@ function safeStat(path: string) {
 }
 
 function safeSize(path: string): number | undefined {
-  try {
-    return statSync(path).size
-  } catch {
-    return undefined
-  }
+  return safeStat(path)?.size
 }
 
 function readCatalog(path: string): Catalog {
