@@ -6,18 +6,22 @@
  *
  * Throughput is the file's size over wall time. Carve runs with all cores (its default) and with
  * one (-j 1), so the single-process comparison is there too. Carve's result is checked: the
- * number of executions it counts must equal the number generated.
+ * number of executions it counts must equal the number generated. A last row is memory: peak RSS
+ * on a 1 MB log against Node's own (issue 11).
  */
 import {createWriteStream, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {commandOutput, scratchPath, timeCommand, type Sample} from '../lib/process.js'
-import {BenchError, defineBenchmark, type Row} from '../lib/registry.js'
+import {type BenchContext, BenchError, defineBenchmark, type Row} from '../lib/registry.js'
 import {median, medianOrNull, seededRandom} from '../lib/stats.js'
 
 const PREFIX = '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h '
 const SIZES_MB = {quick: 16, full: 1024} as const
 const TARGET_RATIO = 10
+/** Issue 11: peak memory on a 1 MB log "near Node's own baseline", read as at most 1.5× `node -e 0`. */
+const MEMORY_LOG_MB = 1
+const MEMORY_TARGET_RATIO = 1.5
 
 
 const SERVICES = ['orders', 'billing', 'catalog', 'pricing', 'payments', 'auth', 'ums', 'reporting', 'admin', 'wallet']
@@ -137,6 +141,39 @@ export default defineBenchmark({
         details: {bytes: size, executions, carve: samples, pgbadger: badger},
       }
     }
-    return [row(`carve -j ${cores}`, carveAll), row('carve -j 1', carveOne)]
+    return [row(`carve -j ${cores}`, carveAll), row('carve -j 1', carveOne), await memoryRow(ctx, runs)]
   },
 })
+
+/**
+ * Peak RSS of `carve workload ingest -j 1` on a 1 MB log against a bare `node -e 0` and
+ * `carve --version` (Node plus oclif), interleaved, medians. The command is the one a user types
+ * (format and prefix detected, workload.json written).
+ */
+async function memoryRow(ctx: BenchContext, runs: number): Promise<Row> {
+  const log = scratchPath('postgresql-1mb.log')
+  const executions = await generateLog(log, MEMORY_LOG_MB)
+  const bin = join(ctx.root, 'bin', 'run.js')
+  const ingest = () => timeCommand(process.execPath, [bin, 'workload', 'ingest', log, '--out', scratchPath('workload-1mb.json'), '-j', '1'], {timeoutMs: 600_000})
+  const samples: {carve: Sample[]; version: Sample[]; node: Sample[]} = {carve: [], version: [], node: []}
+  for (let i = 0; i < runs; i++) {
+    samples.carve.push(await ingest())
+    samples.version.push(await timeCommand(process.execPath, [bin, '--version'], {timeoutMs: 60_000}))
+    samples.node.push(await timeCommand(process.execPath, ['-e', '0'], {timeoutMs: 60_000}))
+  }
+  const rss = (s: Sample[]) => medianOrNull(s.map((x) => x.peakRssMb))
+  const [carve, version, node] = [rss(samples.carve), rss(samples.version), rss(samples.node)]
+  const cpu = medianOrNull(samples.carve.map((x) => x.cpuSeconds))
+  return {
+    benchmark: 'log-ingestion',
+    case: `${MEMORY_LOG_MB} MB, carve -j 1, peak RSS`,
+    carve: {value: carve ?? NaN, unit: 'MB'},
+    reference: {name: 'node -e 0', value: node ?? NaN, unit: 'MB'},
+    ratio: carve && node ? node / carve : NaN,
+    target: `≤ ${MEMORY_TARGET_RATIO}× node -e 0 (near Node's baseline)`,
+    met: carve && node ? carve <= MEMORY_TARGET_RATIO * node : null,
+    notes: `${executions.toLocaleString('en-US')} executions; \`carve --version\` ${version === null ? '?' : Math.round(version)} MB; ingest CPU ${cpu === null ? '?' : cpu.toFixed(2)} s; median of ${runs}, interleaved` +
+      (carve === null ? '; peak RSS needs GNU time at /usr/bin/time' : ''),
+    details: {bytes: statSync(log).size, executions, samples},
+  }
+}
