@@ -67,9 +67,17 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
   if (options.baseline) findings = applyBaseline(findings, options.baseline)
   findings.sort(compareFindings)
 
-  const count = (s: Severity) => findings.filter((f) => f.severity === s && !f.known).length
-  const failOn = options.failOn
-  const failing = failOn === 'none' ? 0 : findings.filter((f) => !f.known && severityRank(f.severity) >= severityRank(failOn)).length
+  // One pass over the findings (tens of thousands when every access is a violation).
+  const counts = {error: 0, warning: 0, info: 0, known: 0, failing: 0}
+  const failRank = options.failOn === 'none' ? Infinity : severityRank(options.failOn)
+  for (const f of findings) {
+    if (f.known) {
+      counts.known++
+      continue
+    }
+    counts[f.severity]++
+    if (severityRank(f.severity) >= failRank) counts.failing++
+  }
   const w = inputs.workload
   return {
     format: 'carve.check/v1',
@@ -80,7 +88,7 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
     skipped: inputs.skipped,
     failOn: options.failOn,
     findings,
-    summary: {error: count('error'), warning: count('warning'), info: count('info'), known: findings.filter((f) => f.known).length, failing},
+    summary: counts,
   }
 }
 
