@@ -109,6 +109,24 @@ export function compareFindings(a: Finding, b: Finding): number {
   )
 }
 
+/**
+ * The findings in compareFindings' order, each sorted by one string: the compared fields joined
+ * by NUL, behind a character for the severity. Tens of thousands of findings (every access a
+ * violation) then sort as strings, natively, instead of through the comparison field by field.
+ * A name holding a NUL, or two findings with one id, would break the equivalence: the comparison
+ * sorts those.
+ */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>()
+  for (const f of findings) {
+    const fields = [f.context ?? '\uffff', f.rule, f.table ?? '', f.consumer ?? '', f.id]
+    if (fields.some((x) => x.includes('\u0000'))) return [...findings].sort(compareFindings)
+    byKey.set(String.fromCharCode(50 - severityRank(f.severity)) + fields.join('\u0000'), f)
+  }
+  if (byKey.size !== findings.length) return [...findings].sort(compareFindings)
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!)
+}
+
 function cmp(a: string, b: string): number {
   // Equal first: most pairs share context and rule, often the very same string.
   return a === b ? 0 : a < b ? -1 : 1
