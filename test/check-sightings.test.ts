@@ -140,6 +140,8 @@ describe('sighting times as a check compares them', () => {
       '2024-02-29 12:00:00 UTC', '2026-02-29 12:00:00 UTC', '2026-01-31 08:30:00 UTC', '2026-11-21 24:00:00 UTC', '2026-13-01 00:00:00 UTC',
       '2026-11-21 18:00:00.123456 UTC', '2026-11-21 18:00:00 +02', '2026-11-21 18:00:00+05:30', '2026-11-21T18:00:00Z', '2026-11-21 18:00:00',
       '261121 18:00:00', 'not a time',
+      // Near misses of the hand-read form: an empty fraction, a letter, a year before 1000.
+      '2026-11-21 18:00:00. UTC', '2026-11-2x 18:00:00 UTC', '2026-11-21 18:00:00.1x UTC', '0999-11-21 18:00:00 UTC', '2026-11-21 18:00:00 EST',
     ]
     for (const [month, day] of [[1, 1], [6, 15], [12, 28], [3, 9]] as const) {
       stamps.push(`2031-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')} ${String(day % 24).padStart(2, '0')}:${String(month * 4).padStart(2, '0')}:07 UTC`)

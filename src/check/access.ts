@@ -57,7 +57,9 @@ export function accessFindings(workload: Workload, own: Ownership, options: Acce
       })
     }
   }
-  drafts.push(...joinFindings(workload, own, opts), ...transactionFindings(workload, own, opts))
+  // Appended one by one: tens of thousands of drafts as the arguments of one push overflow the stack.
+  for (const d of joinFindings(workload, own, opts)) drafts.push(d)
+  for (const d of transactionFindings(workload, own, opts)) drafts.push(d)
   return {drafts, usedExceptions: used}
 }
 

@@ -4,29 +4,24 @@
  * ingested from logs (evidence-logs.ts), first/last seen and the log line come with it.
  */
 import type {StatementStats, Workload} from '../workload/model.js'
+import type {SightingsByService} from '../workload/sightings.js'
 import type {Evidence} from './model.js'
 
 /**
- * When one service ran one statement shape: first/last time as logged and the log line of the
- * first. Compared by epoch milliseconds (`ms`, parsed once per timestamp); only the times a
- * finding cites are turned into ISO text (`iso`), so a check with tens of thousands of findings
- * converts a few per finding, not every statement each one cites.
+ * Sightings of each (service, fingerprint), kept while the logs were ingested (evidence-logs.ts):
+ * read in place, by statement shape, with the times as logged. A check compares them as epoch
+ * milliseconds (`ms`, once per statement and service it cites) and turns into ISO text (`iso`)
+ * only the times a finding reports.
  */
-export interface Seen {
-  first: string | null
-  last: string | null
-  file: string
-  line: number
-  /** first and last as epoch milliseconds (Infinity / -Infinity when unknown). */
-  firstMs: number
-  lastMs: number
-}
-
-/** Sightings of each (service, fingerprint), kept while the logs were ingested (evidence-logs.ts). */
 export interface Sightings {
-  get(service: string, fingerprint: string): Seen | undefined
+  /** Every service's sighting of a statement shape. */
+  of(fingerprint: string): SightingsByService | undefined
+  /** A logged time as epoch milliseconds; NaN when it cannot be read. */
+  ms(time: string): number
   /** A time as the report gives it (ISO 8601 when it can be read unambiguously). */
   iso(time: string): string | null
+  /** A log file as the report names it. */
+  path(file: string): string
 }
 
 /** What the evidence of a list of statements holds besides the count, worked out once per list. */
@@ -41,19 +36,18 @@ type ByTable = Map<string, number[]>
 
 /**
  * One service's share of every statement (by position): its executions, and its sighting times
- * as the index has looked them up so far. Typed arrays: no object per statement and service for
- * the garbage collector to copy, and no property lookup by service name per statement cited.
+ * once the index has looked the statement up. Typed arrays: no object per statement and service
+ * for the garbage collector to copy, and no property lookup by service name per statement cited.
  */
 interface ServiceShare {
   /** Executions by the service; NaN when it does not run the statement. */
   calls: Float64Array
-  /** 0 not looked up yet, else RESOLVED plus what the sighting has. */
+  /** What the sighting has (SEEN, HAS_FIRST, HAS_LAST); 0 when none or not looked up yet. */
   state: Uint8Array
   firstMs: Float64Array
   lastMs: Float64Array
 }
 
-const RESOLVED = 1
 const SEEN = 2
 const HAS_FIRST = 4
 const HAS_LAST = 8
@@ -77,6 +71,8 @@ export class StatementIndex {
   private byJoin: ByTable = new Map()
   private summaries = new Map<ByTable, Map<string, Map<string, Summary | null>>>()
   private shares = new Map<string, ServiceShare>()
+  /** Statements whose sightings have been looked up (for every service at once). */
+  private resolved: Uint8Array
 
   constructor(
     workload: Workload,
@@ -84,6 +80,7 @@ export class StatementIndex {
   ) {
     this.statements = workload.statements
     const n = this.statements.length
+    this.resolved = new Uint8Array(n)
     this.statements.forEach((s, i) => {
       for (const service in s.services) {
         let share = this.shares.get(service)
@@ -160,8 +157,8 @@ export class StatementIndex {
         topCalls = calls
       }
       if (s.writes.length > 1) for (const w of s.writes) if (w !== key) (alsoWritten ??= new Set()).add(w)
-      let st = state[i]!
-      if (st === 0) st = this.resolve(share, i, service)
+      if (!this.resolved[i]) this.resolve(i)
+      const st = state[i]!
       if (!(st & SEEN)) continue
       // Strictly earlier / later: of equal times, the statement first in the workload.
       if (st & HAS_FIRST && (earliest < 0 || firstMs[i]! < firstMs[earliest]!)) earliest = i
@@ -169,7 +166,8 @@ export class StatementIndex {
       if (located < 0) located = i
     }
     if (top === null) return null
-    const seen = (i: number) => (i < 0 ? null : this.sightings!.get(service, this.statements[i]!.fingerprint)!)
+    const sightings = this.sightings!
+    const seen = (i: number) => (i < 0 ? null : sightings.of(this.statements[i]!.fingerprint)!.get(service)!)
     // The line is the earliest execution's; without any time, the first statement's that has one.
     const at = seen(earliest >= 0 ? earliest : located)
     return {
@@ -177,24 +175,39 @@ export class StatementIndex {
       sample: top.text,
       total,
       statements: count,
-      firstSeen: earliest >= 0 ? this.sightings!.iso(seen(earliest)!.first!) : null,
-      lastSeen: latest >= 0 ? this.sightings!.iso(seen(latest)!.last!) : null,
-      source: at && {file: at.file, line: at.line},
+      firstSeen: earliest >= 0 ? sightings.iso(seen(earliest)!.first!) : null,
+      lastSeen: latest >= 0 ? sightings.iso(seen(latest)!.last!) : null,
+      source: at && {file: sightings.path(at.file), line: at.line},
       alsoWritten: alsoWritten ? [...alsoWritten] : [],
     }
   }
 
-  /** Look up the service's sighting of statement `i` once: what it has, and its times. */
-  private resolve(share: ServiceShare, i: number, service: string): number {
-    const seen = this.sightings?.get(service, this.statements[i]!.fingerprint)
-    let st = RESOLVED
-    if (seen) {
-      st |= SEEN | (seen.first !== null ? HAS_FIRST : 0) | (seen.last !== null ? HAS_LAST : 0)
-      share.firstMs[i] = seen.firstMs
-      share.lastMs[i] = seen.lastMs
+  /**
+   * Look up the sightings of statement `i` once, for every service that ran it: one lookup by
+   * shape, the times read as epoch milliseconds. Unreadable times compare as unknown ones do
+   * (first Infinity, last -Infinity) but still count as times the report gives.
+   */
+  private resolve(i: number): void {
+    this.resolved[i] = 1
+    const bySvc = this.sightings?.of(this.statements[i]!.fingerprint)
+    if (!bySvc) return
+    for (const [service, seen] of bySvc) {
+      const share = this.shares.get(service)
+      if (!share) continue
+      let st = SEEN
+      // An empty time is none (as logged without one).
+      if (seen.first) {
+        st |= HAS_FIRST
+        const ms = this.sightings!.ms(seen.first)
+        share.firstMs[i] = Number.isNaN(ms) ? Infinity : ms
+      } else share.firstMs[i] = Infinity
+      if (seen.last) {
+        st |= HAS_LAST
+        const ms = this.sightings!.ms(seen.last)
+        share.lastMs[i] = Number.isNaN(ms) ? -Infinity : ms
+      } else share.lastMs[i] = -Infinity
+      share.state[i] = st
     }
-    share.state[i] = st
-    return st
   }
 }
 

@@ -7,7 +7,7 @@
  * a rule-specific subject), never counts, dates or wording, so the same violation keeps its id
  * when traffic grows or a message is reworded.
  */
-import {createHash} from 'node:crypto'
+import * as crypto from 'node:crypto'
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const
 export type Severity = (typeof SEVERITIES)[number]
@@ -89,8 +89,13 @@ export type Draft = Omit<Finding, 'id' | 'location'> & {
 
 export function findingId(d: Pick<Draft, 'rule' | 'context' | 'table' | 'consumer' | 'access' | 'subject'>): string {
   const parts = [d.rule, d.context ?? '', d.table ?? '', d.consumer ?? '', d.access ?? '', d.subject ?? '']
-  return `${d.rule}/${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16)}`
+  return `${d.rule}/${sha256Hex(parts.join('\u0000')).slice(0, 16)}`
 }
+
+// crypto.hash (Node 20.12+) hashes in one call, without a Hash object per finding (tens of
+// thousands when every access is a violation); older Node 20 releases only have createHash.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex')
 
 /** Worst first, then by context, table, consumer: the order every writer prints. */
 export function compareFindings(a: Finding, b: Finding): number {
@@ -102,6 +107,24 @@ export function compareFindings(a: Finding, b: Finding): number {
     cmp(a.consumer ?? '', b.consumer ?? '') ||
     cmp(a.id, b.id)
   )
+}
+
+/**
+ * The findings in compareFindings' order, each sorted by one string: the compared fields joined
+ * by NUL, behind a character for the severity. Tens of thousands of findings (every access a
+ * violation) then sort as strings, natively, instead of through the comparison field by field.
+ * A name holding a NUL, or two findings with one id, would break the equivalence: the comparison
+ * sorts those.
+ */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>()
+  for (const f of findings) {
+    const fields = [f.context ?? '\uffff', f.rule, f.table ?? '', f.consumer ?? '', f.id]
+    if (fields.some((x) => x.includes('\u0000'))) return [...findings].sort(compareFindings)
+    byKey.set(String.fromCharCode(50 - severityRank(f.severity)) + fields.join('\u0000'), f)
+  }
+  if (byKey.size !== findings.length) return [...findings].sort(compareFindings)
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!)
 }
 
 function cmp(a: string, b: string): number {

@@ -13,7 +13,7 @@ import type {Sightings} from './evidence.js'
 import {exceptionFindings} from './exceptions.js'
 import type {Locator} from './locate.js'
 import {maturityFindings} from './maturity.js'
-import {type CheckReport, compareFindings, type Draft, type Finding, findingId, type RuleId, type Severity, severityRank} from './model.js'
+import {type CheckReport, type Draft, type Finding, findingId, type RuleId, type Severity, severityRank, sortFindings} from './model.js'
 import {ownership} from './ownership.js'
 import {schemaFindings} from './schema.js'
 
@@ -51,7 +51,8 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
   let used: Set<number> | null = null
   if (inputs.workload) {
     const access = accessFindings(inputs.workload, own, {today: options.today, strictReads: options.strictReads, sightings: inputs.sightings})
-    drafts.push(...access.drafts)
+    // Appended one by one: tens of thousands of drafts as the arguments of one push overflow the stack.
+    for (const d of access.drafts) drafts.push(d)
     used = access.usedExceptions
   }
   drafts.push(...exceptionFindings(inputs.boundaries, own, {today: options.today, warnDays: options.warnDays, used}))
@@ -61,15 +62,26 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
 
   const only = options.contexts?.length ? new Set(options.contexts) : null
   let findings: Finding[] = []
-  for (const [id, {subject: _subject, anchor, ...d}] of dedupe(drafts)) {
-    if (!only || (d.context !== null && only.has(d.context))) findings.push({...d, id, location: inputs.locate(anchor)})
+  for (const [id, draft] of dedupe(drafts)) {
+    if (only && (draft.context === null || !only.has(draft.context))) continue
+    // One copy per finding: the draft without what only names and places it, then its id and location.
+    const {subject: _subject, anchor, ...d} = draft
+    findings.push(Object.assign(d, {id, location: inputs.locate(anchor)}))
   }
   if (options.baseline) findings = applyBaseline(findings, options.baseline)
-  findings.sort(compareFindings)
+  findings = sortFindings(findings)
 
-  const count = (s: Severity) => findings.filter((f) => f.severity === s && !f.known).length
-  const failOn = options.failOn
-  const failing = failOn === 'none' ? 0 : findings.filter((f) => !f.known && severityRank(f.severity) >= severityRank(failOn)).length
+  // One pass over the findings (tens of thousands when every access is a violation).
+  const counts = {error: 0, warning: 0, info: 0, known: 0, failing: 0}
+  const failRank = options.failOn === 'none' ? Infinity : severityRank(options.failOn)
+  for (const f of findings) {
+    if (f.known) {
+      counts.known++
+      continue
+    }
+    counts[f.severity]++
+    if (severityRank(f.severity) >= failRank) counts.failing++
+  }
   const w = inputs.workload
   return {
     format: 'carve.check/v1',
@@ -80,7 +92,7 @@ export function runCheck(inputs: CheckInputs, options: CheckOptions): CheckRepor
     skipped: inputs.skipped,
     failOn: options.failOn,
     findings,
-    summary: {error: count('error'), warning: count('warning'), info: count('info'), known: findings.filter((f) => f.known).length, failing},
+    summary: counts,
   }
 }
 

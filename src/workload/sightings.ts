@@ -66,7 +66,10 @@ export class TimestampKeeper {
 /** The sighting of one statement shape (fingerprint) run by one service. */
 export type SightingLookup = (fingerprint: string, service: string) => Sighting | undefined
 
-const finishedSightings = new WeakMap<Workload, SightingLookup>()
+/** Every service's sighting of one statement shape, by service, as the aggregator kept them. */
+export type SightingsByService = ReadonlyMap<string, Readonly<Sighting>>
+
+const finishedSightings = new WeakMap<Workload, Map<string, Map<string, ServiceTally>>>()
 
 /**
  * The sightings behind a workload the aggregator finished. Kept beside the workload rather than
@@ -74,7 +77,22 @@ const finishedSightings = new WeakMap<Workload, SightingLookup>()
  * from a file has none.
  */
 export function sightingsOf(workload: Workload): SightingLookup | undefined {
-  return finishedSightings.get(workload)
+  const byFingerprint = finishedSightings.get(workload)
+  if (!byFingerprint) return undefined
+  return (fingerprint, service) => {
+    const t = byFingerprint.get(fingerprint)?.get(service)
+    return t && {first: t.first, last: t.last, file: t.file, line: t.line}
+  }
+}
+
+/**
+ * The same sightings without copies, by statement shape: a check that cites every statement
+ * (every access a violation) looks up each shape once for all its services and reads the kept
+ * tallies in place, instead of copying one object per service and statement.
+ */
+export function sightingsByShape(workload: Workload): ((fingerprint: string) => SightingsByService | undefined) | undefined {
+  const byFingerprint = finishedSightings.get(workload)
+  return byFingerprint && ((fingerprint) => byFingerprint.get(fingerprint))
 }
 
 /**
@@ -82,12 +100,5 @@ export function sightingsOf(workload: Workload): SightingLookup | undefined {
  * keeps only the sightings alive, not the counts.
  */
 export function rememberSightings(workload: Workload, byFingerprint: Map<string, Map<string, ServiceTally>>): void {
-  finishedSightings.set(workload, sightingLookup(byFingerprint))
-}
-
-function sightingLookup(byFingerprint: Map<string, Map<string, ServiceTally>>): SightingLookup {
-  return (fingerprint, service) => {
-    const t = byFingerprint.get(fingerprint)?.get(service)
-    return t && {first: t.first, last: t.last, file: t.file, line: t.line}
-  }
+  finishedSightings.set(workload, byFingerprint)
 }
