@@ -39,10 +39,10 @@ describe('parity on PGlite', () => {
     await conn?.close()
   })
 
-  it('finds equal tables equal, counting chunks cut at the source\'s keys', async () => {
+  it('finds equal tables equal in one whole-table pass (one piece)', async () => {
     await reset()
     const r = await compareTables(conn, conn, A, B, KEY, COLS, {chunkSize: 100})
-    expect(r).toEqual({table: '"a"."stock"', sourceRows: 1001, targetRows: 1001, chunks: 11, differingChunks: 0, sessions: 1, missing: [], extra: [], differing: [], equal: true})
+    expect(r).toEqual({table: '"a"."stock"', sourceRows: 1001, targetRows: 1001, chunks: 1, differingChunks: 0, sessions: 1, missing: [], extra: [], differing: [], equal: true})
   })
 
   it('names a single changed row, a missing row and an extra row by their keys', async () => {
@@ -166,8 +166,8 @@ pgDescribe('parity across databases (PostgreSQL server)', () => {
     await source.exec(`set timezone = 'Pacific/Chatham'`)
     await target.exec(`set timezone = 'America/St_Johns'; set extra_float_digits = 0`)
     const same = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
-    // Never analyzed: no row estimate, so one session per side.
-    expect(same).toMatchObject({equal: true, sourceRows: 20_000, targetRows: 20_000, chunks: 7, sessions: 2})
+    // Equal: settled by the whole-table pass, one statement on one session per side.
+    expect(same).toMatchObject({equal: true, sourceRows: 20_000, targetRows: 20_000, chunks: 1, sessions: 2})
     await target.exec(`update b.types set created = created + interval '1 microsecond' where id = 7778;
       delete from b.types where id = 15000; insert into b.types (id, note) overriding system value values (20001, 'extra')`)
     const r = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
@@ -183,9 +183,36 @@ pgDescribe('parity across databases (PostgreSQL server)', () => {
     await backfillTable(source, target, {source: A, target: B, key: KEY, columns: COLS}, store(), {batchSize: 5000, maxBatchSize: 5000, batchTargetMs: 500})
     await target.exec(`update b.types set created = created + interval '1 microsecond' where id = 7780;
       delete from b.stock where tenant = 29 and code = 'c-0699'; update b.stock set note = 'x' where tenant = 2 and code = 'c-0001'`)
-    const types = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
+    // parallelMinBytes 0: two sessions per side whatever the size (the default waits for 64 MB).
+    const types = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000, parallelMinBytes: 0})
     expect(types).toMatchObject({sessions: 4, differing: [['7778'], ['7780']], missing: [['15000']], extra: [['20001']], sourceRows: 20_000})
-    const stock = await compareTables(source, target, A, B, KEY, COLS, {chunkSize: 1000})
+    const stock = await compareTables(source, target, A, B, KEY, COLS, {chunkSize: 1000, parallelMinBytes: 0})
     expect(stock).toMatchObject({sessions: 4, chunks: 22, differing: [['2', 'c-0001']], missing: [['29', 'c-0699']], extra: [], sourceRows: 21_000, targetRows: 20_999})
+  })
+
+  it('catches one changed row (same value, other text) in a table below the two-session size and in one above it', async () => {
+    // Two fresh tables; the size threshold is put between their heap sizes, measured here, so the
+    // small one is chunked on one session per side and the big one on two sharing a snapshot.
+    const sizes: Record<string, number> = {}
+    for (const [name, rows] of [['few', 3000], ['many', 60_000]] as const) {
+      await source.exec(typesTableSql('a', name) + typesRowsSql('a', name, rows) + `ANALYZE a.${name}`)
+      await target.exec(typesTableSql('b', name))
+      const t = {source: {schema: 'a', name}, target: {schema: 'b', name}, key: ['id'], columns: TYPES_COLUMNS}
+      await backfillTable(source, target, t, store(), {batchSize: 20_000, maxBatchSize: 20_000, batchTargetMs: 500})
+      const [row] = await source.query<{b: string}>(`select pg_relation_size('a.${name}')::text as b`)
+      sizes[name] = Number(row!.b)
+    }
+    expect(sizes.many!).toBeGreaterThan(4 * sizes.few!)
+    const parallelMinBytes = Math.floor((sizes.few! + sizes.many!) / 2)
+    for (const [name, sessions, id] of [['few', 2, 2001], ['many', 4, 45_001]] as const) {
+      const [a, b] = [{schema: 'a', name}, {schema: 'b', name}]
+      const equal = await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, {chunkSize: 1000, parallelMinBytes})
+      expect(equal).toMatchObject({equal: true, chunks: 1, differingChunks: 0})
+      // Row ids ≡ 1 (mod 5) hold price 1.500: 1.5 is the same number, but not the same row.
+      await target.exec(`update b.${name} set price = 1.5 where id = ${id}`)
+      const r = await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, {chunkSize: 1000, parallelMinBytes})
+      expect(r).toMatchObject({equal: false, sessions, differingChunks: 1, differing: [[String(id)]], missing: [], extra: []})
+      expect(r.chunks).toBeGreaterThan(1)
+    }
   })
 })
