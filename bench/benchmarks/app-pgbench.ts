@@ -52,9 +52,11 @@ import {group} from '../lib/table.js'
 const SCALE = 10
 // More and shorter rounds than a few long ones: the load of a shared machine changes over
 // seconds, and a median of more rounds (order reversed every other round) evens it out better.
+// A TPC-B transaction costs the server ~0.13 ms of CPU and /proc counts in 10 ms ticks: 3,000
+// transactions give ~40 ticks, a figure to within a few percent.
 const SETTINGS = {
-  quick: {rounds: 4, tpcbSeconds: 5, selectSeconds: 3, cpuStatements: 20_000, cpuTransactions: 1000},
-  full: {rounds: 6, tpcbSeconds: 8, selectSeconds: 4, cpuStatements: 50_000, cpuTransactions: 2000},
+  quick: {rounds: 4, tpcbSeconds: 5, selectSeconds: 3, cpuStatements: 20_000, cpuTransactions: 3000},
+  full: {rounds: 6, tpcbSeconds: 8, selectSeconds: 4, cpuStatements: 50_000, cpuTransactions: 5000},
 } as const
 
 interface Sample {
