@@ -11,17 +11,15 @@
  * the target, extra on the target, or differing. The last chunk is open-ended, so rows the
  * target holds beyond the source's last key are found too.
  *
- * Each side is first hashed in one statement per side, as up to RANGES key ranges at once
- * (`count(*)` and the sum of every row's 64-bit hash of the same row text, per range, with FILTER
- * clauses: parity-ranges.ts): about what a whole-table hash costs, and the server may run it with
- * its own parallel workers as it would any aggregate. Equal ranges are done. Only the ranges that
- * differ are compared chunk by chunk as above (a second read of those ranges only): parity runs
- * beside live writes, where the sides nearly always differ somewhere, so a single whole-table hash
- * would seldom spare the second read; a few differing ranges out of eight spare most of it.
+ * Equal tables are the usual case, so each side is first hashed whole, in one statement per side
+ * (`count(*)` and the sum of every row's 64-bit hash of the same row text): what a whole-table
+ * hash costs, and the server may run it with its own parallel workers as it would any aggregate
+ * (min_parallel_table_scan_size, max_parallel_workers_per_gather decide, by the table's size).
+ * Equal counts and sums end the comparison: one piece, equal. Otherwise the tables are compared
+ * chunk by chunk as above (a second read, paid only when something differs).
  *
- * The differing ranges go to one chunked pass together (their predicates OR-ed: one scan per side).
- * When their share of the heap (the bigger side's, times differing ranges / ranges) is less than
- * PARALLEL_MIN_BYTES, it reads one session per side: with integer keys that is one scan per side yielding every
+ * In that chunked pass, a table of less than PARALLEL_MIN_BYTES (heap size, the bigger side) is
+ * read on one session per side: with integer keys that is one scan per side yielding every
  * chunk's count and hash, a single statement, so consistent by itself. From that size on, each
  * side's chunks are hashed on two sessions that share one exported snapshot (pg_dump's parallel
  * technique), so a side is read consistently and on two backends; the snapshot is held for the
@@ -34,7 +32,6 @@ import type {Connection} from '../db/connection.js'
 import {CarveError} from '../errors.js'
 import type {RelationRef} from '../introspect/model.js'
 import {ident} from '../plan/quote.js'
-import {type KeyRange, keyRanges, RANGES, rangeHashSql, rangePredicate} from './parity-ranges.js'
 import {column, keyParams, readShape, relationLabel, requirePostgres, rowCompare, stabilize, withStableSession} from './pg-table.js'
 
 type Query = Connection['query']
@@ -69,8 +66,6 @@ export interface DiffOptions {
   whileSnapshot?: () => Promise<void>
   /** Heap size (bytes) from which each side gets a second session; PARALLEL_MIN_BYTES unless given. */
   parallelMinBytes?: number
-  /** Key ranges of the first pass (parity-ranges.ts); RANGES unless given. */
-  ranges?: number
 }
 
 export interface DiffSummary {
@@ -94,10 +89,8 @@ const INTEGER_KEY = /^(smallint|integer|bigint)$/
  * need not be equal — a differing one is bisected by position anyway — they must only be the
  * same on both sides, and they are (both sides use these bounds).
  */
-async function integerBuckets(side: Side, estimatedRows: number, keyCol: string, chunkSize: number, scopes: string[]): Promise<string[]> {
-  // Per key range (an index range each), not over their OR: min() would walk the index from the start.
-  const each = (scopes.length ? scopes : ['true']).map((w) => `SELECT min(${keyCol}) AS lo, max(${keyCol}) AS hi FROM ${side.rel} t WHERE ${w}`)
-  const [ext] = await side.conn.query<{lo: string | null; hi: string | null}>(`SELECT min(lo)::text AS lo, max(hi)::text AS hi FROM (${each.join(' UNION ALL ')}) x`)
+async function integerBuckets(side: Side, estimatedRows: number, keyCol: string, chunkSize: number): Promise<string[]> {
+  const [ext] = await side.conn.query<{lo: string | null; hi: string | null}>(`SELECT min(${keyCol})::text AS lo, max(${keyCol})::text AS hi FROM ${side.rel} t`)
   if (!ext?.lo || !ext.hi) return []
   const lo = BigInt(ext.lo)
   const span = BigInt(ext.hi) - lo + 1n
@@ -120,7 +113,7 @@ export async function compareTables(
   b: RelationRef,
   key: string[],
   columns: string[],
-  options: {chunkSize?: number; maxKeys?: number; parallelMinBytes?: number; ranges?: number} = {},
+  options: {chunkSize?: number; maxKeys?: number; parallelMinBytes?: number} = {},
 ): Promise<ParityReport> {
   const maxKeys = options.maxKeys ?? 100
   const found: Record<DifferenceKind, string[][]> = {missing: [], extra: [], differing: []}
@@ -128,7 +121,6 @@ export async function compareTables(
   const summary = await diffTables(source, target, a, b, key, columns, {
     chunkSize: options.chunkSize,
     parallelMinBytes: options.parallelMinBytes,
-    ranges: options.ranges,
     onDifference(kind, k) {
       if (listed >= maxKeys) return false
       found[kind].push(k)
@@ -147,8 +139,6 @@ interface Side {
   conn: Connection
   rel: string
   keyTypes: string[]
-  /** The key range being compared, as this side's predicate (null: every row); see parity-ranges.ts. */
-  scope: string | null
   /** Sessions hashing this side's chunks, all in one snapshot (the first is conn's own). */
   sessions: Query[]
 }
@@ -245,15 +235,15 @@ export async function diffTables(
   }
   const sourceQuery: Query = source.query.bind(source)
   const targetQuery: Query = source === target ? sourceQuery : target.query.bind(target)
-  const src: Side = {conn: source, rel: relationLabel(a), keyTypes: key.map((k) => sa.columns.get(k)!.type), sessions: [sourceQuery], scope: null}
-  const tgt: Side = {conn: target, rel: relationLabel(b), keyTypes: key.map((k) => sb.columns.get(k)!.type), sessions: [targetQuery], scope: null}
+  const src: Side = {conn: source, rel: relationLabel(a), keyTypes: key.map((k) => sa.columns.get(k)!.type), sessions: [sourceQuery]}
+  const tgt: Side = {conn: target, rel: relationLabel(b), keyTypes: key.map((k) => sb.columns.get(k)!.type), sessions: [targetQuery]}
   const keyCols = key.map((k) => `t.${ident(k)}`)
   const keyText = `ARRAY[${keyCols.map((k) => `${k}::text`).join(', ')}]`
   const order = keyCols.join(', ')
   const rowText = `ROW(${columns.map((c) => `t.${ident(c)}`).join(', ')})::text`
 
   const range = (side: Side, lo: string[] | null, hi: string[] | null, first = 1) => {
-    const parts: string[] = side.scope ? [side.scope] : []
+    const parts: string[] = []
     const params: unknown[] = []
     if (lo) {
       parts.push(rowCompare(keyCols, '>', keyParams(side.keyTypes, first + params.length)))
@@ -346,94 +336,71 @@ export async function diffTables(
     return Promise.all([run(src), run(tgt)])
   }
 
-  // The first pass: one statement per side, every key range's count and hash at once (both sides
-  // in one statement within one database, so the server can still hash the two at once: each
-  // branch of the UNION ALL may get its workers).
-  const firstPass = async (ranges: KeyRange[], ps: (r: KeyRange) => string | null, pt: (r: KeyRange) => string | null): Promise<[Piece[], Piece[]]> => {
-    const [qs, qt] = [rangeHashSql(0, src.rel, rowText, ranges.map(ps)), rangeHashSql(1, tgt.rel, rowText, ranges.map(pt))]
-    type R = {s: number; n: string[]; h: (string | null)[]}
-    const rows = source === target ? await source.query<R>(`${qs} UNION ALL ${qt}`) : (await Promise.all([source.query<R>(qs), target.query<R>(qt)])).flat()
-    const pieces = (tag: number): Piece[] => {
+  // The whole-table pass: one statement per side (both in one statement within one database, so
+  // the server can still hash the two at once: each branch of the UNION ALL may get its workers).
+  const whole = (side: Side, tag: number) => `SELECT ${tag} AS s, count(*)::text AS n, sum(hashtextextended(${rowText}, 0))::text AS h FROM ${side.rel} t`
+  const wholeHashes = async (): Promise<[Piece, Piece]> => {
+    const rows = source === target
+      ? await source.query<{s: number; n: string; h: string | null}>(`${whole(src, 0)} UNION ALL ${whole(tgt, 1)}`)
+      : (await Promise.all([source.query<{s: number; n: string; h: string | null}>(whole(src, 0)), target.query<{s: number; n: string; h: string | null}>(whole(tgt, 1))])).flat()
+    const piece = (tag: number): Piece => {
       const r = rows.find((x) => Number(x.s) === tag)!
-      return ranges.map((_, i) => ({n: Number(r.n[i]), hash: r.h[i] ?? null}))
+      return {n: Number(r.n), hash: r.h}
     }
-    return [pieces(0), pieces(1)]
+    return [piece(0), piece(1)]
   }
 
   return withStableSession([source, target], async () => {
-    const ranges = await keyRanges(source, a, key[0]!, src.keyTypes[0]!, options.ranges ?? RANGES)
-    const [ps, pt] = await Promise.all([rangePredicate(source, keyCols[0]!, src.keyTypes[0]!), rangePredicate(target, keyCols[0]!, tgt.keyTypes[0]!)])
-    const [fs, ft] = await firstPass(ranges, ps, pt)
-    const summary: DiffSummary = {table: src.rel, sourceRows: 0, targetRows: 0, chunks: 0, differingChunks: 0, sessions: source === target ? 1 : 2}
-    const differ = ranges.map((_, i) => i).filter((i) => fs[i]!.n !== ft[i]!.n || fs[i]!.hash !== ft[i]!.hash)
-    for (let i = 0; i < ranges.length; i++) {
-      if (differ.includes(i)) continue
-      summary.chunks++
-      summary.sourceRows += fs[i]!.n
-      summary.targetRows += ft[i]!.n
-    }
-    if (!differ.length) {
+    const [ws, wt] = await wholeHashes()
+    if (ws.n === wt.n && ws.hash === wt.hash) {
       await options.whileSnapshot?.()
-      return summary
+      return {table: src.rel, sourceRows: ws.n, targetRows: wt.n, chunks: 1, differingChunks: 0, sessions: source === target ? 1 : 2}
     }
-    // Only the differing ranges are read again, chunk by chunk: their share of the heap decides
-    // whether each side gets a second session.
     const bytes = Math.max(await heapBytes(source, src.rel), await heapBytes(target, tgt.rel))
-    const parallel = (bytes * differ.length) / ranges.length >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)
+    const parallel = bytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)
     return withSessions(src, tgt, parallel, async () => {
-      summary.sessions = new Set([...src.sessions, ...tgt.sessions]).size
-      // All the differing ranges in one chunked pass (one scan per side, not one per range).
-      const scopes = (p: (r: KeyRange) => string | null) => differ.map((i) => p(ranges[i]!) ?? 'true')
-      ;[src.scope, tgt.scope] = [`(${scopes(ps).map((x) => `(${x})`).join(' OR ')})`, `(${scopes(pt).map((x) => `(${x})`).join(' OR ')})`]
-      await chunked(summary, differ.reduce((sum, i) => sum + fs[i]!.n, 0), scopes(ps))
+      const summary: DiffSummary = {table: src.rel, sourceRows: 0, targetRows: 0, chunks: 0, differingChunks: 0, sessions: new Set([...src.sessions, ...tgt.sessions]).size}
+      if (key.length === 1 && INTEGER_KEY.test(src.keyTypes[0]!) && INTEGER_KEY.test(tgt.keyTypes[0]!)) {
+        // One scan per side: every row is hashed into its key-range bucket in a single GROUP BY —
+        // per session when a side has two: each takes a half of the key range.
+        const buckets = await integerBuckets(src, sa.estimatedRows, keyCols[0]!, chunkSize)
+        const thresholds = buckets.map((x) => (BigInt(x) + 1n).toString())
+        const sessions = Math.max(src.sessions.length, tgt.sessions.length)
+        const cuts = sessions > 1 && buckets.length > 1 ? [buckets[Math.floor(buckets.length / 2)]!] : []
+        const parts: [string | null, string | null][] = [...cuts, null].map((hi, i) => [i === 0 ? null : cuts[i - 1]!, hi])
+        const hashPart = async (side: Side, i: number, q: Query) => {
+          const [lo, hi] = parts[i]!
+          const where = [lo !== null ? `${keyCols[0]} > $2::text::${side.keyTypes[0]}` : null, hi !== null ? `${keyCols[0]} <= $${lo !== null ? 3 : 2}::text::${side.keyTypes[0]}` : null].filter(Boolean)
+          // OFFSET 0 keeps the bucket an opaque expression: the planner then expects few groups and
+          // hashes them, instead of sorting every row's text (it takes the key's distinct count).
+          return q<{b: number; n: string; h: string | null}>(
+            `SELECT b, count(*) AS n, sum(h)::text AS h FROM (
+               SELECT width_bucket(${keyCols[0]}, $1::text[]::${side.keyTypes[0]}[]) AS b, hashtextextended(${rowText}, 0) AS h
+                 FROM ${side.rel} t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} OFFSET 0) x GROUP BY b`,
+            [thresholds, ...[lo, hi].filter((v) => v !== null)],
+          )
+        }
+        const [rs, rt] = await bothSides(hashPart, parts.length)
+        const byBucket = (rows: {b: number; n: string; h: string | null}[][]) => new Map(rows.flat().map((r) => [Number(r.b), {n: Number(r.n), hash: r.h}]))
+        const [hs, ht] = [byBucket(rs), byBucket(rt)]
+        // width_bucket counts thresholds <= key, i.e. bounds < key: bucket j holds (bounds[j-1], bounds[j]].
+        const pieces = Array.from({length: buckets.length + 1}, (_, j) => [j === 0 ? null : [buckets[j - 1]!], j === buckets.length ? null : [buckets[j]!]] as [string[] | null, string[] | null])
+        const empty: Piece = {n: 0, hash: null}
+        await compare(summary, pieces, pieces.map((_, j) => hs.get(j) ?? empty), pieces.map((_, j) => ht.get(j) ?? empty))
+        await options.whileSnapshot?.()
+        return summary
+      }
+      // Other keys: the chunk boundaries in one walk of the source's key index, then every chunk
+      // hashed on both sides, on each side's sessions. The last chunk is open-ended.
+      const bounds = await src.conn.query<{k: string[]}>(
+        `SELECT k FROM (SELECT ${keyText} AS k, row_number() OVER (ORDER BY ${order}) AS rn FROM ${src.rel} t) x WHERE x.rn % ${chunkSize} = 0 ORDER BY x.rn`,
+      )
+      const ends = [...bounds.map((r) => r.k), null]
+      const pieces = ends.map((hi, j) => [j === 0 ? null : ends[j - 1]!, hi] as [string[] | null, string[] | null])
+      const [hs, ht] = await bothSides((side, j, q) => hashPiece(side, pieces[j]![0], pieces[j]![1], q), pieces.length)
+      await compare(summary, pieces, hs, ht)
       await options.whileSnapshot?.()
       return summary
     })
   })
-
-  /** The chunked pass over the rows of the sides' scopes (one key range, or every row). */
-  async function chunked(summary: DiffSummary, sourceRows: number, scopes: string[]): Promise<void> {
-    const scoped = (side: Side, more: string[] = []) => {
-      const parts = [side.scope, ...more].filter(Boolean)
-      return parts.length ? `WHERE ${parts.join(' AND ')}` : ''
-    }
-    if (key.length === 1 && INTEGER_KEY.test(src.keyTypes[0]!) && INTEGER_KEY.test(tgt.keyTypes[0]!)) {
-      // One scan per side: every row is hashed into its key-range bucket in a single GROUP BY —
-      // per session when a side has two: each takes a half of the key range.
-      const buckets = await integerBuckets(src, sourceRows, keyCols[0]!, chunkSize, scopes)
-      const thresholds = buckets.map((x) => (BigInt(x) + 1n).toString())
-      const sessions = Math.max(src.sessions.length, tgt.sessions.length)
-      const cuts = sessions > 1 && buckets.length > 1 ? [buckets[Math.floor(buckets.length / 2)]!] : []
-      const parts: [string | null, string | null][] = [...cuts, null].map((hi, i) => [i === 0 ? null : cuts[i - 1]!, hi])
-      const hashPart = async (side: Side, i: number, q: Query) => {
-        const [lo, hi] = parts[i]!
-        const where = [lo !== null ? `${keyCols[0]} > $2::text::${side.keyTypes[0]}` : '', hi !== null ? `${keyCols[0]} <= $${lo !== null ? 3 : 2}::text::${side.keyTypes[0]}` : ''].filter(Boolean)
-        // OFFSET 0 keeps the bucket an opaque expression: the planner then expects few groups and
-        // hashes them, instead of sorting every row's text (it takes the key's distinct count).
-        return q<{b: number; n: string; h: string | null}>(
-          `SELECT b, count(*) AS n, sum(h)::text AS h FROM (
-             SELECT width_bucket(${keyCols[0]}, $1::text[]::${side.keyTypes[0]}[]) AS b, hashtextextended(${rowText}, 0) AS h
-               FROM ${side.rel} t ${scoped(side, where)} OFFSET 0) x GROUP BY b`,
-          [thresholds, ...[lo, hi].filter((v) => v !== null)],
-        )
-      }
-      const [rs, rt] = await bothSides(hashPart, parts.length)
-      const byBucket = (rows: {b: number; n: string; h: string | null}[][]) => new Map(rows.flat().map((r) => [Number(r.b), {n: Number(r.n), hash: r.h}]))
-      const [hs, ht] = [byBucket(rs), byBucket(rt)]
-      // width_bucket counts thresholds <= key, i.e. bounds < key: bucket j holds (bounds[j-1], bounds[j]].
-      const pieces = Array.from({length: buckets.length + 1}, (_, j) => [j === 0 ? null : [buckets[j - 1]!], j === buckets.length ? null : [buckets[j]!]] as [string[] | null, string[] | null])
-      const empty: Piece = {n: 0, hash: null}
-      await compare(summary, pieces, pieces.map((_, j) => hs.get(j) ?? empty), pieces.map((_, j) => ht.get(j) ?? empty))
-      return
-    }
-    // Other keys: the chunk boundaries in one walk of the source's key index, then every chunk
-    // hashed on both sides, on each side's sessions. The last chunk is open-ended.
-    const bounds = await src.conn.query<{k: string[]}>(
-      `SELECT k FROM (SELECT ${keyText} AS k, row_number() OVER (ORDER BY ${order}) AS rn FROM ${src.rel} t ${scoped(src)}) x WHERE x.rn % ${chunkSize} = 0 ORDER BY x.rn`,
-    )
-    const ends = [...bounds.map((r) => r.k), null]
-    const pieces = ends.map((hi, j) => [j === 0 ? null : ends[j - 1]!, hi] as [string[] | null, string[] | null])
-    const [hs, ht] = await bothSides((side, j, q) => hashPiece(side, pieces[j]![0], pieces[j]![1], q), pieces.length)
-    await compare(summary, pieces, hs, ht)
-  }
 }
