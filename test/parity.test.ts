@@ -39,10 +39,10 @@ describe('parity on PGlite', () => {
     await conn?.close()
   })
 
-  it('finds equal tables equal, counting chunks cut at the source\'s keys', async () => {
+  it('finds equal tables equal in one whole-table pass (one piece)', async () => {
     await reset()
     const r = await compareTables(conn, conn, A, B, KEY, COLS, {chunkSize: 100})
-    expect(r).toEqual({table: '"a"."stock"', sourceRows: 1001, targetRows: 1001, chunks: 11, differingChunks: 0, sessions: 1, missing: [], extra: [], differing: [], equal: true})
+    expect(r).toEqual({table: '"a"."stock"', sourceRows: 1001, targetRows: 1001, chunks: 1, differingChunks: 0, sessions: 1, missing: [], extra: [], differing: [], equal: true})
   })
 
   it('names a single changed row, a missing row and an extra row by their keys', async () => {
@@ -166,8 +166,8 @@ pgDescribe('parity across databases (PostgreSQL server)', () => {
     await source.exec(`set timezone = 'Pacific/Chatham'`)
     await target.exec(`set timezone = 'America/St_Johns'; set extra_float_digits = 0`)
     const same = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
-    // Never analyzed: no row estimate, so one session per side.
-    expect(same).toMatchObject({equal: true, sourceRows: 20_000, targetRows: 20_000, chunks: 7, sessions: 2})
+    // Equal: settled by the whole-table pass, one statement on one session per side.
+    expect(same).toMatchObject({equal: true, sourceRows: 20_000, targetRows: 20_000, chunks: 1, sessions: 2})
     await target.exec(`update b.types set created = created + interval '1 microsecond' where id = 7778;
       delete from b.types where id = 15000; insert into b.types (id, note) overriding system value values (20001, 'extra')`)
     const r = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
@@ -183,9 +183,82 @@ pgDescribe('parity across databases (PostgreSQL server)', () => {
     await backfillTable(source, target, {source: A, target: B, key: KEY, columns: COLS}, store(), {batchSize: 5000, maxBatchSize: 5000, batchTargetMs: 500})
     await target.exec(`update b.types set created = created + interval '1 microsecond' where id = 7780;
       delete from b.stock where tenant = 29 and code = 'c-0699'; update b.stock set note = 'x' where tenant = 2 and code = 'c-0001'`)
-    const types = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000})
+    // parallelMinBytes 0: two sessions per side whatever the size (the default waits for 64 MB).
+    const types = await compareTables(source, target, T1, T2, ['id'], TYPES_COLUMNS, {chunkSize: 3000, parallelMinBytes: 0})
     expect(types).toMatchObject({sessions: 4, differing: [['7778'], ['7780']], missing: [['15000']], extra: [['20001']], sourceRows: 20_000})
-    const stock = await compareTables(source, target, A, B, KEY, COLS, {chunkSize: 1000})
+    const stock = await compareTables(source, target, A, B, KEY, COLS, {chunkSize: 1000, parallelMinBytes: 0})
     expect(stock).toMatchObject({sessions: 4, chunks: 22, differing: [['2', 'c-0001']], missing: [['29', 'c-0699']], extra: [], sourceRows: 21_000, targetRows: 20_999})
+  })
+
+  it('catches one changed row (same value, other text) in a table below the two-session size and in one above it', async () => {
+    // Two fresh tables; the size threshold is put between their heap sizes, measured here, so the
+    // small one is chunked on one session per side and the big one on two sharing a snapshot.
+    const sizes: Record<string, number> = {}
+    for (const [name, rows] of [['few', 3000], ['many', 60_000]] as const) {
+      await source.exec(typesTableSql('a', name) + typesRowsSql('a', name, rows) + `ANALYZE a.${name}`)
+      await target.exec(typesTableSql('b', name))
+      const t = {source: {schema: 'a', name}, target: {schema: 'b', name}, key: ['id'], columns: TYPES_COLUMNS}
+      await backfillTable(source, target, t, store(), {batchSize: 20_000, maxBatchSize: 20_000, batchTargetMs: 500})
+      const [row] = await source.query<{b: string}>(`select pg_relation_size('a.${name}')::text as b`)
+      sizes[name] = Number(row!.b)
+    }
+    expect(sizes.many!).toBeGreaterThan(4 * sizes.few!)
+    const parallelMinBytes = Math.floor((sizes.few! + sizes.many!) / 2)
+    for (const [name, sessions, id] of [['few', 2, 2001], ['many', 4, 45_001]] as const) {
+      const [a, b] = [{schema: 'a', name}, {schema: 'b', name}]
+      const equal = await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, {chunkSize: 1000, parallelMinBytes})
+      expect(equal).toMatchObject({equal: true, chunks: 1, differingChunks: 0})
+      // Row ids ≡ 1 (mod 5) hold price 1.500: 1.5 is the same number, but not the same row.
+      await target.exec(`update b.${name} set price = 1.5 where id = ${id}`)
+      const r = await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, {chunkSize: 1000, parallelMinBytes})
+      expect(r).toMatchObject({equal: false, sessions, differingChunks: 1, differing: [[String(id)]], missing: [], extra: []})
+      expect(r.chunks).toBeGreaterThan(1)
+    }
+  })
+
+  it('names one changed row in each of several key ranges, the first and last keys, a row only on the target beyond the source\'s last key', async () => {
+    await source.exec(typesTableSql('a', 'ranged') + typesRowsSql('a', 'ranged', 20_000) + 'ANALYZE a.ranged')
+    await target.exec(typesTableSql('b', 'ranged'))
+    const t = {source: {schema: 'a', name: 'ranged'}, target: {schema: 'b', name: 'ranged'}, key: ['id'], columns: TYPES_COLUMNS}
+    await backfillTable(source, target, t, store(), {batchSize: 20_000, maxBatchSize: 20_000, batchTargetMs: 500})
+    const [a, b] = [t.source, t.target]
+    expect(await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, {chunkSize: 1000})).toMatchObject({equal: true, chunks: 1, sourceRows: 20_000, targetRows: 20_000})
+    await target.exec(`update b.ranged set note = 'x' where id = 9001`)
+    const one = await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, {chunkSize: 1000})
+    expect(one).toMatchObject({equal: false, differing: [['9001']], missing: [], extra: [], differingChunks: 1, sourceRows: 20_000, targetRows: 20_000})
+    // First key, last key, one in each of three other ranges, and one beyond the source's largest key.
+    await target.exec(`update b.ranged set note = 'x' where id in (1, 4000, 14000, 20000);
+      insert into b.ranged (id, note) overriding system value values (2000000000, 'beyond')`)
+    const many = await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, {chunkSize: 1000})
+    expect(many).toMatchObject({differing: [['1'], ['4000'], ['9001'], ['14000'], ['20000']], extra: [['2000000000']], missing: [], sourceRows: 20_000, targetRows: 20_001})
+    // The same with the default chunking: same keys.
+    for (const options of [{}]) {
+      const r = await compareTables(source, target, a, b, ['id'], TYPES_COLUMNS, options)
+      expect([r.differing, r.extra, r.missing]).toEqual([many.differing, many.extra, many.missing])
+    }
+  })
+
+  it('names changed rows of a composite key, and of a text key in a non-C collation (en-x-icu) at its first, last and middle keys', async () => {
+    await target.exec(`update b.stock set qty = -1 where (tenant, code) in ((1, 'c-0001'), (15, 'c-0350'), (30, 'c-0700'))`)
+    const stock = await compareTables(source, target, A, B, KEY, COLS, {chunkSize: 1000})
+    expect(stock).toMatchObject({differing: [['1', 'c-0001'], ['2', 'c-0001'], ['15', 'c-0350'], ['30', 'c-0700']], missing: [['29', 'c-0699']], extra: []})
+    // Text keys whose order in en-x-icu is not their byte order ('b' < 'B' < 'c' there; 'B' < 'b' in C).
+    const ddl = (s: string) => `CREATE TABLE ${s}.words (w text COLLATE "en-x-icu" PRIMARY KEY, n int);`
+    const rows = `INSERT INTO a.words SELECT w, i FROM (SELECT i, CASE i % 4 WHEN 0 THEN 'w' WHEN 1 THEN 'W' WHEN 2 THEN 'é' ELSE 'E' END || chr(97 + i % 26) || i AS w FROM generate_series(1, 8000) i) x; ANALYZE a.words;`
+    await source.exec(ddl('a') + rows)
+    await target.exec(ddl('b'))
+    const words = {source: {schema: 'a', name: 'words'}, target: {schema: 'b', name: 'words'}, key: ['w'], columns: ['w', 'n']}
+    await backfillTable(source, target, words, store(), {batchSize: 20_000, maxBatchSize: 20_000, batchTargetMs: 500})
+    const [wa, wb] = [words.source, words.target]
+    const equal = await compareTables(source, target, wa, wb, ['w'], ['w', 'n'], {chunkSize: 500})
+    expect(equal).toMatchObject({equal: true, chunks: 1, sourceRows: 8000, targetRows: 8000})
+    const keys = (await source.query<{w: string}>(`select w from a.words order by w collate "C" offset 0`)).map((r) => r.w)
+    const changed = [keys[0]!, keys[2500]!, keys[5000]!, keys[7999]!]
+    await target.exec(`update b.words set n = -n where w in (${changed.map((k) => `'${k}'`).join(', ')}); insert into b.words values ('zzz-beyond', 0), ('Ω', 0)`)
+    const r = await compareTables(source, target, wa, wb, ['w'], ['w', 'n'], {chunkSize: 500, maxKeys: 100})
+    const sorted = (x: unknown[][]) => x.map((k) => String(k[0])).sort()
+    expect(sorted(r.differing)).toEqual([...changed].sort())
+    expect(sorted(r.extra)).toEqual(['zzz-beyond', 'Ω'].sort())
+    expect(r.missing).toEqual([])
   })
 })

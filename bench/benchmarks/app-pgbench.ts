@@ -6,15 +6,22 @@
  * plan for that database itself — `carve discover --yes` then `carve plan`, whatever the current
  * defaults are — and the DBA's connection applies it with `carve apply` and takes it back with
  * `carve rollback --all`. One database: untouched and applied states alternate on the same
- * physical tables (ABBA order, a CHECKPOINT before every timed run), so nothing but the plan
- * differs. Each state runs TPC-B (4 clients, default script) then select-only (`-S`, through the
+ * physical tables (ABBA order), so nothing but the plan differs. Every timed run starts from the
+ * same state: the history table emptied (TRUNCATE before each round's TPC-B run: it grows by every
+ * transaction), a VACUUM (autovacuum is off on pgbench's tables, so it never lands in one state's
+ * run at random) and a CHECKPOINT (which also restarts checkpoint_timeout's clock, so no timed
+ * checkpoint lands in a run of seconds; the checkpoints that did start during a run are counted
+ * and logged). Each state runs TPC-B (4 clients, default script) then select-only (`-S`, through the
  * compatibility views when the plan moved the tables) with pgbench's simple query protocol, then
  * `-S -M prepared` (statements prepared once per connection: a view is expanded at prepare time,
  * so this shows what the views cost an application that prepares its statements).
  *
  * Each state also measures the server CPU one -S statement costs (one session, both protocols,
- * from the backend's /proc stat): tps on a shared machine mostly measures who got the cores, the
- * CPU per statement counts the work the views add.
+ * statements run inside DO blocks so the protocol's socket work, the same in every state and
+ * noisy, is left out; from the backend's /proc stat) and one TPC-B transaction costs (likewise):
+ * tps on a shared machine mostly measures who got the cores, the CPU per statement or transaction
+ * counts the work the views add. The TPC-B row's notes give each state's spread (min–max tps) and
+ * the per-round ratios, not only the medians.
  *
  * The whole plan is also made with `--compat search-path` (the views stay, and the database's
  * search_path leads new sessions to the moved tables directly), side by side with the default.
@@ -34,18 +41,22 @@ import {parse} from 'yaml'
 
 import {carve, planSteps} from '../lib/carve-cli.js'
 import {interleave, untouched, type Arm} from '../lib/interleave.js'
-import {pgbenchInit, pgbenchRun, serverCpuPerSelect, type PgbenchResult} from '../lib/pgbench.js'
+import {pgbenchInit, pgbenchRun, serverCpuPerSelect, serverCpuPerTpcb, type PgbenchResult} from '../lib/pgbench.js'
 import {createScratchDatabase, withClient} from '../lib/postgres.js'
 import {commandOutput} from '../lib/process.js'
 import {BenchError, defineBenchmark, type BenchContext, type Row} from '../lib/registry.js'
 import {createLogin, runRolePrefix} from '../lib/roles.js'
-import {median} from '../lib/stats.js'
+import {max, median, min} from '../lib/stats.js'
 import {group} from '../lib/table.js'
 
 const SCALE = 10
+// More and shorter rounds than a few long ones: the load of a shared machine changes over
+// seconds, and a median of more rounds (order reversed every other round) evens it out better.
+// A TPC-B transaction costs the server ~0.13 ms of CPU and /proc counts in 10 ms ticks: 3,000
+// transactions give ~40 ticks, a figure to within a few percent.
 const SETTINGS = {
-  quick: {rounds: 2, tpcbSeconds: 6, selectSeconds: 4, cpuStatements: 20_000},
-  full: {rounds: 3, tpcbSeconds: 15, selectSeconds: 8, cpuStatements: 50_000},
+  quick: {rounds: 4, tpcbSeconds: 5, selectSeconds: 3, cpuStatements: 20_000, cpuTransactions: 3000},
+  full: {rounds: 6, tpcbSeconds: 8, selectSeconds: 4, cpuStatements: 50_000, cpuTransactions: 5000},
 } as const
 
 interface Sample {
@@ -55,6 +66,10 @@ interface Sample {
   selectPrepared: PgbenchResult
   /** Server CPU per -S statement in ms (simple, prepared); null when the server is not local. */
   cpu: {simple: number; prepared: number} | null
+  /** Server CPU per TPC-B transaction in ms (user, system), one session; null when the server is not local. */
+  tpcbCpu: {user: number; system: number} | null
+  /** Checkpoints (timed or requested by others) that started during this sample's timed runs. */
+  checkpoints: number
   /** Rows and bytes of outboxes after the run (events the plan's outbox produced). */
   outbox: {rows: number; bytes: number} | null
 }
@@ -86,6 +101,10 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     const initStarted = performance.now()
     await pgbenchInit(appUrl, scale)
     const initSeconds = (performance.now() - initStarted) / 1000
+    // Autovacuum off on the application's tables: a VACUUM before every timed run replaces it, so
+    // it cannot land in one state's run (the options follow the tables when the plan moves them).
+    await withClient(db.url, (c) => c.query(`ALTER TABLE pgbench_accounts SET (autovacuum_enabled = off); ALTER TABLE pgbench_branches SET (autovacuum_enabled = off);
+      ALTER TABLE pgbench_tellers SET (autovacuum_enabled = off); ALTER TABLE pgbench_history SET (autovacuum_enabled = off)`))
 
     // The plan, by Carve, for this database as it is: discovery from the schema, then plan.
     await carve(ctx.root, ['discover', '--db', db.url, '--yes', '--no-interactive'], {cwd: dir})
@@ -115,13 +134,28 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     }
 
     const applyTimes: number[] = []
+    let checkpoints = 0
+    /** One timed run from the same starting state each time (see the header), counting checkpoints that start during it. */
+    const timedRun = async <T>(run: () => Promise<T>, emptyHistory = false): Promise<T> =>
+      withClient(db.url, async (c) => {
+        if (emptyHistory) {
+          // Wherever the plan moved it: the history table by name, whatever its schema.
+          const {rows} = await c.query<{rel: string}>(`SELECT c.oid::regclass::text AS rel FROM pg_class c WHERE c.relname = 'pgbench_history' AND c.relkind = 'r'`)
+          for (const r of rows) await c.query(`TRUNCATE ${r.rel}`)
+        }
+        await c.query('VACUUM')
+        await c.query('CHECKPOINT')
+        const count = async () => Number((await c.query<{n: string}>('SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter')).rows[0]!.n)
+        const before = await count()
+        const result = await run()
+        checkpoints += (await count()) - before
+        return result
+      })
     const measure = async (): Promise<Sample> => {
-      await withClient(db.url, (c) => c.query('CHECKPOINT'))
-      const tpcb = await pgbenchRun(appUrl, {seconds: settings.tpcbSeconds})
-      await withClient(db.url, (c) => c.query('CHECKPOINT'))
-      const select = await pgbenchRun(appUrl, {seconds: settings.selectSeconds, selectOnly: true})
-      await withClient(db.url, (c) => c.query('CHECKPOINT'))
-      const selectPrepared = await pgbenchRun(appUrl, {seconds: settings.selectSeconds, selectOnly: true, protocol: 'prepared'})
+      checkpoints = 0
+      const tpcb = await timedRun(() => pgbenchRun(appUrl, {seconds: settings.tpcbSeconds}), true)
+      const select = await timedRun(() => pgbenchRun(appUrl, {seconds: settings.selectSeconds, selectOnly: true}))
+      const selectPrepared = await timedRun(() => pgbenchRun(appUrl, {seconds: settings.selectSeconds, selectOnly: true, protocol: 'prepared'}))
       const outbox = await withClient(db.url, async (c) => {
         const {rows} = await c.query<{rel: string; bytes: string}>(`SELECT c.oid::regclass::text AS rel, pg_total_relation_size(c.oid)::text AS bytes
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relname = 'outbox' AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
@@ -134,7 +168,10 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
       const simple = await cpuOf('simple')
       const prepared = await cpuOf('prepared')
       const cpu = simple === null || prepared === null ? null : {simple, prepared}
-      return {tpcb, select, selectPrepared, cpu, outbox}
+      // From a checkpoint, as every timed run: the first change of each page after one costs a full-page image in the WAL.
+      await withClient(db.url, (c) => c.query('CHECKPOINT'))
+      const tpcbCpu = await serverCpuPerTpcb(appUrl, {n: settings.cpuTransactions, scale})
+      return {tpcb, select, selectPrepared, cpu, tpcbCpu, checkpoints, outbox}
     }
     const arms: Arm<Sample>[] = [
       untouched(measure),
@@ -155,7 +192,7 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
     ]
     await expectKind(db.url, 'r')
     const samples = await interleave(rounds, arms, (r, arm, s) =>
-      ctx.log(`  round ${r + 1}/${rounds} ${arm}: TPC-B ${s.tpcb.tps.toFixed(0)} tps, -S ${s.select.tps.toFixed(0)} tps, -S -M prepared ${s.selectPrepared.tps.toFixed(0)} tps${s.cpu ? `, server CPU per -S ${(s.cpu.simple * 1000).toFixed(1)} µs simple / ${(s.cpu.prepared * 1000).toFixed(1)} µs prepared` : ''}${s.outbox ? `, outbox ${group(s.outbox.rows)} rows (${(s.outbox.bytes / 2 ** 20).toFixed(1)} MB)` : ''}`),
+      ctx.log(`  round ${r + 1}/${rounds} ${arm}: TPC-B ${s.tpcb.tps.toFixed(0)} tps, -S ${s.select.tps.toFixed(0)} tps, -S -M prepared ${s.selectPrepared.tps.toFixed(0)} tps${s.cpu ? `, server CPU per -S ${(s.cpu.simple * 1000).toFixed(1)} µs simple / ${(s.cpu.prepared * 1000).toFixed(1)} µs prepared` : ''}${s.tpcbCpu !== null ? `, per TPC-B transaction ${((s.tpcbCpu.user + s.tpcbCpu.system) * 1000).toFixed(0)} µs (user ${(s.tpcbCpu.user * 1000).toFixed(0)})` : ''}${s.checkpoints ? `, ${s.checkpoints} checkpoint(s) started during the timed runs` : ''}${s.outbox ? `, outbox ${group(s.outbox.rows)} rows (${(s.outbox.bytes / 2 ** 20).toFixed(1)} MB)` : ''}`),
     )
     const base = samples[0]!
     const baseTpcb = median(base.map((s) => s.tpcb.tps))
@@ -178,6 +215,10 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
         [`median of ${rounds} interleaved runs each`, `steps: ${applied.map((s) => s.kind).join(', ')}`, ...extra, 'pgbench as a plain login owning the database; plan applied by the DBA'].join('; ')
       const isWhole = p.whole
       const tpcbRatio = tpcb / baseTpcb
+      // The spread behind the medians: each state's range and the ratio of each round's pair.
+      const range = (list: Sample[]) => `${group(Math.round(min(list.map((s) => s.tpcb.tps))))}–${group(Math.round(max(list.map((s) => s.tpcb.tps))))}`
+      const pairs = mine.map((s, r) => s.tpcb.tps / base[r]!.tpcb.tps)
+      const landed = [...base, ...mine].reduce((n, s) => n + s.checkpoints, 0)
       const selectRatio = select / baseSelect
       rows.push({
         benchmark: 'app-pgbench',
@@ -189,6 +230,8 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
         met: isWhole ? tpcbRatio >= 0.9 : null,
         notes: notes([
           `${settings.tpcbSeconds} s per run`,
+          `tps range untouched ${range(base)}, applied ${range(mine)}; per-round ratios ${pairs.map((x) => x.toFixed(2)).join(', ')}`,
+          `TRUNCATE history + VACUUM + CHECKPOINT before every run, autovacuum off on the tables; ${landed} checkpoint(s) started during these states' timed runs`,
           outbox.length ? `outbox after a run: ${group(median(outbox.map((o) => o.rows)))} rows, ${(median(outbox.map((o) => o.bytes)) / 2 ** 20).toFixed(1)} MB (TPC-B and -S runs)` : 'no outbox table',
         ]),
         details,
@@ -215,6 +258,26 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
         notes: notes([`${settings.selectSeconds} s per run`, 'extended protocol, each statement prepared once per connection (a view is expanded at prepare time)']),
         details,
       })
+      const txOf = (list: Sample[], part: (c: {user: number; system: number}) => number) => list.map((s) => (s.tpcbCpu ? part(s.tpcbCpu) : null)).filter((v): v is number => v !== null)
+      const baseTx = txOf(base, (c) => c.user + c.system)
+      const mineTx = txOf(mine, (c) => c.user + c.system)
+      const [baseUser, mineUser] = [txOf(base, (c) => c.user), txOf(mine, (c) => c.user)]
+      if (baseTx.length && mineTx.length) {
+        rows.push({
+          benchmark: 'app-pgbench',
+          case: `server CPU per TPC-B transaction, one session, ${p.name}`,
+          carve: {value: median(mineTx) * 1000, unit: 'µs'},
+          reference: {name: 'untouched', value: median(baseTx) * 1000, unit: 'µs'},
+          ratio: median(baseTx) / median(mineTx),
+          target: '— (attribution: the work per transaction, robust to a busy machine)',
+          met: null,
+          notes: notes([
+            `${group(settings.cpuTransactions)} transactions per run inside DO blocks (pgbench's script, each statement an EXECUTE of its text, then COMMIT), backend utime + stime from /proc`,
+            `user time alone ${(median(mineUser) * 1000).toFixed(0)} vs ${(median(baseUser) * 1000).toFixed(0)} µs (${(median(baseUser) / median(mineUser)).toFixed(2)}×): the plan's own work; system time is mostly pages read back from the OS, which moves with the other databases' use of the shared buffers`,
+          ]),
+          details: {rounds, untouched: base.map((s) => s.tpcbCpu), applied: mine.map((s) => s.tpcbCpu)},
+        })
+      }
       for (const protocol of ['simple', 'prepared'] as const) {
         const baseCpu = cpuMedian(base, protocol)
         const cpu = cpuMedian(mine, protocol)
@@ -228,7 +291,7 @@ async function runCase(ctx: BenchContext): Promise<Row[]> {
           ratio: baseCpu / cpu,
           target: '— (attribution: the work per statement, robust to a busy machine)',
           met: null,
-          notes: notes([`${group(settings.cpuStatements)} statements per run, backend utime + stime from /proc`]),
+          notes: notes([`${group(settings.cpuStatements)} statements per run inside DO blocks (the statement's own server CPU, without the protocol's socket work), backend utime + stime from /proc`]),
           details: {rounds, untouched: base.map((s) => s.cpu?.[protocol] ?? null), applied: mine.map((s) => s.cpu?.[protocol] ?? null)},
         })
       }

@@ -11,9 +11,19 @@
  * the target, extra on the target, or differing. The last chunk is open-ended, so rows the
  * target holds beyond the source's last key are found too.
  *
- * From PARALLEL_MIN_ROWS estimated rows on, each side's chunks are hashed on two sessions that
- * share one exported snapshot (pg_dump's parallel technique), so a side is read consistently and
- * on two backends; the snapshot is held for the comparison (as pg_dump holds its own).
+ * Equal tables are the usual case, so each side is first hashed whole, in one statement per side
+ * (`count(*)` and the sum of every row's 64-bit hash of the same row text): what a whole-table
+ * hash costs, and the server may run it with its own parallel workers as it would any aggregate
+ * (min_parallel_table_scan_size, max_parallel_workers_per_gather decide, by the table's size).
+ * Equal counts and sums end the comparison: one piece, equal. Otherwise the tables are compared
+ * chunk by chunk as above (a second read, paid only when something differs).
+ *
+ * In that chunked pass, a table of less than PARALLEL_MIN_BYTES (heap size, the bigger side) is
+ * read on one session per side: with integer keys that is one scan per side yielding every
+ * chunk's count and hash, a single statement, so consistent by itself. From that size on, each
+ * side's chunks are hashed on two sessions that share one exported snapshot (pg_dump's parallel
+ * technique), so a side is read consistently and on two backends; the snapshot is held for the
+ * comparison (as pg_dump holds its own).
  *
  * pt-table-checksum does the same chunk by chunk (CRC32/BIT_XOR); whole-table hashing can only
  * say "different", not where.
@@ -54,6 +64,16 @@ export interface DiffOptions {
    * held: queries on the source connection then read the rows as the comparison saw them.
    */
   whileSnapshot?: () => Promise<void>
+  /** Heap size (bytes) from which each side gets a second session; PARALLEL_MIN_BYTES unless given. */
+  parallelMinBytes?: number
+  /**
+   * Hash each side whole first and stop there when they match (default true). One statement per
+   * side is as fast as any hash of the table (the server's parallel workers take part, which the
+   * chunked pass's grouping prevents), but when the sides differ it is wasted: the chunked pass
+   * then costs ~1.8x what it costs alone. Callers comparing beside live writes, where rows on
+   * their way make the sides differ, pass false unless nothing is on its way.
+   */
+  wholeFirst?: boolean
 }
 
 export interface DiffSummary {
@@ -101,13 +121,15 @@ export async function compareTables(
   b: RelationRef,
   key: string[],
   columns: string[],
-  options: {chunkSize?: number; maxKeys?: number} = {},
+  options: {chunkSize?: number; maxKeys?: number; parallelMinBytes?: number; wholeFirst?: boolean} = {},
 ): Promise<ParityReport> {
   const maxKeys = options.maxKeys ?? 100
   const found: Record<DifferenceKind, string[][]> = {missing: [], extra: [], differing: []}
   let listed = 0
   const summary = await diffTables(source, target, a, b, key, columns, {
     chunkSize: options.chunkSize,
+    parallelMinBytes: options.parallelMinBytes,
+    wholeFirst: options.wholeFirst,
     onDifference(kind, k) {
       if (listed >= maxKeys) return false
       found[kind].push(k)
@@ -130,8 +152,24 @@ interface Side {
   sessions: Query[]
 }
 
-/** From this many rows (source estimate) on, each side is hashed on two sessions sharing one snapshot. */
-export const PARALLEL_MIN_ROWS = 10_000
+/**
+ * From this heap size (bytes, the bigger of the two sides) on, the chunked pass hashes each side
+ * on two sessions sharing one snapshot. Sized by bytes, not rows: the scan's cost follows the
+ * bytes read and turned into text. The second sessions cost a backend start, a snapshot export
+ * and import and the pinned settings (10–20 ms together, more on a busy machine); a 64 MB heap
+ * takes about half a second of CPU per side to hash, so from there halving the scan gains.
+ */
+export const PARALLEL_MIN_BYTES = 64 * 2 ** 20
+
+/** Heap bytes of a table (every leaf partition of a partitioned one), from the relation files. */
+async function heapBytes(conn: Connection, rel: string): Promise<number> {
+  // pg_partition_tree lists nothing for a plain table: then the table's own file.
+  const [row] = await conn.query<{b: string | null}>(
+    `SELECT coalesce((SELECT sum(pg_relation_size(p.relid)) FROM pg_partition_tree(c.oid) p WHERE p.isleaf), pg_relation_size(c.oid))::text AS b FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    [rel],
+  )
+  return Number(row?.b ?? 0)
+}
 
 /**
  * Run `work` with a second session per side, each side's sessions sharing one exported snapshot
@@ -198,7 +236,8 @@ export async function diffTables(
   requirePostgres(source, target)
   if (!key.length) throw new CarveError('parity.no-key', `${relationLabel(a)}: comparing needs the key columns`)
   const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK))
-  const [sa, sb] = [await readShape(source, a), await readShape(target, b)]
+  // Both shapes at once when the sides are two sessions: each round trip before the hashing counts on a small table.
+  const [sa, sb] = source === target ? [await readShape(source, a), await readShape(target, b)] : await Promise.all([readShape(source, a), readShape(target, b)])
   for (const c of [...new Set([...key, ...columns])]) {
     column(sa, c, source)
     column(sb, c, target)
@@ -306,8 +345,31 @@ export async function diffTables(
     return Promise.all([run(src), run(tgt)])
   }
 
-  return withStableSession([source, target], () =>
-    withSessions(src, tgt, sa.estimatedRows >= PARALLEL_MIN_ROWS, async () => {
+  // The whole-table pass: one statement per side (both in one statement within one database, so
+  // the server can still hash the two at once: each branch of the UNION ALL may get its workers).
+  const whole = (side: Side, tag: number) => `SELECT ${tag} AS s, count(*)::text AS n, sum(hashtextextended(${rowText}, 0))::text AS h FROM ${side.rel} t`
+  const wholeHashes = async (): Promise<[Piece, Piece]> => {
+    const rows = source === target
+      ? await source.query<{s: number; n: string; h: string | null}>(`${whole(src, 0)} UNION ALL ${whole(tgt, 1)}`)
+      : (await Promise.all([source.query<{s: number; n: string; h: string | null}>(whole(src, 0)), target.query<{s: number; n: string; h: string | null}>(whole(tgt, 1))])).flat()
+    const piece = (tag: number): Piece => {
+      const r = rows.find((x) => Number(x.s) === tag)!
+      return {n: Number(r.n), hash: r.h}
+    }
+    return [piece(0), piece(1)]
+  }
+
+  return withStableSession([source, target], async () => {
+    if (options.wholeFirst ?? true) {
+      const [ws, wt] = await wholeHashes()
+      if (ws.n === wt.n && ws.hash === wt.hash) {
+        await options.whileSnapshot?.()
+        return {table: src.rel, sourceRows: ws.n, targetRows: wt.n, chunks: 1, differingChunks: 0, sessions: source === target ? 1 : 2}
+      }
+    }
+    const bytes = Math.max(await heapBytes(source, src.rel), await heapBytes(target, tgt.rel))
+    const parallel = bytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)
+    return withSessions(src, tgt, parallel, async () => {
       const summary: DiffSummary = {table: src.rel, sourceRows: 0, targetRows: 0, chunks: 0, differingChunks: 0, sessions: new Set([...src.sessions, ...tgt.sessions]).size}
       if (key.length === 1 && INTEGER_KEY.test(src.keyTypes[0]!) && INTEGER_KEY.test(tgt.keyTypes[0]!)) {
         // One scan per side: every row is hashed into its key-range bucket in a single GROUP BY —
@@ -350,6 +412,6 @@ export async function diffTables(
       await compare(summary, pieces, hs, ht)
       await options.whileSnapshot?.()
       return summary
-    }),
-  )
+    })
+  })
 }

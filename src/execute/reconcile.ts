@@ -29,7 +29,8 @@ export async function diffTable(source: Connection, target: Connection, t: Split
     const equal = ha.n === hb.n && ha.hash === hb.hash
     return {table: relationLabel(t.target), rows: ha.n, keys: equal ? [] : [[]], truncated: false}
   }
-  const report = await compareTables(a, b, ra, rb, t.key, t.columns, {maxKeys})
+  // Repairs run while writes go on: the sides differ by design, a whole-table pass would be wasted.
+  const report = await compareTables(a, b, ra, rb, t.key, t.columns, {maxKeys, wholeFirst: false})
   const keys = [...report.missing, ...report.differing, ...report.extra].map((k) => k.map((v) => (v === null ? null : String(v))) as string[])
   return {table: report.table, rows: report.sourceRows, keys, truncated: keys.length >= maxKeys}
 }
