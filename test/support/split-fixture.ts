@@ -191,36 +191,23 @@ export function startWriters(url: string, count: number, options: {schema: strin
       await c.query(`INSERT INTO "${options.schema}".order_audit (order_id, what) VALUES ($1, $2)`, [id, n % 2 ? null : 'touched'])
     }
   }
-  const loops = writerLoops(url, count, options.intervalMs, async (c, w, i) => {
+  return writerLoops(url, count, options.intervalMs, stats, async (c, w, i) => {
     const started = performance.now()
     try {
       await one(c, w * 1_000_000 + i)
       stats.ok++
-    } catch (error) {
-      if ((error as {code?: string}).code === '25006') {
-        stats.refused++
-        return false
-      }
-      stats.failed++ // a row deleted by the other writer meanwhile (FK), and the like
     } finally {
       stats.longestMs = Math.max(stats.longestMs, performance.now() - started)
     }
-    return true
   })
-  return {
-    stats,
-    async stop() {
-      await loops.stop()
-      return stats
-    },
-  }
 }
 
 /**
  * `count` application sessions, each calling `write(client, writer, i)` with i = 0, 1, … and
- * `intervalMs` between calls, until stopped or `write` returns false (the session was refused).
+ * `intervalMs` between calls, until stopped or refused (25006: the source went read-only); any
+ * other failure is counted and the session goes on (a row another writer removed meanwhile).
  */
-export function writerLoops(url: string, count: number, intervalMs: number, write: (c: pg.Client, writer: number, i: number) => Promise<boolean>): {stop: () => Promise<void>} {
+export function writerLoops<S extends {refused: number; failed: number}>(url: string, count: number, intervalMs: number, stats: S, write: (c: pg.Client, writer: number, i: number) => Promise<void>): {stats: S; stop: () => Promise<S>} {
   let running = true
   const loops = Array.from({length: count}, async (_, w) => {
     const c = new pg.Client({connectionString: url})
@@ -228,7 +215,15 @@ export function writerLoops(url: string, count: number, intervalMs: number, writ
     await c.connect()
     try {
       for (let i = 0; running; i++) {
-        if (!(await write(c, w, i))) break
+        try {
+          await write(c, w, i)
+        } catch (error) {
+          if ((error as {code?: string}).code === '25006') {
+            stats.refused++
+            break
+          }
+          stats.failed++
+        }
         await new Promise((r) => setTimeout(r, intervalMs))
       }
     } finally {
@@ -236,9 +231,11 @@ export function writerLoops(url: string, count: number, intervalMs: number, writ
     }
   })
   return {
+    stats,
     async stop() {
       running = false
       await Promise.all(loops)
+      return stats
     },
   }
 }
