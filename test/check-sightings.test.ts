@@ -17,7 +17,17 @@ import {stringify} from 'yaml'
 
 import {epochOf, isoTime} from '../src/check/evidence-logs.js'
 import type {CheckReport} from '../src/check/model.js'
-import {sightingsOf, WorkloadAggregator} from '../src/workload/aggregate.js'
+import {sightingsByShape, WorkloadAggregator} from '../src/workload/aggregate.js'
+import type {Workload} from '../src/workload/model.js'
+
+/** One service's sighting of one statement shape, as a plain object (undefined without sightings). */
+function sightingsOf(workload: Workload) {
+  const byShape = sightingsByShape(workload)
+  return byShape && ((fingerprint: string, service: string) => {
+    const t = byShape(fingerprint)?.get(service)
+    return t && {first: t.first, last: t.last, file: t.file, line: t.line}
+  })
+}
 import {StatementAnalyzer} from '../src/workload/analyzer.js'
 import type {StatementEvent} from '../src/workload/events.js'
 import {runCarve} from './support/cli.js'

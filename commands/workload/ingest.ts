@@ -51,12 +51,21 @@ Services are attributed from sqlcommenter tags, then application_name, then the 
    * Larger logs get V8's defaults, which their throughput needs. Left when the command ends.
    */
   protected override async isShortRun(): Promise<boolean> {
-    const {argv, flags} = await this.parse(WorkloadIngest)
+    const {argv, flags} = await this.flagsOnce()
     return !flags.live && smallPlainFiles(argv as string[])
   }
 
+  /** The flags, parsed once: isShortRun (in init) needs them before run() does. */
+  private parsing?: ReturnType<WorkloadIngest['parseFlags']>
+  private flagsOnce() {
+    return (this.parsing ??= this.parseFlags())
+  }
+  private parseFlags() {
+    return this.parse(WorkloadIngest)
+  }
+
   async run(): Promise<Workload> {
-    const {argv, flags} = await this.parse(WorkloadIngest)
+    const {argv, flags} = await this.flagsOnce()
     let files = argv as string[]
     // Imported where used: the example's and the service map's YAML and schema code cost ~30 MB
     // of peak RSS that a plain ingest does not need (/usr/bin/time -v).

@@ -2,7 +2,7 @@
  * When and where the statements behind findings were seen in the logs: first/last seen and the
  * log line of the first execution, per service and statement shape.
  *
- * The aggregator keeps these while it counts (aggregate.ts, sightingsOf), for every shape and
+ * The aggregator keeps these while it counts (aggregate.ts, sightingsByShape), for every shape and
  * any -j, so a check reads its logs once, at ingestion speed; here they are only turned into
  * epoch times (to compare) and display paths, and only for the statements a finding cites; ISO
  * text only for the times a finding reports.

@@ -12,7 +12,7 @@ import {rememberSightings, sight, TimestampKeeper, type ServiceTally} from './si
 import {isSystemRelation} from './system-catalog.js'
 import {defaultSchemaDropped} from './default-schema.js'
 
-export {sightingsByShape, sightingsOf, type Sighting, type SightingLookup, type SightingsByService} from './sightings.js'
+export {sightingsByShape, type Sighting, type SightingsByService} from './sightings.js'
 
 const MAX_UNPARSED_SAMPLES = 20
 const MAX_TEXT = 2000

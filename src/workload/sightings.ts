@@ -63,32 +63,16 @@ export class TimestampKeeper {
   }
 }
 
-/** The sighting of one statement shape (fingerprint) run by one service. */
-export type SightingLookup = (fingerprint: string, service: string) => Sighting | undefined
-
 /** Every service's sighting of one statement shape, by service, as the aggregator kept them. */
 export type SightingsByService = ReadonlyMap<string, Readonly<Sighting>>
 
 const finishedSightings = new WeakMap<Workload, Map<string, Map<string, ServiceTally>>>()
 
 /**
- * The sightings behind a workload the aggregator finished. Kept beside the workload rather than
- * in it, so workload.json is unchanged and finishing costs nothing more; a workload read back
- * from a file has none.
- */
-export function sightingsOf(workload: Workload): SightingLookup | undefined {
-  const byFingerprint = finishedSightings.get(workload)
-  if (!byFingerprint) return undefined
-  return (fingerprint, service) => {
-    const t = byFingerprint.get(fingerprint)?.get(service)
-    return t && {first: t.first, last: t.last, file: t.file, line: t.line}
-  }
-}
-
-/**
- * The same sightings without copies, by statement shape: a check that cites every statement
- * (every access a violation) looks up each shape once for all its services and reads the kept
- * tallies in place, instead of copying one object per service and statement.
+ * The sightings behind a workload the aggregator finished, by statement shape and service. Kept
+ * beside the workload rather than in it, so workload.json is unchanged; a workload read back from
+ * a file has none. Read in place: a check that cites every statement looks up each shape once for
+ * all its services instead of copying one object per service and statement.
  */
 export function sightingsByShape(workload: Workload): ((fingerprint: string) => SightingsByService | undefined) | undefined {
   const byFingerprint = finishedSightings.get(workload)
